@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "airenv",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "airenv", targets: ["airenv"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .target(name: "AirenvModel"),
+    .target(name: "AirenvStore", dependencies: ["AirenvModel"]),
+    .target(name: "AirenvFormats", dependencies: ["AirenvModel"]),
+    .executableTarget(
+      name: "airenv",
+      dependencies: [
+        "AirenvModel", "AirenvStore", "AirenvFormats",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),
+    .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
+    .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
+    .testTarget(name: "AirenvCLITests", dependencies: ["airenv", "AirenvModel"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,68 @@
+/// Names one connection or variable as a user does: by its id, and for a Deployment-scoped
+/// object that shares its id with others, by its Deployment.
+public struct ObjectReference: Equatable, Sendable {
+  public var kind: ObjectKind
+  public var key: String
+  public var scopeDeployment: String?
+  /// When set, the command is refused if the object's revision is no longer this one.
+  public var expectedRevision: Int?
+
+  public init(
+    _ kind: ObjectKind, _ key: String, scopeDeployment: String? = nil, expectedRevision: Int? = nil
+  ) {
+    self.kind = kind
+    self.key = key
+    self.scopeDeployment = scopeDeployment
+    self.expectedRevision = expectedRevision
+  }
+}
+
+/// How a new object is shared.
+public enum Sharing: Equatable, Sendable {
+  /// Workspace-scoped, linked only to the Deployments chosen later.
+  case restricted
+  /// Workspace-scoped and linked to every current and future Deployment.
+  case linkedToAll
+  /// Owned by the Deployment with this name.
+  case scoped(toDeployment: String)
+}
+
+/// Every change a user can make to a Workspace. The CLI and the TUI both build these, so
+/// every rule holds in both.
+public enum Command: Equatable, Sendable {
+  case createDeployment(name: String, description: String?, tags: [String], branch: String?)
+  case renameDeployment(name: String, newName: String)
+  case deleteDeployment(name: String)
+
+  case createConnection(key: String, fields: ConnectionChanges, sharing: Sharing)
+  case updateConnection(ObjectReference, ConnectionChanges, linkedToAll: Bool?)
+  case linkConnection(ObjectReference, deployment: String, overrides: ConnectionChanges)
+
+  case createVariable(key: String, fields: VariableChanges, sharing: Sharing)
+  case updateVariable(ObjectReference, VariableChanges, linkedToAll: Bool?)
+  case linkVariable(ObjectReference, deployment: String, overrides: VariableChanges)
+
+  case unlink(ObjectReference, deployment: String)
+  case exclude(ObjectReference, deployment: String)
+  case include(ObjectReference, deployment: String)
+  /// Makes the named override fields inherit again; no fields means every override.
+  case resetOverride(ObjectReference, deployment: String, fields: [String])
+  case delete(ObjectReference)
+  case rename(ObjectReference, newKey: String)
+  case promote(ObjectReference)
+}
+
+/// What a command did, in words for the user.
+public struct Outcome: Equatable, Sendable {
+  public var message: String
+  /// Further facts worth saying (an exclusion that is inert, a link that was replaced …).
+  public var notes: [String]
+  /// False when the command left the Workspace exactly as it was.
+  public var changed: Bool
+
+  public init(message: String, notes: [String] = [], changed: Bool = true) {
+    self.message = message
+    self.notes = notes
+    self.changed = changed
+  }
+}

@@ -1,0 +1,26 @@
+/// A stable identifier; names can change, ids never do, so links survive renames.
+public typealias DeploymentID = String
+public typealias ObjectID = String
+public typealias WorkspaceID = String
+
+/// A Deployment of Airflow (dev, staging, prod, a feature branch …) in a Workspace.
+public struct Deployment: Codable, Equatable, Sendable, Identifiable {
+  public var id: DeploymentID
+  public var name: String
+  public var description: String?
+  public var tags: [String]
+  public var branch: String?
+  public var stamp: Stamp
+
+  public init(
+    id: DeploymentID, name: String, description: String? = nil, tags: [String] = [],
+    branch: String? = nil, stamp: Stamp
+  ) {
+    self.id = id
+    self.name = name
+    self.description = description
+    self.tags = tags
+    self.branch = branch
+    self.stamp = stamp
+  }
+}

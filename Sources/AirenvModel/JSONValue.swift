@@ -1,0 +1,91 @@
+import Foundation
+
+/// A JSON value, as held in a connection's `extra`. Integers stay integers so that ids
+/// larger than 2^53 survive a round trip.
+public enum JSONValue: Hashable, Sendable {
+  case null
+  case bool(Bool)
+  case integer(Int64)
+  case double(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  public var stringValue: String? {
+    if case .string(let text) = self { return text }
+    return nil
+  }
+
+  public var objectValue: [String: JSONValue]? {
+    if case .object(let members) = self { return members }
+    return nil
+  }
+
+  /// Parses JSON text; the error says where and why it is not JSON.
+  public static func parse(_ text: String) throws(ModelError) -> JSONValue {
+    do {
+      return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    } catch {
+      throw .invalidJSON(reason: JSONValue.describe(error))
+    }
+  }
+
+  /// Parses `text` as JSON when it is valid JSON, otherwise takes it as a plain string.
+  /// Used for `--extra-set key=value`, where `30` and `true` mean what they look like.
+  public static func parseLenient(_ text: String) -> JSONValue {
+    (try? parse(text)) ?? .string(text)
+  }
+
+  /// Compact, key-sorted JSON text.
+  public var compactText: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+  }
+
+  static func describe(_ error: any Error) -> String {
+    if case DecodingError.dataCorrupted(let context) = error {
+      if let underlying = context.underlyingError as NSError?,
+        let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+      {
+        return detail
+      }
+      return context.debugDescription
+    }
+    return "\(error)"
+  }
+}
+
+extension JSONValue: Codable {
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if container.decodeNil() {
+      self = .null
+    } else if let value = try? container.decode(Bool.self) {
+      self = .bool(value)
+    } else if let value = try? container.decode(Int64.self) {
+      self = .integer(value)
+    } else if let value = try? container.decode(Double.self) {
+      self = .double(value)
+    } else if let value = try? container.decode(String.self) {
+      self = .string(value)
+    } else if let value = try? container.decode([JSONValue].self) {
+      self = .array(value)
+    } else {
+      self = .object(try container.decode([String: JSONValue].self))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .null: try container.encodeNil()
+    case .bool(let value): try container.encode(value)
+    case .integer(let value): try container.encode(value)
+    case .double(let value): try container.encode(value)
+    case .string(let value): try container.encode(value)
+    case .array(let value): try container.encode(value)
+    case .object(let value): try container.encode(value)
+    }
+  }
+}

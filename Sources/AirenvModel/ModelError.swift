@@ -1,0 +1,84 @@
+import Foundation
+
+/// Why a model command was refused, worded for the person at the terminal.
+public enum ModelError: Error, Equatable, Sendable {
+  case invalidKey(kind: ObjectKind, key: String, reason: String)
+  case invalidName(what: String, name: String, reason: String)
+  case invalidField(field: String, reason: String)
+  case invalidJSON(reason: String)
+  case notFound(what: String, name: String, workspace: String)
+  case ambiguous(kind: ObjectKind, key: String, owners: [String])
+  case duplicateKey(kind: ObjectKind, key: String, existing: String)
+  case duplicateName(what: String, name: String, existing: String)
+  case resolvesTwice(kind: ObjectKind, deployment: String, first: String, second: String)
+  case notShareable(kind: ObjectKind, key: String, owner: String)
+  case alreadyShared(kind: ObjectKind, key: String)
+  case staleRevision(what: String, expected: Int, actual: Int, by: String, at: Date)
+  case needsConfirmation(Impact)
+
+  /// What kind of refusal this is; the CLI maps it to an exit code.
+  public enum Category: Sendable { case validation, conflict, confirmation }
+
+  public var category: Category {
+    switch self {
+    case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision: .conflict
+    case .needsConfirmation: .confirmation
+    default: .validation
+    }
+  }
+
+  public var message: String {
+    switch self {
+    case .invalidKey(let kind, let key, let reason):
+      return "\(kind.keyName) \"\(key.prefix(80))\" is not allowed: \(reason); "
+        + "use \(IdentifierRules.objectKeyRule)"
+    case .invalidName(let what, let name, let reason):
+      return "\(what) name \"\(name.prefix(80))\" is not allowed: \(reason); "
+        + "use \(IdentifierRules.deploymentNameRule)"
+    case .invalidField(let field, let reason):
+      return "\(field): \(reason)"
+    case .invalidJSON(let reason):
+      return "extra is not valid JSON: \(reason)"
+    case .notFound(let what, let name, let workspace):
+      return "no \(what) \"\(name)\" in Workspace \"\(workspace)\""
+    case .ambiguous(let kind, let key, let owners):
+      return "\"\(key)\" names more than one \(kind.rawValue) (\(owners.joined(separator: ", "))); "
+        + "add --scope-deployment D to pick a Deployment-scoped one"
+    case .duplicateKey(let kind, let key, let existing):
+      return "\(kind.keyName) \"\(key)\" is already used by \(existing) "
+        + "(\(kind.keyName)s are unique ignoring case, as Airflow's environment variable names are)"
+    case .duplicateName(let what, let name, let existing):
+      return "\(what) \"\(name)\" already exists as \"\(existing)\" (names are unique ignoring case)"
+    case .resolvesTwice(let kind, let deployment, let first, let second):
+      return "Deployment \"\(deployment)\" would get two \(kind.plural) with one \(kind.keyName): "
+        + "\(first) and \(second)"
+    case .notShareable(let kind, let key, let owner):
+      return "\(kind.rawValue) \"\(key)\" belongs to Deployment \"\(owner)\" and cannot be linked, "
+        + "excluded or linked to all; promote it to the Workspace first"
+    case .alreadyShared(let kind, let key):
+      return "\(kind.rawValue) \"\(key)\" is already Workspace-scoped"
+    case .staleRevision(let what, let expected, let actual, let by, let at):
+      return "\(what) changed since you read it (revision \(expected), now \(actual)): "
+        + "changed by \(by) at \(Self.timestamp(at)); read it again and retry"
+    case .needsConfirmation(let impact):
+      return impact.question
+    }
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    date.formatted(.iso8601)
+  }
+}
+
+/// What a destructive command would remove, so that it can be confirmed first.
+public struct Impact: Equatable, Sendable {
+  /// A yes/no question that states the blast radius.
+  public var question: String
+  /// How many Deployments are affected.
+  public var deploymentCount: Int
+
+  public init(question: String, deploymentCount: Int) {
+    self.question = question
+    self.deploymentCount = deploymentCount
+  }
+}

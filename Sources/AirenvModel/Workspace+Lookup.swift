@@ -1,0 +1,80 @@
+extension Workspace {
+  /// The connection a reference names, as a user would find it.
+  public func connection(_ reference: ObjectReference) throws(ModelError) -> Connection {
+    connections[try index(of: reference, in: connections)]
+  }
+
+  /// The variable a reference names, as a user would find it.
+  public func variable(_ reference: ObjectReference) throws(ModelError) -> Variable {
+    variables[try index(of: reference, in: variables)]
+  }
+
+  /// Finds the object a reference names: an exact id first, then ignoring case; a
+  /// Workspace-scoped object before a Deployment-scoped one.
+  func index<P>(
+    of reference: ObjectReference, in objects: [EnvironmentObject<P>]
+  ) throws(ModelError) -> Int {
+    var candidates = objects.indices.filter { objects[$0].key == reference.key }
+    if candidates.isEmpty {
+      candidates = objects.indices.filter { objects[$0].key.lowercased() == reference.key.lowercased() }
+    }
+    if let name = reference.scopeDeployment {
+      let owner = try requireDeployment(named: name).id
+      candidates = candidates.filter { objects[$0].scope == .deployment(owner) }
+    } else if let shared = candidates.first(where: { objects[$0].scope == .workspace }) {
+      candidates = [shared]
+    }
+    guard let found = candidates.first else {
+      let what = reference.scopeDeployment.map { "\(P.kind.rawValue) of Deployment \"\($0)\"" }
+      throw .notFound(what: what ?? P.kind.rawValue, name: reference.key, workspace: name)
+    }
+    guard candidates.count == 1 else {
+      let owners = candidates.compactMap { objects[$0].scope.owningDeployment }
+        .map { "Deployment \"\(deployment(id: $0)?.name ?? $0)\"" }
+      throw .ambiguous(kind: P.kind, key: reference.key, owners: owners)
+    }
+    let object = objects[found]
+    if let expected = reference.expectedRevision, expected != object.stamp.revision {
+      throw .staleRevision(
+        what: describe(object), expected: expected, actual: object.stamp.revision,
+        by: object.stamp.updatedBy, at: object.stamp.updatedAt)
+    }
+    return found
+  }
+
+  /// Refuses a state where two Workspace objects share an id ignoring case, or where one
+  /// Deployment would resolve two objects with one id.
+  func checkUniqueness<P>(of object: EnvironmentObject<P>, among objects: [EnvironmentObject<P>])
+    throws(ModelError)
+  {
+    let lowered = object.key.lowercased()
+    for other in objects where other.id != object.id && other.key.lowercased() == lowered {
+      if object.scope == .workspace && other.scope == .workspace {
+        throw .duplicateKey(kind: P.kind, key: object.key, existing: describe(other))
+      }
+      for deployment in sortedDeployments
+      where object.reach(for: deployment.id) != nil && other.reach(for: deployment.id) != nil {
+        throw .resolvesTwice(
+          kind: P.kind, deployment: deployment.name, first: describe(other), second: describe(object))
+      }
+    }
+  }
+
+  func checkKey(_ key: String, kind: ObjectKind) throws(ModelError) {
+    if let reason = IdentifierRules.problem(withObjectKey: key) {
+      throw .invalidKey(kind: kind, key: key, reason: reason)
+    }
+  }
+
+  /// "3 Deployments (dev, prod, staging)" or "no Deployment".
+  func count(_ ids: some Sequence<DeploymentID>) -> String {
+    let names = ids.map { deployment(id: $0)?.name ?? $0 }.sorted()
+    switch names.count {
+    case 0: return "no Deployment"
+    case 1: return "1 Deployment (\(names[0]))"
+    default:
+      let shown = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", …" : "")
+      return "\(names.count) Deployments (\(shown))"
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/// A Workspace: its Deployments, connections and variables.
+public struct Workspace: Codable, Equatable, Sendable, Identifiable {
+  public var id: WorkspaceID
+  public var name: String
+  public var stamp: Stamp
+  public var deployments: [Deployment]
+  public var connections: [Connection]
+  public var variables: [Variable]
+
+  public init(
+    id: WorkspaceID, name: String, stamp: Stamp, deployments: [Deployment] = [],
+    connections: [Connection] = [], variables: [Variable] = []
+  ) {
+    self.id = id
+    self.name = name
+    self.stamp = stamp
+    self.deployments = deployments
+    self.connections = connections
+    self.variables = variables
+  }
+
+  public func deployment(id: DeploymentID) -> Deployment? {
+    deployments.first { $0.id == id }
+  }
+
+  public func deployment(named name: String) -> Deployment? {
+    deployments.first { $0.name == name }
+      ?? deployments.first { $0.name.lowercased() == name.lowercased() }
+  }
+
+  func requireDeployment(named name: String) throws(ModelError) -> Deployment {
+    guard let deployment = deployment(named: name) else {
+      throw .notFound(what: "Deployment", name: name, workspace: self.name)
+    }
+    return deployment
+  }
+
+  /// Deployments sorted by name, the order every listing uses.
+  public var sortedDeployments: [Deployment] {
+    deployments.sorted { $0.name.lowercased() < $1.name.lowercased() }
+  }
+
+  /// Everything Deployment `deployment` gets, sorted by id.
+  public func resolvedConnections(for deployment: DeploymentID) -> [(Connection, ResolvedConnection)] {
+    connections.compactMap { object in object.resolved(for: deployment).map { (object, $0) } }
+      .sorted { $0.0.key.lowercased() < $1.0.key.lowercased() }
+  }
+
+  public func resolvedVariables(for deployment: DeploymentID) -> [(Variable, ResolvedVariable)] {
+    variables.compactMap { object in object.resolved(for: deployment).map { (object, $0) } }
+      .sorted { $0.0.key.lowercased() < $1.0.key.lowercased() }
+  }
+
+  /// How a user names an object in messages: kind, id and, if scoped, its Deployment.
+  func describe<P>(_ object: EnvironmentObject<P>) -> String {
+    if let owner = object.scope.owningDeployment {
+      let name = deployment(id: owner)?.name ?? owner
+      return "the \(P.kind.rawValue) \"\(object.key)\" of Deployment \"\(name)\""
+    }
+    return "the Workspace \(P.kind.rawValue) \"\(object.key)\""
+  }
+}

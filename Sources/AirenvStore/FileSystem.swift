@@ -1,0 +1,170 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The few file operations the repository needs, with the durability each one promises.
+/// Files are created 0600 and directories 0700 whatever the umask.
+enum FileSystem {
+  static func errorText() -> String { String(cString: strerror(errno)) }
+
+  static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  static func makeDirectory(_ path: String) throws(StoreError) {
+    if isDirectory(path) { return }
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty && parent != path { try makeDirectory(parent) }
+    if mkdir(path, 0o700) != 0 && errno != EEXIST {
+      throw .io(path: path, reason: "cannot create the directory: \(errorText())")
+    }
+    chmod(path, 0o700)
+    try syncDirectory(parent.isEmpty ? "." : parent)
+  }
+
+  static func read(_ path: String) throws(StoreError) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .io(path: path, reason: "cannot read: \(errorText())") }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw .io(path: path, reason: "cannot read: \(errorText())")
+      }
+      if count == 0 { return bytes }
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+  }
+
+  /// Writes a new file next to `path` under a hidden temporary name, flushed to disk.
+  static func writeTemporary(_ bytes: [UInt8], besides path: String) throws(StoreError) -> String {
+    let directory = (path as NSString).deletingLastPathComponent
+    let name = (path as NSString).lastPathComponent
+    var generator = SystemRandomNumberGenerator()
+    let temporary = "\(directory)/.\(name).tmp-\(getpid())-\(String(generator.next() as UInt32, radix: 16))"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw .io(path: temporary, reason: "cannot create: \(errorText())")
+    }
+    defer { close(descriptor) }
+    var written = 0
+    while written < bytes.count {
+      let count = bytes.withUnsafeBytes {
+        Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written)
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        let reason = errorText()
+        unlink(temporary)
+        throw .io(path: path, reason: "cannot write: \(reason)")
+      }
+      written += count
+    }
+    guard fsync(descriptor) == 0 else {
+      let reason = errorText()
+      unlink(temporary)
+      throw .io(path: path, reason: "cannot flush to disk: \(reason)")
+    }
+    return temporary
+  }
+
+  /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.
+  static func writeAtomically(_ bytes: [UInt8], to path: String) throws(StoreError) {
+    let temporary = try writeTemporary(bytes, besides: path)
+    try rename(temporary, to: path)
+    try syncDirectory((path as NSString).deletingLastPathComponent)
+  }
+
+  static func rename(_ source: String, to destination: String) throws(StoreError) {
+    guard Glibc.rename(source, destination) == 0 else {
+      throw .io(path: destination, reason: "cannot replace: \(errorText())")
+    }
+  }
+
+  static func remove(_ path: String) throws(StoreError) {
+    if unlink(path) != 0 && errno != ENOENT {
+      throw .io(path: path, reason: "cannot remove: \(errorText())")
+    }
+  }
+
+  static func syncDirectory(_ path: String) throws(StoreError) {
+    let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .io(path: path, reason: "cannot open: \(errorText())") }
+    defer { close(descriptor) }
+    // Some file systems refuse fsync on a directory; the rename is still atomic there.
+    if fsync(descriptor) != 0 && errno != EINVAL && errno != EROFS {
+      throw .io(path: path, reason: "cannot flush to disk: \(errorText())")
+    }
+  }
+
+  /// The visible `.json` files of a directory, sorted; none when it does not exist.
+  static func jsonFiles(in directory: String) throws(StoreError) -> [String] {
+    guard let handle = opendir(directory) else {
+      if errno == ENOENT { return [] }
+      throw .io(path: directory, reason: "cannot list: \(errorText())")
+    }
+    defer { closedir(handle) }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name.hasSuffix(".json") && !name.hasPrefix(".") { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  /// The visible subdirectories of a directory, sorted.
+  static func directories(in directory: String) throws(StoreError) -> [String] {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+      throw .io(path: directory, reason: "cannot list: \(errorText())")
+    }
+    return names.filter { !$0.hasPrefix(".") && isDirectory(directory + "/" + $0) }.sorted()
+  }
+
+  /// Removes a directory tree: it is first renamed to a hidden name, which is atomic, so a
+  /// crash never leaves half a Workspace visible.
+  static func removeTree(_ path: String) throws(StoreError) {
+    let parent = (path as NSString).deletingLastPathComponent
+    let hidden = "\(parent)/.deleted-\((path as NSString).lastPathComponent)-\(getpid())"
+    try rename(path, to: hidden)
+    try syncDirectory(parent)
+    try? FileManager.default.removeItem(atPath: hidden)
+  }
+}
+
+/// An exclusive or shared advisory lock on the repository, held while the value lives.
+final class RepositoryLock {
+  private let descriptor: Int32
+
+  init(path: String, exclusive: Bool) throws(StoreError) {
+    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw .io(path: path, reason: "cannot open the lock file: \(FileSystem.errorText())")
+    }
+    try lock(exclusive: exclusive)
+  }
+
+  func lock(exclusive: Bool) throws(StoreError) {
+    while flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) != 0 {
+      if errno == EINTR { continue }
+      close(descriptor)
+      throw .io(path: "lock", reason: "cannot lock the repository: \(FileSystem.errorText())")
+    }
+  }
+
+  deinit {
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+  }
+}

@@ -1,0 +1,68 @@
+/// Makes a change that spans several files atomic: every new file is first written under a
+/// temporary name, then the journal naming them is written atomically, then the files are
+/// moved into place. A crash before the journal exists leaves the old state (plus hidden
+/// temporary files that nothing reads); a crash after it is rolled forward by the next
+/// process that opens the repository.
+struct Journal: Codable {
+  /// Paths are relative to the repository root, so a moved repository still recovers.
+  struct Write: Codable {
+    var path: String
+    var temporary: String
+  }
+
+  var writes: [Write]
+  var deletes: [String]
+
+  static func commit(
+    writes: [(path: String, bytes: [UInt8])], deletes: [String], layout: RepositoryLayout
+  ) throws(StoreError) {
+    if writes.count + deletes.count == 1 {
+      if let write = writes.first {
+        try FileSystem.writeAtomically(write.bytes, to: write.path)
+      } else {
+        try FileSystem.remove(deletes[0])
+        try FileSystem.syncDirectory(parent(of: deletes[0]))
+      }
+      return
+    }
+    var staged: [Write] = []
+    for write in writes {
+      try FileSystem.makeDirectory(parent(of: write.path))
+      let temporary = try FileSystem.writeTemporary(write.bytes, besides: write.path)
+      staged.append(Write(path: layout.relative(write.path), temporary: layout.relative(temporary)))
+    }
+    let journal = Journal(writes: staged, deletes: deletes.map(layout.relative))
+    try FileSystem.writeAtomically(StoredFile.encode(journal), to: layout.journal)
+    try journal.rollForward(layout: layout)
+  }
+
+  /// Finishes an interrupted commit, if one is recorded.
+  static func recover(layout: RepositoryLayout) throws(StoreError) {
+    guard FileSystem.exists(layout.journal) else { return }
+    let bytes = try FileSystem.read(layout.journal)
+    let journal = try StoredFile.decode(Journal.self, from: bytes, path: layout.journal)
+    try journal.rollForward(layout: layout)
+  }
+
+  private func rollForward(layout: RepositoryLayout) throws(StoreError) {
+    var directories = Set<String>()
+    for write in writes where FileSystem.exists(layout.absolute(write.temporary)) {
+      try FileSystem.rename(layout.absolute(write.temporary), to: layout.absolute(write.path))
+      directories.insert(Self.parent(of: layout.absolute(write.path)))
+    }
+    for path in deletes.map(layout.absolute) {
+      try FileSystem.remove(path)
+      directories.insert(Self.parent(of: path))
+    }
+    for directory in directories.sorted() where FileSystem.isDirectory(directory) {
+      try FileSystem.syncDirectory(directory)
+    }
+    try FileSystem.remove(layout.journal)
+    try FileSystem.syncDirectory(layout.root)
+  }
+
+  private static func parent(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return String(path[..<slash])
+  }
+}

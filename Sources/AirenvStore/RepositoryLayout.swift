@@ -1,0 +1,30 @@
+/// Where each piece of a repository lives. One file per object keeps git diffs small and
+/// lets two people who change different objects merge without conflicts.
+///
+///     <root>/airenv.json                                  format version, default Workspace
+///     <root>/.lock                                        advisory lock for writers
+///     <root>/.journal.json                                only while a multi-file change commits
+///     <root>/workspaces/<workspace-id>/workspace.json     name, stamp
+///     <root>/workspaces/<workspace-id>/deployments/<deployment-id>.json
+///     <root>/workspaces/<workspace-id>/connections/<object-id>.json
+///     <root>/workspaces/<workspace-id>/variables/<object-id>.json
+struct RepositoryLayout {
+  let root: String
+
+  var index: String { root + "/airenv.json" }
+  var lock: String { root + "/.lock" }
+  var journal: String { root + "/.journal.json" }
+  var workspaces: String { root + "/workspaces" }
+
+  func relative(_ path: String) -> String {
+    path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+  }
+
+  func absolute(_ relative: String) -> String { root + "/" + relative }
+
+  func workspaceDirectory(_ id: String) -> String { workspaces + "/" + id }
+  func workspaceFile(_ id: String) -> String { workspaceDirectory(id) + "/workspace.json" }
+  func deployments(_ id: String) -> String { workspaceDirectory(id) + "/deployments" }
+  func connections(_ id: String) -> String { workspaceDirectory(id) + "/connections" }
+  func variables(_ id: String) -> String { workspaceDirectory(id) + "/variables" }
+}

@@ -1,0 +1,44 @@
+/// Why the repository could not be read or written, worded for the person at the terminal.
+public enum StoreError: Error, Equatable, Sendable {
+  case notARepository(path: String)
+  case corrupt(path: String, line: Int?, column: Int?, reason: String)
+  case newerFormat(path: String, version: Int)
+  case io(path: String, reason: String)
+  case workspaceNotFound(name: String, available: [String])
+  case noWorkspace
+  case workspaceNotChosen(available: [String])
+
+  public var message: String {
+    switch self {
+    case .notARepository(let path):
+      return "no airenv repository at \(path); create one with `airenv init` (or `airenv demo`), "
+        + "or point --repo / AIRENV_REPO at an existing one"
+    case .corrupt(let path, let line, let column, let reason):
+      let position = line.map { ":\($0)" + (column.map { ":\($0)" } ?? "") } ?? ""
+      return "\(path)\(position): \(reason); the file was left untouched — fix it by hand "
+        + "or restore it from a backup or git"
+    case .newerFormat(let path, let version):
+      return "\(path) has format version \(version), newer than this airenv reads "
+        + "(\(StoredFile.currentVersion)); upgrade airenv"
+    case .io(let path, let reason):
+      return "\(path): \(reason)"
+    case .workspaceNotFound(let name, let available):
+      return "no Workspace \"\(name)\" in this repository"
+        + (available.isEmpty ? "" : " (Workspaces: \(available.joined(separator: ", ")))")
+    case .noWorkspace:
+      return "the repository has no Workspace yet; create one with `airenv workspace create NAME` "
+        + "or fill it with `airenv demo`"
+    case .workspaceNotChosen(let available):
+      return "the repository has several Workspaces (\(available.joined(separator: ", "))); choose one "
+        + "with --workspace NAME, AIRENV_WORKSPACE or `airenv workspace use NAME`"
+    }
+  }
+
+  /// Whether the user asked for something that is not there (exit 3) rather than a failure.
+  public var isRefusal: Bool {
+    switch self {
+    case .workspaceNotFound, .noWorkspace, .workspaceNotChosen: true
+    default: false
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// The `airenv` command line: the model's scriptable face.
+struct Airenv: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "airenv",
+    abstract: "Manage Airflow connections and variables across Deployments.",
+    discussion: """
+      Exit codes: 0 success; 1 runtime failure (I/O, corrupt file); 2 usage; \
+      3 validation refused; 4 conflict (concurrent change, duplicate id); 5 permission refused.
+      """,
+    subcommands: [
+      InitCommand.self, DemoCommand.self, WorkspaceCommand.self, DeploymentCommand.self,
+      ConnectionCommand.self, VariableCommand.self, MatrixCommand.self, ResolveCommand.self,
+      DiffCommand.self,
+    ]
+  )
+}
+
+@main
+enum Main {
+  static func main() {
+    do {
+      var command = try Airenv.parseAsRoot()
+      try command.run()
+    } catch {
+      Failure.exit(with: error)
+    }
+  }
+}

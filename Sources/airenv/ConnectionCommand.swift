@@ -1,0 +1,213 @@
+import AirenvModel
+import ArgumentParser
+
+struct ConnectionCommand: ParsableCommand {
+  typealias Shared = SharedObjectCommands<ConnectionKind>
+
+  static let configuration = CommandConfiguration(
+    commandName: "connection", abstract: "Manage Airflow connections.",
+    subcommands: [
+      List.self, Get.self, Create.self, Update.self, Shared.Delete.self, Link.self, Shared.Unlink.self,
+      Shared.Exclude.self, Shared.Include.self, Shared.Reset.self, Shared.Rename.self, Shared.Promote.self,
+    ])
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List connections, or what one Deployment gets with --deployment.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Show the connections this Deployment resolves.") var deployment: String?
+    @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
+
+    struct Item: Encodable {
+      var connId: String
+      var connType: String
+      var host: String?
+      var port: Int?
+      var sharing: SharingView
+      var reach: Reach?
+      var overridden: [String]?
+      var revision: Int
+      enum CodingKeys: String, CodingKey {
+        case connId = "conn_id", connType = "conn_type", host, port, sharing, reach, overridden, revision
+      }
+    }
+
+    func run() throws {
+      let workspace = try global.session.read()
+      var items: [Item] = []
+      if let name = deployment {
+        guard let target = workspace.deployment(named: name) else {
+          throw ModelError.notFound(what: "Deployment", name: name, workspace: workspace.name)
+        }
+        for (connection, resolved) in workspace.resolvedConnections(for: target.id) {
+          items.append(
+            Item(
+              connId: connection.key, connType: resolved.fields[.connType]?.value ?? "",
+              host: resolved.fields[.host]?.value, port: resolved.port,
+              sharing: SharingView(connection, in: workspace), reach: connection.reach(for: target.id),
+              overridden: connection.links[target.id]?.setFieldNames ?? [],
+              revision: connection.stamp.revision))
+        }
+      } else {
+        for connection in workspace.connections.sorted(by: { $0.key.lowercased() < $1.key.lowercased() }) {
+          items.append(
+            Item(
+              connId: connection.key, connType: connection.base.connType, host: connection.base.fields[.host],
+              port: connection.base.fields[.port].flatMap { Int($0) },
+              sharing: SharingView(connection, in: workspace), revision: connection.stamp.revision))
+        }
+      }
+      try Output.print(items, as: output) {
+        var table =
+          deployment == nil
+          ? TextTable("CONN_ID", "TYPE", "HOST", "PORT", "DEPLOYMENTS")
+          : TextTable("CONN_ID", "TYPE", "HOST", "PORT", "VIA", "OVERRIDES")
+        for item in items {
+          var row = [
+            item.connId, item.connType, TextTable.clip(item.host ?? "", 40), item.port.map(String.init) ?? "",
+          ]
+          if let reach = item.reach {
+            row += [reach.rawValue, (item.overridden ?? []).joined(separator: ",")]
+          } else {
+            row.append(item.sharing.summary)
+          }
+          table.add(row)
+        }
+        return table.rendered
+      }
+    }
+  }
+
+  struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show one connection: base fields, links and overrides, or as one Deployment resolves it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The conn_id.") var id: String
+    @Option(name: .customLong("scope-deployment")) var scopeDeployment: String?
+    @Option(help: "Show the connection as this Deployment resolves it, with provenance.") var deployment:
+      String?
+    @Flag(help: "Show secret values.") var reveal = false
+    @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
+
+    func run() throws {
+      let workspace = try global.session.read()
+      let connection = try workspace.connection(
+        ObjectReference(.connection, id, scopeDeployment: scopeDeployment))
+      if let name = deployment {
+        let resolved = try ResolvedSet(workspace: workspace, deployment: name, reveal: reveal)
+        guard let entry = resolved.connections.first(where: { $0.connId == connection.key }) else {
+          throw Failure.validation("Deployment \"\(name)\" does not get connection \"\(connection.key)\"")
+        }
+        try Output.print(entry, as: output) { ResolvedSet.table(connection: entry) }
+        return
+      }
+      let view = ConnectionView(connection, in: workspace, reveal: reveal)
+      try Output.print(view, as: output) { Self.table(view) }
+    }
+
+    static func table(_ view: ConnectionView) -> String {
+      var lines = [
+        "conn_id      \(view.connId)  (revision \(view.revision), \(view.updatedBy) at \(view.updatedAt))"
+      ]
+      lines.append("deployments  \(view.sharing.summary)")
+      lines += FieldLines.connection(view.base).map { "  " + $0 }
+      for (name, link) in view.overrides.sorted(by: { $0.key < $1.key }) {
+        let set = link.fields.keys.sorted() + link.extraSet.keys.sorted().map { "extra.\($0)" }
+        lines.append("link \(name)" + (set.isEmpty && link.extraUnset.isEmpty ? " (no overrides)" : ""))
+        for (field, value) in link.fields.sorted(by: { $0.key < $1.key }) {
+          lines.append("  \(field) = \(value ?? Secrecy.mask)")
+        }
+        for (key, value) in link.extraSet.sorted(by: { $0.key < $1.key }) {
+          lines.append("  extra.\(key) = \(value.compactText)")
+        }
+        for key in link.extraUnset { lines.append("  extra.\(key) removed") }
+      }
+      return lines.joined(separator: "\n") + "\n"
+    }
+  }
+
+  struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Create a connection.",
+      discussion: """
+        Example (dev credentials shared with every Deployment):
+          airenv connection create warehouse_db --type postgres --host dev-db --port 5432 \\
+            --login airflow --password-env DEV_DB_PASSWORD --link-all
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The conn_id.") var id: String
+    @OptionGroup var fields: ConnectionFieldOptions
+    @Option(help: "The whole extra as a JSON object.") var extra: String?
+    @Option(help: "An Airflow connection URI; flags given beside it win over its parts.") var uri: String?
+    @OptionGroup var sharing: SharingOptions
+
+    func run() throws {
+      var changes = try ConnectionInput.merge(uri: uri, into: try fields.changes())
+      if let extra {
+        guard let object = try JSONValue.parse(extra).objectValue else {
+          throw Failure.validation("--extra must be a JSON object, e.g. '{\"sslmode\": \"require\"}'")
+        }
+        for (key, value) in object where changes.extraSet[key] == nil { changes.extraSet[key] = value }
+      }
+      if changes.fields[.port] == "" { changes.fields[.port] = nil }
+      try global.session.apply(.createConnection(key: id, fields: changes, sharing: try sharing.sharing()))
+    }
+  }
+
+  struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Change base fields; every field not named stays as it was.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var object: ObjectSelector
+    @OptionGroup var fields: ConnectionFieldOptions
+    @Option(help: "Extra keys to set, as a JSON object (other keys stay).") var extra: String?
+    @Option(help: "Clear a base field: description, host, schema, login, password, port, extra (repeatable).")
+    var clear: [String] = []
+    @OptionGroup var linkAll: LinkAllToggle
+
+    func run() throws {
+      var changes = try fields.changes()
+      if let extra {
+        guard let members = try JSONValue.parse(extra).objectValue else {
+          throw Failure.validation("--extra must be a JSON object")
+        }
+        for (key, value) in members { changes.extraSet[key] = value }
+      }
+      let workspace = try global.session.read()
+      for name in clear {
+        if name == "extra" {
+          let connection = try workspace.connection(object.reference(.connection))
+          changes.extraUnset.formUnion(connection.base.extra.keys)
+        } else if let field = ConnectionField(rawValue: name) {
+          changes.clear.insert(field)
+        } else {
+          throw Failure.usage("--clear takes description, host, schema, login, password, port or extra")
+        }
+      }
+      if changes.isEmpty && linkAll.linkAll == nil {
+        throw Failure.usage("nothing to change: give a field flag, --clear or --link-all/--no-link-all")
+      }
+      try global.session.apply(
+        .updateConnection(object.reference(.connection), changes, linkedToAll: linkAll.linkAll))
+    }
+  }
+
+  struct Link: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Link to a Deployment, or add overrides to its link; fields not named keep inheriting.",
+      discussion: """
+        Example (prod gets its own host and password, same conn_id):
+          airenv connection link warehouse_db --deployment prod --host prod-db --password-env PROD_DB_PASSWORD
+        """)
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var object: ObjectSelector
+    @OptionGroup var target: DeploymentTarget
+    @OptionGroup var fields: ConnectionFieldOptions
+
+    func run() throws {
+      try global.session.apply(
+        .linkConnection(
+          object.reference(.connection), deployment: target.deployment, overrides: try fields.changes()))
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import AirenvModel
+import AirenvStore
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A refusal raised by the CLI itself, with the exit code SPEC §5.1 gives it.
+struct Failure: Error {
+  var message: String
+  var code: Int32
+
+  static func usage(_ message: String) -> Failure { Failure(message: message, code: 2) }
+  static func validation(_ message: String) -> Failure { Failure(message: message, code: 3) }
+  static func permission(_ message: String) -> Failure { Failure(message: message, code: 5) }
+
+  /// Prints `airenv: error: …` to stderr and exits with the code the error calls for.
+  static func exit(with error: any Error) -> Never {
+    let (message, code) = describe(error)
+    if code == 0 {
+      print(message)
+    } else {
+      Console.error(message)
+    }
+    Glibc.exit(code)
+  }
+
+  private static func describe(_ error: any Error) -> (String, Int32) {
+    switch error {
+    case let failure as Failure:
+      return ("airenv: error: " + failure.message, failure.code)
+    case let error as ModelError:
+      let code: Int32 =
+        switch error.category {
+        case .validation: 3
+        case .conflict: 4
+        case .confirmation: 2
+        }
+      return ("airenv: error: " + error.message, code)
+    case let error as StoreError:
+      return ("airenv: error: " + error.message, error.isRefusal ? 3 : 1)
+    default:
+      let code = Airenv.exitCode(for: error)
+      let message = Airenv.fullMessage(for: error)
+      if code == .success { return (message, 0) }
+      let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+      // ArgumentParser's usage errors exit 64; SPEC §5.1 gives usage exit code 2.
+      return ("airenv: error: " + text, code == .validationFailure ? 2 : code.rawValue)
+    }
+  }
+}
+
+enum Console {
+  static func error(_ text: String) {
+    var line = text
+    if !line.hasSuffix("\n") { line += "\n" }
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  static var interactive: Bool { isatty(0) == 1 && isatty(2) == 1 }
+
+  /// Asks a yes/no question on the terminal; anything but y/yes is no.
+  static func confirm(_ question: String) -> Bool {
+    FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+    guard let answer = readLine() else { return false }
+    return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+  }
+}

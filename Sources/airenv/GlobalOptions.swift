@@ -1,0 +1,89 @@
+import AirenvModel
+import AirenvStore
+import ArgumentParser
+import Foundation
+
+/// The options every command takes (SPEC §5.1).
+struct GlobalOptions: ParsableArguments {
+  @Option(help: "Repository directory (else $AIRENV_REPO, else $XDG_DATA_HOME/airenv).")
+  var repo: String?
+
+  @Option(help: "Workspace name (else $AIRENV_WORKSPACE, else the default or only one).")
+  var workspace: String?
+
+  @Option(help: "Acting user (else $AIRENV_USER, else the login name).")
+  var user: String?
+
+  @Flag(help: "Refuse every change.")
+  var readonly = false
+
+  var session: Session {
+    let environment = ProcessInfo.processInfo.environment
+    return Session(
+      repository: Repository(root: Self.repositoryPath(explicit: repo, environment: environment)),
+      workspaceName: workspace ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 },
+      actor: Actor(user: Self.userName(explicit: user, environment: environment), time: Date()),
+      readonly: readonly)
+  }
+
+  static func repositoryPath(explicit: String?, environment: [String: String]) -> String {
+    if let explicit, !explicit.isEmpty { return explicit }
+    if let path = environment["AIRENV_REPO"], !path.isEmpty { return path }
+    if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return data + "/airenv" }
+    return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/airenv"
+  }
+
+  static func userName(explicit: String?, environment: [String: String]) -> String {
+    if let explicit, !explicit.isEmpty { return explicit }
+    if let user = environment["AIRENV_USER"], !user.isEmpty { return user }
+    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+    return environment["USER"] ?? "unknown"
+  }
+}
+
+/// One command's view of the repository: where it is, which Workspace, who is acting.
+struct Session {
+  var repository: Repository
+  var workspaceName: String?
+  var actor: Actor
+  var readonly: Bool
+
+  func read() throws -> Workspace {
+    try repository.read(workspace: workspaceName)
+  }
+
+  /// Applies a model command to the latest state on disk. A destructive command is
+  /// confirmed on a terminal, or needs `--yes` when there is none.
+  @discardableResult
+  func apply(_ command: Command, yes: Bool = false) throws -> Outcome {
+    try refuseIfReadonly()
+    do {
+      let outcome = try repository.update(workspace: workspaceName) { workspace in
+        try workspace.apply(command, by: actor, confirmed: yes)
+      }
+      report(outcome)
+      return outcome
+    } catch ModelError.needsConfirmation(let impact) {
+      guard Console.interactive else {
+        throw Failure.usage(
+          "\(impact.question) This cannot be undone from here; pass --yes to confirm "
+            + "(standard input is not a terminal).")
+      }
+      guard Console.confirm(impact.question) else {
+        throw Failure(message: "cancelled; nothing changed", code: 1)
+      }
+      return try apply(command, yes: true)
+    }
+  }
+
+  func refuseIfReadonly() throws {
+    if readonly {
+      throw Failure.permission("read-only mode (--readonly): this command changes the repository; refused")
+    }
+  }
+
+  func report(_ outcome: Outcome) {
+    print(outcome.message)
+    for note in outcome.notes { print("  note: \(note)") }
+  }
+}

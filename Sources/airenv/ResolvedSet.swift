@@ -1,0 +1,108 @@
+import AirenvModel
+
+/// What one Deployment gets, with provenance: the JSON shape of `airenv resolve`.
+struct ResolvedSet: Encodable {
+  struct ConnectionEntry: Encodable {
+    var connId: String
+    var reach: Reach
+    var fields: ConnectionFieldsView
+    /// Where each field comes from: base, override or scoped; `extra.KEY` per key.
+    var provenance: [String: Provenance]
+    var removed: [String]
+
+    enum CodingKeys: String, CodingKey { case connId = "conn_id", reach, fields, provenance, removed }
+  }
+
+  struct VariableEntry: Encodable {
+    var key: String
+    var reach: Reach
+    var value: String?
+    var description: String?
+    var secret: Bool
+    var masked: Bool
+    var provenance: Provenance
+  }
+
+  var workspace: String
+  var deployment: String
+  var connections: [ConnectionEntry]
+  var variables: [VariableEntry]
+
+  init(workspace: Workspace, deployment name: String, reveal: Bool) throws {
+    guard let target = workspace.deployment(named: name) else {
+      throw ModelError.notFound(what: "Deployment", name: name, workspace: workspace.name)
+    }
+    self.workspace = workspace.name
+    deployment = target.name
+    connections = workspace.resolvedConnections(for: target.id).map { connection, resolved in
+      var provenance: [String: Provenance] = [:]
+      for (field, value) in resolved.fields { provenance[field.rawValue] = value.provenance }
+      for (key, value) in resolved.extra { provenance["extra.\(key)"] = value.provenance }
+      return ConnectionEntry(
+        connId: connection.key, reach: connection.reach(for: target.id)!,
+        fields: ConnectionFieldsView(
+          fields: resolved.fields.mapValues(\.value), extra: resolved.extraObject, reveal: reveal),
+        provenance: provenance,
+        removed: resolved.removedFields.map(\.rawValue).sorted()
+          + resolved.removedExtraKeys.sorted().map { "extra.\($0)" })
+    }
+    variables = workspace.resolvedVariables(for: target.id).map { variable, resolved in
+      let hidden = variable.isSecret && !reveal
+      return VariableEntry(
+        key: variable.key, reach: variable.reach(for: target.id)!, value: hidden ? nil : resolved.value.value,
+        description: resolved.description, secret: variable.isSecret, masked: hidden,
+        provenance: resolved.value.provenance)
+    }
+  }
+
+  var table: String {
+    var text = "Deployment \(deployment) of Workspace \(workspace)\n\nCONNECTIONS\n"
+    var connectionTable = TextTable("CONN_ID", "TYPE", "HOST", "LOGIN", "PASSWORD", "VIA", "OVERRIDDEN")
+    for entry in connections {
+      let overridden = entry.provenance.filter { $0.value == .override }.keys.sorted()
+      connectionTable.add([
+        entry.connId, entry.fields.connType, TextTable.clip(entry.fields.host ?? "", 36),
+        entry.fields.login ?? "",
+        entry.fields.masked.contains("password") ? Secrecy.mask : (entry.fields.password ?? ""),
+        entry.reach.rawValue, overridden.joined(separator: ","),
+      ])
+    }
+    text += connectionTable.rendered + "\nVARIABLES\n"
+    var variableTable = TextTable("KEY", "VALUE", "VIA", "FROM")
+    for entry in variables {
+      variableTable.add([
+        entry.key, entry.masked ? Secrecy.mask : TextTable.clip(entry.value ?? ""), entry.reach.rawValue,
+        entry.provenance.rawValue,
+      ])
+    }
+    return text + variableTable.rendered
+  }
+
+  static func table(connection entry: ConnectionEntry) -> String {
+    var lines = ["conn_id  \(entry.connId)  (via \(entry.reach.rawValue))"]
+    for line in FieldLines.connection(entry.fields) {
+      let name = String(line.prefix { $0 != " " })
+      let source = entry.provenance[name].map { "  [\($0.rawValue)]" } ?? ""
+      lines.append("  " + line + source)
+    }
+    for name in entry.removed { lines.append("  \(name) removed by override") }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// `field = value` lines for a connection's fields, secrets masked as the view says.
+enum FieldLines {
+  static func connection(_ view: ConnectionFieldsView) -> [String] {
+    var lines = ["conn_type = \(view.connType)"]
+    let pairs: [(String, String?)] = [
+      ("description", view.description), ("host", view.host), ("schema", view.schema), ("login", view.login),
+      ("password", view.masked.contains("password") ? Secrecy.mask : view.password),
+      ("port", view.port.map(String.init)),
+    ]
+    for (name, value) in pairs { if let value { lines.append("\(name) = \(value)") } }
+    for (key, value) in (view.extra ?? [:]).sorted(by: { $0.key < $1.key }) {
+      lines.append("extra.\(key) = \(value.compactText)")
+    }
+    return lines
+  }
+}

@@ -1,0 +1,147 @@
+import AirenvModel
+import ArgumentParser
+
+struct VariableCommand: ParsableCommand {
+  typealias Shared = SharedObjectCommands<VariableKind>
+
+  static let configuration = CommandConfiguration(
+    commandName: "variable", abstract: "Manage Airflow variables.",
+    subcommands: [
+      List.self, Get.self, Create.self, Update.self, Shared.Delete.self, Link.self, Shared.Unlink.self,
+      Shared.Exclude.self, Shared.Include.self, Shared.Reset.self, Shared.Rename.self, Shared.Promote.self,
+    ])
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List variables, or what one Deployment gets with --deployment.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Show the variables this Deployment resolves.") var deployment: String?
+    @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
+
+    func run() throws {
+      let workspace = try global.session.read()
+      if let deployment {
+        let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, reveal: false)
+        try Output.print(resolved.variables, as: output) {
+          var table = TextTable("KEY", "VALUE", "VIA", "FROM")
+          for entry in resolved.variables {
+            table.add([
+              entry.key, entry.masked ? Secrecy.mask : TextTable.clip(entry.value ?? ""),
+              entry.reach.rawValue,
+              entry.provenance.rawValue,
+            ])
+          }
+          return table.rendered
+        }
+        return
+      }
+      let views = workspace.variables.sorted { $0.key.lowercased() < $1.key.lowercased() }
+        .map { VariableView($0, in: workspace, reveal: false) }
+      try Output.print(views, as: output) {
+        var table = TextTable("KEY", "VALUE", "SECRET", "DEPLOYMENTS", "OVERRIDES")
+        for view in views {
+          table.add([
+            view.key, view.masked ? Secrecy.mask : TextTable.clip(view.value ?? "", 40),
+            view.secret ? "yes" : "",
+            view.sharing.summary, String(view.overrides.values.filter { $0 != nil || view.masked }.count),
+          ])
+        }
+        return table.rendered
+      }
+    }
+  }
+
+  struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show one variable with its links and overrides.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The key.") var key: String
+    @Option(name: .customLong("scope-deployment")) var scopeDeployment: String?
+    @Flag(help: "Show secret values.") var reveal = false
+    @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
+
+    func run() throws {
+      let workspace = try global.session.read()
+      let variable = try workspace.variable(ObjectReference(.variable, key, scopeDeployment: scopeDeployment))
+      let view = VariableView(variable, in: workspace, reveal: reveal)
+      try Output.print(view, as: output) {
+        var lines = [
+          "key          \(view.key)  (revision \(view.revision), \(view.updatedBy) at \(view.updatedAt))",
+          "deployments  \(view.sharing.summary)",
+          "value        \(view.masked ? Secrecy.mask : view.value ?? "")",
+        ]
+        if let description = view.description { lines.append("description  \(description)") }
+        if view.secret { lines.append("secret       yes") }
+        for (name, value) in view.overrides.sorted(by: { $0.key < $1.key }) {
+          lines.append(
+            "link \(name)"
+              + (value == nil && !view.masked ? " (no override)" : " value = \(value ?? Secrecy.mask)"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+      }
+    }
+  }
+
+  struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a variable.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The key.") var key: String
+    @OptionGroup var value: VariableValueOptions
+    @Option var description: String?
+    @Flag(help: "Mark the value secret (keys with a sensitive word are secret anyway).") var secret = false
+    @OptionGroup var sharing: SharingOptions
+
+    func run() throws {
+      let isSecret = secret || SensitiveNames.isSensitive(key)
+      let changes = VariableChanges(
+        value: try value.read(secret: isSecret), description: description, secret: secret)
+      try global.session.apply(.createVariable(key: key, fields: changes, sharing: try sharing.sharing()))
+    }
+  }
+
+  struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Change the base value or description; what is not named stays as it was.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var object: ObjectSelector
+    @OptionGroup var value: VariableValueOptions
+    @Option var description: String?
+    @Flag(help: "Clear the description.") var clearDescription = false
+    @Flag(inversion: .prefixedNo, help: "Mark the value secret or not.") var secret: Bool?
+    @OptionGroup var linkAll: LinkAllToggle
+
+    func run() throws {
+      let changes = VariableChanges(
+        value: try value.read(secret: secret ?? isSecret(global, object.reference(.variable))),
+        description: description,
+        clearDescription: clearDescription, secret: secret)
+      if changes.isEmpty && linkAll.linkAll == nil {
+        throw Failure.usage(
+          "nothing to change: give a value, --description, --secret or --link-all/--no-link-all")
+      }
+      try global.session.apply(
+        .updateVariable(object.reference(.variable), changes, linkedToAll: linkAll.linkAll))
+    }
+  }
+
+  struct Link: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Link to a Deployment, optionally overriding the value there.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var object: ObjectSelector
+    @OptionGroup var target: DeploymentTarget
+    @OptionGroup var value: VariableValueOptions
+
+    func run() throws {
+      let overrides = VariableChanges(
+        value: try value.read(secret: isSecret(global, object.reference(.variable))))
+      try global.session.apply(
+        .linkVariable(object.reference(.variable), deployment: target.deployment, overrides: overrides))
+    }
+  }
+}
+
+/// Whether the variable is secret, to warn when its value is given on the command line.
+private func isSecret(_ global: GlobalOptions, _ reference: ObjectReference) -> Bool {
+  (try? global.session.read().variable(reference).isSecret) ?? SensitiveNames.isSensitive(reference.key)
+}
