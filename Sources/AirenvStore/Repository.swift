@@ -44,6 +44,7 @@ public final class Repository: Sendable {
   }
 
   /// Applies `body` to the latest state of a Workspace and writes what it changed.
+  @discardableResult
   public func update<Result>(
     workspace name: String?, _ body: (inout Workspace) throws -> Result
   ) throws -> Result {

@@ -21,7 +21,7 @@ struct Airenv: ParsableCommand {
 enum Main {
   static func main() {
     do {
-      var command = try Airenv.parseAsRoot()
+      var command = try Airenv.parseAsRoot(GlobalOptions.movedAfterSubcommand(CommandLine.arguments))
       try command.run()
     } catch {
       Failure.exit(with: error)

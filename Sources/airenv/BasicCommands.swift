@@ -31,6 +31,14 @@ struct DemoCommand: ParsableCommand {
     let session = global.session
     try session.refuseIfReadonly()
     try session.repository.initialize()
+    if let existing = try session.repository.workspaceSummaries().first(where: {
+      $0.name == DemoWorkspace.name
+    }) {
+      print(
+        "the Workspace \"\(existing.name)\" is already in \(session.repository.root); "
+          + "`airenv workspace delete \(existing.name)` removes it to start afresh")
+      return
+    }
     let workspace = try session.repository.createWorkspace(named: DemoWorkspace.name, by: session.actor)
     try session.repository.update(workspace: workspace.name) { workspace in
       try DemoWorkspace.build(into: &workspace, by: session.actor)

@@ -17,6 +17,26 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "Refuse every change.")
   var readonly = false
 
+  /// SPEC §5.1 writes global options first (`airenv --repo R connection list`); every
+  /// subcommand declares them, so leading ones are moved behind the subcommand's words.
+  static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
+    var rest = Array(arguments.dropFirst())
+    var moved: [String] = []
+    while let first = rest.first {
+      let name = first.split(separator: "=", maxSplits: 1).first.map(String.init) ?? first
+      if first == "--readonly" {
+        moved.append(rest.removeFirst())
+      } else if ["--repo", "--workspace", "--user"].contains(name) {
+        moved.append(rest.removeFirst())
+        if !first.contains("="), !rest.isEmpty { moved.append(rest.removeFirst()) }
+      } else {
+        break
+      }
+    }
+    guard !moved.isEmpty, !rest.isEmpty else { return Array(arguments.dropFirst()) }
+    return rest + moved
+  }
+
   var session: Session {
     let environment = ProcessInfo.processInfo.environment
     return Session(

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+@Suite("CLI: exit codes and error messages")
+struct ExitCodeTests {
+  struct Case: CustomTestStringConvertible, Sendable {
+    var arguments: [String]
+    var status: Int32
+    var message: String
+    var testDescription: String { arguments.joined(separator: " ") }
+  }
+
+  static let cases: [Case] = [
+    Case(
+      arguments: ["connection", "list", "--bogus"], status: 2,
+      message: "airenv: error: Unknown option '--bogus'"),
+    Case(
+      arguments: ["connection", "create", "x"], status: 3, message: "conn_type: a new connection needs a type"
+    ),
+    Case(
+      arguments: ["connection", "create", "bad id", "--type", "http"], status: 3,
+      message: "conn_id \"bad id\" is not allowed: it contains a space"),
+    Case(
+      arguments: ["connection", "create", "WAREHOUSE_DB", "--type", "http"], status: 4,
+      message: "is already used by the Workspace connection \"warehouse_db\""),
+    Case(
+      arguments: ["connection", "create", "x", "--type", "http", "--port", "0"], status: 3,
+      message: "port: \"0\" is not a port number from 1 to 65535"),
+    Case(
+      arguments: ["connection", "create", "x", "--type", "http", "--extra", "{oops"], status: 3,
+      message: "extra is not valid JSON"),
+    Case(
+      arguments: ["connection", "create", "x", "--uri", "postgres://h:notaport/db"], status: 3,
+      message: "--uri is not an Airflow connection URI"),
+    Case(
+      arguments: ["connection", "link", "scratch_db", "--deployment", "prod"], status: 3,
+      message: "belongs to Deployment \"dev\" and cannot be linked"),
+    Case(
+      arguments: ["deployment", "create", "prod"], status: 4, message: "Deployment \"prod\" already exists"),
+    Case(
+      arguments: ["connection", "get", "warehouse_db", "--workspace", "nope"], status: 3,
+      message: "no Workspace \"nope\" in this repository (Workspaces: demo)"),
+    Case(
+      arguments: ["--readonly", "variable", "update", "alert_email", "--value", "x"], status: 5,
+      message: "read-only mode (--readonly)"),
+    Case(
+      arguments: ["--workspace", "nope", "connection", "list"], status: 3, message: "no Workspace \"nope\""),
+    Case(
+      arguments: ["variable", "update", "alert_email", "--value", "x", "--readonly"], status: 5,
+      message: "read-only mode (--readonly): this command changes the repository; refused"),
+    Case(
+      arguments: ["connection", "update", "warehouse_db"], status: 2, message: "nothing to change"),
+    Case(
+      arguments: ["connection", "update", "warehouse_db", "--password-env", "UNSET_VARIABLE"], status: 3,
+      message: "environment variable UNSET_VARIABLE (for the password) is not set"),
+  ]
+
+  @Test(arguments: cases)
+  func refusal(_ test: Case) throws {
+    let cli = CLI()
+    try cli.ok("demo")
+    let before = try cli.ok("resolve", "--deployment", "prod", "--reveal", "--output", "json")
+    let result = try cli.run(test.arguments)
+    #expect(result.status == test.status, "\(result.stderr)")
+    #expect(result.stderr.contains(test.message), "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    #expect(try cli.ok("resolve", "--deployment", "prod", "--reveal", "--output", "json") == before)
+  }
+
+  @Test func aMissingRepositoryExitsOneAndSaysWhatToDo() throws {
+    let result = try CLI().run("connection", "list")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("no airenv repository at"))
+    #expect(result.stderr.contains("`airenv init`"))
+  }
+
+  @Test func aPlainPasswordFlagWarnsAboutShellHistory() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    let result = try cli.run("connection", "create", "db", "--type", "postgres", "--password", "hunter2")
+    #expect(result.status == 0)
+    #expect(result.stderr.contains("leaks the password into shell history and `ps`"))
+  }
+
+  @Test func aStaleEditIsRefusedAsAConflictNamingWhoAndWhen() throws {
+    let cli = CLI()
+    try cli.ok("demo")
+    let revision = try #require(try cli.json("connection", "get", "warehouse_db")["revision"] as? Int)
+    try cli.ok("connection", "update", "warehouse_db", "--host", "h2", "--user", "bob")
+    let stale = try cli.run(
+      "connection", "update", "warehouse_db", "--host", "h3", "--expect-revision", String(revision))
+    #expect(stale.status == 4)
+    #expect(
+      stale.stderr.contains(
+        "changed since you read it (revision \(revision), now \(revision + 1)): changed by bob at"))
+    let base = try #require(try cli.json("connection", "get", "warehouse_db")["base"] as? [String: Any])
+    #expect(base["host"] as? String == "h2")
+  }
+
+  @Test func aCorruptFileIsRefusedWithItsPathAndLineAndLeftUntouched() throws {
+    let cli = CLI()
+    try cli.ok("demo")
+    let variables = try #require(
+      FileManager.default.enumerator(atPath: cli.repository)?.allObjects as? [String]
+    ).filter { $0.contains("/variables/") }
+    let path = cli.repository + "/" + variables[0]
+    let damaged = Data("{\n  \"version\": 1,\n  \"key\": \"x\"\n  \"oops\": 1\n}\n".utf8)
+    try damaged.write(to: URL(fileURLWithPath: path))
+    let result = try cli.run("variable", "create", "another", "--value", "1")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("\(path):4:3: not valid JSON: expected \",\" or \"}\""))
+    #expect(FileManager.default.contents(atPath: path) == damaged)
+  }
+}
