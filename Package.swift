@@ -10,10 +10,14 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
   targets: [
     .target(name: "AirenvModel"),
-    .target(name: "AirenvStore", dependencies: ["AirenvModel"]),
+    .target(
+      name: "AirenvStore",
+      dependencies: ["AirenvModel", .product(name: "Crypto", package: "swift-crypto")]
+    ),
     .target(name: "AirenvFormats", dependencies: ["AirenvModel"]),
     .executableTarget(
       name: "airenv",

@@ -50,6 +50,18 @@ public enum Command: Equatable, Sendable {
   case delete(ObjectReference)
   case rename(ObjectReference, newKey: String)
   case promote(ObjectReference)
+
+  case setMember(user: String, role: Role)
+  case removeMember(user: String)
+  case setSecretsFetching(Bool)
+
+  /// What the acting user's role must allow for this command.
+  var permission: Permission {
+    switch self {
+    case .setMember, .removeMember, .setSecretsFetching: .administer
+    default: .change
+    }
+  }
 }
 
 /// What a command did, in words for the user.

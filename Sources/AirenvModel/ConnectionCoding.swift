@@ -56,6 +56,8 @@ extension ConnectionPayload: Codable {
     fields = try .decode(from: container)
     fields[.port] = fields[.port].flatMap { $0.isEmpty ? nil : $0 }
     extra = try container.decodeIfPresent([String: JSONValue].self, forKey: FieldKey("extra")) ?? [:]
+    secretExtraKeys = Set(
+      try container.decodeIfPresent([String].self, forKey: FieldKey("secretExtraKeys")) ?? [])
     guard let type = fields[.connType], !type.isEmpty else {
       throw DecodingError.keyNotFound(
         FieldKey("conn_type"),
@@ -67,6 +69,9 @@ extension ConnectionPayload: Codable {
     var container = encoder.container(keyedBy: FieldKey.self)
     try fields.encode(into: &container)
     try container.encode(extra, forKey: FieldKey("extra"))
+    if !secretExtraKeys.isEmpty {
+      try container.encode(secretExtraKeys.sorted(), forKey: FieldKey("secretExtraKeys"))
+    }
   }
 }
 

@@ -23,18 +23,23 @@ public struct ConnectionChanges: Equatable, Sendable {
   public var clear: Set<ConnectionField>
   public var extraSet: [String: JSONValue]
   public var extraUnset: Set<String>
+  /// Extra keys the user marks secret (besides those secret by name).
+  public var secretExtraKeys: Set<String>
 
   public init(
     fields: [ConnectionField: String] = [:], clear: Set<ConnectionField> = [],
-    extraSet: [String: JSONValue] = [:], extraUnset: Set<String> = []
+    extraSet: [String: JSONValue] = [:], extraUnset: Set<String> = [], secretExtraKeys: Set<String> = []
   ) {
     self.fields = fields
     self.clear = clear
     self.extraSet = extraSet
     self.extraUnset = extraUnset
+    self.secretExtraKeys = secretExtraKeys
   }
 
-  public var isEmpty: Bool { fields.isEmpty && clear.isEmpty && extraSet.isEmpty && extraUnset.isEmpty }
+  public var isEmpty: Bool {
+    fields.isEmpty && clear.isEmpty && extraSet.isEmpty && extraUnset.isEmpty && secretExtraKeys.isEmpty
+  }
 
   /// Checks and normalises the values: conn_type as Airflow normalises it, port 1–65535.
   func validated(allowingEmptyPort: Bool) throws(ModelError) -> ConnectionChanges {
@@ -70,10 +75,20 @@ public struct ConnectionPayload: Equatable, Sendable {
   /// Absent means None in Airflow; an empty string is a set, empty value.
   public var fields: [ConnectionField: String]
   public var extra: [String: JSONValue]
+  /// Top-level extra keys the user marked secret; they are encrypted and masked like a password.
+  public var secretExtraKeys: Set<String>
 
-  public init(fields: [ConnectionField: String], extra: [String: JSONValue] = [:]) {
+  public init(
+    fields: [ConnectionField: String], extra: [String: JSONValue] = [:], secretExtraKeys: Set<String> = []
+  ) {
     self.fields = fields
     self.extra = extra
+    self.secretExtraKeys = secretExtraKeys
+  }
+
+  /// Whether an extra key's value is secret: by Airflow's sensitive words or marked by the user.
+  public func isSecret(extraKey key: String) -> Bool {
+    secretExtraKeys.contains(key) || Secrecy.isSecret(extraKey: key)
   }
 
   public var connType: String { fields[.connType] ?? "" }
@@ -120,6 +135,7 @@ extension ConnectionPayload: ObjectPayload {
     for field in checked.clear { fields[field] = nil }
     for (key, value) in checked.extraSet { extra[key] = value }
     for key in checked.extraUnset { extra[key] = nil }
+    secretExtraKeys.formUnion(checked.secretExtraKeys)
   }
 
   public func resolved(with override: ConnectionOverride?, baseProvenance: Provenance)
@@ -188,6 +204,9 @@ extension ConnectionOverride: OverridePayload {
 
   public mutating func apply(_ changes: ConnectionChanges) throws(ModelError) {
     let checked = try changes.validated(allowingEmptyPort: true)
+    if !checked.secretExtraKeys.isEmpty {
+      throw .invalidField(field: "extra", reason: "keys are marked secret on the connection, not on one link")
+    }
     if let field = checked.clear.sorted().first {
       throw .invalidField(
         field: field.rawValue,

@@ -15,14 +15,17 @@ public enum ModelError: Error, Equatable, Sendable {
   case alreadyShared(kind: ObjectKind, key: String)
   case staleRevision(what: String, expected: Int, actual: Int, by: String, at: Date)
   case needsConfirmation(Impact)
+  case notAMember(user: String, workspace: String, owners: [String])
+  case permissionDenied(user: String, role: Role, action: String, needed: Role)
 
   /// What kind of refusal this is; the CLI maps it to an exit code.
-  public enum Category: Sendable { case validation, conflict, confirmation }
+  public enum Category: Sendable { case validation, conflict, confirmation, permission }
 
   public var category: Category {
     switch self {
     case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision: .conflict
     case .needsConfirmation: .confirmation
+    case .notAMember, .permissionDenied: .permission
     default: .validation
     }
   }
@@ -62,6 +65,12 @@ public enum ModelError: Error, Equatable, Sendable {
         + "changed by \(by) at \(Self.timestamp(at)); read it again and retry"
     case .needsConfirmation(let impact):
       return impact.question
+    case .notAMember(let user, let workspace, let owners):
+      return "\(user) is not a member of Workspace \"\(workspace)\"; ask an Owner ("
+        + owners.joined(separator: ", ") + ") to add you with `airenv workspace member set \(user) ROLE`"
+    case .permissionDenied(let user, let role, let action, let needed):
+      return "\(user) is \(role == .member ? "a" : "an") \(role.title) "
+        + "of this Workspace; to \(action) needs \(needed.title) or higher"
     }
   }
 

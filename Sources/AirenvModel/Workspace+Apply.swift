@@ -5,6 +5,7 @@ extension Workspace {
   public mutating func apply(_ command: Command, by actor: Actor, confirmed: Bool = false)
     throws(ModelError) -> Outcome
   {
+    try authorize(command.permission, for: actor.user)
     switch command {
     case .createDeployment(let name, let description, let tags, let branch):
       return try createDeployment(
@@ -64,6 +65,23 @@ extension Workspace {
       } variables: { workspace, path throws(ModelError) in
         try workspace.rename(path, reference, to: newKey, by: actor)
       }
+    case .setMember(let user, let role):
+      return try setMember(user, role: role, by: actor)
+    case .removeMember(let user):
+      return try removeMember(user, by: actor)
+    case .setSecretsFetching(let enabled):
+      guard settings.secretsFetching != enabled else {
+        return Outcome(message: "secretsFetching is already \(enabled ? "on" : "off")", changed: false)
+      }
+      settings.secretsFetching = enabled
+      stamp.touch(by: actor)
+      return Outcome(
+        message: "secretsFetching is now \(enabled ? "on" : "off")",
+        notes: [
+          enabled
+            ? "Authors and Members may now export resolved sets with secrets"
+            : "only Owners and Operators may export secrets"
+        ])
     case .promote(let reference):
       return try onObject(reference) { workspace, path throws(ModelError) in
         try workspace.promote(path, reference, by: actor)

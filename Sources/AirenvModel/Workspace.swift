@@ -6,10 +6,14 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
   public var deployments: [Deployment]
   public var connections: [Connection]
   public var variables: [Variable]
+  /// User name → role; empty means single-user use, where the acting user is Owner.
+  public var members: [String: Role]
+  public var settings: WorkspaceSettings
 
   public init(
     id: WorkspaceID, name: String, stamp: Stamp, deployments: [Deployment] = [],
-    connections: [Connection] = [], variables: [Variable] = []
+    connections: [Connection] = [], variables: [Variable] = [], members: [String: Role] = [:],
+    settings: WorkspaceSettings = WorkspaceSettings()
   ) {
     self.id = id
     self.name = name
@@ -17,6 +21,8 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
     self.deployments = deployments
     self.connections = connections
     self.variables = variables
+    self.members = members
+    self.settings = settings
   }
 
   public func deployment(id: DeploymentID) -> Deployment? {

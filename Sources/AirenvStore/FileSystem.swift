@@ -85,6 +85,18 @@ enum FileSystem {
     try syncDirectory((path as NSString).deletingLastPathComponent)
   }
 
+  /// Creates `path` with `bytes` unless it exists; returns false when it already did.
+  static func createExclusively(_ bytes: [UInt8], at path: String) throws(StoreError) -> Bool {
+    let temporary = try writeTemporary(bytes, besides: path)
+    defer { unlink(temporary) }
+    if link(temporary, path) != 0 {
+      if errno == EEXIST { return false }
+      throw .io(path: path, reason: "cannot create: \(errorText())")
+    }
+    try syncDirectory((path as NSString).deletingLastPathComponent)
+    return true
+  }
+
   static func rename(_ source: String, to destination: String) throws(StoreError) {
     guard Glibc.rename(source, destination) == 0 else {
       throw .io(path: destination, reason: "cannot replace: \(errorText())")

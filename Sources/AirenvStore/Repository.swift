@@ -1,4 +1,5 @@
 import AirenvModel
+import Foundation
 
 /// A Workspace's name and id, as listed without reading its objects.
 public struct WorkspaceSummary: Equatable, Sendable {
@@ -12,11 +13,13 @@ public struct WorkspaceSummary: Equatable, Sendable {
 /// latest state and two writers never lose each other's changes.
 public final class Repository: Sendable {
   public let root: String
+  public let keyring: Keyring
   let layout: RepositoryLayout
 
-  public init(root: String) {
+  public init(root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment)) {
     let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
     self.root = trimmed
+    self.keyring = keyring
     layout = RepositoryLayout(root: trimmed)
   }
 
@@ -164,11 +167,17 @@ public final class Repository: Sendable {
 
   func loadWorkspace(_ id: WorkspaceID) throws(StoreError) -> Workspace {
     let header = try loadHeader(id)
+    let key = try keyring.load()
+    let repositoryKey = try readIndex().keyFingerprint
+    let sealer = SecretSealer(
+      workspace: id, key: key,
+      keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
     return Workspace(
       id: id, name: header.name, stamp: header.stamp,
       deployments: try loadAll(Deployment.self, in: layout.deployments(id)),
-      connections: try loadAll(Connection.self, in: layout.connections(id)),
-      variables: try loadAll(Variable.self, in: layout.variables(id)))
+      connections: try loadAll(Connection.self, in: layout.connections(id)).map(sealer.unseal),
+      variables: try loadAll(Variable.self, in: layout.variables(id)).map(sealer.unseal),
+      members: header.members, settings: header.settings)
   }
 
   private func loadAll<Value: Decodable & Identifiable<String>>(
@@ -196,21 +205,36 @@ public final class Repository: Sendable {
     if WorkspaceHeader(after) != WorkspaceHeader(before) {
       writes.append((layout.workspaceFile(after.id), StoredFile.encode(WorkspaceHeader(after))))
     }
-    func collect<Value: Encodable & Equatable & Identifiable<String>>(
-      _ old: [Value], _ new: [Value], _ directory: String
-    ) {
+    func changed<Value: Equatable & Identifiable<String>>(_ old: [Value], _ new: [Value], _ directory: String)
+      -> [Value]
+    {
       let oldByID = Dictionary(old.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
       let newIDs = Set(new.map(\.id))
-      for value in new where oldByID[value.id] != value {
-        writes.append((directory + "/" + value.id + ".json", StoredFile.encode(value)))
-      }
       for value in old where !newIDs.contains(value.id) {
         deletes.append(directory + "/" + value.id + ".json")
       }
+      return new.filter { oldByID[$0.id] != $0 }
     }
-    collect(before.deployments, after.deployments, layout.deployments(after.id))
-    collect(before.connections, after.connections, layout.connections(after.id))
-    collect(before.variables, after.variables, layout.variables(after.id))
+    let deployments = changed(before.deployments, after.deployments, layout.deployments(after.id))
+    let connections = changed(before.connections, after.connections, layout.connections(after.id))
+    let variables = changed(before.variables, after.variables, layout.variables(after.id))
+    for deployment in deployments {
+      writes.append((layout.deployments(after.id) + "/\(deployment.id).json", StoredFile.encode(deployment)))
+    }
+    let needsKey =
+      connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
+    let sealer = try writingSealer(for: after.id, needsKey: needsKey, writes: &writes)
+    for connection in connections {
+      writes.append(
+        (
+          layout.connections(after.id) + "/\(connection.id).json",
+          StoredFile.encode(try sealer.seal(connection))
+        ))
+    }
+    for variable in variables {
+      writes.append(
+        (layout.variables(after.id) + "/\(variable.id).json", StoredFile.encode(try sealer.seal(variable))))
+    }
     if writes.isEmpty && deletes.isEmpty { return }
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
@@ -218,14 +242,143 @@ public final class Repository: Sendable {
     try Journal.commit(writes: writes, deletes: deletes, layout: layout)
   }
 
+  /// The sealer for a write. New plaintext secrets need the repository's key; the first
+  /// secret ever written creates the default key and records its fingerprint in the index.
+  private func writingSealer(
+    for workspace: WorkspaceID, needsKey: Bool, writes: inout [(path: String, bytes: [UInt8])]
+  ) throws(StoreError) -> SecretSealer {
+    var index = try readIndex()
+    guard needsKey else {
+      return SecretSealer(workspace: workspace, key: try keyring.load(), keyIsRepositorys: true)
+    }
+    if let expected = index.keyFingerprint {
+      guard let key = try keyring.load() else {
+        throw .keyMissing(location: keyring.location, repository: expected)
+      }
+      guard key.fingerprint == expected else {
+        throw .keyMismatch(location: keyring.location, fingerprint: key.fingerprint, repository: expected)
+      }
+      return SecretSealer(workspace: workspace, key: key, keyIsRepositorys: true)
+    }
+    let key = try keyring.loadOrCreate()
+    index.keyFingerprint = key.fingerprint
+    writes.append((layout.index, StoredFile.encode(index)))
+    return SecretSealer(workspace: workspace, key: key, keyIsRepositorys: true)
+  }
+
+  // MARK: Keys
+
+  /// Where the key is and whether it is the repository's; never the key itself.
+  public func keyStatus() throws(StoreError) -> KeyStatus {
+    try locked(exclusive: false) { () throws(StoreError) in
+      let key = try keyring.load()
+      var undecryptable: [String] = []
+      for id in try workspaceIDs() {
+        undecryptable += Self.lockedSecrets(in: try loadWorkspace(id))
+      }
+      return KeyStatus(
+        location: keyring.location, origin: keyring.origin, fingerprint: key?.fingerprint,
+        repositoryFingerprint: try readIndex().keyFingerprint, undecryptable: undecryptable)
+    }
+  }
+
+  /// Re-encrypts every secret of every Workspace with a new key, in one atomic commit.
+  /// The new key is staged beside the old one first; the next airenv to open the repository
+  /// finishes an interrupted rotation (if the commit landed) or discards the staged key.
+  public func rotateKey(by user: String) throws -> KeyStatus {
+    try withLock(exclusive: true) { () throws in
+      var index = try readIndex()
+      let current = try keyring.load()
+      if let expected = index.keyFingerprint {
+        guard let current else {
+          throw StoreError.keyMissing(location: keyring.location, repository: expected)
+        }
+        guard current.fingerprint == expected else {
+          throw StoreError.keyMismatch(
+            location: keyring.location, fingerprint: current.fingerprint, repository: expected)
+        }
+      }
+      let workspaces = try workspaceIDs().map { id throws(StoreError) in try loadWorkspace(id) }
+      for workspace in workspaces {
+        try workspace.authorize(.administer, for: user)
+        if let problem = Self.lockedSecrets(in: workspace).first {
+          throw StoreError.keyProblem("\(problem); restore it before rotating the key")
+        }
+      }
+      let newKey = EncryptionKey.generate()
+      try keyring.stage(newKey)
+      var writes: [(path: String, bytes: [UInt8])] = []
+      for workspace in workspaces {
+        let sealer = SecretSealer(workspace: workspace.id, key: newKey, keyIsRepositorys: true)
+        for connection in workspace.connections where SecretSealer.needsKey(connection) {
+          writes.append(
+            (
+              layout.connections(workspace.id) + "/\(connection.id).json",
+              StoredFile.encode(try sealer.seal(connection))
+            ))
+        }
+        for variable in workspace.variables where SecretSealer.needsKey(variable) {
+          writes.append(
+            (
+              layout.variables(workspace.id) + "/\(variable.id).json",
+              StoredFile.encode(try sealer.seal(variable))
+            ))
+        }
+      }
+      index.keyFingerprint = newKey.fingerprint
+      writes.append((layout.index, StoredFile.encode(index)))
+      try Journal.commit(writes: writes, deletes: [], layout: layout)
+      try keyring.promoteStaged()
+      return KeyStatus(
+        location: keyring.location, origin: keyring.origin, fingerprint: newKey.fingerprint,
+        repositoryFingerprint: newKey.fingerprint, undecryptable: [])
+    }
+  }
+
+  /// Every secret that cannot be opened with the current key, e.g.
+  /// `connection "db" links/<deployment>/password: tampered`.
+  static func lockedSecrets(in workspace: Workspace) -> [String] {
+    var found: [String] = []
+    func note(_ kind: String, _ key: String, _ value: String, _ path: String) {
+      if let (lock, _) = Secrecy.lock(of: value) {
+        found.append("\(kind) \"\(key)\" \(path): \(lock.rawValue)")
+      }
+    }
+    for connection in workspace.connections {
+      _ = SecretSealer.mapSecrets(connection) { value, path in
+        note("connection", connection.key, value, path)
+        return value
+      }
+    }
+    for variable in workspace.variables {
+      _ = SecretSealer.mapSecrets(variable) { value, path in
+        note("variable", variable.key, value, path)
+        return value
+      }
+    }
+    return found
+  }
+
+  /// Finishes or discards a key rotation that was interrupted.
+  private func recoverRotation() throws(StoreError) {
+    guard let staged = try keyring.stagedKey() else { return }
+    if try readIndex().keyFingerprint == staged.fingerprint {
+      try keyring.promoteStaged()
+    } else if let path = keyring.stagedPath {
+      try FileSystem.remove(path)
+    }
+  }
+
   // MARK: Locking
 
   private func withLock<Result>(exclusive: Bool, _ body: () throws -> Result) throws -> Result {
     guard exists else { throw StoreError.notARepository(path: root) }
     let lock = try RepositoryLock(path: layout.lock, exclusive: exclusive)
-    if FileSystem.exists(layout.journal) {
+    let stagedKey = keyring.stagedPath.map(FileSystem.exists) ?? false
+    if FileSystem.exists(layout.journal) || stagedKey {
       if !exclusive { try lock.lock(exclusive: true) }
       try Journal.recover(layout: layout)
+      try recoverRotation()
     }
     return try withExtendedLifetime(lock) { try body() }
   }
@@ -260,6 +413,8 @@ extension String {
 struct RepositoryIndex: Codable, Equatable {
   var format = "airenv-repository"
   var defaultWorkspace: WorkspaceID?
+  /// The fingerprint of the key the secrets are encrypted with; nil before the first secret.
+  var keyFingerprint: String?
 }
 
 /// The Workspace's own file: what is not a Deployment or an object.
@@ -267,10 +422,35 @@ struct WorkspaceHeader: Codable, Equatable {
   var id: WorkspaceID
   var name: String
   var stamp: Stamp
+  var members: [String: Role]
+  var settings: WorkspaceSettings
 
   init(_ workspace: Workspace) {
     id = workspace.id
     name = workspace.name
     stamp = workspace.stamp
+    members = workspace.members
+    settings = workspace.settings
   }
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    id = try container.decode(String.self, forKey: .id)
+    name = try container.decode(String.self, forKey: .name)
+    stamp = try container.decode(Stamp.self, forKey: .stamp)
+    members = try container.decodeIfPresent([String: Role].self, forKey: .members) ?? [:]
+    settings = try container.decodeIfPresent(WorkspaceSettings.self, forKey: .settings) ?? WorkspaceSettings()
+  }
+}
+
+/// What `airenv key status` reports.
+public struct KeyStatus: Equatable, Sendable {
+  public var location: String
+  public var origin: Keyring.Origin
+  public var fingerprint: String?
+  public var repositoryFingerprint: String?
+  /// Secrets that do not decrypt, each with its object, field and why (locked or tampered).
+  public var undecryptable: [String]
+
+  public var matches: Bool { repositoryFingerprint == nil || fingerprint == repositoryFingerprint }
 }

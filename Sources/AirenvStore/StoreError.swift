@@ -7,6 +7,9 @@ public enum StoreError: Error, Equatable, Sendable {
   case workspaceNotFound(name: String, available: [String])
   case noWorkspace
   case workspaceNotChosen(available: [String])
+  case keyProblem(String)
+  case keyMismatch(location: String, fingerprint: String, repository: String)
+  case keyMissing(location: String, repository: String)
 
   public var message: String {
     switch self {
@@ -31,6 +34,14 @@ public enum StoreError: Error, Equatable, Sendable {
     case .workspaceNotChosen(let available):
       return "the repository has several Workspaces (\(available.joined(separator: ", "))); choose one "
         + "with --workspace NAME, AIRENV_WORKSPACE or `airenv workspace use NAME`"
+    case .keyProblem(let reason):
+      return "encryption key: \(reason)"
+    case .keyMismatch(let location, let fingerprint, let repository):
+      return "the key in \(location) (fingerprint \(fingerprint)) is not the key this repository's secrets "
+        + "are encrypted with (fingerprint \(repository)); set AIRENV_KEY or AIRENV_KEY_FILE to the right key"
+    case .keyMissing(let location, let repository):
+      return "no encryption key at \(location); this repository's secrets are encrypted with the key of "
+        + "fingerprint \(repository): set AIRENV_KEY or AIRENV_KEY_FILE to it"
     }
   }
 

@@ -53,7 +53,9 @@ struct DemoCommand: ParsableCommand {
 struct WorkspaceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "workspace", abstract: "List, create, rename, delete or choose Workspaces.",
-    subcommands: [List.self, Create.self, Rename.self, Delete.self, Use.self])
+    subcommands: [
+      List.self, Create.self, Rename.self, Delete.self, Use.self, MemberCommand.self, SettingsCommand.self,
+    ])
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the Workspaces.")
@@ -101,6 +103,7 @@ struct WorkspaceCommand: ParsableCommand {
     func run() throws {
       let session = global.session
       try session.refuseIfReadonly()
+      try session.repository.read(workspace: old).authorize(.administer, for: session.actor.user)
       try session.repository.renameWorkspace(old, to: new, by: session.actor)
       print("renamed Workspace \"\(old)\" to \"\(new)\"")
     }
@@ -116,6 +119,7 @@ struct WorkspaceCommand: ParsableCommand {
       let session = global.session
       try session.refuseIfReadonly()
       let workspace = try session.repository.read(workspace: name)
+      try workspace.authorize(.administer, for: session.actor.user)
       let question =
         "Delete Workspace \"\(workspace.name)\" with its \(workspace.deployments.count) Deployments, "
         + "\(workspace.connections.count) connections and \(workspace.variables.count) variables?"

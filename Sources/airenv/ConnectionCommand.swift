@@ -33,7 +33,7 @@ struct ConnectionCommand: ParsableCommand {
     }
 
     func run() throws {
-      let workspace = try global.session.read()
+      let (workspace, policy) = try global.session.read(reveal: false)
       var items: [Item] = []
       if let name = deployment {
         guard let target = workspace.deployment(named: name) else {
@@ -43,7 +43,8 @@ struct ConnectionCommand: ParsableCommand {
           items.append(
             Item(
               connId: connection.key, connType: resolved.fields[.connType]?.value ?? "",
-              host: resolved.fields[.host]?.value, port: resolved.port,
+              host: policy.values ? resolved.fields[.host]?.value : nil,
+              port: policy.values ? resolved.port : nil,
               sharing: SharingView(connection, in: workspace), reach: connection.reach(for: target.id),
               overridden: connection.links[target.id]?.setFieldNames ?? [],
               revision: connection.stamp.revision))
@@ -52,8 +53,9 @@ struct ConnectionCommand: ParsableCommand {
         for connection in workspace.connections.sorted(by: { $0.key.lowercased() < $1.key.lowercased() }) {
           items.append(
             Item(
-              connId: connection.key, connType: connection.base.connType, host: connection.base.fields[.host],
-              port: connection.base.fields[.port].flatMap { Int($0) },
+              connId: connection.key, connType: connection.base.connType,
+              host: policy.values ? connection.base.fields[.host] : nil,
+              port: policy.values ? connection.base.fields[.port].flatMap { Int($0) } : nil,
               sharing: SharingView(connection, in: workspace), revision: connection.stamp.revision))
         }
       }
@@ -90,18 +92,21 @@ struct ConnectionCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
     func run() throws {
-      let workspace = try global.session.read()
+      let session = global.session
+      let (workspace, policy) = try session.read(reveal: reveal)
       let connection = try workspace.connection(
         ObjectReference(.connection, id, scopeDeployment: scopeDeployment))
       if let name = deployment {
-        let resolved = try ResolvedSet(workspace: workspace, deployment: name, reveal: reveal)
+        let resolved = try ResolvedSet(workspace: workspace, deployment: name, policy: policy)
         guard let entry = resolved.connections.first(where: { $0.connId == connection.key }) else {
           throw Failure.validation("Deployment \"\(name)\" does not get connection \"\(connection.key)\"")
         }
+        try session.requireUnlocked(entry.fields.locked, reveal: reveal)
         try Output.print(entry, as: output) { ResolvedSet.table(connection: entry) }
         return
       }
-      let view = ConnectionView(connection, in: workspace, reveal: reveal)
+      let view = ConnectionView(connection, in: workspace, policy: policy)
+      try session.requireUnlocked(view.base.locked + view.overrides.values.flatMap(\.locked), reveal: reveal)
       try Output.print(view, as: output) { Self.table(view) }
     }
 
@@ -115,10 +120,12 @@ struct ConnectionCommand: ParsableCommand {
         let set = link.fields.keys.sorted() + link.extraSet.keys.sorted().map { "extra.\($0)" }
         lines.append("link \(name)" + (set.isEmpty && link.extraUnset.isEmpty ? " (no overrides)" : ""))
         for (field, value) in link.fields.sorted(by: { $0.key < $1.key }) {
-          lines.append("  \(field) = \(value ?? Secrecy.mask)")
+          lines.append(
+            "  \(field) = " + (link.locked.contains(field) ? FieldLines.locked : value ?? Secrecy.mask))
         }
         for (key, value) in link.extraSet.sorted(by: { $0.key < $1.key }) {
-          lines.append("  extra.\(key) = \(value.compactText)")
+          let locked = link.locked.contains("extra.\(key)")
+          lines.append("  extra.\(key) = " + (locked ? FieldLines.locked : value.compactText))
         }
         for key in link.extraUnset { lines.append("  extra.\(key) removed") }
       }

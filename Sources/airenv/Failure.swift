@@ -37,6 +37,7 @@ struct Failure: Error {
         case .validation: 3
         case .conflict: 4
         case .confirmation: 2
+        case .permission: 5
         }
       return ("airenv: error: " + error.message, code)
     case let error as StoreError:

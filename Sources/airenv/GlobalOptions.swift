@@ -68,8 +68,29 @@ struct Session {
   var actor: Actor
   var readonly: Bool
 
+  /// The Workspace, for a user who is allowed to read it.
   func read() throws -> Workspace {
-    try repository.read(workspace: workspaceName)
+    let workspace = try repository.read(workspace: workspaceName)
+    _ = try workspace.role(of: actor.user)
+    return workspace
+  }
+
+  /// The Workspace and what the acting user may see of it; revealing secrets needs
+  /// Operator or Owner.
+  func read(reveal: Bool) throws -> (Workspace, ViewPolicy) {
+    let workspace = try read()
+    if reveal { try workspace.authorize(.revealSecrets, for: actor.user) }
+    return (workspace, ViewPolicy(reveal: reveal, values: workspace.allows(.viewValues, for: actor.user)))
+  }
+
+  /// Refuses to show a revealed view that holds secrets the current key cannot open.
+  func requireUnlocked(_ locked: [String], reveal: Bool) throws {
+    guard reveal, !locked.isEmpty else { return }
+    throw Failure(
+      message: "cannot reveal \(locked.joined(separator: ", ")): "
+        + "the secrets do not decrypt with the key in \(repository.keyring.location) "
+        + "(missing, not this repository's key, or the ciphertext was changed); see `airenv key status`",
+      code: 1)
   }
 
   /// Applies a model command to the latest state on disk. A destructive command is

@@ -80,8 +80,10 @@ struct ResolveCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
   func run() throws {
-    let resolved = try ResolvedSet(
-      workspace: try global.session.read(), deployment: deployment, reveal: reveal)
+    let session = global.session
+    let (workspace, policy) = try session.read(reveal: reveal)
+    let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, policy: policy)
+    try session.requireUnlocked(resolved.lockedFields, reveal: reveal)
     try Output.print(resolved, as: output) { resolved.table }
   }
 }
@@ -116,9 +118,12 @@ struct DiffCommand: ParsableCommand {
   }
 
   func run() throws {
-    let workspace = try global.session.read()
-    let left = try ResolvedSet(workspace: workspace, deployment: first, reveal: true)
-    let right = try ResolvedSet(workspace: workspace, deployment: second, reveal: true)
+    let session = global.session
+    let workspace = try session.read()
+    // Values are compared in full, but only an Author or higher may see the non-secret ones.
+    try workspace.authorize(.viewValues, for: session.actor.user)
+    let left = try ResolvedSet(workspace: workspace, deployment: first, policy: .everything)
+    let right = try ResolvedSet(workspace: workspace, deployment: second, policy: .everything)
     var entries: [Entry] = []
     let leftConnections = Dictionary(
       uniqueKeysWithValues: left.connections.map { ($0.connId.lowercased(), $0) })

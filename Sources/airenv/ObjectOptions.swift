@@ -30,8 +30,10 @@ struct ConnectionFieldOptions: ParsableArguments {
   @Option(
     help: "Set an extra key: K=V, V read as JSON when it is JSON (30, true, {…}), else as text (repeatable).")
   var extraSet: [String] = []
-  @Option(help: "Remove an extra key (repeatable); on a link: do not inherit it.") var extraUnset: [String] =
-    []
+  @Option(help: "Remove an extra key (repeatable); on a link: do not inherit it.")
+  var extraUnset: [String] = []
+  @Option(help: "Mark an extra key secret: encrypted at rest and masked (repeatable; not on a link).")
+  var secretExtra: [String] = []
 
   func changes() throws -> ConnectionChanges {
     var changes = ConnectionChanges()
@@ -52,6 +54,7 @@ struct ConnectionFieldOptions: ParsableArguments {
       changes.extraSet[key] = JSONValue.parseLenient(String(assignment[assignment.index(after: equals)...]))
     }
     changes.extraUnset = Set(extraUnset)
+    changes.secretExtraKeys = Set(secretExtra)
     return changes
   }
 }

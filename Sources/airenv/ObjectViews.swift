@@ -1,5 +1,14 @@
 import AirenvModel
 
+/// What the acting user may see: secret values (revealed by an Operator or Owner) and field
+/// values at all (a Member sees names, types and links only).
+struct ViewPolicy {
+  var reveal: Bool
+  var values: Bool
+
+  static let everything = ViewPolicy(reveal: true, values: true)
+}
+
 /// The stable JSON shapes of objects in listings and `get`. Secret values are replaced by
 /// null and named in `masked` unless revealed.
 struct SharingView: Encodable {
@@ -37,14 +46,23 @@ struct ConnectionFieldsView: Encodable {
   var password: String?
   var port: Int?
   var extra: [String: JSONValue]?
+  /// Secret fields whose values are withheld.
   var masked: [String]
+  /// Secret fields that cannot be decrypted with the current key.
+  var locked: [String]
 
   enum CodingKeys: String, CodingKey {
-    case connType = "conn_type", description, host, schema, login, password, port, extra, masked
+    case connType = "conn_type", description, host, schema, login, password, port, extra, masked, locked
   }
 
-  init(fields: [ConnectionField: String], extra: [String: JSONValue]?, reveal: Bool) {
+  init(
+    fields: [ConnectionField: String], extra: [String: JSONValue]?, secretKeys: Set<String>,
+    policy: ViewPolicy
+  ) {
     connType = fields[.connType] ?? ""
+    masked = []
+    locked = []
+    guard policy.values else { return }
     description = fields[.description]
     host = fields[.host]
     schema = fields[.schema]
@@ -52,21 +70,28 @@ struct ConnectionFieldsView: Encodable {
     password = fields[.password]
     port = fields[.port].flatMap { Int($0) }
     self.extra = extra
-    masked = []
-    guard !reveal else { return }
-    if password != nil {
+    if let value = password, Secrecy.lock(of: value) != nil {
+      password = nil
+      locked.append("password")
+    } else if password != nil && !policy.reveal {
       password = nil
       masked.append("password")
     }
     if let extra {
-      var hidden: [String: JSONValue] = [:]
+      var shown: [String: JSONValue] = [:]
       for (key, value) in extra {
-        hidden[key] = Secrecy.masked(value, key: key)
-        if hidden[key] != value { masked.append("extra.\(key)") }
+        if Secrecy.lock(of: value) != nil {
+          shown[key] = .null
+          locked.append("extra.\(key)")
+        } else {
+          shown[key] = policy.reveal ? value : Secrecy.masked(value, key: key, marked: secretKeys)
+          if shown[key] != value { masked.append("extra.\(key)") }
+        }
       }
-      self.extra = hidden
+      self.extra = shown
     }
     masked.sort()
+    locked.sort()
   }
 }
 
@@ -85,14 +110,19 @@ struct ConnectionView: Encodable {
     case updatedAt = "updated_at", updatedBy = "updated_by"
   }
 
-  init(_ connection: Connection, in workspace: Workspace, reveal: Bool) {
+  init(_ connection: Connection, in workspace: Workspace, policy: ViewPolicy) {
     connId = connection.key
     id = connection.id
     sharing = SharingView(connection, in: workspace)
-    base = ConnectionFieldsView(fields: connection.base.fields, extra: connection.base.extra, reveal: reveal)
+    let secretKeys = connection.base.secretExtraKeys
+    base = ConnectionFieldsView(
+      fields: connection.base.fields, extra: connection.base.extra, secretKeys: secretKeys, policy: policy)
     overrides = Dictionary(
       uniqueKeysWithValues: connection.links.map { id, link in
-        (workspace.deployment(id: id)?.name ?? id, ConnectionFieldsOverrideView(link, reveal: reveal))
+        (
+          workspace.deployment(id: id)?.name ?? id,
+          ConnectionFieldsOverrideView(link, secretKeys: secretKeys, policy: policy)
+        )
       })
     revision = connection.stamp.revision
     updatedAt = connection.stamp.updatedAt.formatted(.iso8601)
@@ -106,29 +136,42 @@ struct ConnectionFieldsOverrideView: Encodable {
   var extraSet: [String: JSONValue]
   var extraUnset: [String]
   var masked: [String]
+  var locked: [String]
 
   enum CodingKeys: String, CodingKey {
-    case fields, extraSet = "extra_set", extraUnset = "extra_unset", masked
+    case fields, extraSet = "extra_set", extraUnset = "extra_unset", masked, locked
   }
 
-  init(_ link: ConnectionOverride, reveal: Bool) {
+  init(_ link: ConnectionOverride, secretKeys: Set<String>, policy: ViewPolicy) {
     fields = [:]
     masked = []
+    locked = []
+    extraSet = [:]
+    extraUnset = link.extraUnset.sorted()
     for (field, value) in link.fields {
-      if !reveal && Secrecy.isSecret(field) {
+      if Secrecy.lock(of: value) != nil {
+        fields[field.rawValue] = .some(nil)
+        locked.append(field.rawValue)
+      } else if !policy.values || (!policy.reveal && Secrecy.isSecret(field)) {
         fields[field.rawValue] = .some(nil)
         masked.append(field.rawValue)
       } else {
         fields[field.rawValue] = .some(value)
       }
     }
-    extraSet = [:]
     for (key, value) in link.extraSet {
-      extraSet[key] = reveal ? value : Secrecy.masked(value, key: key)
+      if Secrecy.lock(of: value) != nil {
+        extraSet[key] = .null
+        locked.append("extra.\(key)")
+        continue
+      }
+      extraSet[key] =
+        !policy.values
+        ? .string(Secrecy.mask) : policy.reveal ? value : Secrecy.masked(value, key: key, marked: secretKeys)
       if extraSet[key] != value { masked.append("extra.\(key)") }
     }
-    extraUnset = link.extraUnset.sorted()
     masked.sort()
+    locked.sort()
   }
 }
 
@@ -141,23 +184,27 @@ struct VariableView: Encodable {
   var sharing: SharingView
   var overrides: [String: String?]
   var masked: Bool
+  var locked: Bool
   var revision: Int
   var updatedAt: String
   var updatedBy: String
 
   enum CodingKeys: String, CodingKey {
-    case key, id, value, description, secret, sharing, overrides, masked, revision
+    case key, id, value, description, secret, sharing, overrides, masked, locked, revision
     case updatedAt = "updated_at", updatedBy = "updated_by"
   }
 
-  init(_ variable: Variable, in workspace: Workspace, reveal: Bool) {
+  init(_ variable: Variable, in workspace: Workspace, policy: ViewPolicy) {
     key = variable.key
     id = variable.id
     secret = variable.isSecret
-    let hidden = variable.isSecret && !reveal
-    masked = hidden
+    locked =
+      Secrecy.lock(of: variable.base.value) != nil
+      || variable.links.values.contains { $0.value.map { Secrecy.lock(of: $0) != nil } ?? false }
+    let hidden = !policy.values || (variable.isSecret && !policy.reveal) || locked
+    masked = hidden && !locked
     value = hidden ? nil : variable.base.value
-    description = variable.base.description
+    description = policy.values ? variable.base.description : nil
     sharing = SharingView(variable, in: workspace)
     overrides = Dictionary(
       uniqueKeysWithValues: variable.links.map { id, link in

@@ -20,6 +20,7 @@ struct ResolvedSet: Encodable {
     var description: String?
     var secret: Bool
     var masked: Bool
+    var locked: Bool
     var provenance: Provenance
   }
 
@@ -28,7 +29,7 @@ struct ResolvedSet: Encodable {
   var connections: [ConnectionEntry]
   var variables: [VariableEntry]
 
-  init(workspace: Workspace, deployment name: String, reveal: Bool) throws {
+  init(workspace: Workspace, deployment name: String, policy: ViewPolicy) throws {
     guard let target = workspace.deployment(named: name) else {
       throw ModelError.notFound(what: "Deployment", name: name, workspace: workspace.name)
     }
@@ -41,18 +42,26 @@ struct ResolvedSet: Encodable {
       return ConnectionEntry(
         connId: connection.key, reach: connection.reach(for: target.id)!,
         fields: ConnectionFieldsView(
-          fields: resolved.fields.mapValues(\.value), extra: resolved.extraObject, reveal: reveal),
+          fields: resolved.fields.mapValues(\.value), extra: resolved.extraObject,
+          secretKeys: connection.base.secretExtraKeys, policy: policy),
         provenance: provenance,
         removed: resolved.removedFields.map(\.rawValue).sorted()
           + resolved.removedExtraKeys.sorted().map { "extra.\($0)" })
     }
     variables = workspace.resolvedVariables(for: target.id).map { variable, resolved in
-      let hidden = variable.isSecret && !reveal
+      let locked = Secrecy.lock(of: resolved.value.value) != nil
+      let hidden = locked || !policy.values || (variable.isSecret && !policy.reveal)
       return VariableEntry(
         key: variable.key, reach: variable.reach(for: target.id)!, value: hidden ? nil : resolved.value.value,
-        description: resolved.description, secret: variable.isSecret, masked: hidden,
-        provenance: resolved.value.provenance)
+        description: policy.values ? resolved.description : nil, secret: variable.isSecret,
+        masked: hidden && !locked, locked: locked, provenance: resolved.value.provenance)
     }
+  }
+
+  /// Every secret that could not be decrypted, as `conn_id.field` or a variable key.
+  var lockedFields: [String] {
+    connections.flatMap { entry in entry.fields.locked.map { "\(entry.connId).\($0)" } }
+      + variables.filter(\.locked).map(\.key)
   }
 
   var table: String {
@@ -63,7 +72,7 @@ struct ResolvedSet: Encodable {
       connectionTable.add([
         entry.connId, entry.fields.connType, TextTable.clip(entry.fields.host ?? "", 36),
         entry.fields.login ?? "",
-        entry.fields.masked.contains("password") ? Secrecy.mask : (entry.fields.password ?? ""),
+        FieldLines.password(entry.fields),
         entry.reach.rawValue, overridden.joined(separator: ","),
       ])
     }
@@ -71,7 +80,7 @@ struct ResolvedSet: Encodable {
     var variableTable = TextTable("KEY", "VALUE", "VIA", "FROM")
     for entry in variables {
       variableTable.add([
-        entry.key, entry.masked ? Secrecy.mask : TextTable.clip(entry.value ?? ""), entry.reach.rawValue,
+        entry.key, FieldLines.value(entry), entry.reach.rawValue,
         entry.provenance.rawValue,
       ])
     }
@@ -96,13 +105,26 @@ enum FieldLines {
     var lines = ["conn_type = \(view.connType)"]
     let pairs: [(String, String?)] = [
       ("description", view.description), ("host", view.host), ("schema", view.schema), ("login", view.login),
-      ("password", view.masked.contains("password") ? Secrecy.mask : view.password),
+      ("password", view.password == nil && view.masked.isEmpty && view.locked.isEmpty ? nil : password(view)),
       ("port", view.port.map(String.init)),
     ]
     for (name, value) in pairs { if let value { lines.append("\(name) = \(value)") } }
     for (key, value) in (view.extra ?? [:]).sorted(by: { $0.key < $1.key }) {
-      lines.append("extra.\(key) = \(value.compactText)")
+      lines.append("extra.\(key) = " + (view.locked.contains("extra.\(key)") ? locked : value.compactText))
     }
     return lines
+  }
+
+  static let locked = "(locked)"
+
+  static func password(_ view: ConnectionFieldsView) -> String {
+    if view.locked.contains("password") { return locked }
+    if view.masked.contains("password") { return Secrecy.mask }
+    return view.password ?? ""
+  }
+
+  static func value(_ entry: ResolvedSet.VariableEntry) -> String {
+    if entry.locked { return locked }
+    return entry.masked ? Secrecy.mask : TextTable.clip(entry.value ?? "")
   }
 }

@@ -18,10 +18,17 @@ struct VariableCommand: ParsableCommand {
     @Option(help: "Show the variables this Deployment resolves.") var deployment: String?
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
+    /// A variable's value as a table shows it.
+    static func shown(_ view: VariableView) -> String {
+      if view.locked { return FieldLines.locked }
+      if view.masked { return Secrecy.mask }
+      return TextTable.clip(view.value ?? "", 40)
+    }
+
     func run() throws {
-      let workspace = try global.session.read()
+      let (workspace, policy) = try global.session.read(reveal: false)
       if let deployment {
-        let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, reveal: false)
+        let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, policy: policy)
         try Output.print(resolved.variables, as: output) {
           var table = TextTable("KEY", "VALUE", "VIA", "FROM")
           for entry in resolved.variables {
@@ -36,7 +43,7 @@ struct VariableCommand: ParsableCommand {
         return
       }
       let views = workspace.variables.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        .map { VariableView($0, in: workspace, reveal: false) }
+        .map { VariableView($0, in: workspace, policy: policy) }
       try Output.print(views, as: output) {
         var table = TextTable("KEY", "VALUE", "SECRET", "DEPLOYMENTS", "OVERRIDES")
         for view in views {
@@ -61,14 +68,16 @@ struct VariableCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
     func run() throws {
-      let workspace = try global.session.read()
+      let session = global.session
+      let (workspace, policy) = try session.read(reveal: reveal)
       let variable = try workspace.variable(ObjectReference(.variable, key, scopeDeployment: scopeDeployment))
-      let view = VariableView(variable, in: workspace, reveal: reveal)
+      let view = VariableView(variable, in: workspace, policy: policy)
+      try session.requireUnlocked(view.locked ? [view.key] : [], reveal: reveal)
       try Output.print(view, as: output) {
         var lines = [
           "key          \(view.key)  (revision \(view.revision), \(view.updatedBy) at \(view.updatedAt))",
           "deployments  \(view.sharing.summary)",
-          "value        \(view.masked ? Secrecy.mask : view.value ?? "")",
+          "value        \(List.shown(view))",
         ]
         if let description = view.description { lines.append("description  \(description)") }
         if view.secret { lines.append("secret       yes") }

@@ -12,12 +12,15 @@ final class TemporaryRepository {
 
   init() throws {
     path = NSTemporaryDirectory() + "airenv-store-\(UUID().uuidString)"
-    repository = Repository(root: path)
+    repository = Repository(root: path, keyring: Keyring(environment: ["AIRENV_KEY_FILE": path + ".key"]))
     try repository.initialize()
     _ = try repository.createWorkspace(named: "main", by: Self.actor)
   }
 
-  deinit { try? FileManager.default.removeItem(atPath: path) }
+  deinit {
+    try? FileManager.default.removeItem(atPath: path)
+    try? FileManager.default.removeItem(atPath: path + ".key")
+  }
 
   func apply(_ command: Command, confirmed: Bool = true) throws {
     try repository.update(workspace: nil) { workspace in
@@ -217,7 +220,7 @@ struct RepositoryTests {
   }
 
   @Test func aMissingRepositoryIsReportedWithWhatToDo() {
-    let repository = Repository(root: "/nonexistent/airenv")
+    let repository = Repository(root: "/nonexistent/airenv", keyring: Keyring(environment: [:]))
     #expect {
       try repository.read(workspace: nil)
     } throws: { error in

@@ -1,0 +1,209 @@
+import AirenvModel
+import Crypto
+import Foundation
+
+/// Encrypts secret fields on the way to disk and decrypts them on the way back.
+///
+/// Each secret is AES-256-GCM sealed with its identity — Workspace, object, field path and,
+/// for an override, the Deployment of the link — as authenticated data, so a ciphertext
+/// copied into another field or object fails to open. A secret that cannot be opened is
+/// loaded as a locked marker (`Secrecy.lockedValue`) that carries its ciphertext.
+struct SecretSealer {
+  static let envelopePrefix = "enc:v1:"
+
+  let workspace: WorkspaceID
+  let key: EncryptionKey?
+  /// Whether `key` is the repository's key: then a failure to open means tampering.
+  let keyIsRepositorys: Bool
+
+  // MARK: Connections and variables
+
+  func seal(_ connection: Connection) throws(StoreError) -> Connection {
+    try map(connection) { (value, path) throws(StoreError) in
+      try sealText(value, path: connection.id + "/" + path)
+    }
+  }
+
+  func unseal(_ connection: Connection) -> Connection {
+    map(connection) { value, path in unsealText(value, path: connection.id + "/" + path) }
+  }
+
+  func seal(_ variable: Variable) throws(StoreError) -> Variable {
+    try map(variable) { (value, path) throws(StoreError) in
+      try sealText(value, path: variable.id + "/" + path)
+    }
+  }
+
+  func unseal(_ variable: Variable) -> Variable {
+    map(variable) { value, path in unsealText(value, path: variable.id + "/" + path) }
+  }
+
+  /// Whether an object holds a secret value that is stored as plaintext and must be sealed.
+  static func needsKey(_ connection: Connection) -> Bool {
+    var found = false
+    _ = mapSecrets(connection) { value, _ in
+      if Secrecy.lock(of: value) == nil && !value.hasPrefix(envelopePrefix) { found = true }
+      return value
+    }
+    return found
+  }
+
+  static func needsKey(_ variable: Variable) -> Bool {
+    var found = false
+    _ = mapSecrets(variable) { value, _ in
+      if Secrecy.lock(of: value) == nil && !value.hasPrefix(envelopePrefix) { found = true }
+      return value
+    }
+    return found
+  }
+
+  // MARK: Walking the secret fields
+
+  private func map(_ connection: Connection, _ transform: (String, String) throws(StoreError) -> String)
+    throws(StoreError) -> Connection
+  {
+    var firstError: StoreError?
+    let result = Self.mapSecrets(connection) { value, path in
+      do throws(StoreError) { return try transform(value, path) } catch {
+        if firstError == nil { firstError = error }
+        return value
+      }
+    }
+    if let firstError { throw firstError }
+    return result
+  }
+
+  private func map(_ connection: Connection, _ transform: (String, String) -> String) -> Connection {
+    Self.mapSecrets(connection, transform)
+  }
+
+  private func map(_ variable: Variable, _ transform: (String, String) throws(StoreError) -> String)
+    throws(StoreError) -> Variable
+  {
+    var firstError: StoreError?
+    let result = Self.mapSecrets(variable) { value, path in
+      do throws(StoreError) { return try transform(value, path) } catch {
+        if firstError == nil { firstError = error }
+        return value
+      }
+    }
+    if let firstError { throw firstError }
+    return result
+  }
+
+  private func map(_ variable: Variable, _ transform: (String, String) -> String) -> Variable {
+    Self.mapSecrets(variable, transform)
+  }
+
+  /// Applies `transform` to every secret value of a connection, as text, with its path.
+  static func mapSecrets(_ connection: Connection, _ transform: (String, String) -> String) -> Connection {
+    var result = connection
+    let marked = connection.base.secretExtraKeys
+    if let password = connection.base.fields[.password] {
+      result.base.fields[.password] = transform(password, "base/password")
+    }
+    result.base.extra = mapExtra(connection.base.extra, marked: marked, path: "base/extra", transform)
+    for (deployment, link) in connection.links {
+      var sealed = link
+      if let password = link.fields[.password] {
+        sealed.fields[.password] = transform(password, "links/\(deployment)/password")
+      }
+      sealed.extraSet = mapExtra(link.extraSet, marked: marked, path: "links/\(deployment)/extra", transform)
+      result.links[deployment] = sealed
+    }
+    return result
+  }
+
+  static func mapSecrets(_ variable: Variable, _ transform: (String, String) -> String) -> Variable {
+    guard variable.isSecret else { return variable }
+    var result = variable
+    result.base.value = transform(variable.base.value, "base/value")
+    for (deployment, link) in variable.links {
+      if let value = link.value {
+        result.links[deployment] = VariableOverride(value: transform(value, "links/\(deployment)/value"))
+      }
+    }
+    return result
+  }
+
+  /// Secret extra values are sealed whole: their JSON text is what is encrypted.
+  private static func mapExtra(
+    _ extra: [String: JSONValue], marked: Set<String>, path: String, _ transform: (String, String) -> String
+  ) -> [String: JSONValue] {
+    var result = extra
+    for (key, value) in extra {
+      let keyPath = path + "/" + escape(key)
+      if marked.contains(key) || Secrecy.isSecret(extraKey: key) {
+        result[key] = decodedValue(transform(encodedText(value), keyPath))
+      } else {
+        result[key] = mapNested(value, path: keyPath, transform)
+      }
+    }
+    return result
+  }
+
+  private static func mapNested(_ value: JSONValue, path: String, _ transform: (String, String) -> String)
+    -> JSONValue
+  {
+    switch value {
+    case .object(let members): .object(mapExtra(members, marked: [], path: path, transform))
+    case .array(let items):
+      .array(items.enumerated().map { mapNested($0.element, path: path + "/\($0.offset)", transform) })
+    default: value
+    }
+  }
+
+  /// A secret extra value as text: sealed envelopes and locked markers pass as they are;
+  /// a plaintext value is tagged with its JSON text so that its type survives the round trip.
+  private static func encodedText(_ value: JSONValue) -> String {
+    if case .string(let text) = value, text.hasPrefix(envelopePrefix) || Secrecy.lock(of: text) != nil {
+      return text
+    }
+    return jsonTag + value.compactText
+  }
+
+  /// Marks decrypted text that is an extra value's JSON, as opposed to a password's text.
+  static let jsonTag = "\u{2}json:"
+
+  /// An extra value back from its text: envelopes and locked markers stay strings.
+  private static func decodedValue(_ text: String) -> JSONValue {
+    guard text.hasPrefix(jsonTag) else { return .string(text) }
+    return (try? JSONValue.parse(String(text.dropFirst(jsonTag.count)))) ?? .string(text)
+  }
+
+  private static func escape(_ key: String) -> String {
+    key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+  }
+
+  // MARK: One value
+
+  /// The field's identity: Workspace, then `<object id>/<field path>`, where an override's
+  /// path names the Deployment of its link (`links/<deployment id>/password`).
+  private func additionalData(_ path: String) -> Data {
+    Data("airenv/v1|\(workspace)|\(path)".utf8)
+  }
+
+  private func sealText(_ value: String, path: String) throws(StoreError) -> String {
+    if value.hasPrefix(Self.envelopePrefix) { return value }
+    if let (_, ciphertext) = Secrecy.lock(of: value) { return ciphertext }
+    guard let key else { throw .keyProblem("no encryption key") }
+    do {
+      let box = try AES.GCM.seal(Data(value.utf8), using: key.symmetric, authenticating: additionalData(path))
+      return Self.envelopePrefix + box.combined!.base64EncodedString()
+    } catch {
+      throw .keyProblem("cannot encrypt: \(error)")
+    }
+  }
+
+  private func unsealText(_ stored: String, path: String) -> String {
+    guard stored.hasPrefix(Self.envelopePrefix) else { return stored }
+    guard let key else { return Secrecy.lockedValue(.locked, ciphertext: stored) }
+    guard let combined = Data(base64Encoded: String(stored.dropFirst(Self.envelopePrefix.count))),
+      let box = try? AES.GCM.SealedBox(combined: combined),
+      let plaintext = try? AES.GCM.open(box, using: key.symmetric, authenticating: additionalData(path))
+    else {
+      return Secrecy.lockedValue(keyIsRepositorys ? .tampered : .locked, ciphertext: stored)
+    }
+    return String(decoding: plaintext, as: UTF8.self)
+  }
+}
