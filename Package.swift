@@ -18,7 +18,10 @@ let package = Package(
       name: "AirenvStore",
       dependencies: ["AirenvModel", .product(name: "Crypto", package: "swift-crypto")]
     ),
-    .target(name: "AirenvFormats", dependencies: ["AirenvModel"]),
+    .target(
+      name: "AirenvFormats",
+      dependencies: ["AirenvModel", .product(name: "Yams", package: "Yams")]
+    ),
     .executableTarget(
       name: "airenv",
       dependencies: [

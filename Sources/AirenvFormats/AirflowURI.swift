@@ -8,6 +8,37 @@ public enum AirflowURI {
     public var reason: String
   }
 
+  /// The URI Airflow's `Connection.get_uri()` would build, except that extras always go in
+  /// `__extra__`: plain query parameters are typed differently by different Airflow versions.
+  public static func encode(_ connection: ExportConnection) -> String {
+    var uri = connection.connType.lowercased().replacingOccurrences(of: "_", with: "-") + "://"
+    var host = connection.host ?? ""
+    // A host with another protocol (https://…) puts the protocol right after the scheme; one
+    // with the connection's own protocol is quoted whole.
+    if let range = host.range(of: "://"), host[..<range.lowerBound] != connection.connType {
+      uri += host[..<range.lowerBound] + "://"
+      host = String(host[range.upperBound...])
+    }
+    var authority = ""
+    if let login = connection.login { authority += PercentEncoding.quote(login) }
+    if let password = connection.password { authority += ":" + PercentEncoding.quote(password) }
+    if !authority.isEmpty { authority += "@" }
+    uri += authority
+    var hostBlock = PercentEncoding.quote(host)
+    if let port = connection.port {
+      hostBlock += (hostBlock.isEmpty && authority.isEmpty ? "@:" : ":") + String(port)
+    }
+    uri += hostBlock
+    if let schema = connection.schema, !schema.isEmpty { uri += "/" + PercentEncoding.quote(schema) }
+    if !connection.extra.isEmpty {
+      let schemaPresent = !(connection.schema ?? "").isEmpty
+      uri +=
+        (schemaPresent ? "?" : "/?") + "__extra__="
+        + PercentEncoding.quote(JSONValue.object(connection.extra).compactText, plusForSpace: true)
+    }
+    return uri
+  }
+
   /// The connection fields a URI names, ready for a create or update command.
   public static func decode(_ uri: String) throws(Problem) -> ConnectionChanges {
     let separators = uri.components(separatedBy: "://").count - 1

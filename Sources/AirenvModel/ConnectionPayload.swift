@@ -86,9 +86,16 @@ public struct ConnectionPayload: Equatable, Sendable {
     self.secretExtraKeys = secretExtraKeys
   }
 
-  /// Whether an extra key's value is secret: by Airflow's sensitive words or marked by the user.
+  /// Whether an extra key's value is secret: by Airflow's sensitive words, by the type's
+  /// catalogue entry, or marked by the user.
   public func isSecret(extraKey key: String) -> Bool {
     secretExtraKeys.contains(key) || Secrecy.isSecret(extraKey: key)
+      || (ConnectionTypeCatalogue.type(connType)?.secretExtraKeys.contains(key) ?? false)
+  }
+
+  /// The top-level extra keys that are secret for reasons other than their name.
+  public var markedSecretKeys: Set<String> {
+    secretExtraKeys.union(ConnectionTypeCatalogue.type(connType)?.secretExtraKeys ?? [])
   }
 
   public var connType: String { fields[.connType] ?? "" }

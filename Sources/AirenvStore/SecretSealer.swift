@@ -98,7 +98,7 @@ struct SecretSealer {
   /// Applies `transform` to every secret value of a connection, as text, with its path.
   static func mapSecrets(_ connection: Connection, _ transform: (String, String) -> String) -> Connection {
     var result = connection
-    let marked = connection.base.secretExtraKeys
+    let marked = connection.base.markedSecretKeys
     if let password = connection.base.fields[.password] {
       result.base.fields[.password] = transform(password, "base/password")
     }

@@ -114,7 +114,7 @@ struct ConnectionView: Encodable {
     connId = connection.key
     id = connection.id
     sharing = SharingView(connection, in: workspace)
-    let secretKeys = connection.base.secretExtraKeys
+    let secretKeys = connection.base.markedSecretKeys
     base = ConnectionFieldsView(
       fields: connection.base.fields, extra: connection.base.extra, secretKeys: secretKeys, policy: policy)
     overrides = Dictionary(

@@ -43,7 +43,7 @@ struct ResolvedSet: Encodable {
         connId: connection.key, reach: connection.reach(for: target.id)!,
         fields: ConnectionFieldsView(
           fields: resolved.fields.mapValues(\.value), extra: resolved.extraObject,
-          secretKeys: connection.base.secretExtraKeys, policy: policy),
+          secretKeys: connection.base.markedSecretKeys, policy: policy),
         provenance: provenance,
         removed: resolved.removedFields.map(\.rawValue).sorted()
           + resolved.removedExtraKeys.sorted().map { "extra.\($0)" })

@@ -1,0 +1,229 @@
+import AirenvModel
+import Foundation
+import Yams
+
+/// The formats a Deployment's resolved set is written in (SPEC §7.1).
+public enum ExportFormat: String, CaseIterable, Sendable {
+  case airflowJSON = "airflow-json"
+  case airflowYAML = "airflow-yaml"
+  case airflowEnv = "airflow-env"
+  case env
+  case shell
+  case airflowSettings = "airflow-settings"
+  case uri
+  case k8sSecret = "k8s-secret"
+
+  /// Whether the format is a pair of files (connections and variables), so it needs a directory.
+  public var isFilePair: Bool { [.airflowJSON, .airflowYAML, .airflowEnv].contains(self) }
+
+  /// Whether Airflow reads every connection of the file on each lookup (LocalFilesystemBackend).
+  public var isReadWhole: Bool { isFilePair || self == .k8sSecret }
+
+  /// The file name for a single-file format written to a directory.
+  public var fileName: String {
+    switch self {
+    case .env: ".env"
+    case .shell: "airflow-env.sh"
+    case .airflowSettings: "airflow_settings.yaml"
+    case .uri: "connections.uri"
+    case .k8sSecret: "secret.yaml"
+    case .airflowJSON, .airflowYAML, .airflowEnv: ""
+    }
+  }
+}
+
+public struct ExportFile: Equatable, Sendable {
+  public var name: String
+  public var contents: String
+}
+
+public enum Exporter {
+  public static func files(_ set: ExportSet, as format: ExportFormat) throws(ExportProblem) -> [ExportFile] {
+    switch format {
+    case .airflowJSON:
+      return [
+        ExportFile(name: "connections.json", contents: prettyJSON(connectionsObject(set))),
+        ExportFile(name: "variables.json", contents: prettyJSON(variablesObject(set))),
+      ]
+    case .airflowYAML:
+      return [
+        ExportFile(
+          name: "connections.yaml", contents: QuotedYAML.text(QuotedYAML.node(connectionsObject(set)))),
+        ExportFile(name: "variables.yaml", contents: QuotedYAML.text(QuotedYAML.node(variablesObject(set)))),
+      ]
+    case .airflowEnv:
+      return try localFilesystemEnv(set)
+    case .env:
+      return [ExportFile(name: format.fileName, contents: dotenv(set))]
+    case .shell:
+      return [ExportFile(name: format.fileName, contents: try shell(set))]
+    case .airflowSettings:
+      return [ExportFile(name: format.fileName, contents: airflowSettings(set))]
+    case .uri:
+      let lines = set.connections.map { "\($0.connId)\t\(AirflowURI.encode($0))\n" }
+      return [ExportFile(name: format.fileName, contents: lines.joined())]
+    case .k8sSecret:
+      return [ExportFile(name: format.fileName, contents: kubernetesSecret(set))]
+    }
+  }
+
+  // MARK: LocalFilesystemBackend JSON and YAML
+
+  static func connectionsObject(_ set: ExportSet) -> JSONValue {
+    .object(Dictionary(uniqueKeysWithValues: set.connections.map { ($0.connId, .object($0.airflowObject)) }))
+  }
+
+  /// Variable values are always strings: JSON-valued variables stay JSON text, as
+  /// `Variable.get(key, deserialize_json=True)` expects.
+  static func variablesObject(_ set: ExportSet) -> JSONValue {
+    .object(Dictionary(uniqueKeysWithValues: set.variables.map { ($0.key, .string($0.value)) }))
+  }
+
+  static func prettyJSON(_ value: JSONValue) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) + "\n"
+  }
+
+  // MARK: LocalFilesystemBackend .env
+
+  /// Connections as URIs (a JSON value is silently misread there), variables raw: no quotes,
+  /// no escapes, one line each, never empty.
+  static func localFilesystemEnv(_ set: ExportSet) throws(ExportProblem) -> [ExportFile] {
+    var problems: [String] = []
+    for variable in set.variables {
+      if variable.value.isEmpty { problems.append("variable \(variable.key) is empty") }
+      if variable.value.contains(where: \.isNewline) {
+        problems.append("variable \(variable.key) spans lines")
+      }
+    }
+    guard problems.isEmpty else {
+      throw .unrepresentable(format: "airflow-env", reasons: problems + ["use airflow-json or airflow-yaml"])
+    }
+    let connections = set.connections.map { "\($0.connId)=\(AirflowURI.encode($0))\n" }.joined()
+    let variables = set.variables.map { "\($0.key)=\($0.value)\n" }.joined()
+    return [
+      ExportFile(name: "connections.env", contents: connections),
+      ExportFile(name: "variables.env", contents: variables),
+    ]
+  }
+
+  // MARK: Process environment
+
+  static func environmentName(_ prefix: String, _ id: String) -> String { prefix + id.uppercased() }
+
+  /// python-dotenv's single quotes: `\\` and `\'` are the only escapes, and newlines survive.
+  static func dotenvQuoted(_ value: String) -> String {
+    "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+  }
+
+  static func dotenv(_ set: ExportSet) -> String {
+    var lines = ["# Airflow connections and variables of Deployment \(set.deployment), written by airenv"]
+    for connection in set.connections {
+      let json = JSONValue.object(connection.airflowObject).compactText
+      lines.append(environmentName("AIRFLOW_CONN_", connection.connId) + "=" + dotenvQuoted(json))
+    }
+    for variable in set.variables {
+      lines.append(environmentName("AIRFLOW_VAR_", variable.key) + "=" + dotenvQuoted(variable.value))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// POSIX single quotes; `'` is written `'\''`. Ids with `.` or `-` are no shell names.
+  static func shell(_ set: ExportSet) throws(ExportProblem) -> String {
+    let ids = set.connections.map(\.connId) + set.variables.map(\.key)
+    let bad = ids.filter { $0.contains(".") || $0.contains("-") }
+    guard bad.isEmpty else {
+      throw .unrepresentable(
+        format: "shell",
+        reasons: [
+          "\(bad.joined(separator: ", ")) cannot be shell variable names (\".\" or \"-\"); use --format env"
+        ])
+    }
+    func quoted(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    var lines = ["# Airflow connections and variables of Deployment \(set.deployment), written by airenv"]
+    for connection in set.connections {
+      let json = JSONValue.object(connection.airflowObject).compactText
+      lines.append("export " + environmentName("AIRFLOW_CONN_", connection.connId) + "=" + quoted(json))
+    }
+    for variable in set.variables {
+      lines.append("export " + environmentName("AIRFLOW_VAR_", variable.key) + "=" + quoted(variable.value))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  // MARK: Astro CLI's airflow_settings.yaml
+
+  static func airflowSettings(_ set: ExportSet) -> String {
+    let connections: [Node] = set.connections.map { connection in
+      var pairs: [(String, Node)] = [
+        ("conn_id", QuotedYAML.node(.string(connection.connId))),
+        ("conn_type", QuotedYAML.node(.string(connection.connType))),
+      ]
+      let texts: [(String, String?)] = [
+        ("conn_host", connection.host), ("conn_schema", connection.schema), ("conn_login", connection.login),
+        ("conn_password", connection.password),
+      ]
+      for (name, value) in texts { if let value { pairs.append((name, QuotedYAML.node(.string(value)))) } }
+      if let port = connection.port { pairs.append(("conn_port", QuotedYAML.node(.integer(Int64(port))))) }
+      if !connection.extra.isEmpty {
+        pairs.append(("conn_extra", QuotedYAML.node(.object(connection.extra))))
+      }
+      return QuotedYAML.ordered(pairs)
+    }
+    let variables: [Node] = set.variables.map { variable in
+      QuotedYAML.ordered([
+        ("variable_name", QuotedYAML.node(.string(variable.key))),
+        ("variable_value", QuotedYAML.node(.string(variable.value))),
+      ])
+    }
+    let root = QuotedYAML.ordered([
+      (
+        "airflow",
+        QuotedYAML.ordered([
+          ("connections", Node(connections, Tag(.seq), .block)),
+          ("pools", Node([], Tag(.seq), Node.Sequence.Style.flow)),
+          ("variables", Node(variables, Tag(.seq), .block)),
+        ])
+      )
+    ])
+    return QuotedYAML.text(root)
+  }
+
+  // MARK: Kubernetes Secret
+
+  /// A DNS-1123 name for the Secret: lower-case letters, digits and `-`.
+  static func secretName(_ deployment: String) -> String {
+    let cleaned = deployment.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    return String(("airenv-" + cleaned).prefix(253)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+  }
+
+  static func kubernetesSecret(_ set: ExportSet) -> String {
+    let connections = Data(prettyJSON(connectionsObject(set)).utf8).base64EncodedString()
+    let variables = Data(prettyJSON(variablesObject(set)).utf8).base64EncodedString()
+    let plain = { (text: String) in Node(text, Tag(.str), .plain) }
+    let root = QuotedYAML.ordered([
+      ("apiVersion", plain("v1")),
+      ("kind", plain("Secret")),
+      (
+        "metadata",
+        QuotedYAML.ordered([
+          ("name", plain(secretName(set.deployment))),
+          (
+            "labels",
+            QuotedYAML.ordered([
+              ("app.kubernetes.io/managed-by", plain("airenv")),
+              ("airenv/deployment", Node(set.deployment, Tag(.str), .doubleQuoted)),
+            ])
+          ),
+        ])
+      ),
+      ("type", plain("Opaque")),
+      (
+        "data",
+        QuotedYAML.ordered([("connections.json", plain(connections)), ("variables.json", plain(variables))])
+      ),
+    ])
+    return QuotedYAML.text(root)
+  }
+}

@@ -1,0 +1,154 @@
+import AirenvModel
+
+/// One connection as a Deployment resolves it, in Airflow's terms.
+public struct ExportConnection: Equatable, Sendable {
+  public var connId: String
+  public var connType: String
+  public var description: String?
+  public var host: String?
+  public var schema: String?
+  public var login: String?
+  public var password: String?
+  public var port: Int?
+  public var extra: [String: JSONValue]
+
+  public init(
+    connId: String, connType: String, description: String? = nil, host: String? = nil, schema: String? = nil,
+    login: String? = nil, password: String? = nil, port: Int? = nil, extra: [String: JSONValue] = [:]
+  ) {
+    self.connId = connId
+    self.connType = connType
+    self.description = description
+    self.host = host
+    self.schema = schema
+    self.login = login
+    self.password = password
+    self.port = port
+    self.extra = extra
+  }
+
+  /// Airflow's JSON connection form (`Connection.from_json`): only the fields that are set.
+  public var airflowObject: [String: JSONValue] {
+    var object: [String: JSONValue] = ["conn_type": .string(connType)]
+    let texts: [(String, String?)] = [
+      ("description", description), ("host", host), ("schema", schema), ("login", login),
+      ("password", password),
+    ]
+    for (name, value) in texts { if let value { object[name] = .string(value) } }
+    if let port { object["port"] = .integer(Int64(port)) }
+    if !extra.isEmpty { object["extra"] = .object(extra) }
+    return object
+  }
+}
+
+public struct ExportVariable: Equatable, Sendable {
+  public var key: String
+  public var value: String
+  public var description: String?
+
+  public init(key: String, value: String, description: String? = nil) {
+    self.key = key
+    self.value = value
+    self.description = description
+  }
+}
+
+/// What one Deployment gets, ready to write in Airflow's formats.
+public struct ExportSet: Equatable, Sendable {
+  public var deployment: String
+  public var connections: [ExportConnection]
+  public var variables: [ExportVariable]
+  /// Secret fields left out because secrets were not asked for, e.g. `connection db: password`.
+  public var withheld: [String]
+
+  public init(
+    deployment: String, connections: [ExportConnection], variables: [ExportVariable], withheld: [String] = []
+  ) {
+    self.deployment = deployment
+    self.connections = connections
+    self.variables = variables
+    self.withheld = withheld
+  }
+
+  /// Resolves a Deployment. Without `includingSecrets` every secret field is left out and
+  /// named in `withheld`; with it, a secret that cannot be decrypted is an error.
+  public init(workspace: Workspace, deployment: Deployment, includingSecrets: Bool) throws(ExportProblem) {
+    self.deployment = deployment.name
+    connections = []
+    variables = []
+    withheld = []
+    for (connection, resolved) in workspace.resolvedConnections(for: deployment.id) {
+      let fields = resolved.fields.mapValues(\.value)
+      var export = ExportConnection(
+        connId: connection.key, connType: fields[.connType] ?? connection.base.connType,
+        description: fields[.description], host: fields[.host], schema: fields[.schema],
+        login: fields[.login],
+        password: fields[.password], port: resolved.port, extra: resolved.extraObject)
+      let secretKeys = export.extra.keys.filter { key in
+        connection.base.isSecret(extraKey: key) || Secrecy.containsSecret(export.extra[key]!, key: key)
+      }
+      if includingSecrets {
+        if let password = export.password, Secrecy.lock(of: password) != nil {
+          throw ExportProblem.locked("the password of connection \"\(connection.key)\"")
+        }
+        if let key = export.extra.keys.sorted().first(where: { Secrecy.lock(of: export.extra[$0]!) != nil }) {
+          throw ExportProblem.locked("extra \"\(key)\" of connection \"\(connection.key)\"")
+        }
+      } else {
+        if export.password != nil {
+          export.password = nil
+          withheld.append("connection \(connection.key): password")
+        }
+        for key in secretKeys.sorted() {
+          if connection.base.isSecret(extraKey: key) {
+            export.extra[key] = nil
+          } else {
+            export.extra[key] = Self.withoutSecrets(export.extra[key]!)
+          }
+          withheld.append("connection \(connection.key): extra.\(key)")
+        }
+      }
+      connections.append(export)
+    }
+    for (variable, resolved) in workspace.resolvedVariables(for: deployment.id) {
+      if variable.isSecret && !includingSecrets {
+        withheld.append("variable \(variable.key): value")
+        continue
+      }
+      if Secrecy.lock(of: resolved.value.value) != nil {
+        throw ExportProblem.locked("the value of variable \"\(variable.key)\"")
+      }
+      variables.append(
+        ExportVariable(key: variable.key, value: resolved.value.value, description: resolved.description))
+    }
+  }
+
+  /// A nested value with its secret members removed.
+  private static func withoutSecrets(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let members):
+      var kept: [String: JSONValue] = [:]
+      for (key, member) in members where !Secrecy.isSecret(extraKey: key) {
+        kept[key] = withoutSecrets(member)
+      }
+      return .object(kept)
+    case .array(let items): return .array(items.map(withoutSecrets))
+    default: return value
+    }
+  }
+}
+
+/// Why an export could not be written.
+public enum ExportProblem: Error, Equatable, Sendable {
+  case locked(String)
+  case unrepresentable(format: String, reasons: [String])
+
+  public var message: String {
+    switch self {
+    case .locked(let what):
+      return "\(what) does not decrypt with the current key; see `airenv key status`"
+    case .unrepresentable(let format, let reasons):
+      return "the \(format) format cannot hold: " + reasons.joined(separator: "; ")
+    }
+  }
+}

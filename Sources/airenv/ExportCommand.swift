@@ -1,0 +1,111 @@
+import AirenvFormats
+import AirenvModel
+import AirenvStore
+import ArgumentParser
+
+extension ExportFormat: ExpressibleByArgument {}
+
+struct ExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Write Deployments' resolved sets in the formats Airflow reads.",
+    discussion: """
+      airflow-json, airflow-yaml, airflow-env: connections.* and variables.* for Airflow's
+      LocalFilesystemBackend (need --out DIR). env: a dotenv file of AIRFLOW_CONN_* (JSON form) and
+      AIRFLOW_VAR_*. shell: the same as `export` lines for bash, dash or zsh. airflow-settings: the
+      Astro CLI's airflow_settings.yaml. uri: conn_id<TAB>URI lines. k8s-secret: a Kubernetes Secret
+      holding connections.json and variables.json. Secret fields are left out unless
+      --include-secrets is given.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "The Deployment to export.") var deployment: String?
+  @Flag(help: "Export every Deployment, each under --out DIR/<deployment>/.") var all = false
+  @Option(help: "The format: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var format: ExportFormat
+  @Option(help: "A directory, or a file for single-file formats; stdout when left out.") var out: String?
+  @Flag(help: "Include secret values (Owner and Operator; Authors and Members when secretsFetching is on).")
+  var includeSecrets = false
+
+  func validate() throws {
+    if all == (deployment != nil) { throw ValidationError("give either --deployment D or --all") }
+    if all && out == nil { throw ValidationError("--all writes one set per Deployment and needs --out DIR") }
+    if format.isFilePair && out == nil {
+      throw ValidationError("--format \(format.rawValue) writes two files and needs --out DIR")
+    }
+  }
+
+  func run() throws {
+    let session = global.session
+    let workspace = try session.read()
+    try workspace.authorize(.viewValues, for: session.actor.user)
+    if includeSecrets { try workspace.mayExportSecrets(session.actor.user) }
+    let targets: [Deployment]
+    if let deployment {
+      guard let target = workspace.deployment(named: deployment) else {
+        throw ModelError.notFound(what: "Deployment", name: deployment, workspace: workspace.name)
+      }
+      targets = [target]
+    } else {
+      targets = workspace.sortedDeployments
+    }
+    var withheld: [String] = []
+    for target in targets {
+      let set: ExportSet
+      let files: [ExportFile]
+      do {
+        set = try ExportSet(workspace: workspace, deployment: target, includingSecrets: includeSecrets)
+        files = try Exporter.files(set, as: format)
+      } catch {
+        throw Failure(message: "Deployment \(target.name): \(error.message)", code: error.code)
+      }
+      withheld += set.withheld.map { "\(target.name): \($0)" }
+      let empty = set.variables.filter(\.value.isEmpty).map(\.key)
+      if format == .airflowSettings && !empty.isEmpty {
+        Console.error(
+          "airenv: warning: the Astro CLI skips empty variables in airflow_settings.yaml, so Deployment "
+            + "\(target.name) will not get: \(empty.joined(separator: ", "))")
+      }
+      if format.isReadWhole && set.connections.count > 100 {
+        Console.error(
+          "airenv: warning: Deployment \(target.name) has \(set.connections.count) connections; Airflow's "
+            + "LocalFilesystemBackend re-reads the whole file on every lookup, which grows with the square "
+            + "of its size — prefer --format env, where each lookup reads one variable")
+      }
+      try write(files, for: target, all: targets.count > 1 || all)
+    }
+    if !withheld.isEmpty {
+      let objects = Set(withheld.map { $0.components(separatedBy: ":").prefix(2).joined(separator: ":") })
+      Console.error(
+        "airenv: withheld \(withheld.count) secret fields of \(objects.count) objects (add --include-secrets "
+          + "to export them): " + withheld.joined(separator: ", "))
+    }
+  }
+
+  private func write(_ files: [ExportFile], for target: Deployment, all: Bool) throws {
+    guard let out else {
+      print(files.map(\.contents).joined(), terminator: "")
+      return
+    }
+    let directory = all ? out + "/" + target.name : out
+    if files.count == 1 && !all && !PrivateFiles.isDirectory(out) && !out.hasSuffix("/") {
+      try PrivateFiles.write(files[0].contents, to: out)
+      Console.error("airenv: wrote \(out)")
+      return
+    }
+    try PrivateFiles.makeDirectory(directory)
+    for file in files {
+      try PrivateFiles.write(file.contents, to: directory + "/" + file.name)
+      Console.error("airenv: wrote \(directory)/\(file.name)")
+    }
+  }
+}
+
+extension ExportProblem {
+  var code: Int32 {
+    switch self {
+    case .locked: 1
+    case .unrepresentable: 3
+    }
+  }
+}
