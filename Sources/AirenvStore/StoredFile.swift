@@ -1,3 +1,4 @@
+import AirenvModel
 import Foundation
 
 /// The bytes of one repository file: pretty JSON with sorted keys and a format `version`,

@@ -8,6 +8,7 @@ struct ConnectionCommand: ParsableCommand {
     commandName: "connection", abstract: "Manage Airflow connections.",
     subcommands: [
       List.self, Get.self, Create.self, Update.self, Shared.Delete.self, Link.self, Shared.Unlink.self,
+      Types.self,
       Shared.Exclude.self, Shared.Include.self, Shared.Reset.self, Shared.Rename.self, Shared.Promote.self,
     ])
 
@@ -76,6 +77,59 @@ struct ConnectionCommand: ParsableCommand {
           table.add(row)
         }
         return table.rendered
+      }
+    }
+  }
+
+  struct Types: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "The connection-type catalogue: each type's fields, where they are stored, defaults, secrets."
+    )
+    @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
+
+    struct Field: Encodable {
+      var label: String
+      var storedIn: String
+      var defaultValue: String?
+      var secret: Bool
+      var required: Bool
+      enum CodingKeys: String, CodingKey {
+        case label, storedIn = "stored_in", defaultValue = "default", secret, required
+      }
+    }
+
+    struct Item: Encodable {
+      var connType: String
+      var name: String
+      var fields: [Field]
+      enum CodingKeys: String, CodingKey { case connType = "conn_type", name, fields }
+    }
+
+    func run() throws {
+      let items = ConnectionTypeCatalogue.types.map { type in
+        Item(
+          connType: type.id, name: type.name,
+          fields: type.fields.map { field in
+            let storedIn: String =
+              switch field.target {
+              case .column(let column): column.rawValue
+              case .extra(let key): "extra.\(key)"
+              }
+            return Field(
+              label: field.label, storedIn: storedIn, defaultValue: field.defaultValue,
+              secret: field.isSecret,
+              required: field.isRequired)
+          })
+      }
+      try Output.print(items, as: output) {
+        var table = TextTable("CONN_TYPE", "NAME", "FIELDS")
+        for item in items {
+          let fields = item.fields.map { field in
+            field.storedIn + (field.defaultValue.map { "=\($0)" } ?? "") + (field.secret ? " (secret)" : "")
+          }
+          table.add([item.connType, item.name, fields.joined(separator: ", ")])
+        }
+        return table.rendered + "Other types are allowed and edited generically.\n"
       }
     }
   }

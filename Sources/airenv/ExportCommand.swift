@@ -38,8 +38,12 @@ struct ExportCommand: ParsableCommand {
   func run() throws {
     let session = global.session
     let workspace = try session.read()
-    try workspace.authorize(.viewValues, for: session.actor.user)
-    if includeSecrets { try workspace.mayExportSecrets(session.actor.user) }
+    // With secretsFetching on, even a Member may export with secrets; otherwise values need Author.
+    if includeSecrets {
+      try workspace.mayExportSecrets(session.actor.user)
+    } else {
+      try workspace.authorize(.viewValues, for: session.actor.user)
+    }
     let targets: [Deployment]
     if let deployment {
       guard let target = workspace.deployment(named: deployment) else {

@@ -1,3 +1,4 @@
+import AirenvFormats
 import AirenvModel
 import AirenvStore
 import ArgumentParser
@@ -40,6 +41,14 @@ struct Failure: Error {
         case .permission: 5
         }
       return ("airenv: error: " + error.message, code)
+    case let error as ImportProblems:
+      let lines = error.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map {
+        "airenv: error: " + $0.message
+      }
+      return (
+        (lines + ["airenv: nothing was imported (\(error.problems.count) problems)"]).joined(separator: "\n"),
+        3
+      )
     case let error as StoreError:
       return ("airenv: error: " + error.message, error.isRefusal ? 3 : 1)
     default:

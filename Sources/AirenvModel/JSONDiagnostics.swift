@@ -1,18 +1,19 @@
 /// Finds where JSON text goes wrong, for error messages that name a line and column.
-/// Used only after a decode failed, so it favours clarity over speed.
-enum JSONDiagnostics {
-  struct Location: Equatable {
-    var line: Int
-    var column: Int
+/// Used after a decode failed, and on imported files; it favours clarity over speed.
+public enum JSONDiagnostics {
+  public struct Location: Equatable, Sendable {
+    public var line: Int
+    public var column: Int
   }
 
-  struct SyntaxProblem: Error, Equatable {
-    var location: Location
-    var reason: String
+  public struct SyntaxProblem: Error, Equatable, Sendable {
+    public var location: Location
+    public var reason: String
   }
 
-  /// The first syntax error in `bytes`, or nil when they are valid JSON.
-  static func syntaxProblem(in bytes: [UInt8]) -> SyntaxProblem? {
+  /// The first syntax error in `bytes` (duplicate member names included), or nil when they
+  /// are valid JSON.
+  public static func syntaxProblem(in bytes: [UInt8]) -> SyntaxProblem? {
     var scanner = Scanner(bytes: bytes)
     do throws(SyntaxProblem) {
       scanner.skipWhitespace()
@@ -26,7 +27,7 @@ enum JSONDiagnostics {
   }
 
   /// Where the value at `path` (keys and array indices) starts, if it exists.
-  static func location(of path: [String], in bytes: [UInt8]) -> Location? {
+  public static func location(of path: [String], in bytes: [UInt8]) -> Location? {
     var scanner = Scanner(bytes: bytes)
     scanner.skipWhitespace()
     do {
