@@ -27,14 +27,16 @@ struct DurabilityTests {
     try cli.ok("demo")
     // Each round creates a Deployment, links to it and deletes it: the delete rewrites
     // several files through the journal, so kills land inside multi-file commits too.
+    // Every command names the test's own repository, so the kill below reaches only them
+    // and never another test's airenv running at the same time.
     let loop = """
       n=0
       while :; do
         n=$((n+1))
-        airenv deployment create tmp-$n >/dev/null
-        airenv connection link warehouse_db --deployment tmp-$n --host h$n >/dev/null
-        airenv variable update alert_email --value v$n >/dev/null
-        airenv deployment delete tmp-$n --yes >/dev/null
+        airenv deployment create tmp-$n --repo "$AIRENV_REPO" >/dev/null
+        airenv connection link warehouse_db --deployment tmp-$n --host h$n --repo "$AIRENV_REPO" >/dev/null
+        airenv variable update alert_email --value v$n --repo "$AIRENV_REPO" >/dev/null
+        airenv deployment delete tmp-$n --yes --repo "$AIRENV_REPO" >/dev/null
       done
       """
     var generator = SystemRandomNumberGenerator()
@@ -44,7 +46,8 @@ struct DurabilityTests {
       usleep(UInt32.random(in: 80_000...400_000, using: &generator))
       kill(-saver.processIdentifier, SIGKILL)
       kill(saver.processIdentifier, SIGKILL)
-      _ = try cli.spawnShell("pkill -9 -f 'airenv (deployment|connection|variable)' || true").waitUntilExit()
+      let pkill = try cli.spawnShell("pkill -9 -f -- \"--repo $AIRENV_REPO\" || true")
+      pkill.waitUntilExit()
       saver.waitUntilExit()
 
       let matrix = try cli.run("matrix", "--output", "json")
