@@ -22,10 +22,13 @@ let package = Package(
       name: "AirenvFormats",
       dependencies: ["AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
+    .target(name: "AirenvUI", dependencies: ["AirenvModel", "AirenvFormats"]),
+    .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+    .target(name: "AirenvTerminal", dependencies: ["AirenvUI", "CNcurses"]),
     .executableTarget(
       name: "airenv",
       dependencies: [
-        "AirenvModel", "AirenvStore", "AirenvFormats",
+        "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "AirenvTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]
@@ -33,6 +36,8 @@ let package = Package(
     .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),
     .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
+    .testTarget(
+      name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel"], resources: [.copy("Goldens")]),
     .testTarget(name: "AirenvCLITests", dependencies: ["airenv", "AirenvModel"]),
   ],
   swiftLanguageModes: [.v6]

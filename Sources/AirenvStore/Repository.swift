@@ -112,6 +112,20 @@ public final class Repository: Sendable {
     }
   }
 
+  /// Changes whenever anything in the Workspace is written: the modification times of its
+  /// directories (a save renames a file into one) and of the index. Cheap enough to poll.
+  public func changeStamp(workspace id: WorkspaceID) -> [Int] {
+    [
+      layout.index, layout.workspaceDirectory(id), layout.deployments(id), layout.connections(id),
+      layout.variables(id),
+    ]
+    .flatMap { path -> [Int] in
+      var info = stat()
+      guard stat(path, &info) == 0 else { return [0, 0] }
+      return [info.st_mtim.tv_sec, info.st_mtim.tv_nsec]
+    }
+  }
+
   // MARK: Reading
 
   private func summaries() throws(StoreError) -> [WorkspaceSummary] {

@@ -1,0 +1,220 @@
+import AirenvModel
+import Foundation
+
+/// Who is looking at what: shown in the header and used for permissions.
+public struct SessionInfo: Equatable, Sendable {
+  public var repository: String
+  public var user: String
+  public var readonly: Bool
+
+  public init(repository: String, user: String, readonly: Bool) {
+    self.repository = repository
+    self.user = user
+    self.readonly = readonly
+  }
+}
+
+/// A yes/no question that states the blast radius; "No" has the focus.
+public struct Confirmation: Equatable, Sendable {
+  public var question: String
+  public var commands: [Command]
+  public var yesFocused = false
+}
+
+public enum Overlay: Equatable, Sendable {
+  case help
+  case confirm(Confirmation)
+  case form(Form)
+  case filter(LineEditor)
+  case command(LineEditor)
+}
+
+public enum Mode: Equatable, Sendable {
+  case list
+  case matrix
+  case resolved(DeploymentID)
+  case diff(DeploymentID, DeploymentID)
+}
+
+public struct Message: Equatable, Sendable {
+  public var text: String
+  public var isError: Bool
+
+  public init(text: String, isError: Bool) {
+    self.text = text
+    self.isError = isError
+  }
+}
+
+/// The matrix's cursor and scroll position; column 0 is "All", then Deployments by name.
+public struct MatrixCursor: Equatable, Sendable {
+  public var row = 0
+  public var column = 0
+  public var rowOffset = 0
+  public var columnOffset = 0
+}
+
+/// Everything the screen shows, as one value: `update` changes it, `render` draws it.
+public struct AppState: Equatable, Sendable {
+  public private(set) var workspace: Workspace
+  public var session: SessionInfo
+  public var width: Int
+  public var height: Int
+  public var tab: Tab = .connections
+  public var mode: Mode = .list
+  public var selection: [Tab: Int] = [:]
+  public var scroll: [Tab: Int] = [:]
+  public var filter = ""
+  public var matrix = MatrixCursor()
+  public var overlay: Overlay?
+  public var message: Message?
+  public var revealed = false
+  public var ascii = false
+  public var pageScroll = 0
+  /// Sorted, filtered indices into the Workspace's arrays; rebuilt only when the Workspace or
+  /// the filter changes, never per keystroke.
+  public private(set) var rows: [Tab: [Int]] = [:]
+  public private(set) var deploymentOrder: [Int] = []
+
+  public init(workspace: Workspace, session: SessionInfo, width: Int, height: Int, ascii: Bool = false) {
+    self.workspace = workspace
+    self.session = session
+    self.width = width
+    self.height = height
+    self.ascii = ascii
+    reindex()
+  }
+
+  public static let minimumWidth = 80
+  public static let minimumHeight = 24
+
+  public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
+
+  /// Rows available to the body: everything but the header, tab bar and two footer lines.
+  public var bodyHeight: Int { max(0, height - 4) }
+
+  public var role: Role? { try? workspace.role(of: session.user) }
+
+  /// Replaces the Workspace (after a save or a change on disk), keeping each tab's cursor
+  /// on the same object when it still exists.
+  public mutating func replaceWorkspace(_ new: Workspace) {
+    let kept = Dictionary(uniqueKeysWithValues: Tab.allCases.map { ($0, selectedKey(in: $0)) })
+    let keptDeployments = (mode, matrixDeploymentID)
+    workspace = new
+    reindex()
+    for tab in Tab.allCases {
+      guard let key = kept[tab] ?? nil, let index = keys(in: tab).firstIndex(of: key) else {
+        selection[tab] = min(selection[tab] ?? 0, max(0, (rows[tab]?.count ?? 1) - 1))
+        continue
+      }
+      selection[tab] = index
+    }
+    if case .matrix = keptDeployments.0, let id = keptDeployments.1,
+      let position = deploymentOrder.firstIndex(where: { workspace.deployments[$0].id == id })
+    {
+      matrix.column = position + 1
+    }
+    matrix.row = selection[tab] ?? 0
+  }
+
+  mutating func reindex() {
+    deploymentOrder = workspace.deployments.indices.sorted {
+      workspace.deployments[$0].name.lowercased() < workspace.deployments[$1].name.lowercased()
+    }
+    let needle = filter.lowercased()
+    func matching<P>(_ objects: [EnvironmentObject<P>], _ text: (EnvironmentObject<P>) -> String) -> [Int] {
+      objects.indices.filter { needle.isEmpty || text(objects[$0]).lowercased().contains(needle) }
+        .sorted { objects[$0].key.lowercased() < objects[$1].key.lowercased() }
+    }
+    rows[.connections] = matching(workspace.connections) { $0.key + " " + $0.base.connType }
+    rows[.variables] = matching(workspace.variables) { $0.key }
+    rows[.deployments] = deploymentOrder.filter {
+      needle.isEmpty || workspace.deployments[$0].name.lowercased().contains(needle)
+    }
+  }
+
+  public mutating func setFilter(_ text: String) {
+    filter = text
+    reindex()
+    for tab in Tab.allCases { selection[tab] = 0; scroll[tab] = 0 }
+    matrix = MatrixCursor()
+  }
+
+  public func count(in tab: Tab) -> Int { rows[tab]?.count ?? 0 }
+
+  func keys(in tab: Tab) -> [String] {
+    let indices = rows[tab] ?? []
+    switch tab {
+    case .connections: return indices.map { workspace.connections[$0].key }
+    case .variables: return indices.map { workspace.variables[$0].key }
+    case .deployments: return indices.map { workspace.deployments[$0].id }
+    }
+  }
+
+  func selectedKey(in tab: Tab) -> String? {
+    let indices = rows[tab] ?? []
+    guard let position = selection[tab], position < indices.count else { return nil }
+    switch tab {
+    case .connections: return workspace.connections[indices[position]].key
+    case .variables: return workspace.variables[indices[position]].key
+    case .deployments: return workspace.deployments[indices[position]].id
+    }
+  }
+
+  public var selectedConnection: Connection? {
+    guard tab == .connections, let row = currentRow else { return nil }
+    return workspace.connections[row]
+  }
+
+  public var selectedVariable: Variable? {
+    guard tab == .variables, let row = currentRow else { return nil }
+    return workspace.variables[row]
+  }
+
+  public var selectedDeployment: Deployment? {
+    guard tab == .deployments, let row = currentRow else { return nil }
+    return workspace.deployments[row]
+  }
+
+  var currentRow: Int? {
+    let indices = rows[tab] ?? []
+    let position = mode == .matrix ? matrix.row : (selection[tab] ?? 0)
+    return position < indices.count ? indices[position] : nil
+  }
+
+  /// The Deployment of the matrix cursor's column, nil on the "All" column.
+  public var matrixDeploymentID: DeploymentID? {
+    guard matrix.column > 0, matrix.column - 1 < deploymentOrder.count else { return nil }
+    return workspace.deployments[deploymentOrder[matrix.column - 1]].id
+  }
+
+  public func deployment(at column: Int) -> Deployment { workspace.deployments[deploymentOrder[column]] }
+
+  /// Whether the acting user may change things, and if not, why.
+  public var changeRefusal: String? {
+    if session.readonly { return "read-only mode (--readonly): changes are off" }
+    do {
+      try workspace.authorize(.change, for: session.user)
+      return nil
+    } catch {
+      return error.message
+    }
+  }
+
+  public var mayReveal: Bool { workspace.allows(.revealSecrets, for: session.user) }
+  public var mayViewValues: Bool { workspace.allows(.viewValues, for: session.user) }
+
+  public var keyContext: KeyContext {
+    switch overlay {
+    case .form?, .filter?, .command?: return .form
+    case .confirm?: return .confirm
+    case .help?: return .help
+    case nil:
+      switch mode {
+      case .list: return .list
+      case .matrix: return .matrix
+      case .resolved, .diff: return .resolved
+      }
+    }
+  }
+}

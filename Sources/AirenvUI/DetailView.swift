@@ -1,0 +1,118 @@
+import AirenvModel
+
+/// The detail pane: base fields, sharing, and what each Deployment gets with its overrides.
+enum DetailView {
+  static func lines(_ state: AppState, glyphs: Glyphs) -> [[Span]] {
+    if let connection = state.selectedConnection { return connectionLines(connection, state, glyphs) }
+    if let variable = state.selectedVariable { return variableLines(variable, state, glyphs) }
+    if let deployment = state.selectedDeployment { return deploymentLines(deployment, state, glyphs) }
+    return []
+  }
+
+  static func secret(_ value: String, _ state: AppState, _ glyphs: Glyphs) -> Span {
+    if Secrecy.lock(of: value) != nil { return Span("(locked)", .warning) }
+    return state.revealed ? Span(value, .secret) : Span(glyphs.mask, .secret)
+  }
+
+  static func sharingLine<P>(_ object: EnvironmentObject<P>, _ workspace: Workspace) -> Span {
+    if let owner = object.scope.owningDeployment {
+      return Span(
+        "Only Deployment \(workspace.deployment(id: owner)?.name ?? owner) (Deployment-scoped)", .scoped)
+    }
+    if object.linkedToAll {
+      let excluded = object.exclusions.count
+      return Span("Linked to all Deployments" + (excluded > 0 ? ", \(excluded) excluded" : ""), .linkedAll)
+    }
+    return Span(
+      "Restricted: linked to \(object.links.count) Deployment\(object.links.count == 1 ? "" : "s")", .linked)
+  }
+
+  static func connectionLines(_ connection: Connection, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
+    var lines: [[Span]] = [
+      [Span(connection.key, .title, bold: true), Span("  " + connection.base.connType, .muted)],
+      [sharingLine(connection, state.workspace)],
+    ]
+    if !state.mayViewValues {
+      lines.append([Span("Field values need the Author role or higher.", .muted)])
+    } else {
+      if let description = connection.base.fields[.description] { lines.append([Span(description, .muted)]) }
+      lines.append([])
+      for field in [ConnectionField.host, .schema, .login, .password, .port] {
+        guard let value = connection.base.fields[field] else { continue }
+        let shown = field == .password ? secret(value, state, glyphs) : Span(value)
+        lines.append([Span(glyphs.fit(field.rawValue, 12), .muted), shown])
+      }
+      for key in connection.base.extra.keys.sorted() {
+        let value = connection.base.extra[key]!
+        let shown =
+          connection.base.isSecret(extraKey: key)
+          ? secret(value.compactText, state, glyphs) : Span(value.compactText)
+        lines.append([Span(glyphs.fit("extra." + key, 12) + " ", .muted), shown])
+      }
+    }
+    lines.append([])
+    lines.append([Span("Deployments", .title, bold: true)])
+    for position in state.deploymentOrder.indices {
+      let deployment = state.deployment(at: position)
+      let cell = connection.cellState(for: deployment.id)
+      var row = [Span(glyphs.cell(cell) + " ", Glyphs.role(cell)), Span(glyphs.fit(deployment.name, 20))]
+      if let link = connection.links[deployment.id], !link.isEmpty {
+        row.append(Span(" " + link.setFieldNames.joined(separator: ", "), .overridden))
+      } else if cell == .excluded || cell == .inertExclusion {
+        row.append(Span(cell == .excluded ? " excluded" : " excluded (inert: not linked to all)", .muted))
+      }
+      lines.append(row)
+    }
+    return lines
+  }
+
+  static func variableLines(_ variable: Variable, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
+    var lines: [[Span]] = [
+      [Span(variable.key, .title, bold: true), Span(variable.isSecret ? "  secret" : "", .secret)],
+      [sharingLine(variable, state.workspace)],
+    ]
+    if let description = variable.base.description, state.mayViewValues {
+      lines.append([Span(description, .muted)])
+    }
+    lines.append([])
+    if state.mayViewValues {
+      lines.append([
+        Span(glyphs.fit("value", 12), .muted),
+        variable.isSecret ? secret(variable.base.value, state, glyphs) : Span(variable.base.value),
+      ])
+    }
+    lines.append([])
+    lines.append([Span("Deployments", .title, bold: true)])
+    for position in state.deploymentOrder.indices {
+      let deployment = state.deployment(at: position)
+      let cell = variable.cellState(for: deployment.id)
+      var row = [Span(glyphs.cell(cell) + " ", Glyphs.role(cell)), Span(glyphs.fit(deployment.name, 20))]
+      if let value = variable.links[deployment.id]?.value, state.mayViewValues {
+        row.append(Span(" = ", .muted))
+        row.append(variable.isSecret ? secret(value, state, glyphs) : Span(value, .overridden))
+      }
+      lines.append(row)
+    }
+    return lines
+  }
+
+  static func deploymentLines(_ deployment: Deployment, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
+    let workspace = state.workspace
+    let connections = workspace.connections.filter { $0.reach(for: deployment.id) != nil }
+    let variables = workspace.variables.filter { $0.reach(for: deployment.id) != nil }
+    var lines: [[Span]] = [[Span(deployment.name, .title, bold: true)]]
+    if let description = deployment.description { lines.append([Span(description, .muted)]) }
+    if !deployment.tags.isEmpty {
+      lines.append([Span("tags    ", .muted), Span(deployment.tags.joined(separator: ", "))])
+    }
+    if let branch = deployment.branch { lines.append([Span("branch  ", .muted), Span(branch)]) }
+    lines.append([])
+    lines.append([Span("Gets \(connections.count) connections and \(variables.count) variables", .text)])
+    let overridden =
+      connections.filter { !($0.links[deployment.id]?.isEmpty ?? true) }.count
+      + variables.filter { !($0.links[deployment.id]?.isEmpty ?? true) }.count
+    lines.append([Span("\(overridden) of them with overrides", .overridden)])
+    lines.append([Span("Enter shows the resolved set with provenance", .muted)])
+    return lines
+  }
+}

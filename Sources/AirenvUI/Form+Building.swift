@@ -1,0 +1,152 @@
+import AirenvModel
+
+extension Form {
+  static let connectionColumns: [ConnectionField] = [.host, .schema, .login, .password, .port]
+
+  /// The create form; its fields follow the connection type's catalogue entry.
+  static func createConnection(type: String = "postgres", keeping old: Form? = nil) -> Form {
+    var fields = [
+      FormField("conn_id", "conn_id"),
+      FormField("conn_type", "Type", kind: .choice(ConnectionTypeCatalogue.types.map(\.id)), value: type),
+    ]
+    let catalogue = ConnectionTypeCatalogue.type(type)
+    for field in catalogue?.fields ?? ConnectionTypeCatalogue.type("generic")!.fields {
+      switch field.target {
+      case .column(let column):
+        fields.append(
+          FormField(
+            column.rawValue, field.label, kind: field.isSecret ? .secret : .text,
+            value: field.defaultValue ?? ""))
+      case .extra(let key):
+        fields.append(
+          FormField(
+            "extra.\(key)", field.label, kind: field.isSecret ? .secret : .text,
+            value: field.defaultValue ?? ""))
+      }
+    }
+    fields.append(FormField("description", "Description"))
+    fields.append(FormField("extra", "Other extra (JSON)", value: "{}"))
+    fields.append(FormField("linked_to_all", "Linked to all Deployments", kind: .toggle, value: "no"))
+    var form = Form(title: "New connection", purpose: .createConnection, fields: fields)
+    if let old {
+      for field in old.fields where field.name != "conn_type" && !field.value.isEmpty {
+        form.set(field.name, field.value)
+      }
+      form.focus = 1
+    }
+    return form
+  }
+
+  static func editConnection(_ connection: Connection) -> Form {
+    var fields = [
+      FormField("conn_id", "conn_id", kind: .readOnly, value: connection.key),
+      FormField(
+        "conn_type", "Type", kind: .choice(ConnectionTypeCatalogue.types.map(\.id)),
+        value: connection.base.connType),
+    ]
+    for column in connectionColumns + [.description] {
+      let label = column == .description ? "Description" : column.rawValue.capitalized
+      fields.append(
+        FormField(
+          column.rawValue, label, kind: column == .password ? .secret : .text,
+          value: connection.base.fields[column] ?? ""))
+    }
+    fields.append(
+      FormField("extra", "Extra (JSON)", value: JSONValue.object(connection.base.extra).compactText))
+    fields.append(
+      FormField(
+        "linked_to_all", "Linked to all Deployments", kind: .toggle,
+        value: connection.linkedToAll ? "yes" : "no"))
+    return Form(
+      title: "Edit connection \(connection.key)", purpose: .editConnection(reference(connection)),
+      fields: fields,
+      focus: 1)
+  }
+
+  static func createVariable() -> Form {
+    Form(
+      title: "New variable", purpose: .createVariable,
+      fields: [
+        FormField("key", "Key"), FormField("value", "Value"), FormField("description", "Description"),
+        FormField("secret", "Secret", kind: .toggle, value: "no"),
+        FormField("linked_to_all", "Linked to all Deployments", kind: .toggle, value: "no"),
+      ])
+  }
+
+  static func editVariable(_ variable: Variable) -> Form {
+    Form(
+      title: "Edit variable \(variable.key)", purpose: .editVariable(reference(variable)),
+      fields: [
+        FormField("key", "Key", kind: .readOnly, value: variable.key),
+        FormField("value", "Value", kind: variable.isSecret ? .secret : .text, value: variable.base.value),
+        FormField("description", "Description", value: variable.base.description ?? ""),
+        FormField("secret", "Secret", kind: .toggle, value: variable.base.secret ? "yes" : "no"),
+        FormField(
+          "linked_to_all", "Linked to all Deployments", kind: .toggle,
+          value: variable.linkedToAll ? "yes" : "no"),
+      ], focus: 1)
+  }
+
+  /// Each field's base value beside its override; an empty override differs from inheriting.
+  static func override(_ connection: Connection, deployment: Deployment) -> Form {
+    let link = connection.links[deployment.id]
+    var fields: [FormField] = []
+    for column in [ConnectionField.connType, .description] + connectionColumns {
+      let current = link?.fields[column]
+      fields.append(
+        FormField(
+          column.rawValue, column.rawValue, kind: column == .password ? .secret : .text, value: current ?? "",
+          base: connection.base.fields[column] ?? "", isSet: current != nil))
+    }
+    let keys = Set(connection.base.extra.keys).union(link?.extraSet.keys ?? [:].keys).sorted()
+    for key in keys {
+      let current = link?.extraSet[key]
+      let secret = connection.base.isSecret(extraKey: key)
+      fields.append(
+        FormField(
+          "extra.\(key)", "extra.\(key)", kind: secret ? .secret : .text, value: current.map(display) ?? "",
+          base: connection.base.extra[key].map(display) ?? "", isSet: current != nil))
+    }
+    return Form(
+      title: "Override \(connection.key) on \(deployment.name)",
+      purpose: .override(reference(connection), deployment: deployment.name), fields: fields)
+  }
+
+  static func override(_ variable: Variable, deployment: Deployment) -> Form {
+    let current = variable.links[deployment.id]?.value
+    return Form(
+      title: "Override \(variable.key) on \(deployment.name)",
+      purpose: .override(reference(variable), deployment: deployment.name),
+      fields: [
+        FormField(
+          "value", "value", kind: variable.isSecret ? .secret : .text, value: current ?? "",
+          base: variable.base.value,
+          isSet: current != nil)
+      ])
+  }
+
+  static func createDeployment() -> Form {
+    Form(
+      title: "New Deployment", purpose: .createDeployment,
+      fields: [
+        FormField("name", "Name"), FormField("description", "Description"),
+        FormField("tags", "Tags (comma-separated)"), FormField("branch", "Git branch"),
+      ])
+  }
+
+  static func renameDeployment(_ deployment: Deployment) -> Form {
+    Form(
+      title: "Rename Deployment \(deployment.name)", purpose: .renameDeployment(deployment.name),
+      fields: [FormField("name", "Name", value: deployment.name)])
+  }
+
+  static func reference<P>(_ object: EnvironmentObject<P>) -> ObjectReference {
+    ObjectReference(P.kind, object.key, expectedRevision: object.stamp.revision)
+  }
+
+  /// Extra values are edited as JSON text, strings without their quotes.
+  static func display(_ value: JSONValue) -> String {
+    if case .string(let text) = value { return text }
+    return value.compactText
+  }
+}

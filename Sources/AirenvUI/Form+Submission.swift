@@ -1,0 +1,150 @@
+import AirenvModel
+import Foundation
+
+extension Form {
+  /// The commands a submitted form stands for, or the form with inline errors.
+  func commands(in workspace: Workspace) -> Result<[Command], FormInvalid> {
+    var invalid = self
+    var problems = false
+    func refuse(_ name: String, _ reason: String) {
+      guard let index = invalid.fields.firstIndex(where: { $0.name == name }) else { return }
+      invalid.fields[index].error = reason
+      if !problems { invalid.focus = index }
+      problems = true
+    }
+    for index in invalid.fields.indices { invalid.fields[index].error = nil }
+    for name in ["conn_id", "key"] {
+      if let field = field(name), field.kind != .readOnly,
+        let reason = IdentifierRules.problem(withObjectKey: field.value)
+      {
+        refuse(name, reason)
+      }
+    }
+    if let port = field("port"), !port.value.isEmpty,
+      !(Int(port.value).map { (1...65535).contains($0) } ?? false)
+    {
+      refuse("port", "a number from 1 to 65535")
+    }
+    var extraObject: [String: JSONValue] = [:]
+    if let extra = field("extra"), !isOverride {
+      if let parsed = try? JSONValue.parse(extra.value.isEmpty ? "{}" : extra.value),
+        let members = parsed.objectValue
+      {
+        extraObject = members
+      } else {
+        refuse("extra", "not a JSON object, e.g. {\"sslmode\": \"require\"}")
+      }
+    }
+    if let name = field("name"), IdentifierRules.problem(withDeploymentName: name.value) != nil {
+      refuse("name", IdentifierRules.problem(withDeploymentName: name.value)!)
+    }
+    if problems { return .failure(FormInvalid(form: invalid)) }
+
+    switch purpose {
+    case .createConnection:
+      var changes = ConnectionChanges()
+      for field in fields {
+        if let column = ConnectionField(rawValue: field.name), !field.value.isEmpty {
+          changes.fields[column] = field.value
+        }
+        if field.name.hasPrefix("extra."), !field.value.isEmpty {
+          changes.extraSet[String(field.name.dropFirst(6))] = JSONValue.parseLenient(field.value)
+        }
+      }
+      for (key, value) in extraObject where changes.extraSet[key] == nil { changes.extraSet[key] = value }
+      let sharing: Sharing = field("linked_to_all")?.isOn == true ? .linkedToAll : .restricted
+      return .success([.createConnection(key: field("conn_id")!.value, fields: changes, sharing: sharing)])
+
+    case .editConnection(let reference):
+      guard let connection = try? workspace.connection(reference.unversioned) else { return .success([]) }
+      var changes = ConnectionChanges()
+      for column in [ConnectionField.connType, .description] + Form.connectionColumns {
+        guard let value = field(column.rawValue)?.value, value != (connection.base.fields[column] ?? "")
+        else { continue }
+        if value.isEmpty { changes.clear.insert(column) } else { changes.fields[column] = value }
+      }
+      for (key, value) in extraObject where connection.base.extra[key] != value {
+        changes.extraSet[key] = value
+      }
+      changes.extraUnset = Set(connection.base.extra.keys).subtracting(extraObject.keys)
+      let linkedToAll = field("linked_to_all").map(\.isOn)
+      return .success([
+        .updateConnection(
+          reference, changes, linkedToAll: linkedToAll == connection.linkedToAll ? nil : linkedToAll)
+      ])
+
+    case .createVariable:
+      let changes = VariableChanges(
+        value: field("value")!.value,
+        description: field("description").flatMap { $0.value.isEmpty ? nil : $0.value },
+        secret: field("secret")?.isOn)
+      let sharing: Sharing = field("linked_to_all")?.isOn == true ? .linkedToAll : .restricted
+      return .success([.createVariable(key: field("key")!.value, fields: changes, sharing: sharing)])
+
+    case .editVariable(let reference):
+      guard let variable = try? workspace.variable(reference.unversioned) else { return .success([]) }
+      var changes = VariableChanges()
+      if let value = field("value")?.value, value != variable.base.value { changes.value = value }
+      if let description = field("description")?.value, description != (variable.base.description ?? "") {
+        if description.isEmpty { changes.clearDescription = true } else { changes.description = description }
+      }
+      if let secret = field("secret")?.isOn, secret != variable.base.secret { changes.secret = secret }
+      let linkedToAll = field("linked_to_all").map(\.isOn)
+      return .success([
+        .updateVariable(
+          reference, changes, linkedToAll: linkedToAll == variable.linkedToAll ? nil : linkedToAll)
+      ])
+
+    case .override(let reference, let deployment):
+      let resets = fields.filter { $0.wasSet && !$0.isSet }.map(\.name)
+      let changed = fields.filter { $0.isSet }
+      var commands: [Command] = []
+      if reference.kind == .connection {
+        var changes = ConnectionChanges()
+        for field in changed {
+          if let column = ConnectionField(rawValue: field.name) {
+            changes.fields[column] = field.value
+          } else if field.name.hasPrefix("extra.") {
+            changes.extraSet[String(field.name.dropFirst(6))] = JSONValue.parseLenient(field.value)
+          }
+        }
+        commands.append(.linkConnection(reference, deployment: deployment, overrides: changes))
+      } else {
+        let value = changed.first { $0.name == "value" }?.value
+        commands.append(
+          .linkVariable(reference, deployment: deployment, overrides: VariableChanges(value: value)))
+      }
+      if !resets.isEmpty {
+        commands.append(.resetOverride(reference.unversioned, deployment: deployment, fields: resets))
+      }
+      return .success(commands)
+
+    case .createDeployment:
+      let tags = field("tags")!.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty }
+      let description = field("description")!.value
+      let branch = field("branch")!.value
+      return .success([
+        .createDeployment(
+          name: field("name")!.value, description: description.isEmpty ? nil : description, tags: tags,
+          branch: branch.isEmpty ? nil : branch)
+      ])
+
+    case .renameDeployment(let name):
+      let newName = field("name")!.value
+      return .success(newName == name ? [] : [.renameDeployment(name: name, newName: newName)])
+    }
+  }
+}
+
+/// A form sent back with its inline validation messages.
+struct FormInvalid: Error {
+  var form: Form
+}
+
+extension ObjectReference {
+  /// The same object, without the revision check (for a command that follows another).
+  var unversioned: ObjectReference {
+    ObjectReference(kind, key, scopeDeployment: scopeDeployment)
+  }
+}

@@ -1,0 +1,46 @@
+import AirenvModel
+
+/// The characters the screen is drawn with: Unicode, or ASCII for terminals and locales
+/// that cannot show it.
+struct Glyphs {
+  let ascii: Bool
+
+  var vertical: String { ascii ? "|" : "│" }
+  var horizontal: String { ascii ? "-" : "─" }
+  var ellipsis: String { ascii ? "~" : "…" }
+  var mask: String { ascii ? "********" : Secrecy.mask }
+  var arrow: String { ascii ? "->" : "→" }
+  var check: String { ascii ? "x" : "✓" }
+
+  /// A glyph per matrix state, so that colour is never the only signal.
+  func cell(_ state: CellState) -> String {
+    switch state {
+    case .notLinked: ascii ? "." : "·"
+    case .linked: ascii ? "L" : "●"
+    case .linkedViaAll: ascii ? "A" : "○"
+    case .overridden: ascii ? "O" : "◆"
+    case .excluded: ascii ? "X" : "✕"
+    case .inertExclusion: ascii ? "x" : "×"
+    case .scoped: ascii ? "S" : "■"
+    }
+  }
+
+  static func role(_ state: CellState) -> StyleRole {
+    switch state {
+    case .notLinked: .notLinked
+    case .linked: .linked
+    case .linkedViaAll: .linkedAll
+    case .overridden: .overridden
+    case .excluded: .excluded
+    case .inertExclusion: .inertExclusion
+    case .scoped: .scoped
+    }
+  }
+
+  func clip(_ text: String, _ width: Int) -> String { CellWidth.clip(text, to: width, ellipsis: ellipsis) }
+
+  func fit(_ text: String, _ width: Int) -> String {
+    let clipped = clip(text, width)
+    return clipped + String(repeating: " ", count: max(0, width - CellWidth.of(clipped)))
+  }
+}

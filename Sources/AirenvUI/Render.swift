@@ -1,0 +1,283 @@
+import AirenvModel
+
+/// Draws the state into a fresh screen. Pure: the same state always gives the same screen.
+public func render(_ state: AppState) -> ScreenBuffer {
+  var screen = ScreenBuffer(width: state.width, height: state.height)
+  let glyphs = Glyphs(ascii: state.ascii)
+  if state.isTooSmall {
+    let text =
+      "terminal too small (need \(AppState.minimumWidth)\(glyphs.ascii ? "x" : "×")"
+      + "\(AppState.minimumHeight), have \(state.width)\(glyphs.ascii ? "x" : "×")\(state.height))"
+    let lines =
+      CellWidth.of(text) > state.width
+      ? [text.components(separatedBy: " (")[0], "(" + text.components(separatedBy: " (")[1]] : [text]
+    for (offset, line) in lines.enumerated() {
+      screen.put(
+        line, x: max(0, (state.width - CellWidth.of(line)) / 2),
+        y: state.height / 2 - lines.count / 2 + offset,
+        role: .warning, bold: true)
+    }
+    return screen
+  }
+  renderHeader(state, &screen, glyphs)
+  renderTabs(state, &screen)
+  switch state.mode {
+  case .list: renderList(state, &screen, glyphs)
+  case .matrix: renderMatrix(state, &screen, glyphs)
+  case .resolved(let id):
+    renderPage(state, &screen, ResolvedPage.lines(state, deployment: id, glyphs: glyphs))
+  case .diff(let first, let second):
+    renderPage(state, &screen, ResolvedPage.diff(state, first, second, glyphs: glyphs))
+  }
+  renderFooter(state, &screen)
+  switch state.overlay {
+  case .help?: renderHelp(state, &screen, glyphs)
+  case .confirm(let confirmation)?: renderConfirm(confirmation, &screen, glyphs)
+  case .form(let form)?: FormView.render(form, state: state, into: &screen, glyphs: glyphs)
+  case .filter(let editor)?, .command(let editor)?:
+    let prefix = state.overlay == .filter(editor) ? "/" : ":"
+    screen.fill(x: 0, y: state.height - 1, width: state.width, height: 1, role: .input)
+    let end = screen.put(prefix + editor.text, x: 0, y: state.height - 1, role: .input)
+    _ = end
+    let cursorColumn = 1 + CellWidth.of(String(editor.text.prefix(editor.cursor)))
+    screen.restyle(x: cursorColumn, y: state.height - 1, width: 1, role: .inputFocused)
+  case nil: break
+  }
+  return screen
+}
+
+private func renderHeader(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  screen.fill(x: 0, y: 0, width: state.width, height: 1, role: .header)
+  let role = state.role?.title ?? "not a member"
+  var x = screen.put(" airenv ", x: 0, y: 0, role: .header, bold: true)
+  let parts = [
+    "Workspace \(state.workspace.name)", "\(state.session.user) (\(role))",
+    state.revealed ? "secrets shown" : nil,
+  ].compactMap { $0 }
+  for part in parts { x = screen.put(" \(glyphs.vertical) " + part, x: x, y: 0, role: .header) }
+  var right = glyphs.clip(state.session.repository, max(0, state.width - x - 16))
+  if state.session.readonly { right = "READ-ONLY  " + right }
+  let start = state.width - CellWidth.of(right) - 1
+  if start > x + 1 { screen.put(right, x: start, y: 0, role: state.session.readonly ? .warning : .header) }
+}
+
+private func renderTabs(_ state: AppState, _ screen: inout ScreenBuffer) {
+  var x = 1
+  for tab in Tab.allCases {
+    let label = " \(tab.rawValue + 1) \(tab.title) (\(state.workspace.count(of: tab))) "
+    x = screen.put(label, x: x, y: 1, role: tab == state.tab ? .tabActive : .tab, bold: tab == state.tab) + 1
+  }
+  var right: String
+  switch state.mode {
+  case .list: right = ""
+  case .matrix: right = "MATRIX"
+  case .resolved: right = "RESOLVED"
+  case .diff: right = "DIFF"
+  }
+  if !state.filter.isEmpty { right = "filter: \(state.filter)  " + right }
+  if !right.isEmpty {
+    screen.put(right, x: max(x, state.width - CellWidth.of(right) - 1), y: 1, role: .accent)
+  }
+}
+
+private func renderFooter(_ state: AppState, _ screen: inout ScreenBuffer) {
+  let y = state.height - 2
+  screen.fill(x: 0, y: y, width: state.width, height: 1, role: .footer)
+  var x = 1
+  for (key, summary) in Keymap.footer(for: state.keyContext) {
+    let words = summary.components(separatedBy: " (")[0].components(separatedBy: " / ")[0]
+    let width = CellWidth.of(key) + CellWidth.of(words) + 3
+    if x + width > state.width { break }
+    x = screen.put(key, x: x, y: y, role: .key, bold: true)
+    x = screen.put(" " + words + "  ", x: x, y: y, role: .footer)
+  }
+  if let message = state.message {
+    screen.put(
+      message.text, x: 1, y: state.height - 1, role: message.isError ? .error : .success,
+      maxWidth: state.width - 2)
+  }
+}
+
+// MARK: List and detail
+
+private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  let top = 2
+  let height = state.bodyHeight
+  let listWidth = min(46, max(30, state.width * 2 / 5))
+  let indices = state.rows[state.tab] ?? []
+  let scroll = state.scroll[state.tab] ?? 0
+  let selected = state.selection[state.tab] ?? 0
+  let header: String
+  switch state.tab {
+  case .connections: header = glyphs.fit("CONN_ID", listWidth - 18) + " TYPE"
+  case .variables: header = glyphs.fit("KEY", listWidth - 12) + " SHARING"
+  case .deployments: header = glyphs.fit("NAME", listWidth - 14) + " TAGS"
+  }
+  screen.put(" " + header, x: 0, y: top, role: .muted, bold: true, maxWidth: listWidth)
+  if indices.isEmpty {
+    screen.put(
+      state.filter.isEmpty ? " (none yet: press n)" : " (nothing matches the filter)", x: 0, y: top + 1,
+      role: .muted)
+  }
+  for row in 0..<max(0, height - 1) {
+    let position = scroll + row
+    guard position < indices.count else { break }
+    let index = indices[position]
+    let line: String
+    switch state.tab {
+    case .connections:
+      let connection = state.workspace.connections[index]
+      line = glyphs.fit(connection.key, listWidth - 18) + " " + glyphs.fit(connection.base.connType, 16)
+    case .variables:
+      let variable = state.workspace.variables[index]
+      line =
+        glyphs.fit(variable.key, listWidth - 12) + " " + glyphs.fit(sharing(variable, state.workspace), 10)
+    case .deployments:
+      let deployment = state.workspace.deployments[index]
+      line =
+        glyphs.fit(deployment.name, listWidth - 14) + " "
+        + glyphs.fit(deployment.tags.joined(separator: ","), 12)
+    }
+    let isSelected = position == selected
+    screen.put(" " + line, x: 0, y: top + 1 + row, role: isSelected ? .selection : .text, maxWidth: listWidth)
+    if isSelected { screen.restyle(x: 0, y: top + 1 + row, width: listWidth, role: .selection) }
+  }
+  for row in top..<(top + height) { screen.put(glyphs.vertical, x: listWidth, y: row, role: .border) }
+  let detail = DetailView.lines(state, glyphs: glyphs)
+  for (offset, line) in detail.prefix(height).enumerated() {
+    var x = listWidth + 2
+    for span in line {
+      x = screen.put(
+        span.text, x: x, y: top + offset, role: span.role, bold: span.bold, maxWidth: state.width - x)
+    }
+  }
+}
+
+func sharing<P>(_ object: EnvironmentObject<P>, _ workspace: Workspace) -> String {
+  if let owner = object.scope.owningDeployment {
+    return "only " + (workspace.deployment(id: owner)?.name ?? owner)
+  }
+  if object.linkedToAll { return object.exclusions.isEmpty ? "all" : "all -\(object.exclusions.count)" }
+  return object.links.isEmpty ? "none" : "\(object.links.count) linked"
+}
+
+// MARK: Pages (resolved set, diff)
+
+private func renderPage(_ state: AppState, _ screen: inout ScreenBuffer, _ lines: [[Span]]) {
+  let start = min(state.pageScroll, max(0, lines.count - state.bodyHeight))
+  for (offset, line) in lines.dropFirst(start).prefix(state.bodyHeight).enumerated() {
+    var x = 1
+    for span in line {
+      x = screen.put(
+        span.text, x: x, y: 2 + offset, role: span.role, bold: span.bold, maxWidth: state.width - x)
+    }
+  }
+}
+
+// MARK: Overlays
+
+private func box(
+  _ screen: inout ScreenBuffer, x: Int, y: Int, width: Int, height: Int, title: String, _ glyphs: Glyphs
+) {
+  screen.fill(x: x, y: y, width: width, height: height, role: .text)
+  let horizontal = String(repeating: glyphs.horizontal, count: max(0, width - 2))
+  let corners = glyphs.ascii ? ["+", "+", "+", "+"] : ["┌", "┐", "└", "┘"]
+  screen.put(corners[0] + horizontal + corners[1], x: x, y: y, role: .border)
+  screen.put(corners[2] + horizontal + corners[3], x: x, y: y + height - 1, role: .border)
+  for row in (y + 1)..<(y + height - 1) {
+    screen.put(glyphs.vertical, x: x, y: row, role: .border)
+    screen.put(glyphs.vertical, x: x + width - 1, y: row, role: .border)
+  }
+  screen.put(" " + title + " ", x: x + 2, y: y, role: .title, bold: true)
+}
+
+private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  var lines: [[Span]] = []
+  for context in KeyContext.allCases {
+    let bindings = Keymap.bindings.filter { $0.contexts.contains(context) }
+    guard !bindings.isEmpty else { continue }
+    if !lines.isEmpty { lines.append([]) }
+    lines.append([Span(context.rawValue, .title, bold: true)])
+    for binding in bindings {
+      let keys = binding.keys.map(\.label).joined(separator: " ")
+      lines.append([Span("  " + glyphs.fit(keys, 16), .key, bold: true), Span(binding.summary, .text)])
+    }
+  }
+  if let editing = lines.firstIndex(where: { $0.first?.text == KeyContext.form.rawValue }) {
+    lines.insert(
+      [Span("  " + glyphs.fit("any other key", 16), .key, bold: true), Span("typed into the field", .text)],
+      at: editing + 1)
+  }
+  let width = min(state.width - 4, 76)
+  let height = state.height - 2
+  let x = (state.width - width) / 2
+  box(&screen, x: x, y: 1, width: width, height: height, title: "Keys (↑↓ scroll, Esc or ? close)", glyphs)
+  let visible = height - 2
+  let start = min(state.pageScroll, max(0, lines.count - visible))
+  for (offset, line) in lines.dropFirst(start).prefix(visible).enumerated() {
+    var column = x + 2
+    for span in line {
+      column = screen.put(
+        span.text, x: column, y: 2 + offset, role: span.role, bold: span.bold,
+        maxWidth: x + width - 2 - column)
+    }
+  }
+}
+
+private func renderConfirm(_ confirmation: Confirmation, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  let width = min(screen.width - 8, 70)
+  let lines = wrap(confirmation.question, width: width - 4)
+  let height = lines.count + 4
+  let x = (screen.width - width) / 2
+  let y = max(2, (screen.height - height) / 2)
+  box(&screen, x: x, y: y, width: width, height: height, title: "Confirm", glyphs)
+  for (offset, line) in lines.enumerated() { screen.put(line, x: x + 2, y: y + 1 + offset, role: .warning) }
+  let buttons = y + height - 2
+  let no = "[ No ]"
+  let yes = "[ Yes ]"
+  let start = x + width - CellWidth.of(no + "  " + yes) - 2
+  screen.put(
+    no, x: start, y: buttons, role: confirmation.yesFocused ? .text : .selection,
+    bold: !confirmation.yesFocused)
+  screen.put(
+    yes, x: start + CellWidth.of(no) + 2, y: buttons, role: confirmation.yesFocused ? .selection : .text,
+    bold: confirmation.yesFocused)
+}
+
+/// Splits text into lines of at most `width` columns at spaces.
+func wrap(_ text: String, width: Int) -> [String] {
+  var lines: [String] = []
+  var line = ""
+  for word in text.split(separator: " ") {
+    if !line.isEmpty && CellWidth.of(line) + 1 + CellWidth.of(String(word)) > width {
+      lines.append(line)
+      line = ""
+    }
+    line += (line.isEmpty ? "" : " ") + word
+  }
+  if !line.isEmpty { lines.append(line) }
+  return lines.map { CellWidth.clip($0, to: width) }
+}
+
+/// A run of text in one style.
+struct Span {
+  var text: String
+  var role: StyleRole
+  var bold: Bool
+
+  init(_ text: String, _ role: StyleRole = .text, bold: Bool = false) {
+    self.text = text
+    self.role = role
+    self.bold = bold
+  }
+}
+
+extension Workspace {
+  func count(of tab: Tab) -> Int {
+    switch tab {
+    case .connections: connections.count
+    case .variables: variables.count
+    case .deployments: deployments.count
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/// One screen's content as a grid of cells, each with a semantic style. The view-model
+/// draws into it; the terminal writes only the cells that differ from the last frame, and
+/// tests read it as text.
+public struct ScreenBuffer: Equatable, Sendable {
+  public struct Cell: Equatable, Sendable {
+    /// The grapheme shown, or nil for the second column of a wide character.
+    public var character: Character?
+    public var role: StyleRole
+    public var bold: Bool
+
+    public static let blank = Cell(character: " ", role: .text, bold: false)
+  }
+
+  public let width: Int
+  public let height: Int
+  public private(set) var cells: [Cell]
+
+  public init(width: Int, height: Int) {
+    self.width = max(0, width)
+    self.height = max(0, height)
+    cells = Array(repeating: .blank, count: self.width * self.height)
+  }
+
+  public subscript(x: Int, y: Int) -> Cell {
+    cells[y * width + x]
+  }
+
+  /// Writes `text` at (x, y), clipped at `maxWidth` columns and the right edge; returns the
+  /// column after the last one written.
+  @discardableResult
+  public mutating func put(
+    _ text: String, x: Int, y: Int, role: StyleRole = .text, bold: Bool = false, maxWidth: Int? = nil
+  ) -> Int {
+    guard y >= 0, y < height else { return x }
+    let limit = min(width, x + (maxWidth ?? width))
+    var column = x
+    for character in text {
+      let size = CellWidth.of(character)
+      if size == 0 { continue }
+      if column + size > limit { break }
+      if column >= 0 {
+        cells[y * width + column] = Cell(character: character, role: role, bold: bold)
+        if size == 2 { cells[y * width + column + 1] = Cell(character: nil, role: role, bold: bold) }
+      }
+      column += size
+    }
+    return column
+  }
+
+  /// Fills a rectangle with spaces of one style.
+  public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, role: StyleRole) {
+    for row in max(0, y)..<min(height, y + h) {
+      for column in max(0, x)..<min(width, x + w) {
+        cells[row * width + column] = Cell(character: " ", role: role, bold: false)
+      }
+    }
+  }
+
+  /// Changes the style of cells without touching their characters (selection bars).
+  public mutating func restyle(x: Int, y: Int, width w: Int, role: StyleRole) {
+    guard y >= 0, y < height else { return }
+    for column in max(0, x)..<min(width, x + w) { cells[y * width + column].role = role }
+  }
+
+  /// The screen as lines of text, trailing spaces kept so that goldens show the full width.
+  public var lines: [String] {
+    (0..<height).map { row in
+      var line = ""
+      for column in 0..<width { if let character = self[column, row].character { line.append(character) } }
+      return line
+    }
+  }
+
+  public var text: String { lines.joined(separator: "\n") + "\n" }
+
+  /// One letter per cell naming its style role, for golden files of colour.
+  public var styleMap: String {
+    let letters = Dictionary(
+      uniqueKeysWithValues: StyleRole.allCases.enumerated().map { ($1, Self.letters[$0]) })
+    return (0..<height).map { row in
+      String((0..<width).map { letters[self[$0, row].role]! })
+    }.joined(separator: "\n") + "\n"
+  }
+
+  static let letters = Array("tmabshgfkylLoxiSneEwcrIJ")
+}

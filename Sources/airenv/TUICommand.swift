@@ -1,0 +1,169 @@
+import AirenvModel
+import AirenvStore
+import AirenvTerminal
+import AirenvUI
+import ArgumentParser
+import Foundation
+
+struct TUICommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tui", abstract: "Open the terminal UI (the default when no command is given).")
+
+  @OptionGroup var global: GlobalOptions
+  @Flag(help: "Open a fresh demo Workspace in a temporary repository (your data is not touched).")
+  var demo = false
+  @Option(help: "A theme name (default, dark, light, high-contrast, colorblind, or yours) or a theme file.")
+  var theme: String?
+  @Flag(help: "Draw with ASCII only (automatic on a non-UTF-8 locale).") var ascii = false
+  @Flag(help: "No colours (also when NO_COLOR is set).") var noColor = false
+
+  func run() throws {
+    let environment = ProcessInfo.processInfo.environment
+    // Refuse before touching anything when there is no terminal to draw on.
+    guard isatty(0) == 1, isatty(1) == 1 else {
+      throw Failure(message: TerminalError.notATerminal.message, code: 1)
+    }
+    var session = global.session
+    var cleanup: String?
+    if demo {
+      let directory = NSTemporaryDirectory() + "airenv-demo-\(getpid())"
+      cleanup = directory
+      session.repository = Repository(
+        root: directory + "/repo", keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
+      try session.repository.initialize()
+      let workspace = try session.repository.createWorkspace(named: DemoWorkspace.name, by: session.actor)
+      try session.repository.update(workspace: workspace.name) { workspace in
+        try DemoWorkspace.build(into: &workspace, by: session.actor)
+      }
+      session.workspaceName = workspace.name
+    }
+    defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
+    let (chosenTheme, themeProblem) = ThemeLoader.load(theme, environment: environment)
+    let workspace = try session.read()
+    let locale =
+      environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LC_CTYPE"].flatMap {
+        $0.isEmpty ? nil : $0
+      } ?? environment["LANG"] ?? ""
+    let utf8 = locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
+    let useColor = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
+    let terminal: Terminal
+    do {
+      terminal = try Terminal(theme: chosenTheme, useColor: useColor, environment: environment)
+    } catch {
+      throw Failure(message: error.message, code: 1)
+    }
+    let size = terminal.size
+    var state = AppState(
+      workspace: workspace,
+      session: SessionInfo(
+        repository: demo ? "demo (temporary)" : session.repository.root, user: session.actor.user,
+        readonly: session.readonly),
+      width: size.width, height: size.height, ascii: ascii || !utf8)
+    if let themeProblem { state.message = Message(text: themeProblem, isError: true) }
+    TUIRuntime(session: session, terminal: terminal).run(&state)
+    terminal.close()
+  }
+}
+
+/// Finds a theme by name or path; a bad theme is reported and the built-in one is used.
+enum ThemeLoader {
+  static func load(_ requested: String?, environment: [String: String]) -> (Theme, String?) {
+    let name = requested ?? "default"
+    var candidates: [String] = []
+    if name.contains("/") || name.hasSuffix(".json") {
+      candidates = [name]
+    } else {
+      let config =
+        environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
+      candidates.append("\(config)/airenv/themes/\(name).json")
+      // The themes/ folder of the source tree, found from the built binary (swift run, .build).
+      var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent()
+      for _ in 0..<5 {
+        candidates.append(directory.appendingPathComponent("themes/\(name).json").path)
+        directory.deleteLastPathComponent()
+      }
+    }
+    guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }),
+      let data = FileManager.default.contents(atPath: path)
+    else {
+      return (
+        Theme.builtIn,
+        requested == nil || name == "default" ? nil : "theme \(name): not found; using the default theme"
+      )
+    }
+    do {
+      return (try Theme.parse(data, file: path), nil)
+    } catch {
+      return (Theme.builtIn, error.message)
+    }
+  }
+}
+
+/// The loop: read a key, turn it into an action, update the state, carry out the effects
+/// (saving through the same model commands as the CLI), draw. Between keys it polls the
+/// repository so that changes from another process appear without a restart.
+struct TUIRuntime {
+  let session: Session
+  let terminal: Terminal
+
+  func run(_ state: inout AppState) {
+    var stamp = session.repository.changeStamp(workspace: state.workspace.id)
+    terminal.draw(render(state))
+    while true {
+      guard let key = terminal.readKey(timeout: 250) else {
+        let now = session.repository.changeStamp(workspace: state.workspace.id)
+        if now != stamp {
+          stamp = now
+          if let workspace = try? session.repository.read(workspace: state.workspace.name) {
+            _ = update(&state, .reloaded(workspace))
+            terminal.draw(render(state))
+          }
+        }
+        continue
+      }
+      var effects: [Effect] = []
+      if key == .resize {
+        let size = terminal.size
+        terminal.invalidate()
+        effects = update(&state, .resize(width: size.width, height: size.height))
+      } else if let action = Keymap.action(for: key, in: state.keyContext) {
+        effects = update(&state, action)
+      }
+      for effect in effects {
+        switch effect {
+        case .quit: return
+        case .apply(let commands, let confirmed):
+          apply(commands, confirmed: confirmed, to: &state)
+          stamp = session.repository.changeStamp(workspace: state.workspace.id)
+        }
+      }
+      terminal.draw(render(state))
+    }
+  }
+
+  private func apply(_ commands: [Command], confirmed: Bool, to state: inout AppState) {
+    guard !session.readonly else {
+      _ = update(&state, .failed("read-only mode (--readonly): changes are off"))
+      return
+    }
+    do {
+      let actor = Actor(user: session.actor.user, time: Date())
+      let outcome = try session.repository.update(workspace: state.workspace.name) { workspace in
+        var last = Outcome(message: "nothing changed", changed: false)
+        for command in commands { last = try workspace.apply(command, by: actor, confirmed: confirmed) }
+        return last
+      }
+      let workspace = try session.repository.read(workspace: state.workspace.name)
+      _ = update(&state, .reloaded(workspace))
+      _ = update(&state, .applied(outcome))
+    } catch let error as ModelError {
+      _ = update(&state, .failed(error.message))
+    } catch let error as StoreError {
+      _ = update(&state, .failed(error.message))
+    } catch {
+      _ = update(&state, .failed("\(error)"))
+    }
+  }
+}
