@@ -37,7 +37,7 @@ let package = Package(
     .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
     .testTarget(
-      name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel"], resources: [.copy("Goldens")]),
+      name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel"], exclude: ["Goldens"]),
     .testTarget(name: "AirenvCLITests", dependencies: ["airenv", "AirenvModel"]),
   ],
   swiftLanguageModes: [.v6]

@@ -29,7 +29,11 @@ extension Form {
     fields.append(FormField("linked_to_all", "Linked to all Deployments", kind: .toggle, value: "no"))
     var form = Form(title: "New connection", purpose: .createConnection, fields: fields)
     if let old {
+      // Keep what the user typed, but not the previous type's defaults (its port, say).
+      let oldType = ConnectionTypeCatalogue.type(old.field("conn_type")?.value ?? "")
+      let oldDefaults = Set((oldType?.fields ?? []).compactMap(\.defaultValue))
       for field in old.fields where field.name != "conn_type" && !field.value.isEmpty {
+        if oldDefaults.contains(field.value) || (field.name == "extra" && field.value == "{}") { continue }
         form.set(field.name, field.value)
       }
       form.focus = 1

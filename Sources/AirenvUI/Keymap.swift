@@ -41,7 +41,8 @@ public enum Keymap {
       keys: [.home, .character("g")], action: .moveHome, summary: "first row", contexts: browsing,
       footer: false),
     Binding(
-      keys: [.end, .character("G")], action: .moveEnd, summary: "last row", contexts: browsing, footer: false),
+      keys: [.end, .character("G")], action: .moveEnd, summary: "last row", contexts: [.list, .matrix],
+      footer: false),
     Binding(keys: [.tab], action: .nextTab, summary: "next tab", contexts: [.list, .matrix], footer: false),
     Binding(
       keys: [.backTab], action: .previousTab, summary: "previous tab", contexts: [.list, .matrix],

@@ -59,13 +59,14 @@ func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Gly
       allText, x: layout.idWidth, y: y,
       role: allCursor ? .selection : (linkedToAll ? .linkedAll : .notLinked), bold: linkedToAll)
     for column in firstColumn..<max(firstColumn, lastColumn) {
-      let state_ = cells(state.deployment(at: column).id)
+      let cellState = cells(state.deployment(at: column).id)
       let x = layout.idWidth + layout.allWidth + (column - firstColumn) * layout.columnWidth
       let text = glyphs.fit(
-        String(repeating: " ", count: layout.columnWidth / 2 - 1) + glyphs.cell(state_), layout.columnWidth)
+        String(repeating: " ", count: layout.columnWidth / 2 - 1) + glyphs.cell(cellState), layout.columnWidth
+      )
       let isCursor = isCursorRow && column + 1 == state.matrix.column
       screen.put(
-        text, x: x, y: y, role: isCursor ? .selection : Glyphs.role(state_), bold: state_ != .notLinked)
+        text, x: x, y: y, role: isCursor ? .selection : Glyphs.role(cellState), bold: cellState != .notLinked)
     }
   }
   if indices.isEmpty { screen.put(" nothing to show", x: 0, y: top + 2, role: .muted) }

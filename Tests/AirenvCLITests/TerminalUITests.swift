@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+@Suite("TUI end to end: the real binary in tmux")
+struct TerminalUITests {
+  func repository() throws -> CLI {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "data")
+    for name in ["dev", "prod", "feature-a", "feature-b"] { try cli.ok("deployment", "create", name) }
+    return cli
+  }
+
+  @Test func theBranchDeployStoryFromTheKeyboard() throws {
+    let cli = try repository()
+    let tui = try TmuxSession(cli: cli, command: CLI.binary)
+    try tui.wait(for: "Connections (0)")
+
+    // Create a postgres connection in the form, linked to all Deployments.
+    try tui.press("n")
+    try tui.wait(for: "New connection")
+    try tui.type("warehouse")
+    try tui.press("Tab", "Tab")
+    try tui.type("dev-db")
+    try tui.press("Tab", "Tab")
+    try tui.type("app")
+    try tui.press("Tab")
+    try tui.type("dev-pw")
+    for _ in 0..<5 { try tui.press("Tab") }
+    try tui.press("Space")
+    try tui.wait(for: "[x] yes")
+    try tui.press("C-s")
+    try tui.wait(for: "created connection \"warehouse\", linked to all Deployments")
+
+    // Override prod's host and password in the matrix's override form.
+    try tui.press("m")
+    try tui.wait(for: "MATRIX")
+    for _ in 0..<4 { try tui.press("Right") }
+    try tui.press("o")
+    try tui.wait(for: "Override warehouse on prod")
+    try tui.press("Tab", "Tab")
+    try tui.type("prod-db")
+    try tui.press("Tab", "Tab", "Tab")
+    try tui.type("prod-pw")
+    try tui.press("C-s")
+    try tui.wait(for: "linked connection \"warehouse\" to Deployment \"prod\" (overrides: host, password)")
+
+    // Exclude one feature Deployment (it gets the connection through Linked to all).
+    try tui.press("Left")
+    try tui.press("Space")
+    try tui.wait(for: "excluded Deployment \"feature-b\"")
+    try tui.press("q")
+    try tui.wait(for: "AIRENV-EXITED 0")
+
+    let prod = try cli.json("resolve", "--deployment", "prod", "--reveal")
+    let fields = try #require(((prod["connections"] as? [[String: Any]])?.first)?["fields"] as? [String: Any])
+    #expect(fields["host"] as? String == "prod-db")
+    #expect(fields["password"] as? String == "prod-pw")
+    #expect(fields["login"] as? String == "app")
+    #expect(fields["port"] as? Int == 5432)
+    let dev = try cli.json("resolve", "--deployment", "dev", "--reveal")
+    let devFields = try #require(
+      ((dev["connections"] as? [[String: Any]])?.first)?["fields"] as? [String: Any])
+    #expect(devFields["host"] as? String == "dev-db")
+    #expect(devFields["password"] as? String == "dev-pw")
+    let excluded = try cli.json("resolve", "--deployment", "feature-b")
+    #expect((excluded["connections"] as? [Any])?.isEmpty == true)
+    #expect((try cli.json("resolve", "--deployment", "feature-a")["connections"] as? [Any])?.count == 1)
+  }
+
+  @Test func changesFromAnotherProcessAppearWithoutARestartAndKeepTheCursor() throws {
+    let cli = try repository()
+    try cli.ok("connection", "create", "m_conn", "--type", "http")
+    try cli.ok("connection", "create", "z_conn", "--type", "http")
+    let tui = try TmuxSession(cli: cli, command: CLI.binary)
+    try tui.wait(for: "Connections (2)")
+    try tui.press("Down")
+    try tui.wait(for: "z_conn  http")
+    try cli.ok("connection", "create", "a_conn", "--type", "postgres")
+    try tui.wait(for: "Connections (3)")
+    // The cursor stays on z_conn, whose detail pane is still shown.
+    let screen = try tui.wait(for: "z_conn  http")
+    #expect(screen.contains("a_conn"))
+  }
+
+  @Test func resizingBelowTheMinimumShowsWhatItNeedsAndRecovers() throws {
+    let tui = try TmuxSession(cli: try repository(), command: CLI.binary + " tui --demo")
+    try tui.wait(for: "Connections (13)")
+    try tui.resize(width: 60, height: 15)
+    try tui.wait(for: "terminal too small (need 80×24, have 60×15)")
+    try tui.resize(width: 120, height: 40)
+    try tui.wait(for: "Connections (13)")
+    try tui.press("?")
+    try tui.wait(for: "Keys (↑↓ scroll, Esc or ? close)")
+    try tui.press("Escape")
+    try tui.wait(for: "Enter open")
+    try tui.press("q")
+    try tui.wait(for: "AIRENV-EXITED 0")
+  }
+
+  @Test func worksUnderTERMvt100() throws {
+    let tui = try TmuxSession(
+      cli: try repository(), environment: ["TERM": "vt100"], command: CLI.binary + " tui --demo")
+    try tui.wait(for: "warehouse_db")
+    try tui.press("m")
+    try tui.wait(for: "MATRIX")
+    try tui.press("q")
+    try tui.wait(for: "AIRENV-EXITED 0")
+  }
+
+  /// Whether any SGR escape sets a foreground or background colour (39 and 49 only reset).
+  static func setsColour(_ screen: String) -> Bool {
+    screen.components(separatedBy: "\u{1B}[").dropFirst().contains { sequence in
+      guard let end = sequence.firstIndex(of: "m") else { return false }
+      let parameters = sequence[..<end].split(separator: ";").compactMap { Int($0) }
+      return parameters.contains {
+        (30...38).contains($0) || (40...48).contains($0) || (90...107).contains($0)
+      }
+    }
+  }
+
+  @Test func noColorDrawsWithoutColourCodes() throws {
+    let colour = try TmuxSession(cli: try repository(), command: CLI.binary + " tui --demo")
+    try colour.wait(for: "warehouse_db")
+    let coloured = try colour.screen(escapes: true)
+    #expect(
+      Self.setsColour(coloured),
+      "the default theme should use colours: \(coloured.debugDescription.prefix(600))")
+    let mono = try TmuxSession(
+      cli: try repository(), environment: ["NO_COLOR": "1"], command: CLI.binary + " tui --demo")
+    try mono.wait(for: "warehouse_db")
+    let escapes = try mono.screen(escapes: true)
+    #expect(!Self.setsColour(escapes), "NO_COLOR still drew colours")
+    #expect(escapes.contains("7m"), "the selection should be shown in reverse video")
+  }
+
+  @Test func aBadThemeIsReportedAndTheDefaultUsed() throws {
+    let cli = try repository()
+    let theme = cli.scratch + "/broken.json"
+    try #"{"roles": {"sparkles": {"fg": "red"}}}"#.write(toFile: theme, atomically: true, encoding: .utf8)
+    let tui = try TmuxSession(cli: cli, command: CLI.binary + " tui --theme " + theme)
+    try tui.wait(for: "unknown role \"sparkles\"")
+    try tui.press("q")
+    try tui.wait(for: "AIRENV-EXITED 0")
+  }
+
+  @Test func standardInputThatIsNotATerminalIsAClearErrorNotAHang() throws {
+    let tui = try TmuxSession(cli: try repository(), command: CLI.binary + " tui < /dev/null")
+    try tui.wait(for: "AIRENV-EXITED 1")
+    #expect(try tui.screen().contains("the terminal UI needs a terminal on standard input and output"))
+    // And with neither a terminal on stdin nor on stdout (as in a pipe).
+    let result = try CLI().run("tui")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("needs a terminal"))
+  }
+}

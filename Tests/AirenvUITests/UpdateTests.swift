@@ -1,0 +1,268 @@
+import AirenvModel
+import AirenvUI
+import Testing
+
+@Suite("update: every action")
+struct UpdateTests {
+  @Test func movingInTheListStaysInBoundsAndScrolls() {
+    var state = UIFixture.state(height: 24)
+    _ = update(&state, .moveUp)
+    #expect(state.selection[.connections] == 0)
+    _ = update(&state, .moveEnd)
+    #expect(state.selection[.connections] == 12)
+    _ = update(&state, .moveDown)
+    #expect(state.selection[.connections] == 12)
+    _ = update(&state, .pageUp)
+    #expect(state.selection[.connections] == 0)
+    state = UIFixture.after([.pageDown], from: UIFixture.state(height: 24))
+    #expect(state.selection[.connections] == 12)
+  }
+
+  @Test func tabsSwitchByKeyAndNumberAndTheMatrixSkipsDeployments() {
+    var state = UIFixture.state()
+    _ = update(&state, .nextTab)
+    #expect(state.tab == .variables)
+    _ = update(&state, .selectTab(.deployments))
+    #expect(state.tab == .deployments)
+    _ = update(&state, .previousTab)
+    #expect(state.tab == .variables)
+    _ = update(&state, .toggleMatrix)
+    _ = update(&state, .nextTab)
+    #expect(state.tab == .connections)
+    _ = update(&state, .toggleMatrix)
+    #expect(state.mode == .list)
+  }
+
+  @Test func matrixSpaceLinksExcludesIncludesAndUnlinksAsTheCellSays() {
+    // Cursor on warehouse_db (last row); columns: All, dev, feature-billing-v2, feature-login-flow, prod, staging.
+    let base = UIFixture.after([.toggleMatrix, .moveEnd])
+    func effects(column: Int) -> [Effect] {
+      var state = base
+      for _ in 0..<column { _ = update(&state, .moveRight) }
+      return update(&state, .toggleLink)
+    }
+    let reference = ObjectReference(.connection, "warehouse_db", expectedRevision: 4)
+    #expect(effects(column: 1) == [.apply([.exclude(reference, deployment: "dev")], confirmed: false)])
+    #expect(
+      effects(column: 2) == [
+        .apply([.include(reference, deployment: "feature-billing-v2")], confirmed: false)
+      ])
+    #expect(
+      effects(column: 0) == [
+        .apply([.updateConnection(reference, ConnectionChanges(), linkedToAll: false)], confirmed: false)
+      ])
+    // Unlinking prod would lose its overrides: it asks first, with "No" focused.
+    var state = base
+    for _ in 0..<4 { _ = update(&state, .moveRight) }
+    #expect(update(&state, .toggleLink).isEmpty)
+    guard case .confirm(let confirmation)? = state.overlay else {
+      Issue.record("no confirmation")
+      return
+    }
+    #expect(confirmation.question.contains("lose its overrides of host, login, password, extra.sslmode"))
+    #expect(!confirmation.yesFocused)
+    #expect(update(&state, .open).isEmpty)
+    #expect(state.overlay == nil)
+  }
+
+  @Test func confirmingAppliesTheCommandConfirmed() {
+    var state = UIFixture.after([.moveEnd, .delete])
+    _ = update(&state, .moveRight)
+    let effects = update(&state, .open)
+    #expect(
+      effects == [
+        .apply([.delete(ObjectReference(.connection, "warehouse_db", expectedRevision: 4))], confirmed: true)
+      ])
+  }
+
+  @Test func theOverrideFormSetsAndResetsFieldsAsOneSave() {
+    var state = UIFixture.after([
+      .toggleMatrix, .moveEnd, .moveRight, .moveRight, .moveRight, .moveRight, .overrideForm,
+    ])
+    // host: type a new value; login: back to inheriting.
+    for _ in 0..<2 { _ = update(&state, .nextField) }
+    _ = update(&state, .killToStart)
+    for character in "db-9" { _ = update(&state, .insert(character)) }
+    _ = update(&state, .nextField)
+    _ = update(&state, .nextField)
+    _ = update(&state, .clearField)
+    let effects = update(&state, .submit)
+    guard case .apply(let commands, false)? = effects.first else {
+      Issue.record("no save: \(effects)")
+      return
+    }
+    guard case .linkConnection(_, "prod", let overrides) = commands[0] else {
+      Issue.record("\(commands)")
+      return
+    }
+    #expect(overrides.fields[.host] == "db-9")
+    #expect(overrides.fields[.login] == nil)
+    #expect(
+      commands[1]
+        == .resetOverride(ObjectReference(.connection, "warehouse_db"), deployment: "prod", fields: ["login"])
+    )
+  }
+
+  @Test func theCreateFormValidatesInlineBeforeSaving() {
+    var state = UIFixture.after([.new])
+    for character in "bad id" { _ = update(&state, .insert(character)) }
+    #expect(update(&state, .submit).isEmpty)
+    guard case .form(let form)? = state.overlay else {
+      Issue.record("form closed")
+      return
+    }
+    #expect(form.fields[0].error == "it contains a space")
+    // Choosing another type rebuilds the type's fields and keeps what was typed.
+    _ = update(&state, .nextField)
+    _ = update(&state, .cycleOption)
+    guard case .form(let next)? = state.overlay else {
+      Issue.record("form closed")
+      return
+    }
+    #expect(next.field("conn_type")?.value == "mysql")
+    #expect(next.field("port")?.value == "3306")
+    #expect(next.field("conn_id")?.value == "bad id")
+  }
+
+  @Test func aSavedFormClosesAndAFailedOneKeepsItsError() {
+    var state = UIFixture.after([.new])
+    for character in "new_db" { _ = update(&state, .insert(character)) }
+    #expect(!update(&state, .submit).isEmpty)
+    _ = update(&state, .failed("conn_id \"new_db\" is already used"))
+    guard case .form(let form)? = state.overlay else {
+      Issue.record("form closed")
+      return
+    }
+    #expect(form.error == "conn_id \"new_db\" is already used" && !form.saving)
+    _ = update(&state, .submit)
+    _ = update(&state, .applied(Outcome(message: "created connection \"new_db\"")))
+    #expect(state.overlay == nil)
+    #expect(state.message?.text == "created connection \"new_db\"")
+  }
+
+  @Test func theFilterNarrowsEveryListAndEscClearsIt() {
+    var state = UIFixture.after([.startFilter, .insert("s"), .insert("q"), .insert("l")])
+    #expect(state.count(in: .connections) == 2)  // mssql_finance, mysql_legacy
+    _ = update(&state, .back)
+    #expect(state.filter.isEmpty && state.count(in: .connections) == 13)
+  }
+
+  @Test func revealNeedsOperatorAndChangesNeedOperatorToo() {
+    var workspace = UIFixture.workspace
+    try! workspace.apply(.setMember(user: "bob", role: .author), by: UIFixture.actor)
+    var state = AppState(
+      workspace: workspace, session: SessionInfo(repository: "r", user: "bob", readonly: false), width: 80,
+      height: 24)
+    _ = update(&state, .toggleReveal)
+    #expect(!state.revealed)
+    #expect(state.message?.text == "revealing secrets needs Operator or Owner")
+    #expect(update(&state, .new).isEmpty && state.overlay == nil)
+    #expect(state.message?.text.contains("needs Operator or higher") == true)
+  }
+
+  @Test func readonlyRefusesChangesAndSaysWhy() {
+    var state = AppState(
+      workspace: UIFixture.workspace, session: SessionInfo(repository: "r", user: "alice", readonly: true),
+      width: 80,
+      height: 24)
+    #expect(update(&state, .toggleLinkedToAll).isEmpty)
+    #expect(state.message?.text == "read-only mode (--readonly): changes are off")
+  }
+
+  @Test func reloadingKeepsTheCursorOnTheSameObject() {
+    var state = UIFixture.after([.moveEnd])
+    var changed = UIFixture.workspace
+    try! changed.apply(
+      .createConnection(
+        key: "aaa_first", fields: ConnectionChanges(fields: [.connType: "http"]), sharing: .restricted),
+      by: UIFixture.actor)
+    _ = update(&state, .reloaded(changed))
+    #expect(state.selectedConnection?.key == "warehouse_db")
+    #expect(state.selection[.connections] == 13)
+  }
+
+  @Test func commandLineOpensResolvedAndDiffViewsAndQuits() {
+    var state = UIFixture.after([.startCommand] + "resolve prod".map { .insert($0) } + [.submit])
+    #expect(state.mode == .resolved(UIFixture.workspace.deployment(named: "prod")!.id))
+    _ = update(&state, .back)
+    #expect(state.mode == .list)
+    state = UIFixture.after([.startCommand, .insert("q")], from: state)
+    #expect(update(&state, .submit) == [.quit])
+    state = UIFixture.after([.startCommand] + "nonsense".map { .insert($0) } + [.submit])
+    #expect(state.message?.isError == true)
+  }
+
+  @Test func lineEditingKeys() {
+    var editor = LineEditor("hello big world")
+    _ = editor.apply(.killWord)
+    #expect(editor.text == "hello big ")
+    _ = editor.apply(.cursorStart)
+    _ = editor.apply(.deleteForward)
+    #expect(editor.text == "ello big ")
+    _ = editor.apply(.cursorEnd)
+    _ = editor.apply(.moveLeft)
+    _ = editor.apply(.killToEnd)
+    #expect(editor.text == "ello big")
+    _ = editor.apply(.killToStart)
+    #expect(editor.text.isEmpty && editor.cursor == 0)
+  }
+}
+
+@Suite("Keymap: the help overlay and the input agree")
+struct KeymapTests {
+  /// A state where `context` is active and moving has room in both directions.
+  static func state(in context: KeyContext) -> AppState {
+    switch context {
+    case .list: UIFixture.after([.moveDown, .moveDown])
+    case .matrix: UIFixture.after([.toggleMatrix, .moveDown, .moveDown, .moveRight, .moveRight])
+    case .resolved:
+      UIFixture.after([.selectTab(.deployments), .moveDown, .moveDown, .moveDown, .open, .moveDown])
+    case .form: UIFixture.after([.new, .insert("a"), .insert("b"), .moveLeft, .nextField])
+    case .confirm: UIFixture.after([.moveEnd, .delete])
+    case .help: UIFixture.after([.help, .moveDown])
+    }
+  }
+
+  @Test(arguments: KeyContext.allCases)
+  func everyBoundKeyDoesSomething(context: KeyContext) {
+    for binding in Keymap.bindings where binding.contexts.contains(context) {
+      for key in binding.keys {
+        var state = Self.state(in: context)
+        if context == .form, binding.action == .toggleOption || binding.action == .clearField {
+          _ = update(&state, .previousField)  // conn_id: a text field
+          if binding.action == .toggleOption {
+            state = UIFixture.after([.new] + Array(repeating: .previousField, count: 1))
+          }
+        }
+        if context == .form, binding.action == .cycleOption || binding.action == .cycleOptionBack {
+          state = UIFixture.after([.new, .nextField])
+        }
+        // Actions that only mean something from elsewhere: another tab, an active filter.
+        if case .selectTab(let tab) = binding.action, state.tab == tab {
+          _ = update(&state, tab == .connections ? .selectTab(.variables) : .selectTab(.connections))
+        }
+        if context == .list, binding.action == .back {
+          state = UIFixture.after([.startFilter, .insert("s"), .submit])
+        }
+        let before = state
+        guard let action = Keymap.action(for: key, in: context) else {
+          Issue.record("\(key.label) in \(context) maps to nothing")
+          continue
+        }
+        let effects = update(&state, action)
+        #expect(
+          state != before || !effects.isEmpty,
+          "\(key.label) (\(binding.summary)) in \(context.rawValue) did nothing")
+      }
+    }
+  }
+
+  @Test func theFooterOnlyShowsBoundKeys() {
+    for context in KeyContext.allCases {
+      for (key, _) in Keymap.footer(for: context) {
+        #expect(
+          Keymap.bindings.contains { $0.contexts.contains(context) && $0.keys.map(\.label).contains(key) })
+      }
+    }
+  }
+}
