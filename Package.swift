@@ -33,6 +33,10 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]
     ),
+    .executableTarget(
+      name: "airenv-benchmark",
+      dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]
+    ),
     .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),
     .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),

@@ -84,9 +84,6 @@ public struct ExportSet: Equatable, Sendable {
         description: fields[.description], host: fields[.host], schema: fields[.schema],
         login: fields[.login],
         password: fields[.password], port: resolved.port, extra: resolved.extraObject)
-      let secretKeys = export.extra.keys.filter { key in
-        connection.base.isSecret(extraKey: key) || Secrecy.containsSecret(export.extra[key]!, key: key)
-      }
       if includingSecrets {
         if let password = export.password, Secrecy.lock(of: password) != nil {
           throw ExportProblem.locked("the password of connection \"\(connection.key)\"")
@@ -95,6 +92,9 @@ public struct ExportSet: Equatable, Sendable {
           throw ExportProblem.locked("extra \"\(key)\" of connection \"\(connection.key)\"")
         }
       } else {
+        let secretKeys = export.extra.keys.filter { key in
+          connection.base.isSecret(extraKey: key) || Secrecy.containsSecret(export.extra[key]!, key: key)
+        }
         if export.password != nil {
           export.password = nil
           withheld.append("connection \(connection.key): password")

@@ -48,13 +48,17 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
 
   /// Everything Deployment `deployment` gets, sorted by id.
   public func resolvedConnections(for deployment: DeploymentID) -> [(Connection, ResolvedConnection)] {
-    connections.compactMap { object in object.resolved(for: deployment).map { (object, $0) } }
-      .sorted { $0.0.key.lowercased() < $1.0.key.lowercased() }
+    Self.sortedByKey(
+      connections.compactMap { object in object.resolved(for: deployment).map { (object, $0) } })
   }
 
   public func resolvedVariables(for deployment: DeploymentID) -> [(Variable, ResolvedVariable)] {
-    variables.compactMap { object in object.resolved(for: deployment).map { (object, $0) } }
-      .sorted { $0.0.key.lowercased() < $1.0.key.lowercased() }
+    Self.sortedByKey(variables.compactMap { object in object.resolved(for: deployment).map { (object, $0) } })
+  }
+
+  /// Sorted by id ignoring case; each key is lower-cased once, not in every comparison.
+  private static func sortedByKey<P, R>(_ pairs: [(EnvironmentObject<P>, R)]) -> [(EnvironmentObject<P>, R)] {
+    pairs.map { ($0.0.key.lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
   }
 
   /// How a user names an object in messages: kind, id and, if scoped, its Deployment.

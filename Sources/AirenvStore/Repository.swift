@@ -194,20 +194,27 @@ public final class Repository: Sendable {
       members: header.members, settings: header.settings)
   }
 
-  private func loadAll<Value: Decodable & Identifiable<String>>(
+  /// Reads and decodes a directory's files on every core; the first problem (in file-name
+  /// order) is the one reported.
+  private func loadAll<Value: Decodable & Identifiable<String> & Sendable>(
     _ type: Value.Type, in directory: String
   ) throws(StoreError) -> [Value] {
-    var values: [Value] = []
-    for name in try FileSystem.jsonFiles(in: directory) {
-      let path = directory + "/" + name
-      let value = try StoredFile.decode(type, from: FileSystem.read(path), path: path)
-      guard value.id + ".json" == name else {
-        throw .corrupt(
-          path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
+    let names = try FileSystem.jsonFiles(in: directory)
+    let results = ResultSlots<Value>(count: names.count)
+    DispatchQueue.concurrentPerform(iterations: names.count) { index in
+      let path = directory + "/" + names[index]
+      do throws(StoreError) {
+        let value = try StoredFile.decode(type, from: FileSystem.read(path), path: path)
+        guard value.id + ".json" == names[index] else {
+          throw .corrupt(
+            path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
+        }
+        results.set(index, .success(value))
+      } catch {
+        results.set(index, .failure(error))
       }
-      values.append(value)
     }
-    return values
+    return try results.values()
   }
 
   // MARK: Writing
@@ -413,6 +420,33 @@ public final class Repository: Sendable {
     if let reason = IdentifierRules.problem(withDeploymentName: name) {
       throw .invalidName(what: "Workspace", name: name, reason: reason)
     }
+  }
+}
+
+/// One slot per file, filled from several threads at once.
+private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+  private var slots: [Result<Value, StoreError>?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ result: Result<Value, StoreError>) {
+    lock.lock()
+    slots[index] = result
+    lock.unlock()
+  }
+
+  func values() throws(StoreError) -> [Value] {
+    var values: [Value] = []
+    values.reserveCapacity(slots.count)
+    for slot in slots {
+      switch slot {
+      case .success(let value)?: values.append(value)
+      case .failure(let error)?: throw error
+      case nil: continue
+      }
+    }
+    return values
   }
 }
 

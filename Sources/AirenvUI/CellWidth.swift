@@ -2,6 +2,8 @@
 /// combining marks, else 1 — the measure glibc's wcwidth and tmux agree on.
 public enum CellWidth {
   public static func of(_ character: Character) -> Int {
+    // Most cells are ASCII: no Unicode property lookups for them.
+    if let ascii = character.asciiValue { return ascii < 0x20 || ascii == 0x7F ? 0 : 1 }
     guard let first = character.unicodeScalars.first else { return 0 }
     let value = first.value
     if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }

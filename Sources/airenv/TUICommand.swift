@@ -39,7 +39,14 @@ struct TUICommand: ParsableCommand {
     }
     defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
     let (chosenTheme, themeProblem) = ThemeLoader.load(theme, environment: environment)
-    let workspace = try session.read()
+    var workspace: Workspace
+    var pick: [String] = []
+    do {
+      workspace = try session.read()
+    } catch StoreError.workspaceNotChosen(let available) {
+      pick = available
+      workspace = Workspace(id: "", name: "", stamp: Stamp(by: session.actor))
+    }
     let locale =
       environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LC_CTYPE"].flatMap {
         $0.isEmpty ? nil : $0
@@ -51,6 +58,29 @@ struct TUICommand: ParsableCommand {
       terminal = try Terminal(theme: chosenTheme, useColor: useColor, environment: environment)
     } catch {
       throw Failure(message: error.message, code: 1)
+    }
+    if !pick.isEmpty {
+      var picker = WorkspacePicker(
+        names: pick, width: terminal.size.width, height: terminal.size.height, ascii: ascii || !utf8)
+      terminal.draw(picker.render())
+      choosing: while true {
+        guard let key = terminal.readKey(timeout: 1000) else { continue }
+        if key == .resize {
+          (picker.width, picker.height) = terminal.size
+          terminal.invalidate()
+        }
+        switch picker.handle(key) {
+        case .stay: terminal.draw(picker.render())
+        case .quit:
+          terminal.close()
+          return
+        case .open(let name):
+          session.workspaceName = name
+          workspace = try session.read()
+          break choosing
+        }
+      }
+      terminal.invalidate()
     }
     let size = terminal.size
     var state = AppState(

@@ -82,6 +82,18 @@ struct TerminalUITests {
     #expect(screen.contains("a_conn"))
   }
 
+  @Test func severalWorkspacesWithoutADefaultOpenThePicker() throws {
+    let cli = CLI()
+    for name in ["alpha", "beta", "gamma"] { try cli.ok("workspace", "create", name) }
+    try cli.ok("workspace", "delete", "alpha", "--yes")
+    let tui = try TmuxSession(cli: cli, command: CLI.binary)
+    try tui.wait(for: "choose a Workspace")
+    try tui.press("Down", "Enter")
+    try tui.wait(for: "Workspace gamma")
+    try tui.press("q")
+    try tui.wait(for: "AIRENV-EXITED 0")
+  }
+
   @Test func resizingBelowTheMinimumShowsWhatItNeedsAndRecovers() throws {
     let tui = try TmuxSession(cli: try repository(), command: CLI.binary + " tui --demo")
     try tui.wait(for: "Connections (13)")
