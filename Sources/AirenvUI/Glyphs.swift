@@ -12,18 +12,7 @@ struct Glyphs {
   var arrow: String { ascii ? "->" : "→" }
   var check: String { ascii ? "x" : "✓" }
 
-  /// A glyph per matrix state, so that colour is never the only signal.
-  func cell(_ state: CellState) -> String {
-    switch state {
-    case .notLinked: ascii ? "." : "·"
-    case .linked: ascii ? "L" : "●"
-    case .linkedViaAll: ascii ? "A" : "○"
-    case .overridden: ascii ? "O" : "◆"
-    case .excluded: ascii ? "X" : "✕"
-    case .inertExclusion: ascii ? "x" : "×"
-    case .scoped: ascii ? "S" : "■"
-    }
-  }
+  func cell(_ state: CellState) -> String { state.glyph(ascii: ascii) }
 
   static func role(_ state: CellState) -> StyleRole {
     switch state {
@@ -42,5 +31,21 @@ struct Glyphs {
   func fit(_ text: String, _ width: Int) -> String {
     let clipped = clip(text, width)
     return clipped + String(repeating: " ", count: max(0, width - CellWidth.of(clipped)))
+  }
+}
+
+extension CellState {
+  /// A glyph per matrix state, so that colour is never the only signal; the CLI's matrix
+  /// uses the same ones.
+  public func glyph(ascii: Bool) -> String {
+    switch self {
+    case .notLinked: ascii ? "." : "·"
+    case .linked: ascii ? "L" : "●"
+    case .linkedViaAll: ascii ? "A" : "○"
+    case .overridden: ascii ? "O" : "◆"
+    case .excluded: ascii ? "X" : "✕"
+    case .inertExclusion: ascii ? "x" : "×"
+    case .scoped: ascii ? "S" : "■"
+    }
   }
 }

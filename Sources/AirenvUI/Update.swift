@@ -147,19 +147,7 @@ private func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
   case .toggleLinkedToAll:
     guard allowChange(&state) else { return [] }
-    if let connection = state.selectedConnection {
-      return propose(
-        &state,
-        [
-          .updateConnection(
-            Form.reference(connection), ConnectionChanges(), linkedToAll: !connection.linkedToAll)
-        ])
-    }
-    if let variable = state.selectedVariable {
-      return propose(
-        &state,
-        [.updateVariable(Form.reference(variable), VariableChanges(), linkedToAll: !variable.linkedToAll)])
-    }
+    return toggleAll(&state)
   default: break
   }
   position = max(0, min(position, count - 1))

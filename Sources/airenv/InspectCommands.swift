@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvUI
 import ArgumentParser
 import Foundation
 
@@ -21,18 +22,7 @@ struct MatrixCommand: ParsableCommand {
     var rows: [Row]
   }
 
-  /// A glyph per state, so that colour is never the only signal; ASCII off UTF-8 locales.
-  static func glyph(_ state: CellState, ascii: Bool) -> String {
-    switch state {
-    case .notLinked: ascii ? "." : "·"
-    case .linked: ascii ? "L" : "●"
-    case .linkedViaAll: ascii ? "A" : "○"
-    case .overridden: ascii ? "O" : "◆"
-    case .excluded: ascii ? "X" : "✕"
-    case .inertExclusion: ascii ? "x" : "×"
-    case .scoped: ascii ? "S" : "■"
-    }
-  }
+  static func glyph(_ state: CellState, ascii: Bool) -> String { state.glyph(ascii: ascii) }
 
   func run() throws {
     let workspace = try global.session.read()
