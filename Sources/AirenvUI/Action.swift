@@ -24,7 +24,7 @@ public enum Action: Equatable, Sendable {
   case help
 
   // Forms and line editing.
-  case nextField, previousField, submit, clearField, toggleOption, cycleOptionBack, cycleOption
+  case nextField, previousField, submit, clearField, toggleOption, cycleOptionBack, cycleOption, toggleRemoval
   case insert(Character)
   case deleteBackward, deleteForward, cursorStart, cursorEnd, killToStart, killToEnd, killWord
 

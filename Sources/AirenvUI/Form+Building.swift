@@ -106,11 +106,15 @@ extension Form {
     for key in keys {
       let current = link?.extraSet[key]
       let secret = connection.base.isSecret(extraKey: key)
-      fields.append(
-        FormField(
-          "extra.\(key)", "extra.\(key)", kind: secret ? .secret : .text, value: current.map(display) ?? "",
-          base: connection.base.extra[key].map(display) ?? "", isSet: current != nil))
+      var field = FormField(
+        "extra.\(key)", "extra.\(key)", kind: secret ? .secret : .text, value: current.map(display) ?? "",
+        base: connection.base.extra[key].map(display) ?? "", isSet: current != nil)
+      field.removed = link?.extraUnset.contains(key) ?? false
+      field.wasRemoved = field.removed
+      fields.append(field)
     }
+    fields.append(
+      FormField("new_extra", "new extra key", value: "", base: "KEY=VALUE here only", isSet: true))
     return Form(
       title: "Override \(connection.key) on \(deployment.name)",
       purpose: .override(reference(connection), deployment: deployment.name), fields: fields)

@@ -96,8 +96,23 @@ extension Form {
       ])
 
     case .override(let reference, let deployment):
-      let resets = fields.filter { $0.wasSet && !$0.isSet }.map(\.name)
-      let changed = fields.filter { $0.isSet }
+      if let added = field("new_extra")?.value, !added.isEmpty {
+        let parts = added.split(separator: "=", maxSplits: 1).map(String.init)
+        if parts.count != 2 || parts[0].isEmpty || field("extra." + parts[0]) != nil {
+          var invalid = self
+          let index = fields.firstIndex { $0.name == "new_extra" }!
+          invalid.fields[index].error =
+            parts.count == 2 && !parts[0].isEmpty ? "already a row above" : "write KEY=VALUE"
+          invalid.focus = index
+          return .failure(FormInvalid(form: invalid))
+        }
+      }
+      // An override that was set (or a removal) and no longer is: inherit again.
+      let resets = fields.filter {
+        ($0.wasSet && !$0.isSet && !$0.removed) || ($0.wasRemoved && !$0.removed && !$0.isSet)
+      }
+      .map(\.name)
+      let changed = fields.filter { $0.isSet && !$0.removed && $0.name != "new_extra" }
       var commands: [Command] = []
       if reference.kind == .connection {
         var changes = ConnectionChanges()
@@ -107,6 +122,13 @@ extension Form {
           } else if field.name.hasPrefix("extra.") {
             changes.extraSet[String(field.name.dropFirst(6))] = JSONValue.parseLenient(field.value)
           }
+        }
+        for field in fields where field.removed && !field.wasRemoved {
+          changes.extraUnset.insert(String(field.name.dropFirst(6)))
+        }
+        if let added = field("new_extra")?.value, let equals = added.firstIndex(of: "=") {
+          changes.extraSet[String(added[..<equals])] = JSONValue.parseLenient(
+            String(added[added.index(after: equals)...]))
         }
         commands.append(.linkConnection(reference, deployment: deployment, overrides: changes))
       } else {

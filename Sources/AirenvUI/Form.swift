@@ -19,6 +19,9 @@ public struct FormField: Equatable, Sendable {
   /// In an override form: whether the field is overridden (an empty override is still one).
   public var isSet: Bool
   public var wasSet: Bool
+  /// In an override form: an inherited extra key this Deployment does not get.
+  public var removed = false
+  public var wasRemoved = false
   public var error: String?
 
   public init(

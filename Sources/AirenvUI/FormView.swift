@@ -53,6 +53,7 @@ enum FormView {
       if field.kind == .toggle { text = field.isOn ? "[x] yes" : "[ ] no" }
       if case .choice = field.kind { text = "‹ " + text + " ›" }
       if form.isOverride && !field.isSet { text = "(inherits)" }
+      if field.removed { text = "(removed here)" }
       let role: StyleRole = focused ? .inputFocused : (field.kind == .readOnly ? .muted : .input)
       screen.fill(x: inputX, y: row, width: inputWidth, height: 1, role: role)
       screen.put(glyphs.clip(text, inputWidth), x: inputX, y: row, role: role)
@@ -77,7 +78,10 @@ enum FormView {
     switch form.fields[form.focus].kind {
     case .toggle: return "Space or Ctrl-T toggles · Tab next · Ctrl-S save · Esc cancel"
     case .choice: return "Ctrl-N / Ctrl-P choose (or type) · Tab next · Ctrl-S save · Esc cancel"
-    default: return "Tab next field · Ctrl-S or Enter save · Esc cancel"
+    default:
+      return form.isOverride
+        ? "Tab next · ^D inherit · ^X remove key here · ^S save · Esc cancel"
+        : "Tab next field · Ctrl-S or Enter save · Esc cancel"
     }
   }
 }

@@ -386,6 +386,18 @@ private func updateForm(_ state: inout AppState, _ form: Form, _ action: Action)
     } else {
       form.fields[index].editor = LineEditor()
     }
+  case .toggleRemoval:
+    guard form.isOverride, form.fields[index].name.hasPrefix("extra."),
+      !(form.fields[index].base ?? "").isEmpty
+    else {
+      form.error = "Ctrl-X removes an inherited extra key, in an override form"
+      break
+    }
+    form.fields[index].removed.toggle()
+    if form.fields[index].removed {
+      form.fields[index].isSet = false
+      form.fields[index].editor = LineEditor()
+    }
   case .toggleOption:
     guard form.fields[index].kind == .toggle else { break }
     form.fields[index].editor = LineEditor(form.fields[index].isOn ? "no" : "yes")
@@ -406,6 +418,7 @@ private func updateForm(_ state: inout AppState, _ form: Form, _ action: Action)
     guard field.kind != .readOnly, field.kind != .toggle else { break }
     if form.fields[index].editor.apply(action) {
       form.fields[index].isSet = true
+      form.fields[index].removed = false
       form.fields[index].error = nil
       if field.name == "conn_type", form.purpose == .createConnection,
         ConnectionTypeCatalogue.type(form.fields[index].value) != nil

@@ -103,6 +103,32 @@ struct UpdateTests {
     )
   }
 
+  @Test func theOverrideFormRemovesAnInheritedExtraKeyAndAddsANewOne() {
+    // staging: its link overrides only the host; sslmode comes from the base.
+    var state = UIFixture.after(
+      [.toggleMatrix, .moveEnd] + Array(repeating: .moveRight, count: 5) + [.overrideForm])
+    guard case .form(let form)? = state.overlay else {
+      Issue.record("no override form")
+      return
+    }
+    let sslmode = form.fields.firstIndex { $0.name == "extra.sslmode" }!
+    for _ in 0..<sslmode { _ = update(&state, .nextField) }
+    _ = update(&state, .toggleRemoval)
+    _ = update(&state, .nextField)
+    for character in "retries=3" { _ = update(&state, .insert(character)) }
+    let effects = update(&state, .submit)
+    guard case .apply(let commands, false)? = effects.first,
+      case .linkConnection(_, "staging", let overrides) = commands[0]
+    else {
+      Issue.record("no save: \(effects)")
+      return
+    }
+    #expect(overrides.extraUnset == ["sslmode"])
+    #expect(overrides.extraSet == ["retries": .integer(3)])
+    // The host override is sent again unchanged, which changes nothing.
+    #expect(overrides.fields == [.host: "staging-db.internal.example.com"])
+  }
+
   @Test func theCreateFormValidatesInlineBeforeSaving() {
     var state = UIFixture.after([.new])
     for character in "bad id" { _ = update(&state, .insert(character)) }
