@@ -78,3 +78,30 @@ public struct Outcome: Equatable, Sendable {
     self.changed = changed
   }
 }
+
+extension Command {
+  /// The command's name for the history; never its arguments, which may hold secrets.
+  public var name: String {
+    switch self {
+    case .createDeployment: "deployment create"
+    case .renameDeployment: "deployment rename"
+    case .deleteDeployment: "deployment delete"
+    case .createConnection: "connection create"
+    case .updateConnection: "connection update"
+    case .linkConnection: "connection link"
+    case .createVariable: "variable create"
+    case .updateVariable: "variable update"
+    case .linkVariable: "variable link"
+    case .unlink(let reference, _): "\(reference.kind.rawValue) unlink"
+    case .exclude(let reference, _): "\(reference.kind.rawValue) exclude"
+    case .include(let reference, _): "\(reference.kind.rawValue) include"
+    case .resetOverride(let reference, _, _): "\(reference.kind.rawValue) reset"
+    case .delete(let reference): "\(reference.kind.rawValue) delete"
+    case .rename(let reference, _): "\(reference.kind.rawValue) rename"
+    case .promote(let reference): "\(reference.kind.rawValue) promote"
+    case .setMember: "workspace member set"
+    case .removeMember: "workspace member remove"
+    case .setSecretsFetching: "workspace settings"
+    }
+  }
+}

@@ -15,6 +15,8 @@ public enum ModelError: Error, Equatable, Sendable {
   case alreadyShared(kind: ObjectKind, key: String)
   case staleRevision(what: String, expected: Int, actual: Int, by: String, at: Date)
   case needsConfirmation(Impact)
+  case nothingToUndo(String)
+  case undoConflict(what: String, by: String, at: Date)
   case notAMember(user: String, workspace: String, owners: [String])
   case permissionDenied(user: String, role: Role, action: String, needed: Role)
 
@@ -23,7 +25,7 @@ public enum ModelError: Error, Equatable, Sendable {
 
   public var category: Category {
     switch self {
-    case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision: .conflict
+    case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision, .undoConflict: .conflict
     case .needsConfirmation: .confirmation
     case .notAMember, .permissionDenied: .permission
     default: .validation
@@ -65,6 +67,11 @@ public enum ModelError: Error, Equatable, Sendable {
         + "changed by \(by) at \(Self.timestamp(at)); read it again and retry"
     case .needsConfirmation(let impact):
       return impact.question
+    case .nothingToUndo(let reason):
+      return reason
+    case .undoConflict(let what, let by, let at):
+      return "\(what) was changed since by \(by) at \(Self.timestamp(at)); undo refuses to overwrite "
+        + "someone else's later change"
     case .notAMember(let user, let workspace, let owners):
       return "\(user) is not a member of Workspace \"\(workspace)\"; ask an Owner ("
         + owners.joined(separator: ", ") + ") to add you with `airenv workspace member set \(user) ROLE`"

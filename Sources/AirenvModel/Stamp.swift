@@ -17,7 +17,8 @@ public struct Stamp: Codable, Equatable, Sendable {
     updatedBy = actor.user
   }
 
-  mutating func touch(by actor: Actor) {
+  /// A new revision, made by `actor` now.
+  public mutating func touch(by actor: Actor) {
     revision += 1
     updatedAt = actor.time
     updatedBy = actor.user

@@ -46,17 +46,19 @@ public final class Repository: Sendable {
     }
   }
 
-  /// Applies `body` to the latest state of a Workspace and writes what it changed.
+  /// Applies `body` to the latest state of a Workspace and writes what it changed, with
+  /// its history entry, in one atomic commit.
   @discardableResult
   public func update<Result>(
-    workspace name: String?, _ body: (inout Workspace) throws -> Result
+    workspace name: String?, command: String = "change", by user: String = "unknown",
+    _ body: (inout Workspace) throws -> Result
   ) throws -> Result {
     try withLock(exclusive: true) { () throws in
       let id = try chooseWorkspace(name).id
       let before = try loadWorkspace(id)
       var after = before
       let result = try body(&after)
-      try write(after, replacing: before)
+      try write(after, replacing: before, note: HistoryNote(user: user, command: command))
       return result
     }
   }
@@ -204,7 +206,7 @@ public final class Repository: Sendable {
     DispatchQueue.concurrentPerform(iterations: names.count) { index in
       let path = directory + "/" + names[index]
       do throws(StoreError) {
-        let value = try StoredFile.decode(type, from: FileSystem.read(path), path: path)
+        let value = try StoredFile.decode(Value.self, from: FileSystem.read(path), path: path)
         guard value.id + ".json" == names[index] else {
           throw .corrupt(
             path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
@@ -220,11 +222,17 @@ public final class Repository: Sendable {
   // MARK: Writing
 
   /// Writes the files of the objects that differ between the two states, atomically.
-  private func write(_ after: Workspace, replacing before: Workspace) throws(StoreError) {
+  private func write(_ after: Workspace, replacing before: Workspace, note: HistoryNote) throws(StoreError) {
     var writes: [(path: String, bytes: [UInt8])] = []
     var deletes: [String] = []
+    var changes: [ObjectChange] = []
     if WorkspaceHeader(after) != WorkspaceHeader(before) {
-      writes.append((layout.workspaceFile(after.id), StoredFile.encode(WorkspaceHeader(after))))
+      let bytes = StoredFile.encode(WorkspaceHeader(after))
+      writes.append((layout.workspaceFile(after.id), bytes))
+      changes.append(
+        change(
+          "workspace", after.id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
+          path: layout.workspaceFile(after.id), written: bytes, secretPaths: []))
     }
     func changed<Value: Equatable & Identifiable<String>>(_ old: [Value], _ new: [Value], _ directory: String)
       -> [Value]
@@ -239,28 +247,101 @@ public final class Repository: Sendable {
     let deployments = changed(before.deployments, after.deployments, layout.deployments(after.id))
     let connections = changed(before.connections, after.connections, layout.connections(after.id))
     let variables = changed(before.variables, after.variables, layout.variables(after.id))
+    let beforeDeployments = Dictionary(
+      before.deployments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let beforeConnections = Dictionary(
+      before.connections.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let beforeVariables = Dictionary(
+      before.variables.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     for deployment in deployments {
-      writes.append((layout.deployments(after.id) + "/\(deployment.id).json", StoredFile.encode(deployment)))
+      let path = layout.deployments(after.id) + "/\(deployment.id).json"
+      let bytes = StoredFile.encode(deployment)
+      writes.append((path, bytes))
+      changes.append(
+        change(
+          "deployment", deployment.id, deployment.name, plain: (beforeDeployments[deployment.id], deployment),
+          path: path, written: bytes, secretPaths: []))
     }
     let needsKey =
       connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
     let sealer = try writingSealer(for: after.id, needsKey: needsKey, writes: &writes)
     for connection in connections {
-      writes.append(
-        (
-          layout.connections(after.id) + "/\(connection.id).json",
-          StoredFile.encode(try sealer.seal(connection))
-        ))
+      let path = layout.connections(after.id) + "/\(connection.id).json"
+      let bytes = StoredFile.encode(try sealer.seal(connection))
+      writes.append((path, bytes))
+      let previous = beforeConnections[connection.id]
+      changes.append(
+        change(
+          "connection", connection.id, connection.key, plain: (previous, connection), path: path,
+          written: bytes,
+          secretPaths: HistorySecrets.paths(previous).union(HistorySecrets.paths(connection))))
     }
     for variable in variables {
-      writes.append(
-        (layout.variables(after.id) + "/\(variable.id).json", StoredFile.encode(try sealer.seal(variable))))
+      let path = layout.variables(after.id) + "/\(variable.id).json"
+      let bytes = StoredFile.encode(try sealer.seal(variable))
+      writes.append((path, bytes))
+      let previous = beforeVariables[variable.id]
+      changes.append(
+        change(
+          "variable", variable.id, variable.key, plain: (previous, variable), path: path, written: bytes,
+          secretPaths: HistorySecrets.paths(previous).union(HistorySecrets.paths(variable))))
+    }
+    let afterIDs = Set(after.deployments.map(\.id) + after.connections.map(\.id) + after.variables.map(\.id))
+    let removed: [(String, String, [(String, String)])] = [
+      ("deployment", layout.deployments(after.id), before.deployments.map { ($0.id, $0.name) }),
+      ("connection", layout.connections(after.id), before.connections.map { ($0.id, $0.key) }),
+      ("variable", layout.variables(after.id), before.variables.map { ($0.id, $0.key) }),
+    ]
+    for (kind, directory, objects) in removed {
+      for (id, key) in objects where !afterIDs.contains(id) {
+        let path = directory + "/\(id).json"
+        changes.append(
+          ObjectChange(kind: kind, id: id, key: key, fields: [], before: storedJSON(atPath: path), after: nil)
+        )
+      }
     }
     if writes.isEmpty && deletes.isEmpty { return }
+    let sequence = (try historySequences(after.id).last ?? 0) + 1
+    let entry = HistoryEntry(
+      sequence: sequence, time: note.time, user: note.user, command: note.command, changes: changes,
+      undoes: note.undoes, redoes: note.redoes)
+    writes.append(
+      (layout.history(after.id) + "/" + String(format: "%010d", sequence) + ".json", StoredFile.encode(entry))
+    )
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
     }
     try Journal.commit(writes: writes, deletes: deletes, layout: layout)
+  }
+
+  /// One object's change for the history: field differences from the plain objects, the
+  /// stored forms (as on disk before, as written after) for undo.
+  private func change<Value: Encodable>(
+    _ kind: String, _ id: String, _ key: String, plain: (Value?, Value), path: String, written: [UInt8],
+    secretPaths: Set<String>
+  ) -> ObjectChange {
+    let before = storedJSON(atPath: path)
+    let plainBefore: JSONValue? = plain.0 == nil ? nil : Self.json(plain.0!)
+    var fields = HistoryDiff.fields(plainBefore: plainBefore, plainAfter: Self.json(plain.1))
+    for index in fields.indices
+    where secretPaths.contains(where: { fields[index].name == $0 || fields[index].name.hasPrefix($0 + ".") })
+    {
+      fields[index].before = nil
+      fields[index].after = nil
+      fields[index].secret = true
+    }
+    return ObjectChange(
+      kind: kind, id: id, key: key, fields: fields, before: plain.0 == nil ? nil : before,
+      after: try? JSONValue.parse(String(decoding: written, as: UTF8.self)))
+  }
+
+  private func storedJSON(atPath path: String) -> JSONValue? {
+    guard let bytes = try? FileSystem.read(path) else { return nil }
+    return try? JSONValue.parse(String(decoding: bytes, as: UTF8.self))
+  }
+
+  static func json(_ value: some Encodable) -> JSONValue {
+    (try? JSONValue.parse(String(decoding: StoredFile.encode(value), as: UTF8.self))) ?? .null
   }
 
   /// The sealer for a write. New plaintext secrets need the repository's key; the first
@@ -390,6 +471,41 @@ public final class Repository: Sendable {
     }
   }
 
+  /// Runs `body` on the latest state under the exclusive lock and writes what it returns,
+  /// recorded with its note; returns the history entry written.
+  func withLockedWorkspace(
+    _ name: String?, _ body: (WorkspaceID, Workspace) throws -> (Workspace, HistoryNote)
+  ) throws -> HistoryEntry {
+    try withLock(exclusive: true) { () throws in
+      let id = try chooseWorkspace(name).id
+      let before = try loadWorkspace(id)
+      let (after, note) = try body(id, before)
+      try write(after, replacing: before, note: note)
+      guard let entry = try loadHistory(id).last else {
+        throw StoreError.io(path: layout.history(id), reason: "no history")
+      }
+      return entry
+    }
+  }
+
+  // MARK: History
+
+  func historySequences(_ id: WorkspaceID) throws(StoreError) -> [Int] {
+    try FileSystem.jsonFiles(in: layout.history(id)).compactMap { Int($0.dropLast(5)) }.sorted()
+  }
+
+  /// Every saved change of a Workspace, oldest first.
+  public func history(workspace name: String?) throws(StoreError) -> [HistoryEntry] {
+    try locked(exclusive: false) { () throws(StoreError) in try loadHistory(try chooseWorkspace(name).id) }
+  }
+
+  func loadHistory(_ id: WorkspaceID) throws(StoreError) -> [HistoryEntry] {
+    try FileSystem.jsonFiles(in: layout.history(id)).map { name throws(StoreError) in
+      let path = layout.history(id) + "/" + name
+      return try StoredFile.decode(HistoryEntry.self, from: FileSystem.read(path), path: path)
+    }.sorted { $0.sequence < $1.sequence }
+  }
+
   // MARK: Locking
 
   private func withLock<Result>(exclusive: Bool, _ body: () throws -> Result) throws -> Result {
@@ -456,6 +572,15 @@ extension String {
     guard let slash = lastIndex(of: "/") else { return "." }
     return String(self[..<slash])
   }
+}
+
+/// Who made a change and with which command, for its history entry.
+struct HistoryNote {
+  var user: String
+  var command: String
+  var time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+  var undoes: Int?
+  var redoes: Int?
 }
 
 struct RepositoryIndex: Codable, Equatable {

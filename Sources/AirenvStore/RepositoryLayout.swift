@@ -8,6 +8,7 @@
 ///     <root>/workspaces/<workspace-id>/deployments/<deployment-id>.json
 ///     <root>/workspaces/<workspace-id>/connections/<object-id>.json
 ///     <root>/workspaces/<workspace-id>/variables/<object-id>.json
+///     <root>/workspaces/<workspace-id>/history/<sequence>.json       one per saved change
 struct RepositoryLayout {
   let root: String
 
@@ -27,4 +28,6 @@ struct RepositoryLayout {
   func deployments(_ id: String) -> String { workspaceDirectory(id) + "/deployments" }
   func connections(_ id: String) -> String { workspaceDirectory(id) + "/connections" }
   func variables(_ id: String) -> String { workspaceDirectory(id) + "/variables" }
+  /// One file per saved change, `<sequence>.json`, written in the same commit as the change.
+  func history(_ id: String) -> String { workspaceDirectory(id) + "/history" }
 }

@@ -22,6 +22,9 @@ public enum Action: Equatable, Sendable {
   case clearOverride
   case toggleReveal
   case help
+  case undo
+  case redo
+  case showHistory
 
   // Forms and line editing.
   case nextField, previousField, submit, clearField, toggleOption, cycleOptionBack, cycleOption, toggleRemoval
@@ -36,12 +39,42 @@ public enum Action: Equatable, Sendable {
   case reloaded(Workspace)
   case applied(Outcome)
   case failed(String)
+  case historyLoaded([HistoryLine])
+}
+
+/// One saved change as the History screen shows it.
+public struct HistoryLine: Equatable, Sendable {
+  public var sequence: Int
+  public var time: String
+  public var user: String
+  public var command: String
+  public var summary: String
+  /// The conn_ids, keys and Deployment names the change touched.
+  public var keys: [String]
+
+  public init(sequence: Int, time: String, user: String, command: String, summary: String, keys: [String]) {
+    self.sequence = sequence
+    self.time = time
+    self.user = user
+    self.command = command
+    self.summary = summary
+    self.keys = keys
+  }
+
+  func matches(_ filter: String) -> Bool {
+    filter.isEmpty
+      || [user, command, summary, time].contains { $0.lowercased().contains(filter.lowercased()) }
+  }
 }
 
 /// Work for the runtime, outside `update`.
 public enum Effect: Equatable, Sendable {
   /// Apply model commands in order to the latest state on disk, then reload.
   case apply([Command], confirmed: Bool)
+  /// Revert (or re-apply) the acting user's latest change; the runtime reports the outcome.
+  case undo
+  case redo
+  case loadHistory
   case quit
 }
 

@@ -34,6 +34,7 @@ public enum Mode: Equatable, Sendable {
   case matrix
   case resolved(DeploymentID)
   case diff(DeploymentID, DeploymentID)
+  case history
 }
 
 public struct Message: Equatable, Sendable {
@@ -71,6 +72,8 @@ public struct AppState: Equatable, Sendable {
   public var revealed = false
   public var ascii = false
   public var pageScroll = 0
+  /// The Workspace's saved changes, newest first, while the History screen is open.
+  public var history: [HistoryLine] = []
   /// Sorted, filtered indices into the Workspace's arrays; rebuilt only when the Workspace or
   /// the filter changes, never per keystroke.
   public private(set) var rows: [Tab: [Int]] = [:]
@@ -213,7 +216,7 @@ public struct AppState: Equatable, Sendable {
       switch mode {
       case .list: return .list
       case .matrix: return .matrix
-      case .resolved, .diff: return .resolved
+      case .resolved, .diff, .history: return .resolved
       }
     }
   }

@@ -9,6 +9,20 @@ enum DetailView {
     return []
   }
 
+  /// The last changes to one object, newest first.
+  static func recentChanges(_ key: String, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
+    let recent = state.history.filter { $0.keys.contains(key) }.prefix(3)
+    guard !recent.isEmpty else { return [] }
+    var lines: [[Span]] = [[], [Span("Recent changes (H: history)", .title, bold: true)]]
+    for line in recent {
+      lines.append([
+        Span(glyphs.fit(line.time.prefix(16).replacingOccurrences(of: "T", with: " "), 17), .muted),
+        Span(glyphs.fit(line.user, 9), .accent), Span(line.command),
+      ])
+    }
+    return lines
+  }
+
   static func secret(_ value: String, _ state: AppState, _ glyphs: Glyphs) -> Span {
     if Secrecy.lock(of: value) != nil { return Span("(locked)", .warning) }
     return state.revealed ? Span(value, .secret) : Span(glyphs.mask, .secret)
@@ -63,7 +77,7 @@ enum DetailView {
       }
       lines.append(row)
     }
-    return lines
+    return lines + recentChanges(connection.key, state, glyphs)
   }
 
   static func variableLines(_ variable: Variable, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
@@ -93,7 +107,7 @@ enum DetailView {
       }
       lines.append(row)
     }
-    return lines
+    return lines + recentChanges(variable.key, state, glyphs)
   }
 
   static func deploymentLines(_ deployment: Deployment, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
@@ -113,6 +127,6 @@ enum DetailView {
       + variables.filter { !($0.links[deployment.id]?.isEmpty ?? true) }.count
     lines.append([Span("\(overridden) of them with overrides", .overridden)])
     lines.append([Span("Enter shows the resolved set with provenance", .muted)])
-    return lines
+    return lines + recentChanges(deployment.name, state, glyphs)
   }
 }

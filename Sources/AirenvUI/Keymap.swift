@@ -60,10 +60,12 @@ public enum Keymap {
       keys: [.enter], action: .open, summary: "open (edit; a Deployment's resolved set)", contexts: [.list],
       footer: true),
     Binding(
-      keys: [.character("/")], action: .startFilter, summary: "filter", contexts: [.list, .matrix],
+      keys: [.character("/")], action: .startFilter, summary: "filter (lists, matrix, history)",
+      contexts: browsing,
       footer: true),
     Binding(
-      keys: [.character(":")], action: .startCommand, summary: "command line (:resolve D, :diff A B, :q)",
+      keys: [.character(":")], action: .startCommand,
+      summary: "command line (:resolve D, :diff A B, :history, :q)",
       contexts: browsing, footer: false),
     Binding(keys: [.character("n")], action: .new, summary: "new", contexts: [.list], footer: true),
     Binding(keys: [.character("e")], action: .edit, summary: "edit", contexts: [.list], footer: true),
@@ -83,6 +85,15 @@ public enum Keymap {
     Binding(
       keys: [.character("c")], action: .clearOverride, summary: "clear this cell's overrides",
       contexts: [.matrix], footer: true),
+    Binding(
+      keys: [.character("u")], action: .undo, summary: "undo your last change", contexts: browsing,
+      footer: false),
+    Binding(
+      keys: [.control("r")], action: .redo, summary: "redo what you undid", contexts: browsing, footer: false),
+    Binding(
+      keys: [.character("H")], action: .showHistory, summary: "history of changes, newest first",
+      contexts: browsing,
+      footer: false),
     Binding(
       keys: [.character("r")], action: .toggleReveal, summary: "reveal / hide secrets", contexts: browsing,
       footer: true),
@@ -105,6 +116,10 @@ public enum Keymap {
     Binding(
       keys: [.control("d")], action: .clearField, summary: "override: inherit the base again",
       contexts: [.form], footer: true),
+    Binding(
+      keys: [.control("x")], action: .toggleRemoval,
+      summary: "override form: remove an inherited extra key here, or keep it", contexts: [.form],
+      footer: false),
     Binding(
       keys: [.control("t")], action: .toggleOption, summary: "toggle a yes/no field", contexts: [.form],
       footer: false),

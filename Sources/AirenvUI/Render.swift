@@ -28,6 +28,27 @@ public func render(_ state: AppState) -> ScreenBuffer {
     renderPage(state, &screen, ResolvedPage.lines(state, deployment: id, glyphs: glyphs))
   case .diff(let first, let second):
     renderPage(state, &screen, ResolvedPage.diff(state, first, second, glyphs: glyphs))
+  case .history:
+    var lines: [[Span]] = [
+      [
+        Span("History of \(state.workspace.name), newest first", .title, bold: true),
+        Span("  u undo · Ctrl-R redo · Esc back", .muted),
+      ]
+    ]
+    let shown = state.history.filter { $0.matches(state.filter) }
+    if shown.isEmpty {
+      lines.append([
+        Span(state.history.isEmpty ? "no changes recorded yet" : "nothing matches the filter", .muted)
+      ])
+    }
+    for line in shown {
+      lines.append([
+        Span(glyphs.fit("#\(line.sequence)", 6), .muted), Span(glyphs.fit(line.time, 21), .muted),
+        Span(glyphs.fit(line.user, 10), .accent), Span(glyphs.fit(line.command, 20)),
+        Span(line.summary, .text),
+      ])
+    }
+    renderPage(state, &screen, lines)
   }
   renderFooter(state, &screen)
   switch state.overlay {
@@ -73,6 +94,7 @@ private func renderTabs(_ state: AppState, _ screen: inout ScreenBuffer) {
   case .matrix: right = "MATRIX"
   case .resolved: right = "RESOLVED"
   case .diff: right = "DIFF"
+  case .history: right = "HISTORY"
   }
   if !state.filter.isEmpty { right = "filter: \(state.filter)  " + right }
   if !right.isEmpty {

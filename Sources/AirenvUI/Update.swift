@@ -18,6 +18,9 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     if case .form? = state.overlay { state.overlay = nil }
     state.message = Message(text: ([outcome.message] + outcome.notes).joined(separator: "; "), isError: false)
     return []
+  case .historyLoaded(let lines):
+    state.history = lines
+    return []
   case .failed(let text):
     if case .form(var form)? = state.overlay, form.saving {
       form.saving = false
@@ -50,6 +53,16 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
     state.pageScroll = 0
   case .startFilter: state.overlay = .filter(LineEditor(state.filter))
   case .startCommand: state.overlay = .command(LineEditor())
+  case .undo:
+    guard allowChange(&state) else { return [] }
+    return [.undo]
+  case .redo:
+    guard allowChange(&state) else { return [] }
+    return [.redo]
+  case .showHistory:
+    state.mode = .history
+    state.pageScroll = 0
+    return [.loadHistory]
   case .toggleReveal:
     if state.revealed {
       state.revealed = false
@@ -61,7 +74,7 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
   case .back:
     switch state.mode {
     case .list: if !state.filter.isEmpty { state.setFilter("") }
-    case .matrix, .resolved, .diff: state.mode = .list
+    case .matrix, .resolved, .diff, .history: state.mode = .list
     }
   case .nextTab, .previousTab, .selectTab:
     let all = Tab.allCases
@@ -93,7 +106,7 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
     switch state.mode {
     case .list: return updateList(&state, action)
     case .matrix: return updateMatrix(&state, action)
-    case .resolved, .diff:
+    case .resolved, .diff, .history:
       switch action {
       case .moveDown: state.pageScroll += 1
       case .moveUp: state.pageScroll = max(0, state.pageScroll - 1)
@@ -474,6 +487,7 @@ private func runCommandLine(_ state: inout AppState, _ text: String) -> [Effect]
   case "q", "quit": return [.quit]
   case "help": state.overlay = .help
   case "matrix": return updateBrowsing(&state, .toggleMatrix)
+  case "history": return updateBrowsing(&state, .showHistory)
   case "resolve" where words.count == 2:
     if let target = deployment(words[1]) {
       state.mode = .resolved(target.id)

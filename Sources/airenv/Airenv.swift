@@ -12,7 +12,9 @@ struct Airenv: ParsableCommand {
     subcommands: [
       InitCommand.self, DemoCommand.self, WorkspaceCommand.self, DeploymentCommand.self,
       ConnectionCommand.self, VariableCommand.self, MatrixCommand.self, ResolveCommand.self,
-      DiffCommand.self, ExportCommand.self, ImportCommand.self, KeyCommand.self, TUICommand.self,
+      DiffCommand.self, ExportCommand.self, ImportCommand.self, HistoryCommand.self, UndoCommand.self,
+      RedoCommand.self,
+      KeyCommand.self, TUICommand.self,
     ],
     defaultSubcommand: TUICommand.self
   )

@@ -40,7 +40,8 @@ struct DemoCommand: ParsableCommand {
       return
     }
     let workspace = try session.repository.createWorkspace(named: DemoWorkspace.name, by: session.actor)
-    try session.repository.update(workspace: workspace.name) { workspace in
+    try session.repository.update(workspace: workspace.name, command: "demo", by: session.actor.user) {
+      workspace in
       try DemoWorkspace.build(into: &workspace, by: session.actor)
     }
     let filled = try session.repository.read(workspace: workspace.name)

@@ -99,7 +99,8 @@ struct Session {
   func apply(_ command: Command, yes: Bool = false) throws -> Outcome {
     try refuseIfReadonly()
     do {
-      let outcome = try repository.update(workspace: workspaceName) { workspace in
+      let outcome = try repository.update(workspace: workspaceName, command: command.name, by: actor.user) {
+        workspace in
         try workspace.apply(command, by: actor, confirmed: yes)
       }
       report(outcome)

@@ -62,7 +62,9 @@ struct ImportCommand: ParsableCommand {
       report = try apply(set, to: &workspace, by: session.actor)
     } else {
       try session.refuseIfReadonly()
-      report = try session.repository.update(workspace: session.workspaceName) { workspace in
+      report = try session.repository.update(
+        workspace: session.workspaceName, command: "import", by: session.actor.user
+      ) { workspace in
         try apply(set, to: &workspace, by: session.actor)
       }
     }

@@ -32,7 +32,8 @@ struct TUICommand: ParsableCommand {
         root: directory + "/repo", keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
       try session.repository.initialize()
       let workspace = try session.repository.createWorkspace(named: DemoWorkspace.name, by: session.actor)
-      try session.repository.update(workspace: workspace.name) { workspace in
+      try session.repository.update(workspace: workspace.name, command: "demo", by: session.actor.user) {
+        workspace in
         try DemoWorkspace.build(into: &workspace, by: session.actor)
       }
       session.workspaceName = workspace.name
@@ -140,6 +141,7 @@ struct TUIRuntime {
 
   func run(_ state: inout AppState) {
     var stamp = session.repository.changeStamp(workspace: state.workspace.id)
+    loadHistory(into: &state)
     terminal.draw(render(state))
     while true {
       guard let key = terminal.readKey(timeout: 250) else {
@@ -148,6 +150,7 @@ struct TUIRuntime {
           stamp = now
           if let workspace = try? session.repository.read(workspace: state.workspace.name) {
             _ = update(&state, .reloaded(workspace))
+            loadHistory(into: &state)
             terminal.draw(render(state))
           }
         }
@@ -167,9 +170,48 @@ struct TUIRuntime {
         case .apply(let commands, let confirmed):
           apply(commands, confirmed: confirmed, to: &state)
           stamp = session.repository.changeStamp(workspace: state.workspace.id)
+        case .undo, .redo:
+          revert(undo: effect == .undo, to: &state)
+          stamp = session.repository.changeStamp(workspace: state.workspace.id)
+        case .loadHistory:
+          loadHistory(into: &state)
         }
       }
+      if effects.contains(where: { $0 != .loadHistory && $0 != .quit }) {
+        loadHistory(into: &state)
+      }
       terminal.draw(render(state))
+    }
+  }
+
+  private func loadHistory(into state: inout AppState) {
+    let entries = (try? session.repository.history(workspace: state.workspace.name)) ?? []
+    let lines = entries.reversed().map { entry in
+      HistoryLine(
+        sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
+        command: entry.command + (entry.undoes.map { " #\($0)" } ?? "")
+          + (entry.redoes.map { " #\($0)" } ?? ""),
+        summary: entry.summary, keys: entry.changes.map(\.key))
+    }
+    _ = update(&state, .historyLoaded(lines))
+  }
+
+  private func revert(undo: Bool, to state: inout AppState) {
+    do {
+      let actor = Actor(user: session.actor.user, time: Date())
+      let entry =
+        undo
+        ? try session.repository.undo(workspace: state.workspace.name, by: actor)
+        : try session.repository.redo(workspace: state.workspace.name, by: actor)
+      _ = update(&state, .reloaded(try session.repository.read(workspace: state.workspace.name)))
+      let what = undo ? "undid #\(entry.undoes ?? 0)" : "redid #\(entry.redoes ?? 0)"
+      _ = update(&state, .applied(Outcome(message: what + ": " + entry.summary)))
+    } catch let error as ModelError {
+      _ = update(&state, .failed(error.message))
+    } catch let error as StoreError {
+      _ = update(&state, .failed(error.message))
+    } catch {
+      _ = update(&state, .failed("\(error)"))
     }
   }
 
@@ -180,7 +222,11 @@ struct TUIRuntime {
     }
     do {
       let actor = Actor(user: session.actor.user, time: Date())
-      let outcome = try session.repository.update(workspace: state.workspace.name) { workspace in
+      let names = commands.map(\.name).joined(separator: ", ")
+      let outcome = try session.repository.update(
+        workspace: state.workspace.name, command: names, by: actor.user
+      ) {
+        workspace in
         var last = Outcome(message: "nothing changed", changed: false)
         for command in commands { last = try workspace.apply(command, by: actor, confirmed: confirmed) }
         return last

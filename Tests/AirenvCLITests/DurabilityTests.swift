@@ -56,6 +56,15 @@ struct DurabilityTests {
         try cli.run("deployment", "list", "--output", "json").json as? [[String: Any]])
       let ids = Set(deployments.compactMap { $0["id"] as? String })
       // No link or exclusion may name a Deployment that does not exist.
+      // History and state agree: the newest entry for an object ends at its current revision.
+      let revision = try cli.json("variable", "get", "alert_email")["revision"] as? Int
+      let entries = try #require(
+        try cli.run("history", "--object", "alert_email", "--limit", "1", "--output", "json").json
+          as? [[String: Any]])
+      let change = (entries.first?["changes"] as? [[String: Any]])?.first {
+        $0["key"] as? String == "alert_email"
+      }
+      #expect(change?["revision"] as? Int == revision, "round \(round): history and state disagree")
       let connection = try cli.json("connection", "get", "warehouse_db")
       let sharing = try #require(connection["sharing"] as? [String: Any])
       for name in (sharing["links"] as? [String] ?? []) + (sharing["exclusions"] as? [String] ?? []) {

@@ -67,6 +67,36 @@ struct TerminalUITests {
     #expect((try cli.json("resolve", "--deployment", "feature-a")["connections"] as? [Any])?.count == 1)
   }
 
+  @Test func undoRedoAndTheHistoryScreen() throws {
+    let cli = try repository()
+    try cli.ok("connection", "create", "db", "--type", "postgres", "--host", "h", "--link-all")
+    let tui = try TmuxSession(cli: cli, command: CLI.binary)
+    try tui.wait(for: "Recent changes")
+    try tui.press("m")
+    try tui.wait(for: "MATRIX")
+    try tui.press("Right", "Space")
+    try tui.wait(for: "excluded Deployment \"dev\"")
+    #expect((try cli.json("resolve", "--deployment", "dev")["connections"] as? [Any])?.isEmpty == true)
+    try tui.press("u")
+    try tui.wait(for: "undid #")
+    #expect((try cli.json("resolve", "--deployment", "dev")["connections"] as? [Any])?.count == 1)
+    try tui.press("C-r")
+    try tui.wait(for: "redid #")
+    #expect((try cli.json("resolve", "--deployment", "dev")["connections"] as? [Any])?.isEmpty == true)
+    try tui.press("H")
+    let history = try tui.wait(for: "History of data, newest first")
+    #expect(
+      history.contains("redo #") && history.contains("undo #") && history.contains("connection exclude"),
+      "\(history)")
+    try tui.press("/")
+    try tui.type("create")
+    try tui.press("Enter")
+    let filtered = try tui.wait(for: "connection create")
+    #expect(!filtered.contains("connection exclude"))
+    try tui.press("Escape", "q")
+    try tui.wait(for: "AIRENV-EXITED 0")
+  }
+
   @Test func changesFromAnotherProcessAppearWithoutARestartAndKeepTheCursor() throws {
     let cli = try repository()
     try cli.ok("connection", "create", "m_conn", "--type", "http")

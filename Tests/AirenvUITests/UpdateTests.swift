@@ -283,6 +283,25 @@ struct KeymapTests {
     }
   }
 
+  /// Nothing that works is missing from the help: every user intent has a key.
+  @Test func everyUserIntentHasAKey() {
+    let intents: [Action] = [
+      .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .moveHome, .moveEnd, .nextTab,
+      .previousTab,
+      .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete, .toggleMatrix, .toggleLink,
+      .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help, .undo, .redo, .showHistory,
+      .nextField,
+      .previousField, .submit, .clearField, .toggleOption, .cycleOption, .cycleOptionBack, .toggleRemoval,
+      .deleteBackward, .deleteForward, .cursorStart, .cursorEnd, .killToStart, .killToEnd, .killWord,
+      .confirmYes,
+      .confirmNo,
+    ]
+    for intent in intents {
+      #expect(Keymap.bindings.contains { $0.action == intent }, "\(intent) has no key")
+    }
+    #expect(Keymap.action(for: .character("/"), in: .resolved) == .startFilter)
+  }
+
   @Test func theFooterOnlyShowsBoundKeys() {
     for context in KeyContext.allCases {
       for (key, _) in Keymap.footer(for: context) {

@@ -1,0 +1,109 @@
+import AirenvModel
+import Foundation
+
+/// One saved change: who, when, which command, and per object the fields that changed.
+/// Secret fields say only that they changed; `before`/`after` are the objects as stored
+/// (secrets as ciphertexts) so that the change can be undone.
+public struct HistoryEntry: Codable, Equatable, Sendable {
+  public var sequence: Int
+  public var time: Date
+  public var user: String
+  public var command: String
+  public var changes: [ObjectChange]
+  /// The entry this one reverted (undo), or re-applied (redo).
+  public var undoes: Int?
+  public var redoes: Int?
+
+  public var summary: String {
+    let objects = changes.map { change in
+      let verb = change.before == nil ? "created" : change.after == nil ? "deleted" : "changed"
+      let fields =
+        change.fields.isEmpty || change.before == nil || change.after == nil
+        ? "" : " (" + change.fields.map(\.name).joined(separator: ", ") + ")"
+      return "\(verb) \(change.kind) \(change.key)\(fields)"
+    }
+    return objects.joined(separator: "; ")
+  }
+}
+
+public struct ObjectChange: Codable, Equatable, Sendable {
+  /// connection, variable, deployment or workspace.
+  public var kind: String
+  public var id: String
+  public var key: String
+  public var fields: [FieldChange]
+  public var before: JSONValue?
+  public var after: JSONValue?
+}
+
+public struct FieldChange: Codable, Equatable, Sendable {
+  public var name: String
+  public var before: JSONValue?
+  public var after: JSONValue?
+  /// A secret field: its values are never recorded.
+  public var secret: Bool
+}
+
+enum HistoryDiff {
+  /// The fields that differ between two stored objects, as dotted paths. A path is secret
+  /// when its stored form is a ciphertext; then only the fact of the change is kept.
+  /// The fields that differ between two plain (decrypted) objects, as dotted paths.
+  static func fields(plainBefore: JSONValue?, plainAfter: JSONValue?) -> [FieldChange] {
+    var before: [String: JSONValue] = [:]
+    var after: [String: JSONValue] = [:]
+    flatten(plainBefore, "", into: &before)
+    flatten(plainAfter, "", into: &after)
+    return Set(before.keys).union(after.keys).sorted().compactMap { path in
+      guard before[path] != after[path], !path.hasPrefix("stamp"), path != "version" else { return nil }
+      return FieldChange(name: path, before: before[path], after: after[path], secret: false)
+    }
+  }
+
+  private static func flatten(_ value: JSONValue?, _ prefix: String, into result: inout [String: JSONValue]) {
+    guard let value else { return }
+    if case .object(let members) = value, !members.isEmpty {
+      for (key, member) in members {
+        flatten(member, prefix.isEmpty ? key : prefix + "." + key, into: &result)
+      }
+    } else {
+      result[prefix] = value
+    }
+  }
+}
+
+/// Where an object's secret fields are in its stored JSON, so that the history records only
+/// that they changed.
+enum HistorySecrets {
+  static func paths(_ connection: Connection?) -> Set<String> {
+    guard let connection else { return [] }
+    var paths = Set<String>()
+    _ = SecretSealer.mapSecrets(connection) { value, path in
+      paths.insert(dotted(path))
+      return value
+    }
+    return paths
+  }
+
+  static func paths(_ variable: Variable?) -> Set<String> {
+    guard let variable else { return [] }
+    var paths = Set<String>()
+    _ = SecretSealer.mapSecrets(variable) { value, path in
+      paths.insert(dotted(path))
+      return value
+    }
+    return paths
+  }
+
+  /// `links/<deployment>/password` is stored at `links.<deployment>.fields.password`, and a
+  /// link's extra keys under `extraSet`.
+  static func dotted(_ path: String) -> String {
+    var parts = path.split(separator: "/").map {
+      $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+    }
+    if parts.first == "links", parts.count >= 3 {
+      if parts[2] == "password" { parts.insert("fields", at: 2) }
+      if parts[2] == "extra" { parts[2] = "extraSet" }
+    }
+    return parts.joined(separator: ".")
+  }
+}

@@ -1,0 +1,139 @@
+import AirenvModel
+import Foundation
+
+extension Repository {
+  /// Reverts the acting user's most recent change that is not undone yet, as a new change
+  /// of its own. Refused when someone changed an affected object since.
+  public func undo(workspace name: String?, by actor: Actor) throws -> HistoryEntry {
+    try revert(workspace: name, by: actor) { entries in
+      let undone = Set(entries.compactMap(\.undoes))
+      guard
+        let target = entries.last(where: {
+          $0.user == actor.user && $0.undoes == nil && !undone.contains($0.sequence)
+        })
+      else { throw ModelError.nothingToUndo("\(actor.user) has no change left to undo in this Workspace") }
+      return (target, HistoryNote(user: actor.user, command: "undo", undoes: target.sequence))
+    }
+  }
+
+  /// Re-applies the change the acting user's latest undo reverted.
+  public func redo(workspace name: String?, by actor: Actor) throws -> HistoryEntry {
+    try revert(workspace: name, by: actor) { entries in
+      let redone = Set(entries.compactMap(\.redoes))
+      guard let latest = entries.last(where: { $0.user == actor.user }), let original = latest.undoes,
+        !redone.contains(original)
+      else {
+        throw ModelError.nothingToUndo("\(actor.user) has nothing to redo: the last change was not an undo")
+      }
+      return (latest, HistoryNote(user: actor.user, command: "redo", redoes: original))
+    }
+  }
+
+  /// Puts every object an entry changed back to how it was before that entry.
+  private func revert(
+    workspace name: String?, by actor: Actor, choose: ([HistoryEntry]) throws -> (HistoryEntry, HistoryNote)
+  ) throws -> HistoryEntry {
+    try withLockedWorkspace(name) { id, workspace in
+      let entries = try loadHistory(id)
+      let (target, note) = try choose(entries)
+      try workspace.authorize(.change, for: actor.user)
+      var reverted = workspace
+      for change in target.changes {
+        try restore(
+          change, stored: storedJSON(kind: change.kind, id: change.id, workspace: id), in: &reverted,
+          by: actor)
+      }
+      return (reverted, note)
+    }
+  }
+
+  private func storedJSON(kind: String, id: String, workspace: WorkspaceID) -> JSONValue? {
+    let directory: String
+    switch kind {
+    case "connection": directory = layout.connections(workspace)
+    case "variable": directory = layout.variables(workspace)
+    case "deployment": directory = layout.deployments(workspace)
+    default:
+      return (try? FileSystem.read(layout.workspaceFile(workspace))).flatMap {
+        try? JSONValue.parse(String(decoding: $0, as: UTF8.self))
+      }
+    }
+    guard let bytes = try? FileSystem.read(directory + "/\(id).json") else { return nil }
+    return try? JSONValue.parse(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// An object as stored, without its stamp: what undo compares.
+  private func content(_ json: JSONValue?) -> JSONValue? {
+    guard case .object(var members)? = json else { return json }
+    members["stamp"] = nil
+    return .object(members)
+  }
+
+  private func restore(
+    _ change: ObjectChange, stored: JSONValue?, in workspace: inout Workspace, by actor: Actor
+  )
+    throws
+  {
+    // Nothing may have changed the object since the entry: as stored now, it must be what
+    // the entry left (an undo writes back the stored bytes, so undo chains compare equal).
+    func check(_ stamp: Stamp?, _ what: String) throws {
+      guard content(stored) != content(change.after) else { return }
+      guard let stamp else {
+        throw ModelError.undoConflict(what: what + " (deleted since)", by: "someone", at: Date())
+      }
+      throw ModelError.undoConflict(what: what, by: stamp.updatedBy, at: stamp.updatedAt)
+    }
+    func decoded<Value: Decodable>(_ type: Value.Type, _ json: JSONValue) throws -> Value {
+      try StoredFile.decode(type, from: Array(json.compactText.utf8), path: "history")
+    }
+    switch change.kind {
+    case "connection":
+      try restore(
+        change, in: &workspace.connections, by: actor, check: check,
+        decode: { try decoded(Connection.self, $0) })
+    case "variable":
+      try restore(
+        change, in: &workspace.variables, by: actor, check: check, decode: { try decoded(Variable.self, $0) })
+    case "deployment":
+      try restore(
+        change, in: &workspace.deployments, by: actor, check: check,
+        decode: { try decoded(Deployment.self, $0) })
+    case "workspace":
+      try check(workspace.stamp, "Workspace \(workspace.name)")
+      if let before = change.before {
+        let header = try decoded(WorkspaceHeader.self, before)
+        workspace.name = header.name
+        workspace.members = header.members
+        workspace.settings = header.settings
+        workspace.stamp.touch(by: actor)
+      }
+    default:
+      break
+    }
+  }
+
+  private func restore<Value: Identifiable<String> & Stamped>(
+    _ change: ObjectChange, in objects: inout [Value], by actor: Actor,
+    check: (Stamp?, String) throws -> Void,
+    decode: (JSONValue) throws -> Value
+  ) throws {
+    let index = objects.firstIndex { $0.id == change.id }
+    try check(index.map { objects[$0].stamp }, "\(change.kind) \"\(change.key)\"")
+    guard let before = change.before else {
+      if let index { objects.remove(at: index) }
+      return
+    }
+    var restored = try decode(before)
+    restored.stamp = index.map { objects[$0].stamp } ?? restored.stamp
+    restored.stamp.touch(by: actor)
+    if let index { objects[index] = restored } else { objects.append(restored) }
+  }
+}
+
+/// Objects that carry a revision stamp.
+protocol Stamped {
+  var stamp: Stamp { get set }
+}
+
+extension EnvironmentObject: Stamped {}
+extension Deployment: Stamped {}

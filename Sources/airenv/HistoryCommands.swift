@@ -1,0 +1,109 @@
+import AirenvModel
+import AirenvStore
+import ArgumentParser
+import Foundation
+
+struct HistoryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "history",
+    abstract: "Who changed what and when, newest first (secret values are never recorded).")
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "Show at most N entries.") var limit = 20
+  @Option(help: "Only changes to this conn_id, variable key or Deployment.") var object: String?
+  @Option(help: "Only changes that touch this Deployment.") var deployment: String?
+  @Option(name: .shortAndLong, help: "table or json.") var output: OutputFormat = .table
+
+  struct Item: Encodable {
+    var sequence: Int
+    var time: String
+    var user: String
+    var command: String
+    var summary: String
+    var undoes: Int?
+    var redoes: Int?
+    var changes: [Change]
+
+    struct Change: Encodable {
+      var kind: String
+      var id: String
+      var key: String
+      var action: String
+      var revision: Int?
+      var fields: [FieldChange]
+    }
+  }
+
+  func run() throws {
+    let session = global.session
+    let workspace = try session.read()
+    try workspace.authorize(.viewValues, for: session.actor.user)
+    var entries = try session.repository.history(workspace: workspace.name)
+    if let object {
+      entries = entries.filter { $0.changes.contains { $0.key.lowercased() == object.lowercased() } }
+    }
+    if let deployment {
+      guard let target = workspace.deployment(named: deployment) else {
+        throw ModelError.notFound(what: "Deployment", name: deployment, workspace: workspace.name)
+      }
+      entries = entries.filter { entry in
+        entry.changes.contains { change in
+          change.id == target.id || change.fields.contains { $0.name.contains(target.id) }
+        }
+      }
+    }
+    let items = entries.suffix(max(0, limit)).reversed().map { entry in
+      Item(
+        sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
+        command: entry.command,
+        summary: entry.summary, undoes: entry.undoes, redoes: entry.redoes,
+        changes: entry.changes.map { change in
+          let action = change.before == nil ? "created" : change.after == nil ? "deleted" : "changed"
+          var revision: Int?
+          if case .object(let members)? = change.after, case .object(let stamp)? = members["stamp"],
+            case .integer(let value)? = stamp["revision"]
+          {
+            revision = Int(value)
+          }
+          return Item.Change(
+            kind: change.kind, id: change.id, key: change.key, action: action, revision: revision,
+            fields: change.fields)
+        })
+    }
+    try Output.print(Array(items), as: output) {
+      var table = TextTable("#", "TIME", "USER", "COMMAND", "WHAT")
+      for item in items {
+        let command =
+          item.command + (item.undoes.map { " #\($0)" } ?? "") + (item.redoes.map { " #\($0)" } ?? "")
+        table.add([String(item.sequence), item.time, item.user, command, TextTable.clip(item.summary, 70)])
+      }
+      return items.isEmpty ? "no changes recorded yet\n" : table.rendered
+    }
+  }
+}
+
+struct UndoCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "undo",
+    abstract: "Revert your most recent change that is not undone yet (refused if someone changed it since).")
+  @OptionGroup var global: GlobalOptions
+
+  func run() throws {
+    let session = global.session
+    try session.refuseIfReadonly()
+    let entry = try session.repository.undo(workspace: session.workspaceName, by: session.actor)
+    print("undid #\(entry.undoes ?? 0): \(entry.summary)")
+  }
+}
+
+struct RedoCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "redo", abstract: "Re-apply the change your latest undo reverted.")
+  @OptionGroup var global: GlobalOptions
+
+  func run() throws {
+    let session = global.session
+    try session.refuseIfReadonly()
+    let entry = try session.repository.redo(workspace: session.workspaceName, by: session.actor)
+    print("redid #\(entry.redoes ?? 0): \(entry.summary)")
+  }
+}
