@@ -105,3 +105,18 @@ extension Command {
     }
   }
 }
+
+extension Command {
+  /// The Deployment the command is about, where there is one.
+  public var deploymentName: String? {
+    switch self {
+    case .createDeployment(let name, _, _, _), .renameDeployment(let name, _), .deleteDeployment(let name):
+      name
+    case .linkConnection(_, let deployment, _), .linkVariable(_, let deployment, _),
+      .unlink(_, let deployment),
+      .exclude(_, let deployment), .include(_, let deployment), .resetOverride(_, let deployment, _):
+      deployment
+    default: nil
+    }
+  }
+}

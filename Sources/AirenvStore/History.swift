@@ -1,4 +1,5 @@
 import AirenvModel
+import Crypto
 import Foundation
 
 /// One saved change: who, when, which command, and per object the fields that changed.
@@ -9,6 +10,8 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   public var time: Date
   public var user: String
   public var command: String
+  /// The Deployment the command was about, where there is one.
+  public var deployment: String?
   public var changes: [ObjectChange]
   /// The entry this one reverted (undo), or re-applied (redo).
   public var undoes: Int?
@@ -16,9 +19,9 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
 
   public var summary: String {
     let objects = changes.map { change in
-      let verb = change.before == nil ? "created" : change.after == nil ? "deleted" : "changed"
+      let verb = change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
       let fields =
-        change.fields.isEmpty || change.before == nil || change.after == nil
+        change.fields.isEmpty || change.before == nil || change.afterDigest == nil
         ? "" : " (" + change.fields.map(\.name).joined(separator: ", ") + ")"
       return "\(verb) \(change.kind) \(change.key)\(fields)"
     }
@@ -31,9 +34,26 @@ public struct ObjectChange: Codable, Equatable, Sendable {
   public var kind: String
   public var id: String
   public var key: String
+  /// Field changes of a changed object; empty for one created or deleted.
   public var fields: [FieldChange]
+  /// The object as stored before the change (nil when it was created), for undo.
   public var before: JSONValue?
-  public var after: JSONValue?
+  /// A digest of the object as stored after the change, without its stamp (nil when it was
+  /// deleted): undo checks that nobody changed it since without keeping a second copy.
+  public var afterDigest: String?
+  /// The object's revision after the change.
+  public var revision: Int?
+}
+
+enum ContentDigest {
+  /// SHA-256 of the stored object without its stamp, as compact JSON.
+  static func of(_ stored: JSONValue?) -> String? {
+    guard case .object(var members)? = stored else { return nil }
+    members["stamp"] = nil
+    return SHA256.hash(data: Data(JSONValue.object(members).compactText.utf8)).map {
+      String(format: "%02x", $0)
+    }.joined()
+  }
 }
 
 public struct FieldChange: Codable, Equatable, Sendable {

@@ -62,13 +62,6 @@ extension Repository {
     return try? JSONValue.parse(String(decoding: bytes, as: UTF8.self))
   }
 
-  /// An object as stored, without its stamp: what undo compares.
-  private func content(_ json: JSONValue?) -> JSONValue? {
-    guard case .object(var members)? = json else { return json }
-    members["stamp"] = nil
-    return .object(members)
-  }
-
   private func restore(
     _ change: ObjectChange, stored: JSONValue?, in workspace: inout Workspace, by actor: Actor
   )
@@ -77,7 +70,7 @@ extension Repository {
     // Nothing may have changed the object since the entry: as stored now, it must be what
     // the entry left (an undo writes back the stored bytes, so undo chains compare equal).
     func check(_ stamp: Stamp?, _ what: String) throws {
-      guard content(stored) != content(change.after) else { return }
+      guard ContentDigest.of(stored) != change.afterDigest else { return }
       guard let stamp else {
         throw ModelError.undoConflict(what: what + " (deleted since)", by: "someone", at: Date())
       }

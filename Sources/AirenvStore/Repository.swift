@@ -50,7 +50,8 @@ public final class Repository: Sendable {
   /// its history entry, in one atomic commit.
   @discardableResult
   public func update<Result>(
-    workspace name: String?, command: String = "change", by user: String = "unknown",
+    workspace name: String?, command: String = "change", deployment: String? = nil,
+    by user: String = "unknown",
     _ body: (inout Workspace) throws -> Result
   ) throws -> Result {
     try withLock(exclusive: true) { () throws in
@@ -58,7 +59,8 @@ public final class Repository: Sendable {
       let before = try loadWorkspace(id)
       var after = before
       let result = try body(&after)
-      try write(after, replacing: before, note: HistoryNote(user: user, command: command))
+      try write(
+        after, replacing: before, note: HistoryNote(user: user, command: command, deployment: deployment))
       return result
     }
   }
@@ -296,14 +298,15 @@ public final class Repository: Sendable {
       for (id, key) in objects where !afterIDs.contains(id) {
         let path = directory + "/\(id).json"
         changes.append(
-          ObjectChange(kind: kind, id: id, key: key, fields: [], before: storedJSON(atPath: path), after: nil)
-        )
+          ObjectChange(kind: kind, id: id, key: key, fields: [], before: storedJSON(atPath: path)))
       }
     }
     if writes.isEmpty && deletes.isEmpty { return }
     let sequence = (try historySequences(after.id).last ?? 0) + 1
     let entry = HistoryEntry(
-      sequence: sequence, time: note.time, user: note.user, command: note.command, changes: changes,
+      sequence: sequence, time: note.time, user: note.user, command: note.command,
+      deployment: note.deployment,
+      changes: changes,
       undoes: note.undoes, redoes: note.redoes)
     writes.append(
       (layout.history(after.id) + "/" + String(format: "%010d", sequence) + ".json", StoredFile.encode(entry))
@@ -320,9 +323,19 @@ public final class Repository: Sendable {
     _ kind: String, _ id: String, _ key: String, plain: (Value?, Value), path: String, written: [UInt8],
     secretPaths: Set<String>
   ) -> ObjectChange {
-    let before = storedJSON(atPath: path)
-    let plainBefore: JSONValue? = plain.0 == nil ? nil : Self.json(plain.0!)
-    var fields = HistoryDiff.fields(plainBefore: plainBefore, plainAfter: Self.json(plain.1))
+    let stored = try? JSONValue.parse(String(decoding: written, as: UTF8.self))
+    var revision: Int?
+    if case .object(let members)? = stored, case .object(let stamp)? = members["stamp"],
+      case .integer(let value)? = stamp["revision"]
+    {
+      revision = Int(value)
+    }
+    guard let previous = plain.0 else {
+      return ObjectChange(
+        kind: kind, id: id, key: key, fields: [], before: nil, afterDigest: ContentDigest.of(stored),
+        revision: revision)
+    }
+    var fields = HistoryDiff.fields(plainBefore: Self.json(previous), plainAfter: Self.json(plain.1))
     for index in fields.indices
     where secretPaths.contains(where: { fields[index].name == $0 || fields[index].name.hasPrefix($0 + ".") })
     {
@@ -331,8 +344,8 @@ public final class Repository: Sendable {
       fields[index].secret = true
     }
     return ObjectChange(
-      kind: kind, id: id, key: key, fields: fields, before: plain.0 == nil ? nil : before,
-      after: try? JSONValue.parse(String(decoding: written, as: UTF8.self)))
+      kind: kind, id: id, key: key, fields: fields, before: storedJSON(atPath: path),
+      afterDigest: ContentDigest.of(stored), revision: revision)
   }
 
   private func storedJSON(atPath path: String) -> JSONValue? {
@@ -578,6 +591,7 @@ extension String {
 struct HistoryNote {
   var user: String
   var command: String
+  var deployment: String?
   var time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
   var undoes: Int?
   var redoes: Int?

@@ -13,7 +13,7 @@ struct Airenv: ParsableCommand {
       InitCommand.self, DemoCommand.self, WorkspaceCommand.self, DeploymentCommand.self,
       ConnectionCommand.self, VariableCommand.self, MatrixCommand.self, ResolveCommand.self,
       DiffCommand.self, ExportCommand.self, ImportCommand.self, HistoryCommand.self, UndoCommand.self,
-      RedoCommand.self,
+      RedoCommand.self, DoctorCommand.self,
       KeyCommand.self, TUICommand.self,
     ],
     defaultSubcommand: TUICommand.self

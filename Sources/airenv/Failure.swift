@@ -19,6 +19,8 @@ struct Failure: Error {
 
   /// Prints `airenv: error: …` to stderr and exits with the code the error calls for.
   static func exit(with error: any Error) -> Never {
+    // A command that already said everything and only sets the exit code.
+    if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
     let (message, code) = describe(error)
     if code == 0 {
       print(message)

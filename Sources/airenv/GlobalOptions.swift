@@ -99,7 +99,9 @@ struct Session {
   func apply(_ command: Command, yes: Bool = false) throws -> Outcome {
     try refuseIfReadonly()
     do {
-      let outcome = try repository.update(workspace: workspaceName, command: command.name, by: actor.user) {
+      let outcome = try repository.update(
+        workspace: workspaceName, command: command.name, deployment: command.deploymentName, by: actor.user
+      ) {
         workspace in
         try workspace.apply(command, by: actor, confirmed: yes)
       }

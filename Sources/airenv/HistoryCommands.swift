@@ -18,6 +18,7 @@ struct HistoryCommand: ParsableCommand {
     var time: String
     var user: String
     var command: String
+    var deployment: String?
     var summary: String
     var undoes: Int?
     var redoes: Int?
@@ -47,25 +48,20 @@ struct HistoryCommand: ParsableCommand {
       }
       entries = entries.filter { entry in
         entry.changes.contains { change in
-          change.id == target.id || change.fields.contains { $0.name.contains(target.id) }
+          entry.deployment == target.name || change.id == target.id
+            || change.fields.contains { $0.name.contains(target.id) }
         }
       }
     }
     let items = entries.suffix(max(0, limit)).reversed().map { entry in
       Item(
         sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
-        command: entry.command,
+        command: entry.command, deployment: entry.deployment,
         summary: entry.summary, undoes: entry.undoes, redoes: entry.redoes,
         changes: entry.changes.map { change in
-          let action = change.before == nil ? "created" : change.after == nil ? "deleted" : "changed"
-          var revision: Int?
-          if case .object(let members)? = change.after, case .object(let stamp)? = members["stamp"],
-            case .integer(let value)? = stamp["revision"]
-          {
-            revision = Int(value)
-          }
+          let action = change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
           return Item.Change(
-            kind: change.kind, id: change.id, key: change.key, action: action, revision: revision,
+            kind: change.kind, id: change.id, key: change.key, action: action, revision: change.revision,
             fields: change.fields)
         })
     }
@@ -73,7 +69,8 @@ struct HistoryCommand: ParsableCommand {
       var table = TextTable("#", "TIME", "USER", "COMMAND", "WHAT")
       for item in items {
         let command =
-          item.command + (item.undoes.map { " #\($0)" } ?? "") + (item.redoes.map { " #\($0)" } ?? "")
+          item.command + (item.deployment.map { " \($0)" } ?? "") + (item.undoes.map { " #\($0)" } ?? "")
+          + (item.redoes.map { " #\($0)" } ?? "")
         table.add([String(item.sequence), item.time, item.user, command, TextTable.clip(item.summary, 70)])
       }
       return items.isEmpty ? "no changes recorded yet\n" : table.rendered

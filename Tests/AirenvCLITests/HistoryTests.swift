@@ -73,6 +73,9 @@ struct HistoryTests {
     let command = (entries.first?["command"] as? String) ?? ""
     #expect(arguments.joined(separator: " ").hasPrefix(command), "\(command) for \(arguments)")
     #expect(((entries.first?["changes"] as? [[String: Any]])?.isEmpty) == false)
+    if let index = arguments.firstIndex(of: "--deployment") {
+      #expect(entries.first?["deployment"] as? String == arguments[index + 1], "no Deployment in the entry")
+    }
 
     try cli.ok("undo")
     #expect(try observable(cli) == before, "undo of \(arguments) did not restore the state")

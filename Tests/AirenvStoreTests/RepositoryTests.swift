@@ -100,10 +100,11 @@ struct RepositoryTests {
     let changed = try temporary.files(under: "workspaces").filter {
       try temporary.bytes("workspaces/" + $0) != before[$0]
     }
-    #expect(changed.count == 1)
-    #expect(
-      changed.first?.hasPrefix(try #require(temporary.repository.read(workspace: nil).id) + "/variables/")
-        == true)
+    let id = try temporary.repository.read(workspace: nil).id
+    // The variable's own file, and the history entry written with it; nothing else.
+    #expect(changed.count == 2, "\(changed)")
+    #expect(changed.contains { $0.hasPrefix(id + "/variables/") })
+    #expect(changed.contains { $0.hasPrefix(id + "/history/") && before[$0] == nil })
   }
 
   @Test func filesAre0600AndDirectories0700() throws {

@@ -1,0 +1,231 @@
+import AirenvModel
+import Foundation
+
+/// One thing wrong with a repository, with where it is.
+public struct DoctorProblem: Equatable, Sendable, Encodable {
+  /// version, json, schema, dangling-reference, duplicate-id, resolves-twice, secret,
+  /// permissions, interrupted-change, leftover-file.
+  public var kind: String
+  public var file: String?
+  public var object: String?
+  public var problem: String
+  /// Whether `doctor --fix` repairs it without losing anything.
+  public var fixable: Bool
+  public var fixed = false
+}
+
+extension Repository {
+  /// Checks the whole repository and reports every problem it finds; with `fix`, repairs only
+  /// what loses nothing: tightens modes, removes references to Deployments that do not
+  /// exist, finishes an interrupted change and removes leftover temporary files.
+  public func diagnose(fix: Bool) throws -> [DoctorProblem] {
+    guard exists else { throw StoreError.notARepository(path: root) }
+    let lock = try RepositoryLock(path: layout.lock, exclusive: fix)
+    return try withExtendedLifetime(lock) { () throws -> [DoctorProblem] in
+      var problems: [DoctorProblem] = []
+      if FileSystem.exists(layout.journal) {
+        problems.append(
+          DoctorProblem(
+            kind: "interrupted-change", file: layout.journal, object: nil,
+            problem: "a change that spans several files was interrupted; finishing it completes that change",
+            fixable: true, fixed: fix))
+        if fix { try Journal.recover(layout: layout) }
+      }
+      problems += try checkFiles(fix: fix)
+      for id in (try? FileSystem.directories(in: layout.workspaces)) ?? [] {
+        problems += try checkWorkspace(id, fix: fix)
+      }
+      return problems
+    }
+  }
+
+  /// Modes, leftover temporary files, and every file that does not read.
+  private func checkFiles(fix: Bool) throws -> [DoctorProblem] {
+    var problems: [DoctorProblem] = []
+    let enumerator = FileManager.default.enumerator(atPath: root)
+    var paths = [root]
+    while let relative = enumerator?.nextObject() as? String { paths.append(root + "/" + relative) }
+    for path in paths {
+      let name = (path as NSString).lastPathComponent
+      var info = stat()
+      guard lstat(path, &info) == 0 else { continue }
+      let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+      if name.hasPrefix(".") && name.contains(".tmp-") || name.hasPrefix(".deleted-") {
+        problems.append(
+          DoctorProblem(
+            kind: "leftover-file", file: path, object: nil,
+            problem: "left behind by an interrupted write; it is not part of the repository", fixable: true,
+            fixed: fix))
+        if fix { try? FileManager.default.removeItem(atPath: path) }
+        continue
+      }
+      let mode = Int(info.st_mode & 0o777)
+      if mode & 0o077 != 0 {
+        let wanted = isDirectory ? 0o700 : 0o600
+        problems.append(
+          DoctorProblem(
+            kind: "permissions", file: path, object: nil,
+            problem:
+              "mode \(String(mode, radix: 8)) lets others read it; it should be \(String(wanted, radix: 8))",
+            fixable: true, fixed: fix))
+        if fix { chmod(path, mode_t(wanted)) }
+      }
+      guard !isDirectory, name.hasSuffix(".json"), !name.hasPrefix(".") else { continue }
+      do throws(StoreError) {
+        let bytes = try FileSystem.read(path)
+        // Foundation's decoder forgives some syntax (a trailing comma); the doctor does not.
+        if let syntax = JSONDiagnostics.syntaxProblem(in: bytes) {
+          throw .corrupt(
+            path: path, line: syntax.location.line, column: syntax.location.column,
+            reason: "not valid JSON: \(syntax.reason)")
+        }
+        if path == layout.index {
+          _ = try StoredFile.decode(RepositoryIndex.self, from: bytes, path: path)
+        } else if path.hasSuffix("/workspace.json") {
+          _ = try StoredFile.decode(WorkspaceHeader.self, from: bytes, path: path)
+        } else if path.contains("/deployments/") {
+          _ = try StoredFile.decode(Deployment.self, from: bytes, path: path)
+        } else if path.contains("/connections/") {
+          _ = try StoredFile.decode(Connection.self, from: bytes, path: path)
+        } else if path.contains("/variables/") {
+          _ = try StoredFile.decode(Variable.self, from: bytes, path: path)
+        } else if path.contains("/history/") {
+          _ = try StoredFile.decode(HistoryEntry.self, from: bytes, path: path)
+        }
+      } catch {
+        let kind: String
+        switch error {
+        case .newerFormat: kind = "version"
+        case .corrupt(_, _, _, let reason)
+        where reason.hasPrefix("not valid JSON") || reason == "the file is empty":
+          kind = "json"
+        default: kind = "schema"
+        }
+        problems.append(
+          DoctorProblem(kind: kind, file: path, object: nil, problem: error.message, fixable: false))
+      }
+    }
+    return problems
+  }
+
+  /// The rules across objects, on every file that reads.
+  private func checkWorkspace(_ id: WorkspaceID, fix: Bool) throws -> [DoctorProblem] {
+    var problems: [DoctorProblem] = []
+    func readable<Value: Decodable>(_ type: Value.Type, _ directory: String) -> [(String, Value)] {
+      ((try? FileSystem.jsonFiles(in: directory)) ?? []).compactMap { name in
+        let path = directory + "/" + name
+        return (try? StoredFile.decode(type, from: FileSystem.read(path), path: path)).map { (path, $0) }
+      }
+    }
+    let deployments = readable(Deployment.self, layout.deployments(id))
+    let known = Set(deployments.map(\.1.id))
+    let key = try keyring.load()
+    let repositoryKey = try? StoredFile.decode(
+      RepositoryIndex.self, from: FileSystem.read(layout.index), path: layout.index
+    )
+    .keyFingerprint
+    let sealer = SecretSealer(
+      workspace: id, key: key,
+      keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
+
+    let context = DoctorContext(
+      known: known, deployments: deployments.map(\.1), fix: fix, keyLocation: keyring.location)
+    problems += context.check(readable(Connection.self, layout.connections(id)), unseal: sealer.unseal)
+    problems += context.check(readable(Variable.self, layout.variables(id)), unseal: sealer.unseal)
+    return problems
+  }
+}
+
+/// What the object checks need to know about the Workspace.
+private struct DoctorContext {
+  var known: Set<DeploymentID>
+  var deployments: [Deployment]
+  var fix: Bool
+  var keyLocation: String
+
+  func check<P>(
+    _ objects: [(String, EnvironmentObject<P>)], unseal: (EnvironmentObject<P>) -> EnvironmentObject<P>
+  )
+    -> [DoctorProblem]
+  {
+    var problems: [DoctorProblem] = []
+    for (path, object) in objects {
+      let name = "\(P.kind.rawValue) \(object.key)"
+      let dangling = Set(object.links.keys).union(object.exclusions).subtracting(known).sorted()
+      if !dangling.isEmpty {
+        problems.append(
+          DoctorProblem(
+            kind: "dangling-reference", file: path, object: name,
+            problem:
+              "links or exclusions name Deployments that do not exist: \(dangling.joined(separator: ", "))",
+            fixable: true, fixed: fix))
+        if fix {
+          var repaired = object
+          for deployment in dangling {
+            repaired.links[deployment] = nil
+            repaired.exclusions.remove(deployment)
+          }
+          try? FileSystem.writeAtomically(StoredFile.encode(repaired), to: path)
+        }
+      }
+      if let owner = object.scope.owningDeployment, !known.contains(owner) {
+        problems.append(
+          DoctorProblem(
+            kind: "dangling-reference", file: path, object: name,
+            problem: "it belongs to Deployment \(owner), which does not exist", fixable: false))
+      }
+    }
+    var seen: [String: String] = [:]
+    for (path, object) in objects where object.scope == .workspace {
+      let lowered = object.key.lowercased()
+      if let first = seen[lowered] {
+        problems.append(
+          DoctorProblem(
+            kind: "duplicate-id", file: path, object: "\(P.kind.rawValue) \(object.key)",
+            problem: "its \(P.kind.keyName) is the same ignoring case as the one in \(first)", fixable: false)
+        )
+      } else {
+        seen[lowered] = path
+      }
+    }
+    for deployment in known {
+      var reaching: [String: String] = [:]
+      for (path, object) in objects where object.reach(for: deployment) != nil {
+        let lowered = object.key.lowercased()
+        if let other = reaching[lowered], other != path {
+          let name = deployments.first { $0.id == deployment }?.name ?? deployment
+          problems.append(
+            DoctorProblem(
+              kind: "resolves-twice", file: path, object: "\(P.kind.rawValue) \(object.key)",
+              problem:
+                "Deployment \(name) gets two \(P.kind.plural) with this \(P.kind.keyName) (the other: \(other))",
+              fixable: false))
+        }
+        reaching[lowered] = path
+      }
+    }
+    for (path, object) in objects {
+      let opened = unseal(object)
+      var locked: [String] = []
+      if let connection = opened as? Connection {
+        _ = SecretSealer.mapSecrets(connection) { value, field in
+          if let (lock, _) = Secrecy.lock(of: value) { locked.append("\(field) (\(lock.rawValue))") }
+          return value
+        }
+      } else if let variable = opened as? Variable {
+        _ = SecretSealer.mapSecrets(variable) { value, field in
+          if let (lock, _) = Secrecy.lock(of: value) { locked.append("\(field) (\(lock.rawValue))") }
+          return value
+        }
+      }
+      if !locked.isEmpty {
+        problems.append(
+          DoctorProblem(
+            kind: "secret", file: path, object: "\(P.kind.rawValue) \(object.key)",
+            problem: "secrets that do not decrypt with the key in \(keyLocation): "
+              + locked.joined(separator: ", "), fixable: false))
+      }
+    }
+    return problems
+  }
+}
