@@ -184,6 +184,15 @@ struct TUIRuntime {
     }
   }
 
+  /// What a failed save says on the message line.
+  static func message(for error: any Error) -> String {
+    switch error {
+    case let error as ModelError: error.message
+    case let error as StoreError: error.message
+    default: "\(error)"
+    }
+  }
+
   private func loadHistory(into state: inout AppState) {
     let entries = (try? session.repository.history(workspace: state.workspace.name)) ?? []
     let lines = entries.reversed().map { entry in
@@ -206,12 +215,8 @@ struct TUIRuntime {
       _ = update(&state, .reloaded(try session.repository.read(workspace: state.workspace.name)))
       let what = undo ? "undid #\(entry.undoes ?? 0)" : "redid #\(entry.redoes ?? 0)"
       _ = update(&state, .applied(Outcome(message: what + ": " + entry.summary)))
-    } catch let error as ModelError {
-      _ = update(&state, .failed(error.message))
-    } catch let error as StoreError {
-      _ = update(&state, .failed(error.message))
     } catch {
-      _ = update(&state, .failed("\(error)"))
+      _ = update(&state, .failed(Self.message(for: error)))
     }
   }
 
@@ -234,12 +239,8 @@ struct TUIRuntime {
       let workspace = try session.repository.read(workspace: state.workspace.name)
       _ = update(&state, .reloaded(workspace))
       _ = update(&state, .applied(outcome))
-    } catch let error as ModelError {
-      _ = update(&state, .failed(error.message))
-    } catch let error as StoreError {
-      _ = update(&state, .failed(error.message))
     } catch {
-      _ = update(&state, .failed("\(error)"))
+      _ = update(&state, .failed(Self.message(for: error)))
     }
   }
 }
