@@ -251,10 +251,6 @@ public final class Repository: Sendable {
     let variables = changed(before.variables, after.variables, layout.variables(after.id))
     let beforeDeployments = Dictionary(
       before.deployments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-    let beforeConnections = Dictionary(
-      before.connections.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-    let beforeVariables = Dictionary(
-      before.variables.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     for deployment in deployments {
       let path = layout.deployments(after.id) + "/\(deployment.id).json"
       let bytes = StoredFile.encode(deployment)
@@ -267,26 +263,19 @@ public final class Repository: Sendable {
     let needsKey =
       connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
     let sealer = try writingSealer(for: after.id, needsKey: needsKey, writes: &writes)
-    for connection in connections {
-      let path = layout.connections(after.id) + "/\(connection.id).json"
-      let bytes = StoredFile.encode(try sealer.seal(connection))
-      writes.append((path, bytes))
-      let previous = beforeConnections[connection.id]
-      changes.append(
-        change(
-          "connection", connection.id, connection.key, plain: (previous, connection), path: path,
-          written: bytes,
-          secretPaths: HistorySecrets.paths(previous).union(HistorySecrets.paths(connection))))
+    for (written, change) in try stored(
+      connections, before: before.connections, in: layout.connections(after.id), seal: sealer.seal,
+      secretPaths: HistorySecrets.paths)
+    {
+      writes.append(written)
+      changes.append(change)
     }
-    for variable in variables {
-      let path = layout.variables(after.id) + "/\(variable.id).json"
-      let bytes = StoredFile.encode(try sealer.seal(variable))
-      writes.append((path, bytes))
-      let previous = beforeVariables[variable.id]
-      changes.append(
-        change(
-          "variable", variable.id, variable.key, plain: (previous, variable), path: path, written: bytes,
-          secretPaths: HistorySecrets.paths(previous).union(HistorySecrets.paths(variable))))
+    for (written, change) in try stored(
+      variables, before: before.variables, in: layout.variables(after.id), seal: sealer.seal,
+      secretPaths: HistorySecrets.paths)
+    {
+      writes.append(written)
+      changes.append(change)
     }
     let afterIDs = Set(after.deployments.map(\.id) + after.connections.map(\.id) + after.variables.map(\.id))
     let removed: [(String, String, [(String, String)])] = [
@@ -315,6 +304,29 @@ public final class Repository: Sendable {
       try FileSystem.makeDirectory(directory)
     }
     try Journal.commit(writes: writes, deletes: deletes, layout: layout)
+  }
+
+  /// The sealed files of changed connections or variables, each with its history change.
+  private func stored<P>(
+    _ objects: [EnvironmentObject<P>], before: [EnvironmentObject<P>], in directory: String,
+    seal: (EnvironmentObject<P>) throws(StoreError) -> EnvironmentObject<P>,
+    secretPaths: (EnvironmentObject<P>?) -> Set<String>
+  ) throws(StoreError) -> [((path: String, bytes: [UInt8]), ObjectChange)] {
+    let previous = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    var result: [((path: String, bytes: [UInt8]), ObjectChange)] = []
+    for object in objects {
+      let path = directory + "/\(object.id).json"
+      let bytes = StoredFile.encode(try seal(object))
+      let old = previous[object.id]
+      result.append(
+        (
+          (path, bytes),
+          change(
+            P.kind.rawValue, object.id, object.key, plain: (old, object), path: path, written: bytes,
+            secretPaths: secretPaths(old).union(secretPaths(object)))
+        ))
+    }
+    return result
   }
 
   /// One object's change for the history: field differences from the plain objects, the
@@ -507,13 +519,17 @@ public final class Repository: Sendable {
     try FileSystem.jsonFiles(in: layout.history(id)).compactMap { Int($0.dropLast(5)) }.sorted()
   }
 
-  /// Every saved change of a Workspace, oldest first.
-  public func history(workspace name: String?) throws(StoreError) -> [HistoryEntry] {
-    try locked(exclusive: false) { () throws(StoreError) in try loadHistory(try chooseWorkspace(name).id) }
+  /// The saved changes of a Workspace, oldest first; with `last`, only that many of the newest,
+  /// reading no other entry files.
+  public func history(workspace name: String?, last: Int? = nil) throws(StoreError) -> [HistoryEntry] {
+    try locked(exclusive: false) { () throws(StoreError) in
+      try loadHistory(try chooseWorkspace(name).id, last: last)
+    }
   }
 
-  func loadHistory(_ id: WorkspaceID) throws(StoreError) -> [HistoryEntry] {
-    try FileSystem.jsonFiles(in: layout.history(id)).map { name throws(StoreError) in
+  func loadHistory(_ id: WorkspaceID, last: Int? = nil) throws(StoreError) -> [HistoryEntry] {
+    let names = try FileSystem.jsonFiles(in: layout.history(id))
+    return try names.suffix(last ?? names.count).map { name throws(StoreError) in
       let path = layout.history(id) + "/" + name
       return try StoredFile.decode(HistoryEntry.self, from: FileSystem.read(path), path: path)
     }.sorted { $0.sequence < $1.sequence }

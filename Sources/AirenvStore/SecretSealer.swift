@@ -19,80 +19,52 @@ struct SecretSealer {
   // MARK: Connections and variables
 
   func seal(_ connection: Connection) throws(StoreError) -> Connection {
-    try map(connection) { (value, path) throws(StoreError) in
-      try sealText(value, path: connection.id + "/" + path)
-    }
+    try sealing(connection, connection.id, walk: Self.mapSecrets)
   }
 
   func unseal(_ connection: Connection) -> Connection {
-    map(connection) { value, path in unsealText(value, path: connection.id + "/" + path) }
+    Self.mapSecrets(connection) { value, path in unsealText(value, path: connection.id + "/" + path) }
   }
 
   func seal(_ variable: Variable) throws(StoreError) -> Variable {
-    try map(variable) { (value, path) throws(StoreError) in
-      try sealText(value, path: variable.id + "/" + path)
-    }
+    try sealing(variable, variable.id, walk: Self.mapSecrets)
   }
 
   func unseal(_ variable: Variable) -> Variable {
-    map(variable) { value, path in unsealText(value, path: variable.id + "/" + path) }
+    Self.mapSecrets(variable) { value, path in unsealText(value, path: variable.id + "/" + path) }
   }
 
   /// Whether an object holds a secret value that is stored as plaintext and must be sealed.
-  static func needsKey(_ connection: Connection) -> Bool {
-    var found = false
-    _ = mapSecrets(connection) { value, _ in
-      if Secrecy.lock(of: value) == nil && !value.hasPrefix(envelopePrefix) { found = true }
-      return value
-    }
-    return found
-  }
-
-  static func needsKey(_ variable: Variable) -> Bool {
-    var found = false
-    _ = mapSecrets(variable) { value, _ in
-      if Secrecy.lock(of: value) == nil && !value.hasPrefix(envelopePrefix) { found = true }
-      return value
-    }
-    return found
-  }
+  static func needsKey(_ connection: Connection) -> Bool { holdsPlaintext(connection, walk: mapSecrets) }
+  static func needsKey(_ variable: Variable) -> Bool { holdsPlaintext(variable, walk: mapSecrets) }
 
   // MARK: Walking the secret fields
 
-  private func map(_ connection: Connection, _ transform: (String, String) throws(StoreError) -> String)
-    throws(StoreError) -> Connection
+  /// A walk over an object's secret values: each is replaced by what `transform` returns.
+  typealias Walk<Object> = (Object, (String, String) -> String) -> Object
+
+  private static func holdsPlaintext<Object>(_ object: Object, walk: Walk<Object>) -> Bool {
+    var found = false
+    _ = walk(object) { value, _ in
+      if Secrecy.lock(of: value) == nil && !value.hasPrefix(envelopePrefix) { found = true }
+      return value
+    }
+    return found
+  }
+
+  /// Seals every secret of an object; the walk cannot throw, so the first error is kept aside.
+  private func sealing<Object>(_ object: Object, _ id: String, walk: Walk<Object>) throws(StoreError)
+    -> Object
   {
     var firstError: StoreError?
-    let result = Self.mapSecrets(connection) { value, path in
-      do throws(StoreError) { return try transform(value, path) } catch {
+    let result = walk(object) { value, path in
+      do throws(StoreError) { return try sealText(value, path: id + "/" + path) } catch {
         if firstError == nil { firstError = error }
         return value
       }
     }
     if let firstError { throw firstError }
     return result
-  }
-
-  private func map(_ connection: Connection, _ transform: (String, String) -> String) -> Connection {
-    Self.mapSecrets(connection, transform)
-  }
-
-  private func map(_ variable: Variable, _ transform: (String, String) throws(StoreError) -> String)
-    throws(StoreError) -> Variable
-  {
-    var firstError: StoreError?
-    let result = Self.mapSecrets(variable) { value, path in
-      do throws(StoreError) { return try transform(value, path) } catch {
-        if firstError == nil { firstError = error }
-        return value
-      }
-    }
-    if let firstError { throw firstError }
-    return result
-  }
-
-  private func map(_ variable: Variable, _ transform: (String, String) -> String) -> Variable {
-    Self.mapSecrets(variable, transform)
   }
 
   /// Applies `transform` to every secret value of a connection, as text, with its path.

@@ -71,56 +71,26 @@ enum ResolvedPage {
       lines.append([Span("Field values need the Author role or higher.", .muted)])
       return lines
     }
-    func flatten(_ connection: Connection, _ resolved: ResolvedConnection) -> [String: (String, Bool)] {
-      var flat: [String: (String, Bool)] = [:]
-      for (field, value) in resolved.fields { flat[field.rawValue] = (value.value, field == .password) }
-      for (key, value) in resolved.extra {
-        flat["extra." + key] = (value.value.compactText, connection.base.isSecret(extraKey: key))
-      }
-      return flat
-    }
-    let left = Dictionary(
-      uniqueKeysWithValues: workspace.resolvedConnections(for: first).map { ($0.0.key, flatten($0.0, $0.1)) })
-    let right = Dictionary(
-      uniqueKeysWithValues: workspace.resolvedConnections(for: second).map { ($0.0.key, flatten($0.0, $0.1)) }
-    )
-    for key in Set(left.keys).union(right.keys).sorted() {
-      guard let a = left[key], let b = right[key] else {
+    for difference in workspace.differences(between: first, and: second) {
+      switch difference.status {
+      case .onlyInFirst, .onlyInSecond:
+        let only = difference.status == .onlyInFirst ? names.0 : names.1
         lines.append([
-          Span(left[key] == nil ? "+ " : "- ", left[key] == nil ? .success : .error), Span(key),
-          Span(" only in " + (left[key] == nil ? names.1 : names.0), .muted),
+          Span(
+            difference.status == .onlyInSecond ? "+ " : "- ",
+            difference.status == .onlyInSecond ? .success : .error),
+          Span(difference.key), Span(" only in " + only, .muted),
         ])
-        continue
-      }
-      for field in Set(a.keys).union(b.keys).sorted() where a[field]?.0 != b[field]?.0 {
-        let secret = (a[field]?.1 ?? false) || (b[field]?.1 ?? false)
-        let change =
-          secret
-          ? "differs (secret)" : "\(a[field]?.0 ?? "(none)") \(glyphs.arrow) \(b[field]?.0 ?? "(none)")"
-        lines.append([
-          Span("~ ", .warning), Span(key + "." + field + "  "), Span(change, secret ? .secret : .overridden),
-        ])
-      }
-    }
-    let leftVariables = Dictionary(
-      uniqueKeysWithValues: workspace.resolvedVariables(for: first).map {
-        ($0.0.key, ($0.1.value.value, $0.0.isSecret))
-      })
-    let rightVariables = Dictionary(
-      uniqueKeysWithValues: workspace.resolvedVariables(for: second).map {
-        ($0.0.key, ($0.1.value.value, $0.0.isSecret))
-      })
-    for key in Set(leftVariables.keys).union(rightVariables.keys).sorted() {
-      guard let a = leftVariables[key], let b = rightVariables[key] else {
-        lines.append([
-          Span(leftVariables[key] == nil ? "+ " : "- ", .warning), Span(key),
-          Span(" only in " + (leftVariables[key] == nil ? names.1 : names.0), .muted),
-        ])
-        continue
-      }
-      if a.0 != b.0 {
-        let change = a.1 ? "differs (secret)" : "\(a.0) \(glyphs.arrow) \(b.0)"
-        lines.append([Span("~ ", .warning), Span(key + "  "), Span(change, a.1 ? .secret : .overridden)])
+      case .differs:
+        for field in difference.fields {
+          let change =
+            field.secret
+            ? "differs (secret)" : "\(field.first ?? "(none)") \(glyphs.arrow) \(field.second ?? "(none)")"
+          let name = difference.kind == .variable ? difference.key : difference.key + "." + field.name
+          lines.append([
+            Span("~ ", .warning), Span(name + "  "), Span(change, field.secret ? .secret : .overridden),
+          ])
+        }
       }
     }
     if lines.count == 1 { lines.append([Span("They get the same objects and values.", .muted)]) }

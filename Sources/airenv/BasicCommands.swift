@@ -39,12 +39,7 @@ struct DemoCommand: ParsableCommand {
           + "`airenv workspace delete \(existing.name)` removes it to start afresh")
       return
     }
-    let workspace = try session.repository.createWorkspace(named: DemoWorkspace.name, by: session.actor)
-    try session.repository.update(workspace: workspace.name, command: "demo", by: session.actor.user) {
-      workspace in
-      try DemoWorkspace.build(into: &workspace, by: session.actor)
-    }
-    let filled = try session.repository.read(workspace: workspace.name)
+    let filled = try session.createDemoWorkspace()
     print(
       "created Workspace \"\(filled.name)\" in \(session.repository.root) with \(filled.deployments.count) "
         + "Deployments, \(filled.connections.count) connections and \(filled.variables.count) variables")

@@ -126,6 +126,22 @@ struct Session {
     }
   }
 
+  /// Adds the demo Workspace through ordinary commands, recorded in its history.
+  func createDemoWorkspace() throws -> Workspace {
+    let workspace = try repository.createWorkspace(named: DemoWorkspace.name, by: actor)
+    return try repository.update(workspace: workspace.name, command: "demo", by: actor.user) { workspace in
+      try DemoWorkspace.build(into: &workspace, by: actor)
+      return workspace
+    }
+  }
+
+  /// Whether the locale is UTF-8 (LC_ALL, else LC_CTYPE, else LANG); otherwise draw in ASCII.
+  static func localeIsUTF8(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    let locale =
+      ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
+    return locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
+  }
+
   func report(_ outcome: Outcome) {
     print(outcome.message)
     for note in outcome.notes { print("  note: \(note)") }

@@ -38,7 +38,10 @@ struct HistoryCommand: ParsableCommand {
     let session = global.session
     let workspace = try session.read()
     try workspace.authorize(.viewValues, for: session.actor.user)
-    var entries = try session.repository.history(workspace: workspace.name)
+    // Without a filter only the newest entries are needed; a filter has to look at them all.
+    let filtered = object != nil || deployment != nil
+    var entries = try session.repository.history(
+      workspace: workspace.name, last: filtered ? nil : max(0, limit))
     if let object {
       entries = entries.filter { $0.changes.contains { $0.key.lowercased() == object.lowercased() } }
     }

@@ -22,8 +22,6 @@ struct MatrixCommand: ParsableCommand {
     var rows: [Row]
   }
 
-  static func glyph(_ state: CellState, ascii: Bool) -> String { state.glyph(ascii: ascii) }
-
   func run() throws {
     let workspace = try global.session.read()
     let deployments = workspace.sortedDeployments
@@ -33,15 +31,15 @@ struct MatrixCommand: ParsableCommand {
     let view = View(
       kind: variables ? .variable : .connection, deployments: deployments.map(\.name),
       rows: rows.sorted { $0.id.lowercased() < $1.id.lowercased() })
-    let ascii = !Self.localeIsUTF8
+    let ascii = !Session.localeIsUTF8()
     try Output.print(view, as: output) {
       var table = TextTable(header: [view.kind.keyName.uppercased(), "ALL"] + view.deployments)
       for row in view.rows {
         table.add(
           [row.id, row.linkedToAll ? (ascii ? "yes" : "✓") : ""]
-            + view.deployments.map { Self.glyph(row.cells[$0] ?? .notLinked, ascii: ascii) })
+            + view.deployments.map { (row.cells[$0] ?? .notLinked).glyph(ascii: ascii) })
       }
-      let legend = CellState.allCases.map { "\(Self.glyph($0, ascii: ascii)) \($0.rawValue)" }
+      let legend = CellState.allCases.map { "\($0.glyph(ascii: ascii)) \($0.rawValue)" }
       return table.rendered + "\n" + legend.joined(separator: "   ") + "\n"
     }
   }
@@ -52,13 +50,6 @@ struct MatrixCommand: ParsableCommand {
       cells: Dictionary(uniqueKeysWithValues: deployments.map { ($0.name, object.cellState(for: $0.id)) }))
   }
 
-  static var localeIsUTF8: Bool {
-    let environment = ProcessInfo.processInfo.environment
-    let locale =
-      environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 }
-      ?? environment["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LANG"] ?? ""
-    return locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
-  }
 }
 
 struct ResolveCommand: ParsableCommand {
@@ -112,50 +103,21 @@ struct DiffCommand: ParsableCommand {
     let workspace = try session.read()
     // Values are compared in full, but only an Author or higher may see the non-secret ones.
     try workspace.authorize(.viewValues, for: session.actor.user)
-    let left = try ResolvedSet(workspace: workspace, deployment: first, policy: .everything)
-    let right = try ResolvedSet(workspace: workspace, deployment: second, policy: .everything)
-    var entries: [Entry] = []
-    let leftConnections = Dictionary(
-      uniqueKeysWithValues: left.connections.map { ($0.connId.lowercased(), $0) })
-    let rightConnections = Dictionary(
-      uniqueKeysWithValues: right.connections.map { ($0.connId.lowercased(), $0) })
-    for key in Set(leftConnections.keys).union(rightConnections.keys).sorted() {
-      let (a, b) = (leftConnections[key], rightConnections[key])
-      if let a, let b {
-        let changes = Self.fieldChanges(Self.flatten(a.fields), Self.flatten(b.fields))
-        if !changes.isEmpty {
-          entries.append(Entry(kind: .connection, id: a.connId, status: "differs", changes: changes))
-        }
-      } else {
-        entries.append(
-          Entry(
-            kind: .connection, id: (a ?? b)!.connId, status: a == nil ? "only-in-second" : "only-in-first",
-            changes: []))
+    func deployment(_ name: String) throws -> Deployment {
+      guard let found = workspace.deployment(named: name) else {
+        throw ModelError.notFound(what: "Deployment", name: name, workspace: workspace.name)
       }
+      return found
     }
-    let leftVariables = Dictionary(uniqueKeysWithValues: left.variables.map { ($0.key.lowercased(), $0) })
-    let rightVariables = Dictionary(uniqueKeysWithValues: right.variables.map { ($0.key.lowercased(), $0) })
-    for key in Set(leftVariables.keys).union(rightVariables.keys).sorted() {
-      let (a, b) = (leftVariables[key], rightVariables[key])
-      if let a, let b {
-        if a.value != b.value {
-          let secret = a.secret || b.secret
-          entries.append(
-            Entry(
-              kind: .variable, id: a.key, status: "differs",
-              changes: [
-                Change(
-                  field: "value", from: secret ? nil : a.value, to: secret ? nil : b.value, secret: secret)
-              ]))
-        }
-      } else {
-        entries.append(
-          Entry(
-            kind: .variable, id: (a ?? b)!.key, status: a == nil ? "only-in-second" : "only-in-first",
-            changes: []))
-      }
+    let (left, right) = (try deployment(first), try deployment(second))
+    let entries = workspace.differences(between: left.id, and: right.id).map { difference in
+      Entry(
+        kind: difference.kind, id: difference.key, status: difference.status.rawValue,
+        changes: difference.fields.map {
+          Change(field: $0.name, from: $0.first, to: $0.second, secret: $0.secret)
+        })
     }
-    let view = View(first: left.deployment, second: right.deployment, entries: entries)
+    let view = View(first: left.name, second: right.name, entries: entries)
     try Output.print(view, as: output) {
       guard !entries.isEmpty else {
         return "\(view.first) and \(view.second) get the same objects and values\n"
@@ -175,34 +137,6 @@ struct DiffCommand: ParsableCommand {
         }
       }
       return table.rendered
-    }
-  }
-
-  /// Each resolved field as text, keyed `host`, `extra.KEY`; secrets are flagged by name.
-  static func flatten(_ fields: ConnectionFieldsView) -> [String: String] {
-    var flat: [String: String] = ["conn_type": fields.connType]
-    let pairs: [(String, String?)] = [
-      ("description", fields.description), ("host", fields.host), ("schema", fields.schema),
-      ("login", fields.login), ("password", fields.password), ("port", fields.port.map(String.init)),
-    ]
-    for (name, value) in pairs { if let value { flat[name] = value } }
-    for (key, value) in fields.extra ?? [:] { flat["extra.\(key)"] = value.compactText }
-    return flat
-  }
-
-  static func fieldChanges(_ a: [String: String], _ b: [String: String]) -> [Change] {
-    Set(a.keys).union(b.keys).sorted().compactMap { name in
-      guard a[name] != b[name] else { return nil }
-      let secret =
-        name == "password"
-        || (name.hasPrefix("extra.") && Secrecy.isSecret(extraKey: String(name.dropFirst(6))))
-        || [a[name], b[name]].contains { value in
-          value.map { text in
-            name.hasPrefix("extra.")
-              && Secrecy.containsSecret(JSONValue.parseLenient(text), key: String(name.dropFirst(6)))
-          } ?? false
-        }
-      return Change(field: name, from: secret ? nil : a[name], to: secret ? nil : b[name], secret: secret)
     }
   }
 }

@@ -31,11 +31,7 @@ struct TUICommand: ParsableCommand {
       session.repository = Repository(
         root: directory + "/repo", keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
       try session.repository.initialize()
-      let workspace = try session.repository.createWorkspace(named: DemoWorkspace.name, by: session.actor)
-      try session.repository.update(workspace: workspace.name, command: "demo", by: session.actor.user) {
-        workspace in
-        try DemoWorkspace.build(into: &workspace, by: session.actor)
-      }
+      let workspace = try session.createDemoWorkspace()
       session.workspaceName = workspace.name
     }
     defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
@@ -48,11 +44,7 @@ struct TUICommand: ParsableCommand {
       pick = available
       workspace = Workspace(id: "", name: "", stamp: Stamp(by: session.actor))
     }
-    let locale =
-      environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LC_CTYPE"].flatMap {
-        $0.isEmpty ? nil : $0
-      } ?? environment["LANG"] ?? ""
-    let utf8 = locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
+    let utf8 = Session.localeIsUTF8(environment)
     let useColor = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
     let terminal: Terminal
     do {
@@ -184,6 +176,8 @@ struct TUIRuntime {
     }
   }
 
+  static let historyShown = 500
+
   /// What a failed save says on the message line.
   static func message(for error: any Error) -> String {
     switch error {
@@ -194,7 +188,10 @@ struct TUIRuntime {
   }
 
   private func loadHistory(into state: inout AppState) {
-    let entries = (try? session.repository.history(workspace: state.workspace.name)) ?? []
+    // The History screen and the detail pane show recent changes: read only the newest entries,
+    // not the whole log, at start-up and after every save.
+    let entries =
+      (try? session.repository.history(workspace: state.workspace.name, last: Self.historyShown)) ?? []
     let lines = entries.reversed().map { entry in
       HistoryLine(
         sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,

@@ -107,6 +107,26 @@ struct RepositoryTests {
     #expect(changed.contains { $0.hasPrefix(id + "/history/") && before[$0] == nil })
   }
 
+  @Test func theNewestHistoryEntriesAreReadWithoutTheRest() throws {
+    let temporary = try TemporaryRepository()
+    for value in ["a", "b", "c"] {
+      try temporary.repository.update(workspace: nil, command: "variable update", by: "alice") { workspace in
+        if workspace.variables.isEmpty {
+          try workspace.apply(
+            .createVariable(key: "v", fields: VariableChanges(value: value), sharing: .restricted),
+            by: TemporaryRepository.actor)
+        } else {
+          try workspace.apply(
+            .updateVariable(ObjectReference(.variable, "v"), VariableChanges(value: value), linkedToAll: nil),
+            by: TemporaryRepository.actor)
+        }
+      }
+    }
+    #expect(try temporary.repository.history(workspace: nil).map(\.sequence) == [1, 2, 3])
+    #expect(try temporary.repository.history(workspace: nil, last: 2).map(\.sequence) == [2, 3])
+    #expect(try temporary.repository.history(workspace: nil, last: 2).last?.user == "alice")
+  }
+
   @Test func filesAre0600AndDirectories0700() throws {
     let temporary = try demo()
     #expect(try temporary.mode("") == 0o700)

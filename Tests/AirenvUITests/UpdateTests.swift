@@ -301,13 +301,4 @@ struct KeymapTests {
     }
     #expect(Keymap.action(for: .character("/"), in: .resolved) == .startFilter)
   }
-
-  @Test func theFooterOnlyShowsBoundKeys() {
-    for context in KeyContext.allCases {
-      for (key, _) in Keymap.footer(for: context) {
-        #expect(
-          Keymap.bindings.contains { $0.contexts.contains(context) && $0.keys.map(\.label).contains(key) })
-      }
-    }
-  }
 }

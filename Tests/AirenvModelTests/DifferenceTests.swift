@@ -1,0 +1,30 @@
+import AirenvModel
+import Testing
+
+@Suite("Differences between two Deployments")
+struct DifferenceTests {
+  @Test func valuesDifferSecretsOnlySayTheyDoAndOneSidedObjectsAreNamed() throws {
+    var fixture = Fixture()
+    try fixture.postgres()
+    try fixture.run(link("db", "prod", [.host: "prod-db", .password: "prod-pw"]))
+    try fixture.run(.createVariable(key: "env", fields: VariableChanges(value: "dev"), sharing: .linkedToAll))
+    try fixture.run(
+      .linkVariable(ref("env", .variable), deployment: "prod", overrides: VariableChanges(value: "prod")))
+    try fixture.run(
+      .createVariable(key: "api_token", fields: VariableChanges(value: "t"), sharing: .restricted))
+    try fixture.run(
+      .linkVariable(ref("api_token", .variable), deployment: "prod", overrides: VariableChanges()))
+
+    let differences = fixture.workspace.differences(between: fixture.id("dev"), and: fixture.id("prod"))
+    let db = try #require(differences.first { $0.key == "db" })
+    #expect(db.status == .differs)
+    #expect(db.fields.map(\.name) == ["host", "password"])
+    #expect(db.fields[0].first == "dev-db" && db.fields[0].second == "prod-db" && !db.fields[0].secret)
+    // A secret field says only that it differs.
+    #expect(db.fields[1].first == nil && db.fields[1].second == nil && db.fields[1].secret)
+    #expect(differences.first { $0.key == "env" }?.fields.first?.second == "prod")
+    let token = try #require(differences.first { $0.key == "api_token" })
+    #expect(token.status == .onlyInSecond && token.fields.isEmpty)
+    #expect(fixture.workspace.differences(between: fixture.id("dev"), and: fixture.id("staging")).isEmpty)
+  }
+}
