@@ -112,19 +112,14 @@ public enum Exporter {
 
   static func environmentName(_ prefix: String, _ id: String) -> String { prefix + id.uppercased() }
 
-  /// python-dotenv's single quotes: `\\` and `\'` are the only escapes, and newlines survive.
-  static func dotenvQuoted(_ value: String) -> String {
-    "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
-  }
-
   static func dotenv(_ set: ExportSet) -> String {
     var lines = ["# Airflow connections and variables of Deployment \(set.deployment), written by airenv"]
     for connection in set.connections {
       let json = JSONValue.object(connection.airflowObject).compactText
-      lines.append(environmentName("AIRFLOW_CONN_", connection.connId) + "=" + dotenvQuoted(json))
+      lines.append(environmentName("AIRFLOW_CONN_", connection.connId) + "=" + Quoting.dotenv(json))
     }
     for variable in set.variables {
-      lines.append(environmentName("AIRFLOW_VAR_", variable.key) + "=" + dotenvQuoted(variable.value))
+      lines.append(environmentName("AIRFLOW_VAR_", variable.key) + "=" + Quoting.dotenv(variable.value))
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -132,7 +127,7 @@ public enum Exporter {
   /// POSIX single quotes; `'` is written `'\''`. Ids with `.` or `-` are no shell names.
   static func shell(_ set: ExportSet) throws(ExportProblem) -> String {
     let ids = set.connections.map(\.connId) + set.variables.map(\.key)
-    let bad = ids.filter { $0.contains(".") || $0.contains("-") }
+    let bad = ids.filter { $0.utf8.contains(UInt8(ascii: ".")) || $0.utf8.contains(UInt8(ascii: "-")) }
     guard bad.isEmpty else {
       throw .unrepresentable(
         format: "shell",
@@ -140,14 +135,15 @@ public enum Exporter {
           "\(bad.joined(separator: ", ")) cannot be shell variable names (\".\" or \"-\"); use --format env"
         ])
     }
-    func quoted(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'" }
     var lines = ["# Airflow connections and variables of Deployment \(set.deployment), written by airenv"]
     for connection in set.connections {
       let json = JSONValue.object(connection.airflowObject).compactText
-      lines.append("export " + environmentName("AIRFLOW_CONN_", connection.connId) + "=" + quoted(json))
+      lines.append(
+        "export " + environmentName("AIRFLOW_CONN_", connection.connId) + "=" + Quoting.shell(json))
     }
     for variable in set.variables {
-      lines.append("export " + environmentName("AIRFLOW_VAR_", variable.key) + "=" + quoted(variable.value))
+      lines.append(
+        "export " + environmentName("AIRFLOW_VAR_", variable.key) + "=" + Quoting.shell(variable.value))
     }
     return lines.joined(separator: "\n") + "\n"
   }

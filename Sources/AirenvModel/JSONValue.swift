@@ -72,6 +72,12 @@ public enum JSONValue: Hashable, Sendable {
 
   private static func quote(_ string: String, into text: inout String) {
     text += "\""
+    // Most strings need no escape at all and are copied whole.
+    if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      text += string
+      text += "\""
+      return
+    }
     for scalar in string.unicodeScalars {
       switch scalar {
       case "\"": text += "\\\""

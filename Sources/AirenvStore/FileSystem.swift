@@ -30,19 +30,37 @@ enum FileSystem {
   }
 
   static func read(_ path: String) throws(StoreError) -> [UInt8] {
+    try readWithSignature(path).bytes
+  }
+
+  /// The file's bytes and the signature of the version that was read.
+  static func readWithSignature(_ path: String) throws(StoreError) -> (
+    bytes: [UInt8], signature: FileSignature?
+  ) {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw .io(path: path, reason: "cannot read: \(errorText())") }
     defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    // Sized from the file's length, so the common case is one read into one allocation;
+    // a file that grows meanwhile is still read to its end.
+    var status = stat()
+    let signature = fstat(descriptor, &status) == 0 ? FileSignature(status) : nil
+    let expected = Int(signature?.size ?? 0)
+    var bytes = [UInt8](repeating: 0, count: max(expected, 4096) + 1)
+    var filled = 0
     while true {
-      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+      }
       if count < 0 {
         if errno == EINTR { continue }
         throw .io(path: path, reason: "cannot read: \(errorText())")
       }
-      if count == 0 { return bytes }
-      bytes.append(contentsOf: chunk[0..<count])
+      if count == 0 {
+        bytes.removeSubrange(filled...)
+        return (bytes, signature)
+      }
+      filled += count
     }
   }
 

@@ -15,11 +15,25 @@ public final class Repository: Sendable {
   public let root: String
   public let keyring: Keyring
   let layout: RepositoryLayout
+  private let deploymentFiles = DecodedFileCache<Deployment>()
+  private let connectionFiles = DecodedFileCache<Connection>()
+  private let variableFiles = DecodedFileCache<Variable>()
 
-  public init(root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment)) {
+  /// How many seconds a file must be unchanged before what was decoded from it is reused
+  /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
+  let settleSeconds: Int
+
+  public convenience init(
+    root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment)
+  ) {
+    self.init(root: root, keyring: keyring, settleSeconds: 2)
+  }
+
+  init(root: String, keyring: Keyring, settleSeconds: Int) {
     let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
     self.root = trimmed
     self.keyring = keyring
+    self.settleSeconds = settleSeconds
     layout = RepositoryLayout(root: trimmed)
   }
 
@@ -192,33 +206,53 @@ public final class Repository: Sendable {
       keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
     return Workspace(
       id: id, name: header.name, stamp: header.stamp,
-      deployments: try loadAll(Deployment.self, in: layout.deployments(id)),
-      connections: try loadAll(Connection.self, in: layout.connections(id)).map(sealer.unseal),
-      variables: try loadAll(Variable.self, in: layout.variables(id)).map(sealer.unseal),
+      deployments: try loadAll(in: layout.deployments(id), cache: deploymentFiles, variant: "") { $0 },
+      connections: try loadAll(
+        in: layout.connections(id), cache: connectionFiles, variant: sealer.identity, then: sealer.unseal),
+      variables: try loadAll(
+        in: layout.variables(id), cache: variableFiles, variant: sealer.identity, then: sealer.unseal),
       members: header.members, settings: header.settings)
   }
 
-  /// Reads and decodes a directory's files on every core; the first problem (in file-name
+  /// Reads, decodes and (with `then`) unseals a directory's files on every core, reusing what
+  /// an earlier read decoded from the same version of a file; the first problem (in file-name
   /// order) is the one reported.
-  private func loadAll<Value: Decodable & Identifiable<String> & Sendable>(
-    _ type: Value.Type, in directory: String
+  private func loadAll<Value: Decodable & StrictlyReadable & Identifiable<String> & Sendable>(
+    in directory: String, cache: DecodedFileCache<Value>, variant: String,
+    then finish: @Sendable (Value) -> Value
   ) throws(StoreError) -> [Value] {
     let names = try FileSystem.jsonFiles(in: directory)
-    let results = ResultSlots<Value>(count: names.count)
-    DispatchQueue.concurrentPerform(iterations: names.count) { index in
-      let path = directory + "/" + names[index]
+    if names.isEmpty { return [] }
+    let now = time(nil)
+    let settleSeconds = settleSeconds
+    // Files are looked up relative to the open directory, not by walking the full path each time.
+    let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    defer { if handle >= 0 { close(handle) } }
+    let results = names.concurrentMap { name -> Result<Value, StoreError> in
+      if handle >= 0, let signature = FileSignature(directory: handle, name: name),
+        let value = cache.value(in: directory, named: name, signature: signature, variant: variant)
+      {
+        return .success(value)
+      }
+      let path = directory + "/" + name
       do throws(StoreError) {
-        let value = try StoredFile.decode(Value.self, from: FileSystem.read(path), path: path)
-        guard value.id + ".json" == names[index] else {
+        let (bytes, signature) = try FileSystem.readWithSignature(path)
+        let value = try StoredFile.decode(Value.self, from: bytes, path: path)
+        guard value.id + ".json" == name else {
           throw .corrupt(
             path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
         }
-        results.set(index, .success(value))
+        let finished = finish(value)
+        if let signature, signature.isSettled(now: now, after: settleSeconds) {
+          cache.store(finished, in: directory, named: name, signature: signature, variant: variant)
+        }
+        return .success(finished)
       } catch {
-        results.set(index, .failure(error))
+        return .failure(error)
       }
     }
-    return try results.values()
+    cache.keepOnly(names, in: directory)
+    return try results.map { result throws(StoreError) in try result.get() }
   }
 
   // MARK: Writing
@@ -565,33 +599,6 @@ public final class Repository: Sendable {
     if let reason = IdentifierRules.problem(withDeploymentName: name) {
       throw .invalidName(what: "Workspace", name: name, reason: reason)
     }
-  }
-}
-
-/// One slot per file, filled from several threads at once.
-private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-  private var slots: [Result<Value, StoreError>?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ result: Result<Value, StoreError>) {
-    lock.lock()
-    slots[index] = result
-    lock.unlock()
-  }
-
-  func values() throws(StoreError) -> [Value] {
-    var values: [Value] = []
-    values.reserveCapacity(slots.count)
-    for slot in slots {
-      switch slot {
-      case .success(let value)?: values.append(value)
-      case .failure(let error)?: throw error
-      case nil: continue
-      }
-    }
-    return values
   }
 }
 

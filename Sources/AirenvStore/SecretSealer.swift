@@ -16,6 +16,10 @@ struct SecretSealer {
   /// Whether `key` is the repository's key: then a failure to open means tampering.
   let keyIsRepositorys: Bool
 
+  /// What decides how secrets open: the same stored file unseals to the same value for the
+  /// same identity.
+  var identity: String { "\(workspace)|\(key?.fingerprint ?? "none")|\(keyIsRepositorys)" }
+
   // MARK: Connections and variables
 
   func seal(_ connection: Connection) throws(StoreError) -> Connection {
@@ -74,13 +78,19 @@ struct SecretSealer {
     if let password = connection.base.fields[.password] {
       result.base.fields[.password] = transform(password, "base/password")
     }
-    result.base.extra = mapExtra(connection.base.extra, marked: marked, path: "base/extra", transform)
-    for (deployment, link) in connection.links {
+    if !connection.base.extra.isEmpty {
+      result.base.extra = mapExtra(connection.base.extra, marked: marked, path: "base/extra", transform)
+    }
+    // Most links override nothing secret; they are left alone rather than rebuilt.
+    for (deployment, link) in connection.links where link.fields[.password] != nil || !link.extraSet.isEmpty {
       var sealed = link
       if let password = link.fields[.password] {
         sealed.fields[.password] = transform(password, "links/\(deployment)/password")
       }
-      sealed.extraSet = mapExtra(link.extraSet, marked: marked, path: "links/\(deployment)/extra", transform)
+      if !link.extraSet.isEmpty {
+        sealed.extraSet = mapExtra(
+          link.extraSet, marked: marked, path: "links/\(deployment)/extra", transform)
+      }
       result.links[deployment] = sealed
     }
     return result

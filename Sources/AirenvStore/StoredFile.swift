@@ -49,8 +49,30 @@ enum StoredFile {
     return bytes
   }
 
+  /// Decodes a file through the fast path when it is in the shape airenv writes, otherwise
+  /// through `JSONDecoder`.
+  static func decode<Value: Decodable & StrictlyReadable>(
+    _ type: Value.Type, from bytes: [UInt8], path: String
+  )
+    throws(StoreError) -> Value
+  {
+    if case .object(let members)? = StrictJSONReader.value(of: bytes),
+      case .integer(let version)? = members["version"], version <= currentVersion,
+      let value = Value(strict: .object(members))
+    {
+      return value
+    }
+    return try decodeWithJSONDecoder(type, from: bytes, path: path)
+  }
+
   /// Decodes a file, or says where and why it is not what airenv wrote.
   static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], path: String)
+    throws(StoreError) -> Value
+  {
+    try decodeWithJSONDecoder(type, from: bytes, path: path)
+  }
+
+  static func decodeWithJSONDecoder<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], path: String)
     throws(StoreError) -> Value
   {
     let decoder = JSONDecoder()
@@ -71,22 +93,33 @@ enum StoredFile {
   @Sendable static func decodeDate(_ decoder: any Decoder) throws -> Date {
     let container = try decoder.singleValueContainer()
     let text = try container.decode(String.self)
-    let digits = Array(text.utf8)
-    func number(_ range: Range<Int>) -> Int32? {
-      var value: Int32 = 0
-      for index in range {
-        let digit = digits[index] &- UInt8(ascii: "0")
-        guard digit < 10 else { return nil }
-        value = value * 10 + Int32(digit)
-      }
-      return value
+    if let date = date(fromStamp: text) { return date }
+    guard let date = try? Date(text, strategy: .iso8601) else {
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "\"\(text)\" is not an ISO 8601 date")
     }
-    if digits.count == 20, digits[4] == UInt8(ascii: "-"), digits[10] == UInt8(ascii: "T"),
-      digits[19] == UInt8(ascii: "Z"),
-      let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-      let hour = number(11..<13),
-      let minute = number(14..<16), let second = number(17..<19)
-    {
+    return date
+  }
+
+  /// A date in the one shape airenv writes, `YYYY-MM-DDTHH:MM:SSZ`; nil for any other text.
+  static func date(fromStamp text: String) -> Date? {
+    let utf8 = text.utf8
+    return utf8.withContiguousStorageIfAvailable { digits -> Date? in
+      func number(_ range: Range<Int>) -> Int32? {
+        var value: Int32 = 0
+        for index in range {
+          let digit = digits[index] &- UInt8(ascii: "0")
+          guard digit < 10 else { return nil }
+          value = value * 10 + Int32(digit)
+        }
+        return value
+      }
+      guard digits.count == 20, digits[4] == UInt8(ascii: "-"), digits[7] == UInt8(ascii: "-"),
+        digits[10] == UInt8(ascii: "T"), digits[13] == UInt8(ascii: ":"), digits[16] == UInt8(ascii: ":"),
+        digits[19] == UInt8(ascii: "Z"),
+        let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+        let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+      else { return nil }
       var parts = tm()
       parts.tm_year = year - 1900
       parts.tm_mon = month - 1
@@ -95,12 +128,7 @@ enum StoredFile {
       parts.tm_min = minute
       parts.tm_sec = second
       return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
-    }
-    guard let date = try? Date(text, strategy: .iso8601) else {
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "\"\(text)\" is not an ISO 8601 date")
-    }
-    return date
+    } ?? nil
   }
 
   private static func diagnose(_ error: any Error, bytes: [UInt8], path: String) -> StoreError {

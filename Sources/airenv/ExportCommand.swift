@@ -54,13 +54,13 @@ struct ExportCommand: ParsableCommand {
       targets = workspace.sortedDeployments
     }
     var withheld: [String] = []
-    for target in targets {
+    try Exporter.forEachExport(of: workspace, for: targets, includingSecrets: includeSecrets, as: format) {
+      target, export in
       let set: ExportSet
       let files: [ExportFile]
-      do {
-        set = try ExportSet(workspace: workspace, deployment: target, includingSecrets: includeSecrets)
-        files = try Exporter.files(set, as: format)
-      } catch {
+      switch export {
+      case .success(let export): (set, files) = (export.set, export.files)
+      case .failure(let error):
         throw Failure(message: "Deployment \(target.name): \(error.message)", code: error.code)
       }
       withheld += set.withheld.map { "\(target.name): \($0)" }

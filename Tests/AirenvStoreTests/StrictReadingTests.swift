@@ -1,0 +1,238 @@
+import AirenvModel
+import Foundation
+import Testing
+
+@testable import AirenvStore
+
+/// The fast reading path must give exactly what `JSONDecoder` gives for every file airenv
+/// writes, and must step aside (nil) for every other shape so that `JSONDecoder` decides.
+@Suite("Fast reading of stored files")
+struct StrictReadingTests {
+  static let stamp = Stamp(by: Actor(user: "zoë", time: Date(timeIntervalSince1970: 1_800_000_123)))
+
+  /// Objects that use every member and the awkward values: escapes, unicode outside the BMP,
+  /// control characters, extreme integers, nested extras, null ports, Deployment scope.
+  static let connections: [Connection] = [
+    Connection(
+      id: "con_a", key: "warehouse \"db\"", scope: .workspace,
+      base: ConnectionPayload(
+        fields: [
+          .connType: "postgres", .host: "db.example.com", .login: "app/😀", .password: "p@ss\\w\"o\u{1}rd\n",
+          .port: "5432", .schema: "", .description: "line1\nline2\ttab",
+        ],
+        extra: [
+          "sslmode": .string("require"), "retries": .integer(-3), "big": .integer(Int64.max),
+          "small": .integer(Int64.min), "flag": .bool(false), "none": .null,
+          "nested": .object(["list": .array([.integer(0), .string("é"), .object([:]), .array([])])]),
+        ],
+        secretExtraKeys: ["nested"]),
+      linkedToAll: true,
+      links: [
+        "dep_prod": ConnectionOverride(
+          fields: [.host: "prod.example.com", .password: "prod-pw", .port: ""],
+          extraSet: ["sslmode": .string("verify-full")], extraUnset: ["retries"]),
+        "dep_dev": ConnectionOverride(),
+      ],
+      exclusions: ["dep_feature", "dep_old"], stamp: stamp),
+    Connection(
+      id: "con_b", key: "scoped", scope: .deployment("dep_dev"),
+      base: ConnectionPayload(fields: [.connType: "http"]), stamp: stamp),
+  ]
+
+  static let variables: [Variable] = [
+    Variable(
+      id: "var_a", key: "api_token", scope: .workspace,
+      base: VariablePayload(value: "{\"json\": [1, 2]}", description: "a \u{1F680} token", secret: true),
+      linkedToAll: false,
+      links: ["dep_prod": VariableOverride(value: "prod"), "dep_dev": VariableOverride()], stamp: stamp),
+    Variable(
+      id: "var_b", key: "plain", scope: .workspace, base: VariablePayload(value: ""), stamp: stamp),
+  ]
+
+  static let deployments: [Deployment] = [
+    Deployment(
+      id: "dep_a", name: "prod", description: "Production", tags: ["a", "b"], branch: "main", stamp: stamp),
+    Deployment(id: "dep_b", name: "dev", stamp: stamp),
+  ]
+
+  func bothPaths<Value: Codable & StrictlyReadable & Equatable>(_ value: Value) throws -> (Value?, Value) {
+    let bytes = StoredFile.encode(value)
+    let strict = StrictJSONReader.value(of: bytes).flatMap(Value.init(strict:))
+    let decoded = try StoredFile.decodeWithJSONDecoder(Value.self, from: bytes, path: "test.json")
+    return (strict, decoded)
+  }
+
+  @Test func everyWrittenShapeReadsTheSameBothWays() throws {
+    for connection in Self.connections {
+      let (strict, decoded) = try bothPaths(connection)
+      #expect(strict != nil, "the fast path stepped aside for \(connection.key)")
+      #expect(strict == decoded)
+      #expect(decoded == connection)
+    }
+    for variable in Self.variables {
+      let (strict, decoded) = try bothPaths(variable)
+      #expect(strict != nil)
+      #expect(strict == decoded)
+    }
+    for deployment in Self.deployments {
+      let (strict, decoded) = try bothPaths(deployment)
+      #expect(strict != nil)
+      #expect(strict == decoded)
+    }
+  }
+
+  @Test func theDemoWorkspaceReadsTheSameBothWays() throws {
+    var workspace = Workspace(id: "ws", name: "demo", stamp: Self.stamp)
+    try DemoWorkspace.build(into: &workspace, by: Actor(user: "demo", time: Date()))
+    for connection in workspace.connections {
+      let (strict, decoded) = try bothPaths(connection)
+      #expect(strict == decoded && strict != nil)
+    }
+    for variable in workspace.variables {
+      let (strict, decoded) = try bothPaths(variable)
+      #expect(strict == decoded && strict != nil)
+    }
+  }
+
+  /// A connection file with one member to vary in `base` (EXTRA) and one at the top (LINKS).
+  static func document(extra: String = #""extra": {}"#, links: String = #""links": {}"#) -> [UInt8] {
+    Array(
+      """
+      {"version": 1, "id": "con_b", "key": "k", "scope": {"kind": "workspace"},
+       "base": {"conn_type": "http", \(extra)}, \(links),
+       "stamp": {"revision": 2, "createdAt": "2027-01-15T08:00:03Z", "createdBy": "a",
+                 "updatedAt": "2027-01-15T08:00:03Z", "updatedBy": "b"}}
+      """.utf8)
+  }
+
+  /// Shapes airenv never writes: the fast path must not read them, so JSONDecoder's answer
+  /// (a value or a refusal with its reason) is the only one.
+  static let foreignShapes: [(String, [UInt8])] = [
+    ("a fraction in extra", document(extra: #""extra": {"ratio": 1.5}"#)),
+    ("an integral fraction", document(extra: #""extra": {"ratio": 1.0}"#)),
+    ("an exponent", document(extra: #""extra": {"ratio": 1e3}"#)),
+    ("a duplicate key", document(extra: #""extra": {"a": 1, "a": 2}"#)),
+    ("a lone surrogate", document(extra: #""extra": {"a": "\ud800"}"#)),
+    ("a leading zero", document(extra: #""extra": {"n": 01}"#)),
+    ("a trailing comma", document(extra: #""extra": {"n": 1,}"#)),
+    ("a null fields object", document(links: #""links": {"d": {"fields": null}}"#)),
+    ("a port out of range", document(links: #""links": {"d": {"fields": {"port": 70000}}}"#)),
+    ("a port as text", document(links: #""links": {"d": {"fields": {"port": "5432"}}}"#)),
+    ("a password as a number", document(links: #""links": {"d": {"fields": {"password": 5}}}"#)),
+  ]
+
+  @Test func foreignShapesAreLeftToJSONDecoder() throws {
+    let plain = Self.document(
+      extra: #""extra": {"n": -1, "s": "\u00e9\ud83d\ude00"}"#,
+      links: #""links": {"d": {"fields": {"port": null, "host": "h"}}}"#)
+    let read = try #require(StrictJSONReader.value(of: plain).flatMap(Connection.init(strict:)))
+    #expect(read == (try StoredFile.decodeWithJSONDecoder(Connection.self, from: plain, path: "f.json")))
+    #expect(read.base.extra["s"] == .string("é😀"))
+    for (name, bytes) in Self.foreignShapes {
+      let strict = StrictJSONReader.value(of: bytes).flatMap(Connection.init(strict:))
+      #expect(strict == nil, "the fast path read \(name)")
+      let viaDecode = Result { try StoredFile.decode(Connection.self, from: bytes, path: "f.json") }
+      let viaJSONDecoder = Result {
+        try StoredFile.decodeWithJSONDecoder(Connection.self, from: bytes, path: "f.json")
+      }
+      #expect("\(viaDecode)" == "\(viaJSONDecoder)", "\(name)")
+    }
+  }
+
+  @Test func invalidUTF8IsLeftToJSONDecoder() {
+    var bytes = Array(#"{"version": 1, "id": "x"#.utf8)
+    bytes += [0xC3, 0x28]
+    bytes += Array(#""}"#.utf8)
+    #expect(StrictJSONReader.value(of: bytes) == nil)
+  }
+
+  @Test func stampsInAnyOtherShapeAreNotReadByHand() {
+    #expect(StoredFile.date(fromStamp: "2027-01-15T08:00:03Z") == Date(timeIntervalSince1970: 1_800_000_003))
+    for text in [
+      "2027-01-15T08:00:03.5Z", "2027-01-15 08:00:03Z", "2027-01-15T08:00:03+01:00", "2027-1-15T08:00:03Z",
+    ] {
+      #expect(StoredFile.date(fromStamp: text) == nil, "\(text)")
+    }
+  }
+}
+
+@Suite("Reusing decoded files between reads")
+struct DecodedFileReuseTests {
+  /// A repository that reuses decoded files at once (no settle time), over the files of `temporary`.
+  func eager(_ temporary: TemporaryRepository, keyFile: String? = nil) -> Repository {
+    Repository(
+      root: temporary.path,
+      keyring: Keyring(environment: ["AIRENV_KEY_FILE": keyFile ?? temporary.path + ".key"]),
+      settleSeconds: 0)
+  }
+
+  func demo() throws -> TemporaryRepository {
+    let temporary = try TemporaryRepository()
+    try temporary.repository.update(workspace: nil) { workspace in
+      try DemoWorkspace.build(into: &workspace, by: TemporaryRepository.actor)
+    }
+    return temporary
+  }
+
+  @Test func anEditInPlaceThatKeepsSizeAndModificationTimeIsStillSeen() throws {
+    let temporary = try demo()
+    let repository = eager(temporary)
+    let before = try repository.read(workspace: nil)
+    let variable = try before.variable(ObjectReference(.variable, "alert_email"))
+    let relative = "workspaces/\(before.id)/variables/\(variable.id).json"
+    let path = temporary.path + "/" + relative
+    var status = stat()
+    #expect(stat(path, &status) == 0)
+    // Same length, same modification time: only the inode's change time tells.
+    let text = String(decoding: try temporary.bytes(relative), as: UTF8.self)
+    let edited = text.replacingOccurrences(
+      of: variable.base.value, with: String(repeating: "x", count: variable.base.value.utf8.count))
+    #expect(edited.utf8.count == text.utf8.count && edited != text)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.write(contentsOf: Data(edited.utf8))
+    try handle.close()
+    var times = [status.st_atim, status.st_mtim]
+    #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+
+    let after = try repository.read(workspace: nil)
+    #expect(try after.variable(ObjectReference(.variable, "alert_email")).base.value.allSatisfy { $0 == "x" })
+  }
+
+  @Test func addedAndRemovedFilesAreSeen() throws {
+    let temporary = try demo()
+    let repository = eager(temporary)
+    let before = try repository.read(workspace: nil)
+    try temporary.apply(.delete(ObjectReference(.variable, "alert_email")))
+    try temporary.apply(
+      .createVariable(key: "fresh", fields: VariableChanges(value: "1"), sharing: .linkedToAll))
+    let after = try repository.read(workspace: nil)
+    #expect(after.variables.count == before.variables.count)
+    #expect(after.variables.contains { $0.key == "fresh" })
+    #expect(!after.variables.contains { $0.key == "alert_email" })
+  }
+
+  @Test func aDifferentKeyNeverSeesSecretsOpenedWithTheOldOne() throws {
+    let temporary = try demo()
+    let keyFile = temporary.path + ".key"
+    let repository = eager(temporary, keyFile: keyFile)
+    let opened = try repository.read(workspace: nil)
+    let reference = ObjectReference(.connection, "warehouse_db")
+    let password = try #require(try opened.connection(reference).base.fields[.password])
+    #expect(Secrecy.lock(of: password) == nil)
+    // The same files, read after the key file was replaced by another key.
+    try Data((EncryptionKey.generate().base64 + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
+    let reread = try repository.read(workspace: nil)
+    let locked = try #require(try reread.connection(reference).base.fields[.password])
+    #expect(Secrecy.lock(of: locked) != nil)
+  }
+
+  @Test func aFileChangedThisSecondIsReadAgainUntilItSettles() throws {
+    let now = time(nil)
+    var status = stat()
+    status.st_mtim = timespec(tv_sec: now, tv_nsec: 0)
+    status.st_ctim = timespec(tv_sec: now - 1, tv_nsec: 0)
+    let signature = FileSignature(status)
+    #expect(!signature.isSettled(now: now, after: 2))
+    #expect(signature.isSettled(now: now + 2, after: 2))
+  }
+}
