@@ -48,7 +48,10 @@ extension Workspace {
     throws(ModelError)
   {
     let lowered = object.key.lowercased()
-    for other in objects where other.id != object.id && other.key.lowercased() == lowered {
+    // Indices rather than elements: only the keys are read, no object of a large Workspace is copied.
+    for index in objects.indices
+    where objects[index].id != object.id && Self.sameIgnoringCase(objects[index].key, object.key, lowered) {
+      let other = objects[index]
       if object.scope == .workspace && other.scope == .workspace {
         throw .duplicateKey(kind: P.kind, key: object.key, existing: describe(other))
       }
@@ -58,6 +61,35 @@ extension Workspace {
           kind: P.kind, deployment: deployment.name, first: describe(other), second: describe(object))
       }
     }
+  }
+
+  /// `key.lowercased() == lowered` (where `lowered` is `other.lowercased()`), without
+  /// lower-casing every key of a large Workspace: ASCII keys, nearly all of them, are compared
+  /// byte by byte; anything else goes through `lowercased()` (which maps e.g. the Kelvin sign
+  /// to "k", so even keys of different lengths may match).
+  static func sameIgnoringCase(_ key: String, _ other: String, _ lowered: String) -> Bool {
+    var key = key
+    var other = other
+    let answer: Bool? = key.withUTF8 { left in
+      other.withUTF8 { right in
+        func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+          for byte in bytes where byte >= 0x80 { return false }
+          return true
+        }
+        guard left.count == right.count else { return isASCII(left) && isASCII(right) ? false : nil }
+        for index in 0..<left.count {
+          let (a, b) = (left[index], right[index])
+          if a >= 0x80 || b >= 0x80 { return nil }
+          if a == b { continue }
+          let folded = a | 0x20
+          guard folded == b | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else {
+            return false
+          }
+        }
+        return true
+      }
+    }
+    return answer ?? (key.lowercased() == lowered)
   }
 
   func checkKey(_ key: String, kind: ObjectKind) throws(ModelError) {

@@ -65,6 +65,10 @@ final class DecodedFileCache<Value: Sendable>: @unchecked Sendable {
   /// Directory → file name → what was decoded from it.
   private var directories: [String: [String: Entry]] = [:]
   private let lock = NSLock()
+  /// Larger files are decoded each time rather than held in memory.
+  let largestFile: Int64
+
+  init(largestFile: Int64 = .max) { self.largestFile = largestFile }
 
   func value(in directory: String, named name: String, signature: FileSignature, variant: String) -> Value? {
     lock.lock()

@@ -18,6 +18,8 @@ public final class Repository: Sendable {
   private let deploymentFiles = DecodedFileCache<Deployment>()
   private let connectionFiles = DecodedFileCache<Connection>()
   private let variableFiles = DecodedFileCache<Variable>()
+  /// A bulk change's entry holds every object it changed; such entries are not kept.
+  private let historyFiles = DecodedFileCache<HistoryEntry>(largestFile: 256 * 1024)
 
   /// How many seconds a file must be unchanged before what was decoded from it is reused
   /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
@@ -214,14 +216,29 @@ public final class Repository: Sendable {
       members: header.members, settings: header.settings)
   }
 
-  /// Reads, decodes and (with `then`) unseals a directory's files on every core, reusing what
-  /// an earlier read decoded from the same version of a file; the first problem (in file-name
-  /// order) is the one reported.
+  /// Reads, decodes and (with `then`) unseals the objects of a directory.
   private func loadAll<Value: Decodable & StrictlyReadable & Identifiable<String> & Sendable>(
     in directory: String, cache: DecodedFileCache<Value>, variant: String,
     then finish: @Sendable (Value) -> Value
   ) throws(StoreError) -> [Value] {
-    let names = try FileSystem.jsonFiles(in: directory)
+    try decodeFiles(try FileSystem.jsonFiles(in: directory), in: directory, cache: cache, variant: variant) {
+      bytes, name, path throws(StoreError) in
+      let value = try StoredFile.decode(Value.self, from: bytes, path: path)
+      guard value.id + ".json" == name else {
+        throw .corrupt(
+          path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
+      }
+      return finish(value)
+    }
+  }
+
+  /// Decodes files of one directory on every core, reusing what an earlier read decoded from
+  /// the same version of a file (see `DecodedFileCache`); the first problem in the order of
+  /// `names` is the one reported.
+  private func decodeFiles<Value: Sendable>(
+    _ names: [String], in directory: String, cache: DecodedFileCache<Value>, variant: String,
+    _ decode: @Sendable (_ bytes: [UInt8], _ name: String, _ path: String) throws(StoreError) -> Value
+  ) throws(StoreError) -> [Value] {
     if names.isEmpty { return [] }
     let now = time(nil)
     let settleSeconds = settleSeconds
@@ -237,16 +254,11 @@ public final class Repository: Sendable {
       let path = directory + "/" + name
       do throws(StoreError) {
         let (bytes, signature) = try FileSystem.readWithSignature(path)
-        let value = try StoredFile.decode(Value.self, from: bytes, path: path)
-        guard value.id + ".json" == name else {
-          throw .corrupt(
-            path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
-        }
-        let finished = finish(value)
+        let value = try decode(bytes, name, path)
         if let signature, signature.isSettled(now: now, after: settleSeconds) {
-          cache.store(finished, in: directory, named: name, signature: signature, variant: variant)
+          cache.store(value, in: directory, named: name, signature: signature, variant: variant)
         }
-        return .success(finished)
+        return .success(value)
       } catch {
         return .failure(error)
       }
@@ -561,11 +573,15 @@ public final class Repository: Sendable {
     }
   }
 
+  /// Entries are decoded on every core and kept between reads (an entry file is never
+  /// rewritten), so a session that shows the history re-reads only the new entry after a save.
   func loadHistory(_ id: WorkspaceID, last: Int? = nil) throws(StoreError) -> [HistoryEntry] {
-    let names = try FileSystem.jsonFiles(in: layout.history(id))
-    return try names.suffix(last ?? names.count).map { name throws(StoreError) in
-      let path = layout.history(id) + "/" + name
-      return try StoredFile.decode(HistoryEntry.self, from: FileSystem.read(path), path: path)
+    let directory = layout.history(id)
+    let names = try FileSystem.jsonFiles(in: directory)
+    return try decodeFiles(
+      Array(names.suffix(last ?? names.count)), in: directory, cache: historyFiles, variant: ""
+    ) {
+      bytes, _, path throws(StoreError) in try StoredFile.decode(HistoryEntry.self, from: bytes, path: path)
     }.sorted { $0.sequence < $1.sequence }
   }
 

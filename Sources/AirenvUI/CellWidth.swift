@@ -7,6 +7,9 @@ public enum CellWidth {
     guard let first = character.unicodeScalars.first else { return 0 }
     let value = first.value
     if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
+    // Punctuation, arrows, box drawing and shapes (the matrix glyphs): one cell, no combining
+    // marks in these ranges, so no Unicode property lookup.
+    if (0x2010..<0x20D0).contains(value) || (0x2100..<0x2CEF).contains(value) { return 1 }
     if first.properties.generalCategory == .nonspacingMark
       || first.properties.generalCategory == .enclosingMark
     {
@@ -26,7 +29,10 @@ public enum CellWidth {
     return wide ? 2 : 1
   }
 
-  public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+  public static func of(_ text: String) -> Int {
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+    return text.reduce(0) { $0 + of($1) }
+  }
 
   /// The longest prefix of `text` that fits `width` columns, with `…` when it was cut.
   public static func clip(_ text: String, to width: Int, ellipsis: String = "…") -> String {

@@ -34,6 +34,12 @@ func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Gly
   if lastColumn < state.deploymentOrder.count { screen.put(">", x: state.width - 1, y: top, role: .accent) }
   screen.put(String(repeating: glyphs.horizontal, count: state.width), x: 0, y: top + 1, role: .border)
 
+  // Every cell of one state reads the same: made once per frame, not once per cell.
+  var cellTexts: [CellState: String] = [:]
+  for cellState in CellState.allCases {
+    cellTexts[cellState] = glyphs.fit(
+      String(repeating: " ", count: layout.columnWidth / 2 - 1) + glyphs.cell(cellState), layout.columnWidth)
+  }
   let visibleRows = max(1, state.bodyHeight - 4)
   for row in 0..<visibleRows {
     let position = state.matrix.rowOffset + row
@@ -61,9 +67,7 @@ func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Gly
     for column in firstColumn..<max(firstColumn, lastColumn) {
       let cellState = cells(state.deployment(at: column).id)
       let x = layout.idWidth + layout.allWidth + (column - firstColumn) * layout.columnWidth
-      let text = glyphs.fit(
-        String(repeating: " ", count: layout.columnWidth / 2 - 1) + glyphs.cell(cellState), layout.columnWidth
-      )
+      let text = cellTexts[cellState] ?? ""
       let isCursor = isCursorRow && column + 1 == state.matrix.column
       screen.put(
         text, x: x, y: y, role: isCursor ? .selection : Glyphs.role(cellState), bold: cellState != .notLinked)

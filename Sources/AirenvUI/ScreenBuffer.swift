@@ -34,6 +34,17 @@ public struct ScreenBuffer: Equatable, Sendable {
     guard y >= 0, y < height else { return x }
     let limit = min(width, x + (maxWidth ?? width))
     var column = x
+    // Printable ASCII is one cell per byte: no grapheme breaking or width lookups for it.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+      for byte in text.utf8 {
+        if column + 1 > limit { break }
+        if column >= 0 {
+          cells[y * width + column] = Cell(character: Character(Unicode.Scalar(byte)), role: role, bold: bold)
+        }
+        column += 1
+      }
+      return column
+    }
     for character in text {
       let size = CellWidth.of(character)
       if size == 0 { continue }

@@ -315,10 +315,9 @@ private func allowChange(_ state: inout AppState) -> Bool {
 /// Tries the commands on a copy: a destructive one asks first, stating its blast radius; a
 /// refused one says why; the others go to the runtime to be saved.
 private func propose(_ state: inout AppState, _ commands: [Command]) -> [Effect] {
-  var copy = state.workspace
   let actor = Actor(user: state.session.user, time: Date(timeIntervalSince1970: 0))
   do {
-    for command in commands { try copy.apply(command, by: actor) }
+    try state.workspace.trial(commands, by: actor)
     return [.apply(commands, confirmed: false)]
   } catch .needsConfirmation(let impact) {
     state.overlay = .confirm(Confirmation(question: impact.question, commands: commands))

@@ -66,11 +66,12 @@ struct VariableValueOptions: ParsableArguments {
     false
   @Option(help: "Read the value from environment variable VAR.") var valueEnv: String?
 
-  func read(secret: Bool) throws -> String? {
+  /// `secret` is asked only when the value is on the command line (it may read the Workspace).
+  func read(secret: @autoclosure () -> Bool) throws -> String? {
     let sources = [value != nil, valueStdin, valueEnv != nil].filter { $0 }.count
     if sources > 1 { throw Failure.usage("give the value in one way only") }
     if let value {
-      if secret {
+      if secret() {
         Console.error(
           "airenv: warning: --value leaks a secret into shell history and `ps`; prefer --value-stdin")
       }

@@ -133,6 +133,9 @@ struct TUIRuntime {
 
   func run(_ state: inout AppState) {
     var stamp = session.repository.changeStamp(workspace: state.workspace.id)
+    // The first frame does not wait for the history, which only the History screen and the
+    // detail pane's "recent changes" show.
+    terminal.draw(render(state))
     loadHistory(into: &state)
     terminal.draw(render(state))
     while true {
@@ -225,15 +228,16 @@ struct TUIRuntime {
     do {
       let actor = Actor(user: session.actor.user, time: Date())
       let names = commands.map(\.name).joined(separator: ", ")
-      let outcome = try session.repository.update(
+      // The state written is the latest (the change was applied to what was on disk under the
+      // lock), so it is shown as it is, without reading the repository again.
+      let (outcome, workspace) = try session.repository.update(
         workspace: state.workspace.name, command: names, by: actor.user
       ) {
         workspace in
         var last = Outcome(message: "nothing changed", changed: false)
         for command in commands { last = try workspace.apply(command, by: actor, confirmed: confirmed) }
-        return last
+        return (last, workspace)
       }
-      let workspace = try session.repository.read(workspace: state.workspace.name)
       _ = update(&state, .reloaded(workspace))
       _ = update(&state, .applied(outcome))
     } catch {

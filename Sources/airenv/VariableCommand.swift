@@ -120,15 +120,16 @@ struct VariableCommand: ParsableCommand {
     @OptionGroup var linkAll: LinkAllToggle
 
     func run() throws {
+      let session = global.session
       let changes = VariableChanges(
-        value: try value.read(secret: secret ?? isSecret(global, object.reference(.variable))),
+        value: try value.read(secret: secret ?? isSecret(session, object.reference(.variable))),
         description: description,
         clearDescription: clearDescription, secret: secret)
       if changes.isEmpty && linkAll.linkAll == nil {
         throw Failure.usage(
           "nothing to change: give a value, --description, --secret or --link-all/--no-link-all")
       }
-      try global.session.apply(
+      try session.apply(
         .updateVariable(object.reference(.variable), changes, linkedToAll: linkAll.linkAll))
     }
   }
@@ -142,15 +143,16 @@ struct VariableCommand: ParsableCommand {
     @OptionGroup var value: VariableValueOptions
 
     func run() throws {
+      let session = global.session
       let overrides = VariableChanges(
-        value: try value.read(secret: isSecret(global, object.reference(.variable))))
-      try global.session.apply(
+        value: try value.read(secret: isSecret(session, object.reference(.variable))))
+      try session.apply(
         .linkVariable(object.reference(.variable), deployment: target.deployment, overrides: overrides))
     }
   }
 }
 
 /// Whether the variable is secret, to warn when its value is given on the command line.
-private func isSecret(_ global: GlobalOptions, _ reference: ObjectReference) -> Bool {
-  (try? global.session.read().variable(reference).isSecret) ?? SensitiveNames.isSensitive(reference.key)
+private func isSecret(_ session: Session, _ reference: ObjectReference) -> Bool {
+  (try? session.read().variable(reference).isSecret) ?? SensitiveNames.isSensitive(reference.key)
 }
