@@ -120,13 +120,10 @@ let generation = DispatchTime.now()
 let workspace = try generate()
 print(String(format: "  generated in %.0f ms", milliseconds(generation)))
 
-let root =
-  ProcessInfo.processInfo.environment["KEEP_BENCH"]
-  ?? (NSTemporaryDirectory() + "airenv-benchmark-\(getpid())")
+let root = NSTemporaryDirectory() + "airenv-benchmark-\(getpid())"
 defer {
-  if ProcessInfo.processInfo.environment["KEEP_BENCH"] == nil {
-    try? FileManager.default.removeItem(atPath: root)
-  }
+  try? FileManager.default.removeItem(atPath: root)
+  try? FileManager.default.removeItem(atPath: root + ".key")
 }
 let repository = Repository(root: root, keyring: Keyring(environment: ["AIRENV_KEY_FILE": root + ".key"]))
 try repository.initialize()
