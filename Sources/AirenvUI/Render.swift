@@ -45,7 +45,7 @@ public func render(_ state: AppState) -> ScreenBuffer {
       lines.append([
         Span(glyphs.fit("#\(line.sequence)", 6), .muted), Span(glyphs.fit(line.time, 21), .muted),
         Span(glyphs.fit(line.user, 10), .accent), Span(glyphs.fit(line.command, 20)),
-        Span(line.summary, .text),
+        Span(glyphs.clip(line.summary, max(0, state.width - 59)), .text),
       ])
     }
     renderPage(state, &screen, lines)
@@ -64,6 +64,7 @@ public func render(_ state: AppState) -> ScreenBuffer {
     screen.restyle(x: cursorColumn, y: state.height - 1, width: 1, role: .inputFocused)
   case nil: break
   }
+  if state.ascii { screen.restrictToASCII() }
   return screen
 }
 

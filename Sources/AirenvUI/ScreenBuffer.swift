@@ -58,6 +58,25 @@ public struct ScreenBuffer: Equatable, Sendable {
     return column
   }
 
+  /// For `--ascii` and terminals without UTF-8: every character outside ASCII becomes its
+  /// ASCII look-alike, else `?` (a wide character's two cells become `??`), so nothing the
+  /// terminal cannot show is sent, whether it came from airenv's own labels or from the data.
+  public mutating func restrictToASCII() {
+    for index in cells.indices {
+      guard let character = cells[index].character else {
+        cells[index].character = "?"
+        continue
+      }
+      if character.isASCII { continue }
+      cells[index].character = Self.asciiLookAlikes[character] ?? "?"
+    }
+  }
+
+  private static let asciiLookAlikes: [Character: Character] = [
+    "·": "-", "‹": "<", "›": ">", "↑": "^", "↓": "v", "←": "<", "→": ">", "…": "~", "×": "x",
+    "─": "-", "│": "|", "✓": "x", "—": "-", "–": "-", "“": "\"", "”": "\"", "‘": "'", "’": "'",
+  ]
+
   /// Fills a rectangle with spaces of one style.
   public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, role: StyleRole) {
     for row in max(0, y)..<min(height, y + h) {

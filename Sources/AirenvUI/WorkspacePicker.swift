@@ -47,6 +47,7 @@ public struct WorkspacePicker: Equatable, Sendable {
     x = screen.put(" open  ", x: x, y: height - 2, role: .footer)
     x = screen.put("q", x: x, y: height - 2, role: .key, bold: true)
     screen.put(" quit  (`airenv workspace use NAME` sets a default)", x: x, y: height - 2, role: .footer)
+    if ascii { screen.restrictToASCII() }
     return screen
   }
 }

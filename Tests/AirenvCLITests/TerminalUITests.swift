@@ -112,6 +112,31 @@ struct TerminalUITests {
     #expect(screen.contains("a_conn"))
   }
 
+  @Test func anEditOverTakenByAnotherUsersChangeIsRefusedWithWhoAndWhen() throws {
+    let cli = try repository()
+    try cli.ok("workspace", "member", "set", "bob", "operator")
+    try cli.ok("variable", "create", "region", "--value", "eu")
+    let tui = try TmuxSession(cli: cli, command: CLI.binary)
+    try tui.wait(for: "Connections (0)")
+    try tui.press("2")
+    try tui.wait(for: "Variables (1)")
+    try tui.press("e")
+    try tui.wait(for: "Edit variable region")
+    // While the form is open, bob changes the same variable from his own shell.
+    try cli.ok("variable", "update", "region", "--value", "us", environment: ["AIRENV_USER": "bob"])
+    try tui.type("-west")
+    try tui.wait(for: "eu-west")
+    try tui.press("C-s")
+    let screen = try tui.wait(for: "changed by bob at")
+    #expect(screen.contains("variable \"region\" changed since you read it"))
+    // Nothing of the stale edit was written: bob's value stands.
+    try tui.press("Escape")
+    try tui.press("q")
+    try tui.wait(for: "AIRENV-EXITED 0")
+    #expect(try cli.ok("variable", "get", "region").contains("us"))
+    #expect(!(try cli.ok("variable", "get", "region").contains("west")))
+  }
+
   @Test func severalWorkspacesWithoutADefaultOpenThePicker() throws {
     let cli = CLI()
     for name in ["alpha", "beta", "gamma"] { try cli.ok("workspace", "create", name) }

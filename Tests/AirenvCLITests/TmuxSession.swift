@@ -51,7 +51,7 @@ final class TmuxSession {
   func press(_ keys: String...) throws { try tmux(["send-keys", "-t", "main"] + keys) }
 
   /// Literal text.
-  func type(_ text: String) throws { try tmux(["send-keys", "-t", "main", "-l", text]) }
+  func type(_ text: String) throws { try tmux(["send-keys", "-t", "main", "-l", "--", text]) }
 
   func resize(width: Int, height: Int) throws {
     try tmux(["resize-window", "-t", "main", "-x", String(width), "-y", String(height)])

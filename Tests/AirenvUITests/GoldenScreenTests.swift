@@ -29,6 +29,7 @@ struct GoldenScreenTests {
     ("create-form", [.new]),
     ("confirm-delete", [.moveEnd, .delete]),
     ("filter", [.startFilter, .insert("s"), .insert("q"), .insert("l")]),
+    ("history", [.historyLoaded(UIFixture.history), .showHistory, .moveDown]),
   ]
 
   struct Variant: CustomTestStringConvertible, Sendable {
@@ -67,6 +68,14 @@ struct GoldenScreenTests {
       // Colour: the style role of every cell (the mono/--ascii variants share the roles).
       if !variant.ascii { try check(screen.styleMap, "\(name)-\(variant.name).styles") }
     }
+    // The Workspace picker, shown before a Workspace is open when there are several.
+    var picker = WorkspacePicker(
+      names: ["analytics", "data-platform", "marketing"], width: variant.width, height: variant.height,
+      ascii: variant.ascii)
+    _ = picker.handle(.down)
+    let screen = picker.render()
+    try check(screen.text, "picker-\(variant.name).txt")
+    if !variant.ascii { try check(screen.styleMap, "picker-\(variant.name).styles") }
   }
 
   @Test func tooSmallSaysWhatItNeedsAndRecovers() {
@@ -74,6 +83,21 @@ struct GoldenScreenTests {
     #expect(render(state).text.contains("terminal too small (need 80×24, have 60×15)"))
     _ = update(&state, .resize(width: 80, height: 24))
     #expect(render(state).text.contains("Connections (13)"))
+  }
+
+  @Test func asciiScreensHoldOnlyASCII() {
+    var screen = ScreenBuffer(width: 12, height: 1)
+    screen.put("a·b→日é…", x: 0, y: 0)
+    screen.restrictToASCII()
+    #expect(screen.lines[0] == "a-b>???~    ")
+    for variant in Self.variants where variant.ascii {
+      for (name, actions) in Self.screens {
+        let state = UIFixture.after(
+          actions, from: UIFixture.state(width: variant.width, height: variant.height, ascii: true))
+        let text = render(state).text
+        #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(name) at \(variant.name)")
+      }
+    }
   }
 
   @Test func wideCharactersTakeTwoColumns() {

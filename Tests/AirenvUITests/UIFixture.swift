@@ -21,6 +21,22 @@ enum UIFixture {
       width: width, height: height, ascii: ascii)
   }
 
+  /// A few saved changes, newest first, as the runtime hands them to the History screen.
+  static let history: [HistoryLine] = [
+    HistoryLine(
+      sequence: 4, time: "2027-01-15T09:12:40Z", user: "bob", command: "undo #3",
+      summary: "changed connection warehouse_db (links)", keys: ["warehouse_db"]),
+    HistoryLine(
+      sequence: 3, time: "2027-01-15T09:10:02Z", user: "alice", command: "link-connection",
+      summary: "changed connection warehouse_db (links)", keys: ["warehouse_db", "prod"]),
+    HistoryLine(
+      sequence: 2, time: "2027-01-15T08:55:17Z", user: "alice", command: "update-variable",
+      summary: "changed variable alert_email (base.value)", keys: ["alert_email"]),
+    HistoryLine(
+      sequence: 1, time: "2027-01-15T08:00:03Z", user: "alice", command: "create-deployment",
+      summary: "created deployment feature-login-flow", keys: ["feature-login-flow"]),
+  ]
+
   /// Applies actions in order, discarding effects.
   static func after(_ actions: [Action], from start: AppState = state()) -> AppState {
     var state = start
