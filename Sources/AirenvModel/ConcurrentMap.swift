@@ -1,8 +1,10 @@
 import Dispatch
 
 extension Array where Element: Sendable {
-  /// `map` on every core, keeping the order. Each element's result is written by exactly one
+  /// `map` on every core, keeping the order (inlinable, so that it is specialised for each
+  /// caller's types rather than run through generic metadata per element). Each element's result is written by exactly one
   /// thread into its own slot, so the slots need no lock.
+  @inlinable
   public func concurrentMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
     if isEmpty { return [] }
     let count = count
@@ -17,6 +19,9 @@ extension Array where Element: Sendable {
 }
 
 /// The start of the result buffer, shared with the worker threads (see `concurrentMap`).
-private struct Slots<Value>: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Value>
+@usableFromInline
+struct Slots<Value>: @unchecked Sendable {
+  @usableFromInline let base: UnsafeMutablePointer<Value>
+
+  @usableFromInline init(base: UnsafeMutablePointer<Value>) { self.base = base }
 }

@@ -86,6 +86,13 @@ final class DecodedFileCache<Value: Sendable>: @unchecked Sendable {
     lock.unlock()
   }
 
+  /// Whether nothing of `directory` is kept (a first read need not look at signatures).
+  func isEmpty(_ directory: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return directories[directory]?.isEmpty ?? true
+  }
+
   /// Forgets the files of `directory` that are no longer listed there.
   func keepOnly(_ names: [String], in directory: String) {
     lock.lock()

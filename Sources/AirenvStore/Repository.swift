@@ -242,8 +242,9 @@ public final class Repository: Sendable {
     if names.isEmpty { return [] }
     let now = time(nil)
     let settleSeconds = settleSeconds
-    // Files are looked up relative to the open directory, not by walking the full path each time.
-    let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    // Files are looked up relative to the open directory, not by walking the full path each
+    // time; a first read has nothing to compare with and looks up nothing.
+    let handle = cache.isEmpty(directory) ? -1 : open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     defer { if handle >= 0 { close(handle) } }
     let results = names.concurrentMap { name -> Result<Value, StoreError> in
       if handle >= 0, let signature = FileSignature(directory: handle, name: name),

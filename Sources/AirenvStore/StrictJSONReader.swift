@@ -137,7 +137,10 @@ struct StrictJSONReader {
       let byte = bytes[position]
       if byte == UInt8(ascii: "\"") {
         defer { position += 1 }
-        return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        // ASCII (nearly every key and value airenv writes) is valid UTF-8 as it is.
+        if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
+        return String(validating: text, as: UTF8.self)
       }
       if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
       if byte < 0x20 { return nil }

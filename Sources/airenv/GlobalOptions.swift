@@ -94,16 +94,19 @@ struct Session {
   }
 
   /// Applies a model command to the latest state on disk. A destructive command is
-  /// confirmed on a terminal, or needs `--yes` when there is none.
+  /// confirmed on a terminal, or needs `--yes` when there is none. `inspect` first sees that
+  /// state (once, even when the command then asks for confirmation), without a read of its own.
   @discardableResult
-  func apply(_ command: Command, yes: Bool = false) throws -> Outcome {
+  func apply(_ command: Command, yes: Bool = false, inspect: (Workspace) -> Void = { _ in }) throws -> Outcome
+  {
     try refuseIfReadonly()
     do {
       let outcome = try repository.update(
         workspace: workspaceName, command: command.name, deployment: command.deploymentName, by: actor.user
       ) {
         workspace in
-        try workspace.apply(command, by: actor, confirmed: yes)
+        inspect(workspace)
+        return try workspace.apply(command, by: actor, confirmed: yes)
       }
       report(outcome)
       return outcome

@@ -66,19 +66,22 @@ struct VariableValueOptions: ParsableArguments {
     false
   @Option(help: "Read the value from environment variable VAR.") var valueEnv: String?
 
-  /// `secret` is asked only when the value is on the command line (it may read the Workspace).
-  func read(secret: @autoclosure () -> Bool) throws -> String? {
+  /// The value from whichever flag gave it; `secret` says whether to warn that `--value`
+  /// exposed it (see `warnIfExposed` for a variable whose secrecy is known only later).
+  func read(secret: Bool) throws -> String? {
     let sources = [value != nil, valueStdin, valueEnv != nil].filter { $0 }.count
     if sources > 1 { throw Failure.usage("give the value in one way only") }
     if let value {
-      if secret() {
-        Console.error(
-          "airenv: warning: --value leaks a secret into shell history and `ps`; prefer --value-stdin")
-      }
+      warnIfExposed(secret: secret)
       return value
     }
     return try SecretInput.read(
       stdin: valueStdin, environmentVariable: valueEnv, plain: nil, what: "value", flag: "value")
+  }
+
+  func warnIfExposed(secret: Bool) {
+    guard value != nil, secret else { return }
+    Console.error("airenv: warning: --value leaks a secret into shell history and `ps`; prefer --value-stdin")
   }
 }
 

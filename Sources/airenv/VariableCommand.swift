@@ -120,17 +120,18 @@ struct VariableCommand: ParsableCommand {
     @OptionGroup var linkAll: LinkAllToggle
 
     func run() throws {
-      let session = global.session
+      let reference = object.reference(.variable)
       let changes = VariableChanges(
-        value: try value.read(secret: secret ?? isSecret(session, object.reference(.variable))),
-        description: description,
+        value: try value.read(secret: secret ?? false), description: description,
         clearDescription: clearDescription, secret: secret)
       if changes.isEmpty && linkAll.linkAll == nil {
         throw Failure.usage(
           "nothing to change: give a value, --description, --secret or --link-all/--no-link-all")
       }
-      try session.apply(
-        .updateVariable(object.reference(.variable), changes, linkedToAll: linkAll.linkAll))
+      try global.session.apply(.updateVariable(reference, changes, linkedToAll: linkAll.linkAll)) {
+        workspace in
+        if secret == nil { value.warnIfExposed(secret: isSecret(workspace, reference)) }
+      }
     }
   }
 
@@ -143,16 +144,18 @@ struct VariableCommand: ParsableCommand {
     @OptionGroup var value: VariableValueOptions
 
     func run() throws {
-      let session = global.session
-      let overrides = VariableChanges(
-        value: try value.read(secret: isSecret(session, object.reference(.variable))))
-      try session.apply(
-        .linkVariable(object.reference(.variable), deployment: target.deployment, overrides: overrides))
+      let reference = object.reference(.variable)
+      let overrides = VariableChanges(value: try value.read(secret: false))
+      try global.session.apply(
+        .linkVariable(reference, deployment: target.deployment, overrides: overrides)
+      ) { workspace in
+        value.warnIfExposed(secret: isSecret(workspace, reference))
+      }
     }
   }
 }
 
 /// Whether the variable is secret, to warn when its value is given on the command line.
-private func isSecret(_ session: Session, _ reference: ObjectReference) -> Bool {
-  (try? session.read().variable(reference).isSecret) ?? SensitiveNames.isSensitive(reference.key)
+private func isSecret(_ workspace: Workspace, _ reference: ObjectReference) -> Bool {
+  (try? workspace.variable(reference).isSecret) ?? SensitiveNames.isSensitive(reference.key)
 }

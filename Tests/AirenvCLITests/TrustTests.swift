@@ -70,6 +70,33 @@ struct TrustTests {
     #expect(masked.contains("\"extra.cert\""))
   }
 
+  @Test func aSecretValueOnTheCommandLineIsWarnedAboutOnce() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "data")
+    try cli.ok("deployment", "create", "prod")
+    try cli.ok("variable", "create", "pager_key", "--value-stdin", "--secret", input: "s1")
+    try cli.ok("variable", "create", "region", "--value", "eu")
+    let warning = "--value leaks a secret into shell history"
+    for arguments in [
+      ["variable", "update", "pager_key", "--value", "s2"],
+      ["variable", "link", "pager_key", "--deployment", "prod", "--value", "s3"],
+      ["variable", "create", "api_token", "--value", "s4"],
+    ] {
+      let result = try cli.run(arguments)
+      #expect(result.status == 0)
+      #expect(result.stderr.components(separatedBy: warning).count == 2, "\(arguments): \(result.stderr)")
+    }
+    for arguments in [
+      ["variable", "update", "region", "--value", "us"],
+      ["variable", "link", "region", "--deployment", "prod", "--value", "eu-west"],
+      ["variable", "update", "pager_key", "--value-stdin"],
+    ] {
+      let result = try cli.run(arguments, input: "s5")
+      #expect(result.status == 0)
+      #expect(!result.stderr.contains(warning), "\(arguments)")
+    }
+  }
+
   @Test func keyAndRepositoryFilesAre0600AndDirectories0700() throws {
     let cli = try repositoryWithSecrets()
     let key = cli.scratch + "/.config/airenv/key"
