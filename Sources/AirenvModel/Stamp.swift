@@ -10,11 +10,16 @@ public struct Stamp: Codable, Equatable, Sendable {
   public var updatedBy: String
 
   public init(by actor: Actor) {
-    revision = 1
-    createdAt = actor.time
-    createdBy = actor.user
-    updatedAt = actor.time
-    updatedBy = actor.user
+    self.init(
+      revision: 1, createdAt: actor.time, createdBy: actor.user, updatedAt: actor.time, updatedBy: actor.user)
+  }
+
+  public init(revision: Int, createdAt: Date, createdBy: String, updatedAt: Date, updatedBy: String) {
+    self.revision = revision
+    self.createdAt = createdAt
+    self.createdBy = createdBy
+    self.updatedAt = updatedAt
+    self.updatedBy = updatedBy
   }
 
   /// A new revision, made by `actor` now.

@@ -68,11 +68,9 @@ extension Stamp: StrictlyReadable {
       let created = members.date("createdAt"), let createdBy = members.string("createdBy"),
       let updated = members.date("updatedAt"), let updatedBy = members.string("updatedBy")
     else { return nil }
-    self.init(by: Actor(user: createdBy, time: created))
-    self.revision = Int(revision)
-    self.createdAt = created
-    self.updatedAt = updated
-    self.updatedBy = updatedBy
+    self.init(
+      revision: Int(revision), createdAt: created, createdBy: createdBy, updatedAt: updated,
+      updatedBy: updatedBy)
   }
 }
 

@@ -243,7 +243,8 @@ for index in 0..<10 {
 }
 results.append(
   (
-    "one saved change in a running session (the TUI)", String(format: "%.0f ms (median of 10)", percentile(saveSamples, 0.5)),
+    "one saved change in a running session (the TUI)",
+    String(format: "%.0f ms (median of 10)", percentile(saveSamples, 0.5)),
     "≤ 50 ms"
   ))
 

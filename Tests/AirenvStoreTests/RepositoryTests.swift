@@ -22,6 +22,15 @@ final class TemporaryRepository {
     try? FileManager.default.removeItem(atPath: path + ".key")
   }
 
+  /// A repository holding the demo Workspace.
+  static func demo() throws -> TemporaryRepository {
+    let temporary = try TemporaryRepository()
+    try temporary.repository.update(workspace: nil) { workspace in
+      try DemoWorkspace.build(into: &workspace, by: actor)
+    }
+    return temporary
+  }
+
   func apply(_ command: Command, confirmed: Bool = true) throws {
     try repository.update(workspace: nil) { workspace in
       try workspace.apply(command, by: Self.actor, confirmed: confirmed)
@@ -45,13 +54,7 @@ final class TemporaryRepository {
 
 @Suite("JSON repository")
 struct RepositoryTests {
-  func demo() throws -> TemporaryRepository {
-    let repository = try TemporaryRepository()
-    try repository.repository.update(workspace: nil) { workspace in
-      try DemoWorkspace.build(into: &workspace, by: TemporaryRepository.actor)
-    }
-    return repository
-  }
+  func demo() throws -> TemporaryRepository { try TemporaryRepository.demo() }
 
   @Test func aWorkspaceReadsBackExactlyAsWritten() throws {
     let temporary = try demo()

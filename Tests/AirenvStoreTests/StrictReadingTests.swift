@@ -166,13 +166,7 @@ struct DecodedFileReuseTests {
       settleSeconds: 0)
   }
 
-  func demo() throws -> TemporaryRepository {
-    let temporary = try TemporaryRepository()
-    try temporary.repository.update(workspace: nil) { workspace in
-      try DemoWorkspace.build(into: &workspace, by: TemporaryRepository.actor)
-    }
-    return temporary
-  }
+  func demo() throws -> TemporaryRepository { try TemporaryRepository.demo() }
 
   @Test func anEditInPlaceThatKeepsSizeAndModificationTimeIsStillSeen() throws {
     let temporary = try demo()
