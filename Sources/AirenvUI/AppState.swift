@@ -78,6 +78,9 @@ public struct AppState: Equatable, Sendable {
   /// the filter changes, never per keystroke.
   public private(set) var rows: [Tab: [Int]] = [:]
   public private(set) var deploymentOrder: [Int] = []
+  private var connectionIndex = SearchIndex()
+  private var variableIndex = SearchIndex()
+  private(set) var reachMemo = ReachMemo()
 
   public init(workspace: Workspace, session: SessionInfo, width: Int, height: Int, ascii: Bool = false) {
     self.workspace = workspace
@@ -85,7 +88,7 @@ public struct AppState: Equatable, Sendable {
     self.width = width
     self.height = height
     self.ascii = ascii
-    reindex()
+    indexWorkspace()
   }
 
   public static let minimumWidth = 80
@@ -104,7 +107,7 @@ public struct AppState: Equatable, Sendable {
     let kept = Dictionary(uniqueKeysWithValues: Tab.allCases.map { ($0, selectedKey(in: $0)) })
     let keptDeployments = (mode, matrixDeploymentID)
     workspace = new
-    reindex()
+    indexWorkspace()
     for tab in Tab.allCases {
       guard let key = kept[tab] ?? nil, let index = keys(in: tab).firstIndex(of: key) else {
         selection[tab] = min(selection[tab] ?? 0, max(0, (rows[tab]?.count ?? 1) - 1))
@@ -120,17 +123,22 @@ public struct AppState: Equatable, Sendable {
     matrix.row = selection[tab] ?? 0
   }
 
-  mutating func reindex() {
+  /// Sorts the Workspace once (a new Workspace: at start, after a save or a reload).
+  private mutating func indexWorkspace() {
     deploymentOrder = workspace.deployments.indices.sorted {
       workspace.deployments[$0].name.lowercased() < workspace.deployments[$1].name.lowercased()
     }
+    reachMemo = ReachMemo()
+    connectionIndex = SearchIndex(workspace.connections) { $0.key + " " + $0.base.connType }
+    variableIndex = SearchIndex(workspace.variables) { $0.key }
+    reindex()
+  }
+
+  /// The rows each tab shows under the current filter.
+  mutating func reindex() {
     let needle = filter.lowercased()
-    func matching<P>(_ objects: [EnvironmentObject<P>], _ text: (EnvironmentObject<P>) -> String) -> [Int] {
-      objects.indices.filter { needle.isEmpty || text(objects[$0]).lowercased().contains(needle) }
-        .sorted { objects[$0].key.lowercased() < objects[$1].key.lowercased() }
-    }
-    rows[.connections] = matching(workspace.connections) { $0.key + " " + $0.base.connType }
-    rows[.variables] = matching(workspace.variables) { $0.key }
+    rows[.connections] = connectionIndex.matching(needle)
+    rows[.variables] = variableIndex.matching(needle)
     rows[.deployments] = deploymentOrder.filter {
       needle.isEmpty || workspace.deployments[$0].name.lowercased().contains(needle)
     }

@@ -207,6 +207,19 @@ struct UpdateTests {
     #expect(state.selection[.connections] == 13)
   }
 
+  @Test func theDeploymentCountsFollowAReload() {
+    // Counts are remembered per Deployment until the Workspace changes.
+    var state = UIFixture.after([.selectTab(.deployments), .moveDown])
+    #expect(render(state).text.contains("Gets 5 connections and 9 variables"))
+    var changed = UIFixture.workspace
+    try! changed.apply(
+      .createConnection(
+        key: "aaa_first", fields: ConnectionChanges(fields: [.connType: "http"]), sharing: .linkedToAll),
+      by: UIFixture.actor)
+    _ = update(&state, .reloaded(changed))
+    #expect(render(state).text.contains("Gets 6 connections and 9 variables"))
+  }
+
   @Test func commandLineOpensResolvedAndDiffViewsAndQuits() {
     var state = UIFixture.after([.startCommand] + "resolve prod".map { .insert($0) } + [.submit])
     #expect(state.mode == .resolved(UIFixture.workspace.deployment(named: "prod")!.id))
