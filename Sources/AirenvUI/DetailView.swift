@@ -113,7 +113,12 @@ enum DetailView {
   static func deploymentLines(_ deployment: Deployment, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
     let workspace = state.workspace
     let (connections, variables) = state.reachMemo.counts(for: deployment.id) {
-      (reachCount(workspace.connections, deployment.id), reachCount(workspace.variables, deployment.id))
+      // Connections and variables are counted at once, on two cores.
+      let counts = [0, 1].concurrentMap { kind in
+        kind == 0
+          ? reachCount(workspace.connections, deployment.id) : reachCount(workspace.variables, deployment.id)
+      }
+      return (counts[0], counts[1])
     }
     var lines: [[Span]] = [[Span(deployment.name, .title, bold: true)]]
     if let description = deployment.description { lines.append([Span(description, .muted)]) }
