@@ -78,9 +78,12 @@ struct GoldenScreenTests {
     if !variant.ascii { try check(screen.styleMap, "picker-\(variant.name).styles") }
   }
 
-  @Test func tooSmallSaysWhatItNeedsAndRecovers() {
+  @Test func tooSmallSaysWhatItNeedsAndRecovers() throws {
     var state = UIFixture.state(width: 60, height: 15)
     #expect(render(state).text.contains("terminal too small (need 80×24, have 60×15)"))
+    try check(render(state).text, "too-small-60x15.txt")
+    try check(render(state).styleMap, "too-small-60x15.styles")
+    try check(render(UIFixture.state(width: 40, height: 10, ascii: true)).text, "too-small-40x10-ascii.txt")
     _ = update(&state, .resize(width: 80, height: 24))
     #expect(render(state).text.contains("Connections (13)"))
   }
