@@ -26,7 +26,16 @@ struct TUICommand: ParsableCommand {
     var session = global.session
     var cleanup: String?
     if demo {
-      let directory = NSTemporaryDirectory() + "airenv-demo-\(getpid())"
+      // A new private directory each time (mkdtemp, mode 0700): a name made from the process id
+      // could meet one left by an earlier run that was killed, with a "demo" already in it.
+      var template = Array((NSTemporaryDirectory() + "airenv-demo-XXXXXX").utf8CString)
+      guard mkdtemp(&template) != nil else {
+        throw Failure(
+          message: "cannot create a temporary directory for the demo: \(String(cString: strerror(errno)))",
+          code: 1)
+      }
+      let directory = String(
+        decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
       cleanup = directory
       session.repository = Repository(
         root: directory + "/repo", keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
@@ -46,6 +55,7 @@ struct TUICommand: ParsableCommand {
     }
     let utf8 = Session.localeIsUTF8(environment)
     let useColor = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
+    QuitSignal.install()
     let terminal: Terminal
     do {
       terminal = try Terminal(theme: chosenTheme, useColor: useColor, environment: environment)
@@ -57,6 +67,10 @@ struct TUICommand: ParsableCommand {
         names: pick, width: terminal.size.width, height: terminal.size.height, ascii: ascii || !utf8)
       terminal.draw(picker.render())
       choosing: while true {
+        if let signal = QuitSignal.pending {
+          terminal.close()
+          throw ExitCode(128 + signal)
+        }
         guard let key = terminal.readKey(timeout: 1000) else { continue }
         if key == .resize {
           (picker.width, picker.height) = terminal.size
@@ -85,6 +99,7 @@ struct TUICommand: ParsableCommand {
     if let themeProblem { state.message = Message(text: themeProblem, isError: true) }
     TUIRuntime(session: session, terminal: terminal).run(&state)
     terminal.close()
+    if let signal = QuitSignal.pending { throw ExitCode(128 + signal) }
   }
 }
 
@@ -138,7 +153,7 @@ struct TUIRuntime {
     terminal.draw(render(state))
     loadHistory(into: &state)
     terminal.draw(render(state))
-    while true {
+    while QuitSignal.pending == nil {
       guard let key = terminal.readKey(timeout: 250) else {
         let now = session.repository.changeStamp(workspace: state.workspace.id)
         if now != stamp {

@@ -164,6 +164,35 @@ struct TerminalUITests {
     try tui.wait(for: "AIRENV-EXITED 0")
   }
 
+  /// q, Ctrl-C and the signals that end a session (SIGTERM, SIGHUP when an SSH connection
+  /// drops, SIGINT from outside) each leave the terminal as it was: the alternate screen left,
+  /// the cursor shown, the line discipline back to canonical mode with echo. A signal ends
+  /// the program through the same way out, with the shell's code for it (128 + signal).
+  @Test(arguments: [("q", 0), ("Ctrl-C", 0), ("TERM", 143), ("HUP", 129), ("INT", 130)])
+  func everyWayOutRestoresTheTerminal(way: String, code: Int) throws {
+    let tui = try TmuxSession(
+      cli: try repository(),
+      command: CLI.binary
+        + " tui --demo; code=\\$?; stty -a | grep -o -w -E -- '-?(icanon|echo|isig|opost)' | tr '\\n' ' ';"
+        + " (exit \\$code)")
+    try tui.wait(for: "warehouse_db")
+    #expect(try tui.tmux(["display", "-p", "-t", "main", "#{alternate_on}"]).hasPrefix("1"))
+    switch way {
+    case "q": try tui.press("q")
+    case "Ctrl-C": try tui.press("C-c")
+    default:
+      // The program is the only child of the pane's shell.
+      let shell = try tui.tmux(["display", "-p", "-t", "main", "#{pane_pid}"])
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+      #expect(system("pkill -\(way) -P \(shell)") == 0)
+    }
+    let screen = try tui.wait(for: "AIRENV-EXITED")
+    #expect(screen.contains("AIRENV-EXITED \(code)"), "\(way)")
+    #expect(try tui.tmux(["display", "-p", "-t", "main", "#{alternate_on} #{cursor_flag}"]).hasPrefix("0 1"))
+    let modes = screen.split(whereSeparator: \.isWhitespace).map(String.init)
+    for mode in ["icanon", "echo", "isig", "opost"] { #expect(modes.contains(mode), "\(way): \(mode)") }
+  }
+
   @Test func worksUnderTERMvt100() throws {
     let tui = try TmuxSession(
       cli: try repository(), environment: ["TERM": "vt100"], command: CLI.binary + " tui --demo")

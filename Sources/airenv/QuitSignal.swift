@@ -1,0 +1,24 @@
+import Foundation
+import Synchronization
+
+/// SIGTERM, SIGHUP (the SSH connection dropped) and SIGINT end the TUI through its ordinary
+/// way out — the terminal restored, a demo repository removed — rather than where it stands.
+/// The handler only records the signal (an atomic store is safe in a handler); the key loops,
+/// which wake at least once a second, act on it.
+enum QuitSignal {
+  private static let received = Atomic<Int32>(0)
+
+  /// Installed before ncurses starts, which then leaves these signals to us.
+  static func install() {
+    _ = pending  // initialises the flag here, never first inside a handler
+    for number in [SIGTERM, SIGHUP, SIGINT] {
+      signal(number) { QuitSignal.received.store($0, ordering: .relaxed) }
+    }
+  }
+
+  /// The signal that asked the TUI to quit, if one did.
+  static var pending: Int32? {
+    let number = received.load(ordering: .relaxed)
+    return number == 0 ? nil : number
+  }
+}
