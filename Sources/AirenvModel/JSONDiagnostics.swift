@@ -44,6 +44,10 @@ public enum JSONDiagnostics {
     var line = 1
     var lineStart = 0
     var found: Location?
+    var depth = 0
+    /// A document nested deeper is refused here rather than recursed into until the stack
+    /// runs out; JSONDecoder refuses such documents too.
+    static let maximumDepth = 512
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -76,8 +80,17 @@ public enum JSONDiagnostics {
       if let target, target == path, found == nil { found = location }
       guard !atEnd else { throw problem("the file ends where a value was expected") }
       switch bytes[offset] {
-      case UInt8(ascii: "{"): try object(path: path, target: target)
-      case UInt8(ascii: "["): try array(path: path, target: target)
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        guard depth < Self.maximumDepth else {
+          throw problem("objects and arrays are nested more than \(Self.maximumDepth) levels deep")
+        }
+        depth += 1
+        defer { depth -= 1 }
+        if bytes[offset] == UInt8(ascii: "{") {
+          try object(path: path, target: target)
+        } else {
+          try array(path: path, target: target)
+        }
       case UInt8(ascii: "\""): _ = try string()
       case UInt8(ascii: "t"): try literal("true")
       case UInt8(ascii: "f"): try literal("false")

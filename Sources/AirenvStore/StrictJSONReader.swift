@@ -9,6 +9,10 @@ import AirenvModel
 struct StrictJSONReader {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var position = 0
+  private var depth = 0
+  /// Deeper documents are left to JSONDecoder, which refuses them with a reason, rather
+  /// than recursing until the stack runs out.
+  private static let maximumDepth = 256
 
   private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -35,8 +39,11 @@ struct StrictJSONReader {
     skipWhitespace()
     guard position < bytes.count else { return nil }
     switch bytes[position] {
-    case UInt8(ascii: "{"): return object()
-    case UInt8(ascii: "["): return array()
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      guard depth < Self.maximumDepth else { return nil }
+      depth += 1
+      defer { depth -= 1 }
+      return bytes[position] == UInt8(ascii: "{") ? object() : array()
     case UInt8(ascii: "\""): return string().map(JSONValue.string)
     case UInt8(ascii: "t"): return literal("true", .bool(true))
     case UInt8(ascii: "f"): return literal("false", .bool(false))

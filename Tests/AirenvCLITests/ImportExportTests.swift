@@ -171,6 +171,16 @@ struct ImportExportTests {
     Broken(
       name: "dotenv without closing quote", file: "dev.env", text: "AIRFLOW_VAR_A=1\nAIRFLOW_VAR_B='open\n",
       message: "dev.env:2: the value of AIRFLOW_VAR_B has no closing '"),
+    // Nesting that a recursive reader would follow until the stack ran out.
+    Broken(
+      name: "JSON nested 100,000 deep", file: "connections.json",
+      text: "{\"a\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        + "}",
+      message: "connections.json:1: not valid JSON: objects and arrays are nested more than 512 levels deep"),
+    Broken(
+      name: "YAML nested 100,000 deep", file: "connections.yaml",
+      text: "a: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000),
+      message: "connections.yaml:1: not valid YAML"),
   ]
 
   @Test(arguments: broken)

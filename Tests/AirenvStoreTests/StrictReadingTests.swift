@@ -139,6 +139,15 @@ struct StrictReadingTests {
     }
   }
 
+  @Test func deepNestingIsLeftToJSONDecoderNotRecursedIntoACrash() {
+    let deep = Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
+    #expect(StrictJSONReader.value(of: deep) == nil)
+    let fine = Array((String(repeating: "[", count: 200) + String(repeating: "]", count: 200)).utf8)
+    #expect(StrictJSONReader.value(of: fine) != nil)
+    // A repository file like that is refused with a reason.
+    #expect(throws: StoreError.self) { try StoredFile.decode(Connection.self, from: deep, path: "deep.json") }
+  }
+
   @Test func invalidUTF8IsLeftToJSONDecoder() {
     var bytes = Array(#"{"version": 1, "id": "x"#.utf8)
     bytes += [0xC3, 0x28]
