@@ -217,7 +217,8 @@ public struct AppState: Equatable, Sendable {
 
   public var keyContext: KeyContext {
     switch overlay {
-    case .form?, .filter?, .command?: return .form
+    case .form?: return .form
+    case .filter?, .command?: return .line
     case .confirm?: return .confirm
     case .help?: return .help
     case nil:

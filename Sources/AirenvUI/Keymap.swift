@@ -4,6 +4,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
   case matrix = "Linking matrix"
   case resolved = "Resolved view"
   case form = "Forms and editing"
+  case line = "Filter and command line"
   case confirm = "Confirmation"
   case help = "Help"
 }
@@ -22,6 +23,8 @@ public struct Binding: Sendable {
 public enum Keymap {
   static let browsing: Set<KeyContext> = [.list, .matrix, .resolved]
   static let scrolling: Set<KeyContext> = browsing.union([.help])
+  /// Where text is edited: form fields, and the filter and command lines.
+  static let editing: Set<KeyContext> = [.form, .line]
 
   public static let bindings: [Binding] = [
     Binding(
@@ -129,29 +132,36 @@ public enum Keymap {
     Binding(
       keys: [.control("n")], action: .cycleOption, summary: "next choice (connection type)",
       contexts: [.form], footer: false),
-    Binding(keys: [.left], action: .moveLeft, summary: "cursor left", contexts: [.form], footer: false),
-    Binding(keys: [.right], action: .moveRight, summary: "cursor right", contexts: [.form], footer: false),
+    Binding(keys: [.left], action: .moveLeft, summary: "cursor left", contexts: editing, footer: false),
+    Binding(keys: [.right], action: .moveRight, summary: "cursor right", contexts: editing, footer: false),
     Binding(
-      keys: [.home, .control("a")], action: .cursorStart, summary: "start of line", contexts: [.form],
+      keys: [.home, .control("a")], action: .cursorStart, summary: "start of line", contexts: editing,
       footer: false),
     Binding(
-      keys: [.end, .control("e")], action: .cursorEnd, summary: "end of line", contexts: [.form],
+      keys: [.end, .control("e")], action: .cursorEnd, summary: "end of line", contexts: editing,
       footer: false),
     Binding(
-      keys: [.backspace], action: .deleteBackward, summary: "delete backward", contexts: [.form],
+      keys: [.backspace], action: .deleteBackward, summary: "delete backward", contexts: editing,
       footer: false),
     Binding(
-      keys: [.delete], action: .deleteForward, summary: "delete forward", contexts: [.form], footer: false),
+      keys: [.delete], action: .deleteForward, summary: "delete forward", contexts: editing, footer: false),
     Binding(
-      keys: [.control("u")], action: .killToStart, summary: "delete to start of line", contexts: [.form],
+      keys: [.control("u")], action: .killToStart, summary: "delete to start of line", contexts: editing,
       footer: false),
     Binding(
-      keys: [.control("k")], action: .killToEnd, summary: "delete to end of line", contexts: [.form],
+      keys: [.control("k")], action: .killToEnd, summary: "delete to end of line", contexts: editing,
       footer: false),
     Binding(
-      keys: [.control("w")], action: .killWord, summary: "delete the previous word", contexts: [.form],
+      keys: [.control("w")], action: .killWord, summary: "delete the previous word", contexts: editing,
       footer: false),
     Binding(keys: [.escape], action: .back, summary: "cancel", contexts: [.form], footer: true),
+
+    Binding(
+      keys: [.enter], action: .submit, summary: "apply (keep the filter; run the command)", contexts: [.line],
+      footer: true),
+    Binding(
+      keys: [.escape], action: .back, summary: "cancel (a filter is cleared)", contexts: [.line], footer: true
+    ),
 
     Binding(keys: [.character("y")], action: .confirmYes, summary: "yes", contexts: [.confirm], footer: true),
     Binding(
@@ -168,7 +178,7 @@ public enum Keymap {
     if let binding = bindings.first(where: { $0.contexts.contains(context) && $0.keys.contains(key) }) {
       return binding.action
     }
-    if context == .form, case .character(let character) = key { return .insert(character) }
+    if editing.contains(context), case .character(let character) = key { return .insert(character) }
     return nil
   }
 

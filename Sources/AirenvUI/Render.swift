@@ -226,10 +226,11 @@ private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
       lines.append([Span("  " + glyphs.fit(keys, 16), .key, bold: true), Span(binding.summary, .text)])
     }
   }
-  if let editing = lines.firstIndex(where: { $0.first?.text == KeyContext.form.rawValue }) {
+  for context in Keymap.editing {
+    guard let header = lines.firstIndex(where: { $0.first?.text == context.rawValue }) else { continue }
     lines.insert(
-      [Span("  " + glyphs.fit("any other key", 16), .key, bold: true), Span("typed into the field", .text)],
-      at: editing + 1)
+      [Span("  " + glyphs.fit("any other key", 16), .key, bold: true), Span("typed at the cursor", .text)],
+      at: header + 1)
   }
   let width = min(state.width - 4, 76)
   let height = state.height - 2

@@ -257,6 +257,7 @@ struct KeymapTests {
     case .resolved:
       UIFixture.after([.selectTab(.deployments), .moveDown, .moveDown, .moveDown, .open, .moveDown])
     case .form: UIFixture.after([.new, .insert("a"), .insert("b"), .moveLeft, .nextField])
+    case .line: UIFixture.after([.startFilter, .insert("s"), .insert("q"), .moveLeft])
     case .confirm: UIFixture.after([.moveEnd, .delete])
     case .help: UIFixture.after([.help, .moveDown])
     }
@@ -294,6 +295,22 @@ struct KeymapTests {
           "\(key.label) (\(binding.summary)) in \(context.rawValue) did nothing")
       }
     }
+  }
+
+  /// The filter and command lines have their own keys, in the help and the footer, instead of
+  /// the form's (which offered "save" and "inherit the base again" while typing a filter).
+  @Test func theFilterLineShowsItsOwnKeys() {
+    var state = UIFixture.after([.help])
+    var pages = ""
+    for _ in 0..<10 {
+      pages += render(state).text
+      _ = update(&state, .pageDown)
+    }
+    #expect(pages.contains("Filter and command line"))
+    #expect(pages.contains("apply (keep the filter; run the command)"))
+    let filtering = render(UIFixture.after([.startFilter, .insert("s")])).text
+    #expect(filtering.contains("Enter apply") && filtering.contains("Esc cancel"))
+    #expect(!filtering.contains("save"))
   }
 
   /// Nothing that works is missing from the help: every user intent has a key.
