@@ -80,7 +80,10 @@ public struct AppState: Equatable, Sendable {
   public private(set) var deploymentOrder: [Int] = []
   private var connectionIndex = SearchIndex()
   private var variableIndex = SearchIndex()
-  private(set) var reachMemo = ReachMemo()
+  /// Per Deployment: how many connections and variables reach it, and how many override.
+  private(set) var reachCounts = Memo<DeploymentID, (connections: ReachCount, variables: ReachCount)>()
+  /// The lines of the resolved or diff page on screen (a few thousand for a large Workspace).
+  private(set) var pages = Memo<String, [[Span]]>(limit: 4)
 
   public init(workspace: Workspace, session: SessionInfo, width: Int, height: Int, ascii: Bool = false) {
     self.workspace = workspace
@@ -128,7 +131,8 @@ public struct AppState: Equatable, Sendable {
     deploymentOrder = workspace.deployments.indices.sorted {
       workspace.deployments[$0].name.lowercased() < workspace.deployments[$1].name.lowercased()
     }
-    reachMemo = ReachMemo()
+    reachCounts = Memo()
+    pages = Memo(limit: 4)
     connectionIndex = SearchIndex(workspace.connections) { $0.key + " " + $0.base.connType }
     variableIndex = SearchIndex(workspace.variables) { $0.key }
     reindex()

@@ -112,7 +112,7 @@ enum DetailView {
 
   static func deploymentLines(_ deployment: Deployment, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
     let workspace = state.workspace
-    let (connections, variables) = state.reachMemo.counts(for: deployment.id) {
+    let (connections, variables) = state.reachCounts.value(for: deployment.id) {
       // Connections and variables are counted at once, on two cores.
       let counts = [0, 1].concurrentMap { kind in
         kind == 0
@@ -138,9 +138,9 @@ enum DetailView {
 
   /// How many objects reach a Deployment and how many of those override something there:
   /// one lookup per object, about 1.5 ms for 10,000 objects with ten links each, so it is
-  /// counted once per Deployment and Workspace (`ReachMemo`), not on every frame.
+  /// counted once per Deployment and Workspace (`AppState.reachCounts`), not on every frame.
   private static func reachCount<P>(_ objects: [EnvironmentObject<P>], _ deployment: DeploymentID)
-    -> (reaching: Int, overridden: Int)
+    -> ReachCount
   {
     var reaching = 0
     var overridden = 0
@@ -160,3 +160,5 @@ enum DetailView {
     return (reaching, overridden)
   }
 }
+
+typealias ReachCount = (reaching: Int, overridden: Int)

@@ -25,9 +25,15 @@ public func render(_ state: AppState) -> ScreenBuffer {
   case .list: renderList(state, &screen, glyphs)
   case .matrix: renderMatrix(state, &screen, glyphs)
   case .resolved(let id):
-    renderPage(state, &screen, ResolvedPage.lines(state, deployment: id, glyphs: glyphs))
+    // Everything the page's lines depend on besides the Workspace: shown or masked secrets above all.
+    let key = "resolved|\(id)|\(state.mayViewValues)|\(state.revealed)|\(glyphs.ascii)"
+    renderPage(
+      state, &screen,
+      state.pages.value(for: key) { ResolvedPage.lines(state, deployment: id, glyphs: glyphs) })
   case .diff(let first, let second):
-    renderPage(state, &screen, ResolvedPage.diff(state, first, second, glyphs: glyphs))
+    let key = "diff|\(first)|\(second)|\(state.mayViewValues)|\(state.revealed)|\(glyphs.ascii)"
+    renderPage(
+      state, &screen, state.pages.value(for: key) { ResolvedPage.diff(state, first, second, glyphs: glyphs) })
   case .history:
     var lines: [[Span]] = [
       [

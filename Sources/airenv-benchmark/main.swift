@@ -276,6 +276,27 @@ for (name, actions) in [
   results.append(keystrokeRow(name, keystrokes(actions, from: listStart, rounds: 100)))
 }
 
+// Scrolling the resolved set of one Deployment and the difference of two (10,000 objects):
+// opening such a page is timed once, then each scroll keystroke.
+for (name, command) in [("resolved view", "resolve deploy-001"), ("diff view", "diff deploy-001 deploy-002")]
+{
+  var state = listStart
+  let begin = DispatchTime.now()
+  for action in [Action.startCommand] + command.map({ Action.insert($0) }) + [.submit] {
+    _ = update(&state, action)
+  }
+  _ = render(state)
+  results.append(
+    (
+      "\(name): open (\(command))", String(format: "%.1f ms", milliseconds(begin)),
+      "≤ 50 ms per Deployment resolved"
+    ))
+  results.append(
+    keystrokeRow(
+      "\(name): scroll keystroke",
+      keystrokes([.pageDown, .moveDown, .moveDown, .pageUp], from: state, rounds: 100)))
+}
+
 // Moving down the Deployments tab: each Deployment shown the first time counts what reaches it.
 var deploymentSamples: [Double] = []
 for _ in 0..<5 {

@@ -186,6 +186,31 @@ struct UpdateTests {
     #expect(state.message?.text.contains("needs Operator or higher") == true)
   }
 
+  /// The resolved page's lines are kept between frames; showing and hiding secrets must still
+  /// change what it shows, both ways, and a reload must show the new values.
+  @Test func theResolvedPageFollowsRevealAndReloads() throws {
+    // Tall enough to show the whole page, variables included.
+    var state = UIFixture.after(
+      [.startCommand] + "resolve prod".map { .insert($0) } + [.submit], from: UIFixture.state(height: 120))
+    let masked = render(state).text
+    #expect(masked.contains(Secrecy.mask))
+    _ = update(&state, .toggleReveal)
+    let shown = render(state).text
+    #expect(shown != masked && !shown.contains(Secrecy.mask))
+    _ = update(&state, .toggleReveal)
+    #expect(render(state).text == masked)
+    #expect(render(state).text.contains("data-team@example.com"))
+    var changed = UIFixture.workspace
+    try changed.apply(
+      .updateVariable(
+        ObjectReference(.variable, "alert_email"), VariableChanges(value: "oncall@example.com"),
+        linkedToAll: nil),
+      by: UIFixture.actor)
+    _ = update(&state, .reloaded(changed))
+    let reloaded = render(state).text
+    #expect(reloaded.contains("oncall@example.com") && !reloaded.contains("data-team@example.com"))
+  }
+
   @Test func readonlyRefusesChangesAndSaysWhy() {
     var state = AppState(
       workspace: UIFixture.workspace, session: SessionInfo(repository: "r", user: "alice", readonly: true),
