@@ -36,6 +36,27 @@ func keystrokeRow(_ name: String, _ samples: [Double]) -> (String, String, Strin
   )
 }
 
+/// Spawns `executable` with its standard streams set up by `streams`; returns its pid and the
+/// moment it was spawned.
+func spawn(
+  _ executable: String, arguments: [String], environment: [String],
+  streams: (inout posix_spawn_file_actions_t) -> Void
+) throws -> (pid: pid_t, start: DispatchTime) {
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  streams(&actions)
+  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+  let envp = environment.map { strdup($0) } + [nil]
+  defer { (argv + envp).forEach { free($0) } }
+  var pid: pid_t = 0
+  let start = DispatchTime.now()
+  guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else {
+    throw CocoaError(.executableLoad)
+  }
+  return (pid, start)
+}
+
 /// Starts `executable` on a new pseudo-terminal and returns the milliseconds until `marker`
 /// appears in what it writes; then quits it with `q`.
 func timeToFirstFrame(_ executable: String, arguments: [String], marker: String, environment: [String])
@@ -45,18 +66,9 @@ func timeToFirstFrame(_ executable: String, arguments: [String], marker: String,
   var slave: Int32 = 0
   var size = winsize(ws_row: 60, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0)
   guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw CocoaError(.fileReadUnknown) }
-  var actions = posix_spawn_file_actions_t()
-  posix_spawn_file_actions_init(&actions)
-  defer { posix_spawn_file_actions_destroy(&actions) }
-  for descriptor in Int32(0)...2 { posix_spawn_file_actions_adddup2(&actions, slave, descriptor) }
-  posix_spawn_file_actions_addclose(&actions, master)
-  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-  let envp = environment.map { strdup($0) } + [nil]
-  defer { (argv + envp).forEach { free($0) } }
-  var pid: pid_t = 0
-  let start = DispatchTime.now()
-  guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else {
-    throw CocoaError(.executableLoad)
+  let (pid, start) = try spawn(executable, arguments: arguments, environment: environment) { actions in
+    for descriptor in Int32(0)...2 { posix_spawn_file_actions_adddup2(&actions, slave, descriptor) }
+    posix_spawn_file_actions_addclose(&actions, master)
   }
   close(slave)
   var output: [UInt8] = []
@@ -88,20 +100,11 @@ func timeToFirstFrame(_ executable: String, arguments: [String], marker: String,
 /// Runs `executable` with output discarded and returns the milliseconds until it exited.
 /// (Foundation's Process added some 20 to 40 ms of its own to this measure.)
 func timeToExit(_ executable: String, arguments: [String], environment: [String]) throws -> Double {
-  var actions = posix_spawn_file_actions_t()
-  posix_spawn_file_actions_init(&actions)
-  defer { posix_spawn_file_actions_destroy(&actions) }
-  for descriptor in Int32(0)...2 {
-    posix_spawn_file_actions_addopen(
-      &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-  }
-  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-  let envp = environment.map { strdup($0) } + [nil]
-  defer { (argv + envp).forEach { free($0) } }
-  var pid: pid_t = 0
-  let start = DispatchTime.now()
-  guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else {
-    throw CocoaError(.executableLoad)
+  let (pid, start) = try spawn(executable, arguments: arguments, environment: environment) { actions in
+    for descriptor in Int32(0)...2 {
+      posix_spawn_file_actions_addopen(
+        &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+    }
   }
   var status: Int32 = 0
   waitpid(pid, &status, 0)
