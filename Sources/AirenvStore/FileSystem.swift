@@ -33,11 +33,14 @@ enum FileSystem {
     try readWithSignature(path).bytes
   }
 
-  /// The file's bytes and the signature of the version that was read.
-  static func readWithSignature(_ path: String) throws(StoreError) -> (
-    bytes: [UInt8], signature: FileSignature?
-  ) {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+  /// The file's bytes and the signature of the version that was read; with `directory` (an
+  /// open directory) and the file's `name` in it, the file is opened relative to it instead of
+  /// walking the whole path again, which matters when reading 10,000 files.
+  static func readWithSignature(_ path: String, in directory: Int32 = -1, named name: String = "")
+    throws(StoreError) -> (bytes: [UInt8], signature: FileSignature?)
+  {
+    let descriptor =
+      directory >= 0 ? openat(directory, name, O_RDONLY | O_CLOEXEC) : open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw .io(path: path, reason: "cannot read: \(errorText())") }
     defer { close(descriptor) }
     // Sized from the file's length, so the common case is one read into one allocation;

@@ -243,18 +243,19 @@ public final class Repository: Sendable {
     let now = time(nil)
     let settleSeconds = settleSeconds
     // Files are looked up relative to the open directory, not by walking the full path each
-    // time; a first read has nothing to compare with and looks up nothing.
-    let handle = cache.isEmpty(directory) ? -1 : open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    // time; a first read has nothing to compare with, so it looks up no signatures.
+    let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     defer { if handle >= 0 { close(handle) } }
+    let compare = handle >= 0 && !cache.isEmpty(directory)
     let results = names.concurrentMap { name -> Result<Value, StoreError> in
-      if handle >= 0, let signature = FileSignature(directory: handle, name: name),
+      if compare, let signature = FileSignature(directory: handle, name: name),
         let value = cache.value(in: directory, named: name, signature: signature, variant: variant)
       {
         return .success(value)
       }
       let path = directory + "/" + name
       do throws(StoreError) {
-        let (bytes, signature) = try FileSystem.readWithSignature(path)
+        let (bytes, signature) = try FileSystem.readWithSignature(path, in: handle, named: name)
         let value = try decode(bytes, name, path)
         if let signature, signature.isSettled(now: now, after: settleSeconds) {
           cache.store(value, in: directory, named: name, signature: signature, variant: variant)
