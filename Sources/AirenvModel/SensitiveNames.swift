@@ -15,12 +15,7 @@ public enum SensitiveNames {
   /// made this check most of the cost of opening a Workspace of thousands of objects.
   public static func isSensitive(_ name: String) -> Bool {
     let normalized = normalize(name)
-    return wordBytes.contains { word in
-      guard word.count <= normalized.count else { return false }
-      return (0...(normalized.count - word.count)).contains { start in
-        normalized[start..<(start + word.count)].elementsEqual(word)
-      }
-    }
+    return wordBytes.contains { normalized.containsBytes($0) }
   }
 
   static func normalize(_ name: String) -> [UInt8] {

@@ -20,18 +20,7 @@ struct SearchIndex: Equatable, Sendable {
     if needle.isEmpty { return order }
     let wanted = Array(needle.utf8)
     return order.indices.compactMap { position in
-      Self.contains(texts[position], wanted) ? order[position] : nil
-    }
-  }
-
-  private static func contains(_ text: [UInt8], _ wanted: [UInt8]) -> Bool {
-    guard wanted.count <= text.count else { return false }
-    return text.withUnsafeBufferPointer { haystack in
-      wanted.withUnsafeBufferPointer { needle in
-        (0...(haystack.count - needle.count)).contains { start in
-          haystack[start] == needle[0] && (1..<needle.count).allSatisfy { haystack[start + $0] == needle[$0] }
-        }
-      }
+      texts[position].containsBytes(wanted) ? order[position] : nil
     }
   }
 }
