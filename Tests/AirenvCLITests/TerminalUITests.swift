@@ -170,8 +170,12 @@ struct TerminalUITests {
   /// the program through the same way out, with the shell's code for it (128 + signal).
   @Test(arguments: [("q", 0), ("Ctrl-C", 0), ("TERM", 143), ("HUP", 129), ("INT", 130)])
   func everyWayOutRestoresTheTerminal(way: String, code: Int) throws {
+    // A private temporary directory, to see that the demo repository is removed too.
+    let cli = try repository()
+    let temporary = cli.scratch + "/tmp"
+    try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
     let tui = try TmuxSession(
-      cli: try repository(),
+      cli: cli, environment: ["TMPDIR": temporary],
       command: CLI.binary
         + " tui --demo; code=\\$?; stty -a | grep -o -w -E -- '-?(icanon|echo|isig|opost)' | tr '\\n' ' ';"
         + " (exit \\$code)")
@@ -191,6 +195,8 @@ struct TerminalUITests {
     #expect(try tui.tmux(["display", "-p", "-t", "main", "#{alternate_on} #{cursor_flag}"]).hasPrefix("0 1"))
     let modes = screen.split(whereSeparator: \.isWhitespace).map(String.init)
     for mode in ["icanon", "echo", "isig", "opost"] { #expect(modes.contains(mode), "\(way): \(mode)") }
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty, "\(way): demo left behind")
   }
 
   @Test func worksUnderTERMvt100() throws {
