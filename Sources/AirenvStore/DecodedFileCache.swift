@@ -64,6 +64,8 @@ final class DecodedFileCache<Value: Sendable>: @unchecked Sendable {
 
   /// Directory → file name → what was decoded from it.
   private var directories: [String: [String: Entry]] = [:]
+  /// How many times each directory was read, for `keepOnly`.
+  private var reads: [String: Int] = [:]
   private let lock = NSLock()
   /// Larger files are decoded each time rather than held in memory.
   let largestFile: Int64
@@ -93,11 +95,17 @@ final class DecodedFileCache<Value: Sendable>: @unchecked Sendable {
     return directories[directory]?.isEmpty ?? true
   }
 
-  /// Forgets the files of `directory` that are no longer listed there.
+  /// Forgets the files of `directory` that are no longer listed there. Checked at once when
+  /// more are kept than listed, and otherwise every 64th read of the directory (a file deleted
+  /// and another created between two reads keep the count): a full check costs about a
+  /// millisecond for 10,000 files, too much for every save.
   func keepOnly(_ names: [String], in directory: String) {
     lock.lock()
     defer { lock.unlock() }
-    guard let entries = directories[directory], entries.count > names.count else { return }
+    reads[directory, default: 0] += 1
+    guard let entries = directories[directory],
+      entries.count > names.count || reads[directory]! % 64 == 0
+    else { return }
     let listed = Set(names)
     directories[directory] = entries.filter { listed.contains($0.key) }
   }

@@ -255,6 +255,22 @@ struct DecodedFileReuseTests {
     #expect(Secrecy.lock(of: locked) != nil)
   }
 
+  @Test func filesThatWentAwayAreForgottenEvenWhenTheCountStaysTheSame() {
+    let cache = DecodedFileCache<Int>()
+    let signature = FileSignature(stat())
+    cache.store(1, in: "d", named: "a.json", signature: signature, variant: "")
+    cache.store(2, in: "d", named: "b.json", signature: signature, variant: "")
+    // b.json deleted, c.json created: still two files, so b is kept for a while …
+    cache.keepOnly(["a.json", "c.json"], in: "d")
+    #expect(cache.value(in: "d", named: "b.json", signature: signature, variant: "") == 2)
+    // … but not for ever; with fewer files listed it goes at once.
+    for _ in 0..<63 { cache.keepOnly(["a.json", "c.json"], in: "d") }
+    #expect(cache.value(in: "d", named: "b.json", signature: signature, variant: "") == nil)
+    #expect(cache.value(in: "d", named: "a.json", signature: signature, variant: "") == 1)
+    cache.keepOnly([], in: "d")
+    #expect(cache.isEmpty("d"))
+  }
+
   @Test func aFileChangedThisSecondIsReadAgainUntilItSettles() throws {
     let now = time(nil)
     var status = stat()
