@@ -13,7 +13,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
   targets: [
-    .target(name: "AirenvModel"),
+    .target(name: "AirenvText"),
+    .target(name: "AirenvModel", dependencies: ["AirenvText"]),
     .target(
       name: "AirenvStore",
       dependencies: ["AirenvModel", .product(name: "Crypto", package: "swift-crypto")]
@@ -22,13 +23,14 @@ let package = Package(
       name: "AirenvFormats",
       dependencies: ["AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
-    .target(name: "AirenvUI", dependencies: ["AirenvModel", "AirenvFormats"]),
+    .target(name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats"]),
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
-    .target(name: "AirenvTerminal", dependencies: ["AirenvUI", "CNcurses"]),
+    .target(name: "CFatalSignal"),
+    .target(name: "AirenvTerminal", dependencies: ["AirenvText", "AirenvUI", "CNcurses", "CFatalSignal"]),
     .executableTarget(
       name: "airenv",
       dependencies: [
-        "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "AirenvTerminal",
+        "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "AirenvTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]
@@ -37,11 +39,12 @@ let package = Package(
       name: "airenv-benchmark",
       dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]
     ),
+    .testTarget(name: "AirenvTextTests", dependencies: ["AirenvText"]),
     .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),
     .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
     .testTarget(
-      name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel"], exclude: ["Goldens"]),
+      name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel", "AirenvText"], exclude: ["Goldens"]),
     .testTarget(name: "AirenvCLITests", dependencies: ["airenv", "AirenvModel"]),
   ],
   swiftLanguageModes: [.v6]

@@ -39,6 +39,7 @@ public struct ExportFile: Equatable, Sendable {
 
 public enum Exporter {
   public static func files(_ set: ExportSet, as format: ExportFormat) throws(ExportProblem) -> [ExportFile] {
+    try checkNames(set)
     switch format {
     case .airflowJSON:
       return [
@@ -65,6 +66,22 @@ public enum Exporter {
     case .k8sSecret:
       return [ExportFile(name: format.fileName, contents: kubernetesSecret(set))]
     }
+  }
+
+  /// A second line of defence behind the checks on input and on load: every id and the
+  /// Deployment's name must follow the rules before they are written into a file that a shell,
+  /// a dotenv reader or Airflow interprets, so no hand-edited name can become code or a path.
+  static func checkNames(_ set: ExportSet) throws(ExportProblem) {
+    var problems: [String] = []
+    if let problem = IdentifierRules.problem(withDeploymentName: set.deployment) {
+      problems.append("the Deployment name \(problem)")
+    }
+    for id in set.connections.map(\.connId) + set.variables.map(\.key) {
+      if let problem = IdentifierRules.problem(withObjectKey: id) {
+        problems.append("the id \"\(id.prefix(80))\" is not allowed: \(problem)")
+      }
+    }
+    guard problems.isEmpty else { throw .unrepresentable(format: "any", reasons: problems) }
   }
 
   // MARK: LocalFilesystemBackend JSON and YAML
@@ -124,10 +141,17 @@ public enum Exporter {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// POSIX single quotes; `'` is written `'\''`. Ids with `.` or `-` are no shell names.
+  /// POSIX single quotes; `'` is written `'\''`. A name must be a POSIX shell name
+  /// (letters, digits and `_`), so ids with `.` or `-` are refused here.
   static func shell(_ set: ExportSet) throws(ExportProblem) -> String {
     let ids = set.connections.map(\.connId) + set.variables.map(\.key)
-    let bad = ids.filter { $0.utf8.contains(UInt8(ascii: ".")) || $0.utf8.contains(UInt8(ascii: "-")) }
+    let bad = ids.filter { id in
+      !id.utf8.allSatisfy { byte in
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+          || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+          || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+      }
+    }
     guard bad.isEmpty else {
       throw .unrepresentable(
         format: "shell",

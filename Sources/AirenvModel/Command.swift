@@ -1,18 +1,23 @@
 /// Names one connection or variable as a user does: by its id, and for a Deployment-scoped
-/// object that shares its id with others, by its Deployment.
+/// object that shares its id with others, by its Deployment. A screen that shows one object
+/// names it by its stable `objectID` instead, so the change reaches exactly that object.
 public struct ObjectReference: Equatable, Sendable {
   public var kind: ObjectKind
   public var key: String
   public var scopeDeployment: String?
+  /// When set, exactly the object with this stable id (`key` is then only for messages).
+  public var objectID: ObjectID?
   /// When set, the command is refused if the object's revision is no longer this one.
   public var expectedRevision: Int?
 
   public init(
-    _ kind: ObjectKind, _ key: String, scopeDeployment: String? = nil, expectedRevision: Int? = nil
+    _ kind: ObjectKind, _ key: String, scopeDeployment: String? = nil, objectID: ObjectID? = nil,
+    expectedRevision: Int? = nil
   ) {
     self.kind = kind
     self.key = key
     self.scopeDeployment = scopeDeployment
+    self.objectID = objectID
     self.expectedRevision = expectedRevision
   }
 }
@@ -107,6 +112,18 @@ extension Command {
 }
 
 extension Command {
+  /// The object the command acts on, where it names an existing one.
+  public var reference: ObjectReference? {
+    switch self {
+    case .updateConnection(let reference, _, _), .linkConnection(let reference, _, _),
+      .updateVariable(let reference, _, _), .linkVariable(let reference, _, _), .unlink(let reference, _),
+      .exclude(let reference, _), .include(let reference, _), .resetOverride(let reference, _, _),
+      .delete(let reference), .rename(let reference, _), .promote(let reference):
+      reference
+    default: nil
+    }
+  }
+
   /// The Deployment the command is about, where there is one.
   public var deploymentName: String? {
     switch self {

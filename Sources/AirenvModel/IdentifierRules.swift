@@ -1,3 +1,5 @@
+import AirenvText
+
 /// The naming rules that every interface enforces in the same words.
 ///
 /// A conn_id or variable key must be something every Airflow version and reader accepts:
@@ -33,6 +35,49 @@ public enum IdentifierRules {
     return nil
   }
 
+  /// Checks an id airenv generated (`con_1f9c3a7e52b0d864`) as read back from a file: ids
+  /// name files and are bound into ciphertexts, so a hand-edited one must stay a plain word.
+  public static func problem(withStableID id: String) -> String? {
+    if id.isEmpty { return "it is empty" }
+    if id.utf8.count > 64 { return "it is \(id.utf8.count) characters long" }
+    if let bad = id.unicodeScalars.first(where: { !isAlphanumeric($0) && $0 != "_" && $0 != "-" }) {
+      return "it contains \(describe(bad))"
+    }
+    if let first = id.unicodeScalars.first, !isAlphanumeric(first) {
+      return "it starts with \(describe(first))"
+    }
+    return nil
+  }
+
+  public static let userNameRule = "1–256 characters without spaces or control characters"
+
+  /// Checks a user name (a member, the acting user, who changed something).
+  public static func problem(withUserName name: String) -> String? {
+    if name.isEmpty { return "it is empty" }
+    if name.utf8.count > 256 { return "it is \(name.utf8.count) bytes long" }
+    if let bad = name.unicodeScalars.first(where: { $0.properties.isWhitespace || isControl($0) }) {
+      return "it contains \(describe(bad))"
+    }
+    return nil
+  }
+
+  /// Checks one line of free text (a tag, a git branch): no control characters, bounded.
+  public static func problem(withLabel text: String) -> String? {
+    if text.utf8.count > 256 { return "it is \(text.utf8.count) bytes long" }
+    if let bad = text.unicodeScalars.first(where: isControl) { return "it contains \(describe(bad))" }
+    return nil
+  }
+
+  /// Checks a field's value: any text, up to `Limits.valueBytes`.
+  public static func problem(withValue text: String) -> String? {
+    let size = text.utf8.count
+    guard size > Limits.valueBytes else { return nil }
+    return "it is \(size) bytes long; the limit is \(Limits.describe(bytes: Limits.valueBytes))"
+  }
+
+  /// C0, DEL and C1 controls and the invisible characters that reorder a terminal's lines.
+  public static func isControl(_ scalar: Unicode.Scalar) -> Bool { TerminalText.isControl(scalar) }
+
   static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
     case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
@@ -46,7 +91,9 @@ public enum IdentifierRules {
 
   static func describe(_ scalar: Unicode.Scalar) -> String {
     if scalar == " " { return "a space" }
-    if scalar.value < 0x20 || scalar.value == 0x7F { return "a control character" }
+    if isControl(scalar) {
+      return "a control character (U+\(String(scalar.value, radix: 16, uppercase: true)))"
+    }
     return "\"\(Character(scalar))\""
   }
 }

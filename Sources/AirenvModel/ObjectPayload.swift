@@ -1,6 +1,6 @@
 /// What distinguishes a connection from a variable: its base fields, what a link may
 /// override, the partial changes a user can make and what a Deployment finally sees.
-public protocol ObjectPayload: Codable, Equatable, Sendable {
+public protocol ObjectPayload: Codable, Equatable, Sendable, CheckedOnLoad {
   associatedtype Override: OverridePayload where Override.Changes == Changes
   associatedtype Changes: Sendable
   associatedtype Resolved: Equatable, Sendable
@@ -18,7 +18,7 @@ public protocol ObjectPayload: Codable, Equatable, Sendable {
 }
 
 /// The fields one link overrides, stored as *which fields are set*.
-public protocol OverridePayload: Codable, Equatable, Sendable {
+public protocol OverridePayload: Codable, Equatable, Sendable, CheckedOnLoad {
   associatedtype Changes: Sendable
 
   init()

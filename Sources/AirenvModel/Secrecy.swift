@@ -17,6 +17,15 @@ public enum Secrecy {
 
   static let lockPrefix = "\u{1}airenv-"
 
+  /// How a secret begins as stored on disk: `enc:v1:` and the base64 of its AES-GCM box.
+  public static let sealedPrefix = "enc:v1:"
+
+  /// Whether a value is a secret as stored (sealed) or one that could not be opened (locked):
+  /// its text is a ciphertext, not the value, and is larger than the value.
+  public static func isCiphertext(_ value: String) -> Bool {
+    value.hasPrefix(sealedPrefix) || lock(of: value) != nil
+  }
+
   public static func lockedValue(_ lock: Lock, ciphertext: String) -> String {
     lockPrefix + lock.rawValue + "\u{1}" + ciphertext
   }
@@ -39,17 +48,48 @@ public enum Secrecy {
     }
   }
 
+  /// The mask as drawn where the terminal has only ASCII.
+  public static let asciiMask = "********"
+
+  /// Whether text is a mask standing for a value that was not shown.
+  public static func isMask(_ text: String) -> Bool { text == mask || text == asciiMask }
+
   /// The value with every secret member masked, at any depth; `marked` keys count as secret.
-  public static func masked(_ value: JSONValue, key: String, marked: Set<String> = []) -> JSONValue {
+  public static func masked(
+    _ value: JSONValue, key: String, marked: Set<String> = [], with mask: String = mask
+  )
+    -> JSONValue
+  {
     if isSecret(extraKey: key) || marked.contains(key) { return .string(mask) }
     switch value {
     case .object(let members):
       return .object(
-        Dictionary(uniqueKeysWithValues: members.map { ($0.key, masked($0.value, key: $0.key)) }))
+        Dictionary(uniqueKeysWithValues: members.map { ($0.key, masked($0.value, key: $0.key, with: mask)) }))
     case .array(let items):
-      return .array(items.map { masked($0, key: key) })
+      return .array(items.map { masked($0, key: key, with: mask) })
     default:
       return value
+    }
+  }
+
+  /// An edited value with every mask left as it was put back to the value it stands for in
+  /// `original`, at the same place: what a user did not reveal, they did not change.
+  public static func unmasked(_ edited: JSONValue, original: JSONValue?) -> JSONValue {
+    guard let original else { return edited }
+    switch (edited, original) {
+    case (.string(let text), _) where isMask(text): return original
+    case (.object(let members), .object(let before)):
+      return .object(
+        members.reduce(into: [:]) { result, member in
+          result[member.key] = unmasked(member.value, original: before[member.key])
+        })
+    case (.array(let items), .array(let before)):
+      return .array(
+        items.enumerated().map {
+          unmasked($0.element, original: $0.offset < before.count ? before[$0.offset] : nil)
+        })
+    default:
+      return edited
     }
   }
 

@@ -14,6 +14,12 @@ extension Workspace {
   func index<P>(
     of reference: ObjectReference, in objects: [EnvironmentObject<P>]
   ) throws(ModelError) -> Int {
+    if let id = reference.objectID {
+      guard let found = objects.firstIndex(where: { $0.id == id }) else {
+        throw .notFound(what: P.kind.rawValue, name: reference.key, workspace: name)
+      }
+      return try checkRevision(of: objects[found], at: found, reference)
+    }
     var candidates = objects.indices.filter { objects[$0].key == reference.key }
     if candidates.isEmpty {
       candidates = objects.indices.filter { objects[$0].key.lowercased() == reference.key.lowercased() }
@@ -33,13 +39,18 @@ extension Workspace {
         .map { "Deployment \"\(deployment(id: $0)?.name ?? $0)\"" }
       throw .ambiguous(kind: P.kind, key: reference.key, owners: owners)
     }
-    let object = objects[found]
+    return try checkRevision(of: objects[found], at: found, reference)
+  }
+
+  private func checkRevision<P>(of object: EnvironmentObject<P>, at index: Int, _ reference: ObjectReference)
+    throws(ModelError) -> Int
+  {
     if let expected = reference.expectedRevision, expected != object.stamp.revision {
       throw .staleRevision(
         what: describe(object), expected: expected, actual: object.stamp.revision,
         by: object.stamp.updatedBy, at: object.stamp.updatedAt)
     }
-    return found
+    return index
   }
 
   /// Refuses a state where two Workspace objects share an id ignoring case, or where one

@@ -31,6 +31,7 @@ extension Repository {
             fixable: true, fixed: fix))
         if fix { try Journal.recover(layout: layout) }
       }
+      problems += keyProblems()
       problems += try checkFiles(fix: fix)
       for id in (try? FileSystem.directories(in: layout.workspaces)) ?? [] {
         problems += try checkWorkspace(id, fix: fix)
@@ -39,7 +40,34 @@ extension Repository {
     }
   }
 
-  /// Modes, leftover temporary files, and every file that does not read.
+  /// A key file that airenv refuses, or that is looser than it should be.
+  private func keyProblems() -> [DoctorProblem] {
+    var problems = keyring.warnings().map {
+      DoctorProblem(kind: "key", file: keyring.location, object: nil, problem: $0, fixable: false)
+    }
+    do {
+      _ = try keyring.load()
+    } catch {
+      problems.append(
+        DoctorProblem(
+          kind: "key", file: keyring.location, object: nil, problem: error.message, fixable: false))
+    }
+    return problems
+  }
+
+  /// The key that opens a Workspace's secrets, for checking values as the commands see them.
+  private func sealer(for workspace: WorkspaceID) -> SecretSealer {
+    let key = try? keyring.load()
+    let repositoryKey = try? StoredFile.read(
+      RepositoryIndex.self, from: FileSystem.read(layout.index, limit: Limits.objectFileBytes),
+      path: layout.index
+    ).keyFingerprint
+    return SecretSealer(
+      workspace: workspace, key: key,
+      keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
+  }
+
+  /// Modes, owners, leftover temporary files, and every file that does not read.
   private func checkFiles(fix: Bool) throws -> [DoctorProblem] {
     var problems: [DoctorProblem] = []
     let enumerator = FileManager.default.enumerator(atPath: root)
@@ -59,6 +87,14 @@ extension Repository {
         if fix { try? FileManager.default.removeItem(atPath: path) }
         continue
       }
+      if info.st_uid != geteuid() {
+        problems.append(
+          DoctorProblem(
+            kind: "ownership", file: path, object: nil,
+            problem: "it belongs to \(KeyFileAccess.userName(info.st_uid)), not to you "
+              + "(\(KeyFileAccess.userName(geteuid()))): its owner can change it behind airenv's back",
+            fixable: false))
+      }
       let mode = Int(info.st_mode & 0o777)
       if mode & 0o077 != 0 {
         let wanted = isDirectory ? 0o700 : 0o600
@@ -72,25 +108,24 @@ extension Repository {
       }
       guard !isDirectory, name.hasSuffix(".json"), !name.hasPrefix(".") else { continue }
       do throws(StoreError) {
-        let bytes = try FileSystem.read(path)
-        // Foundation's decoder forgives some syntax (a trailing comma); the doctor does not.
-        if let syntax = JSONDiagnostics.syntaxProblem(in: bytes) {
-          throw .corrupt(
-            path: path, line: syntax.location.line, column: syntax.location.column,
-            reason: "not valid JSON: \(syntax.reason)")
-        }
+        // The same strict reading as every command: syntax, members, types and rules.
+        let bytes = try FileSystem.read(
+          path, limit: path.contains("/history/") ? Limits.historyFileBytes : Limits.objectFileBytes)
+        let workspace = layout.workspace(containing: path)
         if path == layout.index {
-          _ = try StoredFile.decode(RepositoryIndex.self, from: bytes, path: path)
+          _ = try StoredFile.read(RepositoryIndex.self, from: bytes, path: path)
         } else if path.hasSuffix("/workspace.json") {
-          _ = try StoredFile.decode(WorkspaceHeader.self, from: bytes, path: path)
+          _ = try StoredFile.read(WorkspaceHeader.self, from: bytes, path: path)
         } else if path.contains("/deployments/") {
-          _ = try StoredFile.decode(Deployment.self, from: bytes, path: path)
-        } else if path.contains("/connections/") {
-          _ = try StoredFile.decode(Connection.self, from: bytes, path: path)
-        } else if path.contains("/variables/") {
-          _ = try StoredFile.decode(Variable.self, from: bytes, path: path)
+          _ = try StoredFile.read(Deployment.self, from: bytes, path: path)
+        } else if path.contains("/connections/"), let workspace {
+          _ = try StoredFile.read(
+            Connection.self, from: bytes, path: path, opening: sealer(for: workspace).unseal)
+        } else if path.contains("/variables/"), let workspace {
+          _ = try StoredFile.read(
+            Variable.self, from: bytes, path: path, opening: sealer(for: workspace).unseal)
         } else if path.contains("/history/") {
-          _ = try StoredFile.decode(HistoryEntry.self, from: bytes, path: path)
+          _ = try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
         }
       } catch {
         let kind: String
@@ -114,19 +149,15 @@ extension Repository {
     func readable<Value: Decodable>(_ type: Value.Type, _ directory: String) -> [(String, Value)] {
       ((try? FileSystem.jsonFiles(in: directory)) ?? []).compactMap { name in
         let path = directory + "/" + name
-        return (try? StoredFile.decode(type, from: FileSystem.read(path), path: path)).map { (path, $0) }
+        return
+          (try? StoredFile.decode(
+            type, from: FileSystem.read(path, limit: Limits.objectFileBytes), path: path))
+          .map { (path, $0) }
       }
     }
     let deployments = readable(Deployment.self, layout.deployments(id))
     let known = Set(deployments.map(\.1.id))
-    let key = try keyring.load()
-    let repositoryKey = try? StoredFile.decode(
-      RepositoryIndex.self, from: FileSystem.read(layout.index), path: layout.index
-    )
-    .keyFingerprint
-    let sealer = SecretSealer(
-      workspace: id, key: key,
-      keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
+    let sealer = sealer(for: id)
 
     let context = DoctorContext(
       known: known, deployments: deployments.map(\.1), fix: fix, keyLocation: keyring.location)

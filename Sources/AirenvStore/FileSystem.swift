@@ -1,3 +1,4 @@
+import AirenvModel
 import Foundation
 
 #if canImport(Glibc)
@@ -29,28 +30,53 @@ enum FileSystem {
     try syncDirectory(parent.isEmpty ? "." : parent)
   }
 
-  static func read(_ path: String) throws(StoreError) -> [UInt8] {
-    try readWithSignature(path).bytes
+  static func read(_ path: String, limit: Int, followingLinks: Bool = false) throws(StoreError) -> [UInt8] {
+    try readWithSignature(path, limit: limit, followingLinks: followingLinks).bytes
   }
 
   /// The file's bytes and the signature of the version that was read; with `directory` (an
   /// open directory) and the file's `name` in it, the file is opened relative to it instead of
   /// walking the whole path again, which matters when reading 10,000 files.
-  static func readWithSignature(_ path: String, in directory: Int32 = -1, named name: String = "")
+  ///
+  /// Only a regular file is read, never through a symbolic link, and never more than `limit`
+  /// bytes: a file from git or a teammate could be a link to `/dev/zero` or a named pipe.
+  static func readWithSignature(
+    _ path: String, in directory: Int32 = -1, named name: String = "", limit: Int,
+    followingLinks: Bool = false
+  )
     throws(StoreError) -> (bytes: [UInt8], signature: FileSignature?)
   {
-    let descriptor =
-      directory >= 0 ? openat(directory, name, O_RDONLY | O_CLOEXEC) : open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw .io(path: path, reason: "cannot read: \(errorText())") }
+    // Non-blocking, so that opening a named pipe returns at once; it is then refused below.
+    let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW)
+    let descriptor = directory >= 0 ? openat(directory, name, flags) : open(path, flags)
+    guard descriptor >= 0 else {
+      if errno == ELOOP {
+        throw .corrupt(path: path, line: nil, column: nil, reason: "it is a symbolic link")
+      }
+      throw .io(path: path, reason: "cannot read: \(errorText())")
+    }
     defer { close(descriptor) }
     // Sized from the file's length, so the common case is one read into one allocation;
-    // a file that grows meanwhile is still read to its end.
+    // a file that grows meanwhile is still read to its end (up to the limit).
     var status = stat()
-    let signature = fstat(descriptor, &status) == 0 ? FileSignature(status) : nil
-    let expected = Int(signature?.size ?? 0)
+    guard fstat(descriptor, &status) == 0 else {
+      throw .io(path: path, reason: "cannot read: \(errorText())")
+    }
+    guard (status.st_mode & S_IFMT) == S_IFREG else {
+      throw .corrupt(path: path, line: nil, column: nil, reason: "it is not a regular file")
+    }
+    let signature = FileSignature(status)
+    let expected = Int(signature.size)
+    func tooLarge(_ size: Int) -> StoreError {
+      .corrupt(
+        path: path, line: nil, column: nil,
+        reason: "it is \(size) bytes or more; the limit is \(Limits.describe(bytes: limit))")
+    }
+    if expected > limit { throw tooLarge(expected) }
     var bytes = [UInt8](repeating: 0, count: max(expected, 4096) + 1)
     var filled = 0
     while true {
+      if filled > limit { throw tooLarge(filled) }
       if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
       let count = bytes.withUnsafeMutableBytes { buffer in
         Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)

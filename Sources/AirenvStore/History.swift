@@ -29,6 +29,16 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   }
 }
 
+extension Repository {
+  /// The saved change that deleted an object, newest first; nil when the history has none.
+  public func deletion(of objectID: String, workspace name: String?) -> HistoryEntry? {
+    guard let entries = try? history(workspace: name) else { return nil }
+    return entries.last { entry in
+      entry.changes.contains { $0.id == objectID && $0.before != nil && $0.afterDigest == nil }
+    }
+  }
+}
+
 public struct ObjectChange: Codable, Equatable, Sendable {
   /// connection, variable, deployment or workspace.
   public var kind: String

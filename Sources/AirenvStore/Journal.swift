@@ -1,3 +1,5 @@
+import AirenvModel
+
 /// Makes a change that spans several files atomic: every new file is first written under a
 /// temporary name, then the journal naming them is written atomically, then the files are
 /// moved into place. A crash before the journal exists leaves the old state (plus hidden
@@ -39,8 +41,17 @@ struct Journal: Codable {
   /// Finishes an interrupted commit, if one is recorded.
   static func recover(layout: RepositoryLayout) throws(StoreError) {
     guard FileSystem.exists(layout.journal) else { return }
-    let bytes = try FileSystem.read(layout.journal)
+    let bytes = try FileSystem.read(layout.journal, limit: Limits.historyFileBytes)
     let journal = try StoredFile.decode(Journal.self, from: bytes, path: layout.journal)
+    // The journal moves and deletes files by the paths it names: a journal that was not
+    // written by airenv (copied in, committed to git) must not reach outside the repository.
+    let paths = journal.writes.flatMap { [$0.path, $0.temporary] } + journal.deletes
+    if let outside = paths.first(where: { !layout.isContained($0) }) {
+      throw .corrupt(
+        path: layout.journal, line: nil, column: nil,
+        reason: "it names \"\(outside.prefix(200))\", which is not a path inside the repository; "
+          + "remove the journal by hand if no airenv was interrupted here")
+    }
     try journal.rollForward(layout: layout)
   }
 

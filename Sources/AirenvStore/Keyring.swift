@@ -44,9 +44,41 @@ public struct Keyring: Sendable {
       return try EncryptionKey(base64: environmentValue ?? "", location: "AIRENV_KEY")
     case .file(let path, _):
       guard FileSystem.exists(path) else { return nil }
-      let text = String(decoding: try FileSystem.read(path), as: UTF8.self)
-      return try EncryptionKey(base64: text.trimmingCharacters(in: .whitespacesAndNewlines), location: path)
+      return try Self.readKeyFile(path)
     }
+  }
+
+  /// A key file anyone else on the machine can read is refused, as ssh refuses such a private
+  /// key: whoever can read it can read every secret of the repository.
+  private static func readKeyFile(_ path: String, checkingAccess: Bool = true) throws(StoreError)
+    -> EncryptionKey
+  {
+    if checkingAccess, let access = KeyFileAccess(path: path), access.worldCanAccess {
+      throw .keyProblem(
+        "the key file \(path) has mode \(String(access.mode, radix: 8)), so every user of this machine can "
+          + "read it; restrict it with `chmod 600 \(path)` (and consider `airenv key rotate` if others "
+          + "may have copied it)")
+    }
+    let text = String(decoding: try FileSystem.read(path, limit: 4096, followingLinks: true), as: UTF8.self)
+    return try EncryptionKey(base64: text.trimmingCharacters(in: .whitespacesAndNewlines), location: path)
+  }
+
+  /// What is loose about the key file short of refusing it: access for its group, or an owner
+  /// who is not the user running airenv. Empty when the key is not a file.
+  public func warnings() -> [String] {
+    guard case .file(let path, _) = origin, let access = KeyFileAccess(path: path) else { return [] }
+    var found: [String] = []
+    if access.groupCanAccess {
+      found.append(
+        "the key file \(path) has mode \(String(access.mode, radix: 8)): its group can read it; "
+          + "`chmod 600 \(path)` unless that group is meant to hold the key")
+    }
+    if access.owner != geteuid() {
+      found.append(
+        "the key file \(path) belongs to \(KeyFileAccess.userName(access.owner)), not to you "
+          + "(\(KeyFileAccess.userName(geteuid()))): whoever owns it can replace it")
+    }
+    return found
   }
 
   /// The key, creating the default key file when there is none yet.
@@ -79,8 +111,9 @@ public struct Keyring: Sendable {
 
   func stagedKey() throws(StoreError) -> EncryptionKey? {
     guard let staged = stagedPath, FileSystem.exists(staged) else { return nil }
-    let text = String(decoding: try FileSystem.read(staged), as: UTF8.self)
-    return try EncryptionKey(base64: text.trimmingCharacters(in: .whitespacesAndNewlines), location: staged)
+    // Read only to compare with the repository's fingerprint; once it becomes the key, its
+    // mode is checked like any key's.
+    return try Self.readKeyFile(staged, checkingAccess: false)
   }
 
   func promoteStaged() throws(StoreError) {
@@ -114,5 +147,27 @@ public struct EncryptionKey: Sendable {
   public var fingerprint: String {
     let digest = symmetric.withUnsafeBytes { SHA256.hash(data: Data($0)) }
     return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+  }
+}
+
+/// The owner and mode of a file, as `stat` (following links) gives them.
+struct KeyFileAccess {
+  var mode: Int
+  var owner: uid_t
+
+  init?(path: String) {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    mode = Int(status.st_mode & 0o777)
+    owner = status.st_uid
+  }
+
+  var worldCanAccess: Bool { mode & 0o007 != 0 }
+  var groupCanAccess: Bool { mode & 0o070 != 0 }
+
+  /// A user's login name, or their numeric id when there is none.
+  static func userName(_ id: uid_t) -> String {
+    guard let entry = getpwuid(id), let name = entry.pointee.pw_name else { return "uid \(id)" }
+    return String(cString: name) + " (uid \(id))"
   }
 }

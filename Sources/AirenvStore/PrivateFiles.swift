@@ -1,3 +1,5 @@
+import AirenvModel
+
 /// Files written outside the repository (exports): atomically, mode 0600, in 0700 directories.
 public enum PrivateFiles {
   public static func write(_ text: String, to path: String) throws(StoreError) {
@@ -10,4 +12,16 @@ public enum PrivateFiles {
   }
 
   public static func isDirectory(_ path: String) -> Bool { FileSystem.isDirectory(path) }
+
+  /// `directory/name` for a name that must stay one entry inside `directory`: a name read from
+  /// a file (a Deployment's, say) is checked again here, so `../x` can never lead outside.
+  public static func child(of directory: String, named name: String) throws(StoreError) -> String {
+    guard !name.isEmpty, name != ".", name != "..", !name.contains("/"),
+      !name.unicodeScalars.contains(where: IdentifierRules.isControl)
+    else {
+      throw .io(
+        path: directory, reason: "refusing to write to \"\(name.prefix(80))\": it is not one name inside it")
+    }
+    return directory + "/" + name
+  }
 }

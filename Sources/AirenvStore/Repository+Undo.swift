@@ -54,11 +54,13 @@ extension Repository {
     case "variable": directory = layout.variables(workspace)
     case "deployment": directory = layout.deployments(workspace)
     default:
-      return (try? FileSystem.read(layout.workspaceFile(workspace))).flatMap {
+      return (try? FileSystem.read(layout.workspaceFile(workspace), limit: Limits.objectFileBytes)).flatMap {
         try? JSONValue.parse(String(decoding: $0, as: UTF8.self))
       }
     }
-    guard let bytes = try? FileSystem.read(directory + "/\(id).json") else { return nil }
+    guard let bytes = try? FileSystem.read(directory + "/\(id).json", limit: Limits.objectFileBytes) else {
+      return nil
+    }
     return try? JSONValue.parse(String(decoding: bytes, as: UTF8.self))
   }
 
@@ -76,8 +78,14 @@ extension Repository {
       }
       throw ModelError.undoConflict(what: what, by: stamp.updatedBy, at: stamp.updatedAt)
     }
-    func decoded<Value: Decodable>(_ type: Value.Type, _ json: JSONValue) throws -> Value {
-      try StoredFile.decode(type, from: Array(json.compactText.utf8), path: "history")
+    // What an entry restores is read as strictly as the repository's own files.
+    func decoded<Value: StoredRecord>(_ type: Value.Type, _ json: JSONValue) throws -> Value {
+      var stored = json
+      if case .object(var members) = json, members["version"] == nil {
+        members["version"] = .integer(Int64(StoredFile.currentVersion))
+        stored = .object(members)
+      }
+      return try StoredFile.read(type, from: Array(stored.compactText.utf8), path: "history entry")
     }
     switch change.kind {
     case "connection":

@@ -163,6 +163,12 @@ public final class Repository: Sendable {
     var ids: [String] = []
     for id in try FileSystem.directories(in: layout.workspaces)
     where FileSystem.exists(layout.workspaceFile(id)) {
+      // The name is the Workspace's id; a hand-made directory with another name is not one.
+      if let problem = IdentifierRules.problem(withStableID: id) {
+        throw .corrupt(
+          path: layout.workspaceDirectory(id), line: nil, column: nil,
+          reason: "not a Workspace directory airenv made: its name \(problem)")
+      }
       ids.append(id)
     }
     return ids
@@ -185,7 +191,9 @@ public final class Repository: Sendable {
   }
 
   private func readIndex() throws(StoreError) -> RepositoryIndex {
-    try StoredFile.decode(RepositoryIndex.self, from: FileSystem.read(layout.index), path: layout.index)
+    try StoredFile.read(
+      RepositoryIndex.self, from: FileSystem.read(layout.index, limit: Limits.objectFileBytes),
+      path: layout.index)
   }
 
   private func writeIndex(defaultWorkspace: WorkspaceID?) throws(StoreError) {
@@ -196,7 +204,14 @@ public final class Repository: Sendable {
 
   private func loadHeader(_ id: WorkspaceID) throws(StoreError) -> WorkspaceHeader {
     let path = layout.workspaceFile(id)
-    return try StoredFile.decode(WorkspaceHeader.self, from: FileSystem.read(path), path: path)
+    let header = try StoredFile.read(
+      WorkspaceHeader.self, from: FileSystem.read(path, limit: Limits.objectFileBytes), path: path)
+    guard header.id == id else {
+      throw .corrupt(
+        path: path, line: nil, column: nil,
+        reason: "its id \"\(header.id)\" does not match its directory's name")
+    }
+    return header
   }
 
   func loadWorkspace(_ id: WorkspaceID) throws(StoreError) -> Workspace {
@@ -217,18 +232,18 @@ public final class Repository: Sendable {
   }
 
   /// Reads, decodes and (with `then`) unseals the objects of a directory.
-  private func loadAll<Value: Decodable & StrictlyReadable & Identifiable<String> & Sendable>(
+  private func loadAll<Value: StoredRecord & StrictlyReadable & Identifiable<String> & Sendable>(
     in directory: String, cache: DecodedFileCache<Value>, variant: String,
     then finish: @Sendable (Value) -> Value
   ) throws(StoreError) -> [Value] {
     try decodeFiles(try FileSystem.jsonFiles(in: directory), in: directory, cache: cache, variant: variant) {
       bytes, name, path throws(StoreError) in
-      let value = try StoredFile.decode(Value.self, from: bytes, path: path)
+      let value = try StoredFile.read(Value.self, from: bytes, path: path, opening: finish)
       guard value.id + ".json" == name else {
         throw .corrupt(
           path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
       }
-      return finish(value)
+      return value
     }
   }
 
@@ -237,6 +252,7 @@ public final class Repository: Sendable {
   /// `names` is the one reported.
   private func decodeFiles<Value: Sendable>(
     _ names: [String], in directory: String, cache: DecodedFileCache<Value>, variant: String,
+    limit: Int = Limits.objectFileBytes,
     _ decode: @Sendable (_ bytes: [UInt8], _ name: String, _ path: String) throws(StoreError) -> Value
   ) throws(StoreError) -> [Value] {
     if names.isEmpty { return [] }
@@ -255,7 +271,7 @@ public final class Repository: Sendable {
       }
       let path = directory + "/" + name
       do throws(StoreError) {
-        let (bytes, signature) = try FileSystem.readWithSignature(path, in: handle, named: name)
+        let (bytes, signature) = try FileSystem.readWithSignature(path, in: handle, named: name, limit: limit)
         let value = try decode(bytes, name, path)
         if let signature, signature.isSettled(now: now, after: settleSeconds) {
           cache.store(value, in: directory, named: name, signature: signature, variant: variant)
@@ -409,7 +425,7 @@ public final class Repository: Sendable {
   }
 
   private func storedJSON(atPath path: String) -> JSONValue? {
-    guard let bytes = try? FileSystem.read(path) else { return nil }
+    guard let bytes = try? FileSystem.read(path, limit: Limits.objectFileBytes) else { return nil }
     return try? JSONValue.parse(String(decoding: bytes, as: UTF8.self))
   }
 
@@ -581,9 +597,10 @@ public final class Repository: Sendable {
     let directory = layout.history(id)
     let names = try FileSystem.jsonFiles(in: directory)
     return try decodeFiles(
-      Array(names.suffix(last ?? names.count)), in: directory, cache: historyFiles, variant: ""
+      Array(names.suffix(last ?? names.count)), in: directory, cache: historyFiles, variant: "",
+      limit: Limits.historyFileBytes
     ) {
-      bytes, _, path throws(StoreError) in try StoredFile.decode(HistoryEntry.self, from: bytes, path: path)
+      bytes, _, path throws(StoreError) in try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
     }.sorted { $0.sequence < $1.sequence }
   }
 

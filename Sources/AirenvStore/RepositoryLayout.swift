@@ -23,6 +23,25 @@ struct RepositoryLayout {
 
   func absolute(_ relative: String) -> String { root + "/" + relative }
 
+  /// Whether a relative path read from a file (the journal) stays inside the repository: no
+  /// absolute path, no `..`, no empty or hidden-directory tricks, only names airenv writes.
+  func isContained(_ relative: String) -> Bool {
+    let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+    guard !parts.isEmpty, !relative.hasPrefix("/") else { return false }
+    return parts.allSatisfy { part in
+      !part.isEmpty && part != "." && part != ".."
+        && part.utf8.allSatisfy { byte in
+          byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\")
+        }
+    }
+  }
+
+  /// The Workspace id of a path inside `workspaces/<id>/`, if it is one.
+  func workspace(containing path: String) -> String? {
+    guard path.hasPrefix(workspaces + "/") else { return nil }
+    return path.dropFirst(workspaces.count + 1).split(separator: "/").first.map(String.init)
+  }
+
   func workspaceDirectory(_ id: String) -> String { workspaces + "/" + id }
   func workspaceFile(_ id: String) -> String { workspaceDirectory(id) + "/workspace.json" }
   func deployments(_ id: String) -> String { workspaceDirectory(id) + "/deployments" }

@@ -9,7 +9,7 @@ import Foundation
 /// copied into another field or object fails to open. A secret that cannot be opened is
 /// loaded as a locked marker (`Secrecy.lockedValue`) that carries its ciphertext.
 struct SecretSealer {
-  static let envelopePrefix = "enc:v1:"
+  static let envelopePrefix = Secrecy.sealedPrefix
 
   let workspace: WorkspaceID
   let key: EncryptionKey?

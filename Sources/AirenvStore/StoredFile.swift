@@ -49,27 +49,76 @@ enum StoredFile {
     return bytes
   }
 
-  /// Decodes a file through the fast path when it is in the shape airenv writes, otherwise
-  /// through `JSONDecoder`.
-  static func decode<Value: Decodable & StrictlyReadable>(
-    _ type: Value.Type, from bytes: [UInt8], path: String
+  /// Reads a repository file as every command and `doctor` must: the JSON syntax strictly (no
+  /// trailing comma, no duplicate member), no member airenv does not write, the types, and —
+  /// after `opening` (which decrypts secrets) — the model's rules, each refusal with a line.
+  static func read<Value: StoredRecord & StrictlyReadable>(
+    _ type: Value.Type, from bytes: [UInt8], path: String, opening: (Value) -> Value = { $0 }
+  ) throws(StoreError) -> Value {
+    // The fast path for the shape airenv writes; it refuses every syntax JSONDecoder forgives.
+    if let json = StrictJSONReader.value(of: bytes), case .object(let members) = json,
+      case .integer(let version)? = members["version"], version <= currentVersion,
+      let value = Value(strict: json)
+    {
+      return try checked(opening(value), json: json, bytes: bytes, path: path)
+    }
+    return try readSlowly(type, from: bytes, path: path, opening: opening)
+  }
+
+  static func read<Value: StoredRecord>(
+    _ type: Value.Type, from bytes: [UInt8], path: String, opening: (Value) -> Value = { $0 }
+  ) throws(StoreError) -> Value {
+    try readSlowly(type, from: bytes, path: path, opening: opening)
+  }
+
+  /// The reference path: what `read` answers whenever its fast path does not apply.
+  static func readSlowly<Value: StoredRecord>(
+    _ type: Value.Type, from bytes: [UInt8], path: String, opening: (Value) -> Value
+  ) throws(StoreError) -> Value {
+    // Foundation's decoder forgives a trailing comma and keeps one of two equal members.
+    if let syntax = JSONDiagnostics.syntaxProblem(in: bytes) {
+      throw .corrupt(
+        path: path, line: syntax.location.line, column: syntax.location.column,
+        reason: bytes.isEmpty ? "the file is empty" : "not valid JSON: \(syntax.reason)")
+    }
+    let value = try decodeWithJSONDecoder(type, from: bytes, path: path)
+    let json = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self))
+    return try checked(opening(value), json: json, bytes: bytes, path: path)
+  }
+
+  /// Unknown members, then the model's rules; either names the line of the member at fault.
+  private static func checked<Value: StoredRecord>(
+    _ value: Value, json: JSONValue?, bytes: [UInt8], path: String
   )
     throws(StoreError) -> Value
   {
-    if case .object(let members)? = StrictJSONReader.value(of: bytes),
-      case .integer(let version)? = members["version"], version <= currentVersion,
-      let value = Value(strict: .object(members))
-    {
-      return value
+    func refuse(_ keys: [String], _ reason: String) -> StoreError {
+      let location =
+        JSONDiagnostics.location(of: keys, in: bytes)
+        ?? JSONDiagnostics.location(of: Array(keys.dropLast()), in: bytes)
+      return .corrupt(path: path, line: location?.line, column: location?.column, reason: reason)
     }
-    return try decodeWithJSONDecoder(type, from: bytes, path: path)
+    if let json, let misfit = Value.shape.misfit(json) { throw refuse(misfit.path, misfit.reason) }
+    do {
+      try value.checkInvariants()
+    } catch {
+      let field = error.path.map { String($0.prefix(80)) }.joined(separator: ".")
+      throw refuse(error.path, "\(field): \(error.reason)")
+    }
+    return value
   }
 
-  /// Decodes a file, or says where and why it is not what airenv wrote.
+  /// Decodes a file that is not part of the repository's model (the journal), or says where
+  /// and why it is not what airenv wrote.
   static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], path: String)
     throws(StoreError) -> Value
   {
-    try decodeWithJSONDecoder(type, from: bytes, path: path)
+    if let syntax = JSONDiagnostics.syntaxProblem(in: bytes) {
+      throw .corrupt(
+        path: path, line: syntax.location.line, column: syntax.location.column,
+        reason: bytes.isEmpty ? "the file is empty" : "not valid JSON: \(syntax.reason)")
+    }
+    return try decodeWithJSONDecoder(type, from: bytes, path: path)
   }
 
   static func decodeWithJSONDecoder<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], path: String)

@@ -1,4 +1,5 @@
 import AirenvUI
+import CFatalSignal
 import CNcurses
 import Foundation
 
@@ -17,17 +18,23 @@ public final class Terminal {
     guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
     let term = environment["TERM"] ?? ""
     guard !term.isEmpty else { throw .unknownTerminal(term) }
+    // Before ncurses changes the terminal: its settings are what a fatal error restores.
+    airenv_fatal_signal_prepare()
     setlocale(LC_ALL, "")
     if let codeset = airenv_codeset(), !String(cString: codeset).uppercased().contains("UTF-8") {
       // Without a UTF-8 locale ncursesw garbles non-ASCII text; C.UTF-8 always exists.
       setlocale(LC_CTYPE, "C.UTF-8")
     }
-    guard let screen = airenv_newterm(term) else { throw .unknownTerminal(term) }
+    guard let screen = airenv_newterm(term) else {
+      airenv_fatal_signal_disarm()
+      throw .unknownTerminal(term)
+    }
     self.screen = screen
     set_term(screen)
     guard airenv_can_address_cursor() == 1 else {
       endwin()
       delscreen(screen)
+      airenv_fatal_signal_disarm()
       throw .cannotAddressCursor(term)
     }
     self.theme = theme
@@ -45,7 +52,30 @@ public final class Terminal {
       colorDepth = 0
     }
     prepareStyles()
+    armFatalSignals(removing: nil)
   }
+
+  /// What a fatal signal writes to give the terminal back: leave the alternate screen, show
+  /// the cursor, default attributes (from the terminal's own description).
+  private var resetSequence: String {
+    ["rmcup", "cnorm", "sgr0"].compactMap { name -> String? in
+      guard let value = tigetstr(name), Int(bitPattern: value) != -1 else { return nil }
+      return String(cString: value)
+    }.joined()
+  }
+
+  private func armFatalSignals(removing directory: String?) {
+    _ = resetSequence.withCString { reset in
+      if let directory {
+        directory.withCString { airenv_fatal_signal_arm(reset, $0) }
+      } else {
+        airenv_fatal_signal_arm(reset, nil)
+      }
+    }
+  }
+
+  /// A directory (a demo repository) that a fatal error removes as well.
+  public func removeOnFatalSignal(_ directory: String) { armFatalSignals(removing: directory) }
 
   deinit { close() }
 
@@ -57,6 +87,7 @@ public final class Terminal {
     closed = true
     endwin()
     delscreen(screen)
+    airenv_fatal_signal_disarm()
   }
 
   public var size: (width: Int, height: Int) { (Int(airenv_columns()), Int(airenv_lines())) }
@@ -129,41 +160,35 @@ public final class Terminal {
 
   // MARK: Drawing
 
-  /// Writes the cells that differ from the last frame, in runs of one style.
+  /// Writes the cells that differ from the last frame (`ScreenBuffer.changes`), run by run.
+  /// Each run is placed explicitly and measured by the same rule as the buffer (`CellWidth`,
+  /// glibc's wcwidth), so no character can push another out of its place.
   public func draw(_ buffer: ScreenBuffer) {
-    let full = previous == nil || previous!.width != buffer.width || previous!.height != buffer.height
-    if full { erase() }
-    for y in 0..<buffer.height {
-      var x = 0
-      while x < buffer.width {
-        let cell = buffer[x, y]
-        if !full && previous![x, y] == cell {
-          x += 1
-          continue
-        }
-        var run: [wchar_t] = []
-        let start = x
-        let role = cell.role
-        let bold = cell.bold
-        while x < buffer.width {
-          let next = buffer[x, y]
-          guard next.role == role, next.bold == bold, full || previous![x, y] != next || next.character == nil
-          else { break }
-          if let character = next.character {
-            run.append(contentsOf: character.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
-          }
-          x += 1
-        }
-        var attribute = attributes[role] ?? airenv_attribute_normal()
-        if bold { attribute |= airenv_attribute_bold() }
-        attrset(Int32(bitPattern: attribute))
-        run.append(0)
-        mvaddnwstr(Int32(y), Int32(start), run, Int32(run.count - 1))
+    if previous == nil || previous!.width != buffer.width || previous!.height != buffer.height { erase() }
+    var text: [wchar_t] = []
+    for run in buffer.changes(since: previous) {
+      text.removeAll(keepingCapacity: true)
+      for x in run.x..<(run.x + run.count) {
+        guard let character = buffer[x, run.y].character else { continue }
+        for scalar in character.unicodeScalars { text.append(wchar_t(bitPattern: scalar.value)) }
       }
+      var attribute = attributes[run.role] ?? airenv_attribute_normal()
+      if run.bold { attribute |= airenv_attribute_bold() }
+      attrset(Int32(bitPattern: attribute))
+      let count = Int32(text.count)
+      text.append(0)
+      mvaddnwstr(Int32(run.y), Int32(run.x), text, count)
     }
     attrset(Int32(bitPattern: airenv_attribute_normal()))
     refresh()
     previous = buffer
+  }
+
+  /// Forgets the last frame and clears the terminal, so that the next draw repaints every cell
+  /// whatever the terminal shows now (Ctrl-L, or after a resize).
+  public func repaint() {
+    previous = nil
+    clearok(airenv_stdscr(), true)
   }
 
   /// Forgets the last frame, so the next draw writes every cell (after a resize).

@@ -25,6 +25,8 @@ public enum Action: Equatable, Sendable {
   case undo
   case redo
   case showHistory
+  /// Repaint every cell, whatever the terminal shows now (Ctrl-L).
+  case redraw
 
   // Forms and line editing.
   case nextField, previousField, submit, clearField, toggleOption, cycleOptionBack, cycleOption, toggleRemoval
@@ -75,6 +77,8 @@ public enum Effect: Equatable, Sendable {
   case undo
   case redo
   case loadHistory
+  /// Forget what the terminal shows and repaint it whole.
+  case redraw
   case quit
 }
 

@@ -220,6 +220,7 @@ public struct AppState: Equatable, Sendable {
   public var mayViewValues: Bool { workspace.allows(.viewValues, for: session.user) }
 
   public var keyContext: KeyContext {
+    if isTooSmall { return .tooSmall }
     switch overlay {
     case .form?: return .form
     case .filter?, .command?: return .line

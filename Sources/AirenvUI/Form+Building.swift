@@ -41,7 +41,9 @@ extension Form {
     return form
   }
 
-  static func editConnection(_ connection: Connection) -> Form {
+  /// Secret fields are masked unless `revealing`; in the extra JSON, each secret value is
+  /// a mask that submitting puts back as it was unless the user typed over it.
+  static func editConnection(_ connection: Connection, revealing: Bool, ascii: Bool) -> Form {
     var fields = [
       FormField("conn_id", "conn_id", kind: .readOnly, value: connection.key),
       FormField(
@@ -55,8 +57,15 @@ extension Form {
           column.rawValue, label, kind: column == .password ? .secret : .text,
           value: connection.base.fields[column] ?? ""))
     }
-    fields.append(
-      FormField("extra", "Extra (JSON)", value: JSONValue.object(connection.base.extra).compactText))
+    let extra = JSONValue.object(
+      revealing
+        ? connection.base.extra
+        : connection.base.extra.reduce(into: [:]) { result, member in
+          result[member.key] = Secrecy.masked(
+            member.value, key: member.key, marked: connection.base.markedSecretKeys,
+            with: ascii ? Secrecy.asciiMask : Secrecy.mask)
+        })
+    fields.append(FormField("extra", "Extra (JSON)", value: extra.compactText))
     fields.append(
       FormField(
         "linked_to_all", "Linked to all Deployments", kind: .toggle,
@@ -148,8 +157,10 @@ extension Form {
       fields: [FormField("name", "Name", value: deployment.name)])
   }
 
+  /// Exactly this object, by its stable id (a Deployment-scoped object may share its conn_id
+  /// with a Workspace one), and only as long as nobody changed it since it was shown.
   static func reference<P>(_ object: EnvironmentObject<P>) -> ObjectReference {
-    ObjectReference(P.kind, object.key, expectedRevision: object.stamp.revision)
+    ObjectReference(P.kind, object.key, objectID: object.id, expectedRevision: object.stamp.revision)
   }
 
   /// Extra values are edited as JSON text, strings without their quotes.

@@ -56,15 +56,19 @@ extension Form {
       return .success([.createConnection(key: field("conn_id")!.value, fields: changes, sharing: sharing)])
 
     case .editConnection(let reference):
-      guard let connection = try? workspace.connection(reference.unversioned) else { return .success([]) }
+      // Deleted meanwhile: the save is still tried, so that its refusal says who deleted it.
+      guard let connection = try? workspace.connection(reference.unversioned) else {
+        return .success([.updateConnection(reference, ConnectionChanges(), linkedToAll: nil)])
+      }
       var changes = ConnectionChanges()
       for column in [ConnectionField.connType, .description] + Form.connectionColumns {
         guard let value = field(column.rawValue)?.value, value != (connection.base.fields[column] ?? "")
         else { continue }
         if value.isEmpty { changes.clear.insert(column) } else { changes.fields[column] = value }
       }
-      for (key, value) in extraObject where connection.base.extra[key] != value {
-        changes.extraSet[key] = value
+      for (key, edited) in extraObject {
+        let value = Secrecy.unmasked(edited, original: connection.base.extra[key])
+        if connection.base.extra[key] != value { changes.extraSet[key] = value }
       }
       changes.extraUnset = Set(connection.base.extra.keys).subtracting(extraObject.keys)
       let linkedToAll = field("linked_to_all").map(\.isOn)
@@ -82,7 +86,9 @@ extension Form {
       return .success([.createVariable(key: field("key")!.value, fields: changes, sharing: sharing)])
 
     case .editVariable(let reference):
-      guard let variable = try? workspace.variable(reference.unversioned) else { return .success([]) }
+      guard let variable = try? workspace.variable(reference.unversioned) else {
+        return .success([.updateVariable(reference, VariableChanges(), linkedToAll: nil)])
+      }
       var changes = VariableChanges()
       if let value = field("value")?.value, value != variable.base.value { changes.value = value }
       if let description = field("description")?.value, description != (variable.base.description ?? "") {
@@ -167,6 +173,6 @@ struct FormInvalid: Error {
 extension ObjectReference {
   /// The same object, without the revision check (for a command that follows another).
   var unversioned: ObjectReference {
-    ObjectReference(kind, key, scopeDeployment: scopeDeployment)
+    ObjectReference(kind, key, scopeDeployment: scopeDeployment, objectID: objectID)
   }
 }

@@ -23,6 +23,8 @@ public struct FormField: Equatable, Sendable {
   public var removed = false
   public var wasRemoved = false
   public var error: String?
+  /// The value the form opened with, to tell an edited secret from an untouched one.
+  public var original: String
 
   public init(
     _ name: String, _ label: String, kind: Kind = .text, value: String = "", base: String? = nil,
@@ -32,6 +34,7 @@ public struct FormField: Equatable, Sendable {
     self.label = label
     self.kind = kind
     editor = LineEditor(value)
+    original = value
     self.base = base
     self.isSet = isSet
     wasSet = isSet

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvText
 
 /// Draws a form: a label and an input per field, inline errors, and for an override form
 /// each field's base value beside its override.
@@ -47,8 +48,11 @@ enum FormView {
         screen.put(glyphs.fit(shown, baseWidth), x: x + 2 + labelWidth, y: row, role: .muted)
       }
       var text = field.value
+      var beforeCursor = String(field.editor.beforeCursor)
       if field.kind == .secret && !state.revealed {
-        text = String(repeating: glyphs.ascii ? "*" : "•", count: text.count)
+        // A fixed width, whatever the secret's length; the cursor stays after it.
+        text = field.value.isEmpty ? "" : glyphs.mask + (field.value != field.original ? " (edited)" : "")
+        beforeCursor = text
       }
       if field.kind == .toggle { text = field.isOn ? "[x] yes" : "[ ] no" }
       if case .choice = field.kind { text = "‹ " + text + " ›" }
@@ -58,7 +62,7 @@ enum FormView {
       screen.fill(x: inputX, y: row, width: inputWidth, height: 1, role: role)
       screen.put(glyphs.clip(text, inputWidth), x: inputX, y: row, role: role)
       if focused && (field.kind == .text || field.kind == .secret) && (field.isSet || !form.isOverride) {
-        let column = inputX + min(inputWidth - 1, CellWidth.of(String(text.prefix(field.editor.cursor))))
+        let column = inputX + min(inputWidth - 1, CellWidth.of(beforeCursor))
         screen.restyle(x: column, y: row, width: 1, role: .selection)
       }
       if let error = field.error {

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvText
 
 /// The characters the screen is drawn with: Unicode, or ASCII for terminals and locales
 /// that cannot show it.

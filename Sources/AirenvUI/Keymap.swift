@@ -7,6 +7,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
   case line = "Filter and command line"
   case confirm = "Confirmation"
   case help = "Help"
+  case tooSmall = "Terminal too small"
 }
 
 /// One row of the keymap: keys, what they do, where, and whether the footer shows them.
@@ -27,6 +28,14 @@ public enum Keymap {
   static let editing: Set<KeyContext> = [.form, .line]
 
   public static let bindings: [Binding] = [
+    Binding(
+      keys: [.control("l")], action: .redraw, summary: "redraw the whole screen",
+      contexts: Set(KeyContext.allCases),
+      footer: false),
+    Binding(
+      keys: [.character("q"), .control("c")], action: .quit,
+      summary: "quit (nothing else acts until it grows)",
+      contexts: [.tooSmall], footer: false),
     Binding(
       keys: [.up, .character("k")], action: .moveUp, summary: "move up", contexts: scrolling, footer: false),
     Binding(

@@ -1,47 +1,101 @@
 /// One line of editable text with a cursor: the editing keys every form field shares.
+///
+/// The cursor sits between grapheme clusters, the characters a person sees. Text arrives one
+/// code point at a time (a paste of `👍🏽` is two keys), and a code point may join the
+/// character before it — a combining accent, a skin tone, a zero-width joiner, the second
+/// half of a flag — so after every edit the cursor is placed again on a boundary of the text
+/// as it now reads, never counted in keys typed.
 public struct LineEditor: Equatable, Sendable {
-  public var text: String
-  /// The cursor, in characters from the start.
-  public var cursor: Int
+  public private(set) var text: String
+  /// The cursor as a UTF-8 offset into `text`, always at the start of a character (or the end).
+  private var offset: Int
 
   public init(_ text: String = "") {
     self.text = text
-    cursor = text.count
+    offset = text.utf8.count
+  }
+
+  /// The text left of the cursor.
+  public var beforeCursor: Substring { text[..<cursorIndex] }
+
+  /// The cursor in characters from the start.
+  public var cursor: Int { beforeCursor.count }
+
+  private var cursorIndex: String.Index { text.utf8.index(text.startIndex, offsetBy: offset) }
+
+  private func utf8Offset(of index: String.Index) -> Int {
+    text.utf8.distance(from: text.startIndex, to: index)
   }
 
   /// Applies an editing action; returns false for actions that are not editing.
   public mutating func apply(_ action: Action) -> Bool {
-    var characters = Array(text)
+    let index = cursorIndex
     switch action {
     case .insert(let character):
-      characters.insert(character, at: cursor)
-      cursor += 1
+      text.insert(character, at: index)
+      // The inserted code points may have joined the character before them: the cursor goes to
+      // the first boundary at or after the end of what was inserted.
+      place(atOrAfter: offset + character.utf8.count)
     case .deleteBackward:
-      guard cursor > 0 else { return true }
-      characters.remove(at: cursor - 1)
-      cursor -= 1
+      guard index > text.startIndex else { return true }
+      let start = text.index(before: index)
+      text.removeSubrange(start..<index)
+      place(atOrBefore: utf8Offset(of: start))
     case .deleteForward:
-      guard cursor < characters.count else { return true }
-      characters.remove(at: cursor)
-    case .moveLeft: cursor = max(0, cursor - 1)
-    case .moveRight: cursor = min(characters.count, cursor + 1)
-    case .cursorStart: cursor = 0
-    case .cursorEnd: cursor = characters.count
+      guard index < text.endIndex else { return true }
+      text.removeSubrange(index..<text.index(after: index))
+      place(atOrBefore: offset)
+    case .moveLeft:
+      if index > text.startIndex { offset = utf8Offset(of: text.index(before: index)) }
+    case .moveRight:
+      if index < text.endIndex { offset = utf8Offset(of: text.index(after: index)) }
+    case .cursorStart: offset = 0
+    case .cursorEnd: offset = text.utf8.count
     case .killToStart:
-      characters.removeFirst(cursor)
-      cursor = 0
+      text.removeSubrange(..<index)
+      offset = 0
     case .killToEnd:
-      characters.removeLast(characters.count - cursor)
+      text.removeSubrange(index...)
     case .killWord:
-      var start = cursor
-      while start > 0 && characters[start - 1] == " " { start -= 1 }
-      while start > 0 && characters[start - 1] != " " { start -= 1 }
-      characters.removeSubrange(start..<cursor)
-      cursor = start
+      var start = index
+      while start > text.startIndex && text[text.index(before: start)] == " " {
+        start = text.index(before: start)
+      }
+      while start > text.startIndex && text[text.index(before: start)] != " " {
+        start = text.index(before: start)
+      }
+      text.removeSubrange(start..<index)
+      place(atOrBefore: utf8Offset(of: start))
     default:
       return false
     }
-    text = String(characters)
     return true
+  }
+
+  /// Puts the cursor at `target` when a character starts there, else at the next boundary.
+  private mutating func place(atOrAfter target: Int) {
+    if let boundary = boundary(near: target) {
+      offset = boundary
+      return
+    }
+    offset = text.indices.lazy.map(utf8Offset).first { $0 >= target } ?? text.utf8.count
+  }
+
+  /// Puts the cursor at `target` when a character starts there, else at the boundary before it
+  /// (a deletion can join the characters on either side of it).
+  private mutating func place(atOrBefore target: Int) {
+    if let boundary = boundary(near: target) {
+      offset = boundary
+      return
+    }
+    offset = text.indices.lazy.map(utf8Offset).last { $0 <= target } ?? 0
+  }
+
+  /// `target` when it is the start of a character or the end of the text.
+  private func boundary(near target: Int) -> Int? {
+    let clamped = min(max(0, target), text.utf8.count)
+    if clamped == text.utf8.count { return clamped }
+    let raw = text.utf8.index(text.startIndex, offsetBy: clamped)
+    return String.Index(raw, within: text) != nil ? clamped : nil
   }
 }

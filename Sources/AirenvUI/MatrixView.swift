@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvText
 
 /// Column widths of the matrix and how many Deployment columns fit.
 struct MatrixLayout {

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvText
 
 /// Draws the state into a fresh screen. Pure: the same state always gives the same screen.
 public func render(_ state: AppState) -> ScreenBuffer {
@@ -17,6 +18,13 @@ public func render(_ state: AppState) -> ScreenBuffer {
         y: state.height / 2 - lines.count / 2 + offset,
         role: .warning, bold: true)
     }
+    // Keys do nothing here but quit: nothing may change that the user cannot see.
+    let hint = state.width >= 40 ? "q quits; other keys wait until it grows" : "q quits"
+    let hintRow = state.height / 2 - lines.count / 2 + lines.count + 1
+    if hintRow < state.height {
+      screen.put(hint, x: max(0, (state.width - CellWidth.of(hint)) / 2), y: hintRow, role: .muted)
+    }
+    if state.ascii { screen.restrictToASCII() }
     return screen
   }
   renderHeader(state, &screen, glyphs)
@@ -66,7 +74,7 @@ public func render(_ state: AppState) -> ScreenBuffer {
     screen.fill(x: 0, y: state.height - 1, width: state.width, height: 1, role: .input)
     let end = screen.put(prefix + editor.text, x: 0, y: state.height - 1, role: .input)
     _ = end
-    let cursorColumn = 1 + CellWidth.of(String(editor.text.prefix(editor.cursor)))
+    let cursorColumn = 1 + CellWidth.of(String(editor.beforeCursor))
     screen.restyle(x: cursorColumn, y: state.height - 1, width: 1, role: .inputFocused)
   case nil: break
   }
@@ -222,11 +230,22 @@ private func box(
 
 private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
   var lines: [[Span]] = []
-  for context in KeyContext.allCases {
-    let bindings = Keymap.bindings.filter { $0.contexts.contains(context) }
+  // Keys that work everywhere are listed once; the too-small screen shows its own keys.
+  let everywhere = Keymap.bindings.filter { $0.contexts.count == KeyContext.allCases.count }
+  let groups =
+    [("Everywhere", everywhere)]
+    + KeyContext.allCases.filter { $0 != .tooSmall }.map { context in
+      (
+        context.rawValue,
+        Keymap.bindings.filter {
+          $0.contexts.contains(context) && $0.contexts.count < KeyContext.allCases.count
+        }
+      )
+    }
+  for (title, bindings) in groups {
     guard !bindings.isEmpty else { continue }
     if !lines.isEmpty { lines.append([]) }
-    lines.append([Span(context.rawValue, .title, bold: true)])
+    lines.append([Span(title, .title, bold: true)])
     for binding in bindings {
       let keys = binding.keys.map(\.label).joined(separator: " ")
       lines.append([Span("  " + glyphs.fit(keys, 16), .key, bold: true), Span(binding.summary, .text)])

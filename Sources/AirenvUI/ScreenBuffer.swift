@@ -1,3 +1,5 @@
+import AirenvText
+
 /// One screen's content as a grid of cells, each with a semantic style. The view-model
 /// draws into it; the terminal writes only the cells that differ from the last frame, and
 /// tests read it as text.
@@ -46,14 +48,27 @@ public struct ScreenBuffer: Equatable, Sendable {
       return column
     }
     for character in text {
-      let size = CellWidth.of(character)
-      if size == 0 { continue }
-      if column + size > limit { break }
-      if column >= 0 {
-        cells[y * width + column] = Cell(character: character, role: role, bold: bold)
-        if size == 2 { cells[y * width + column + 1] = Cell(character: nil, role: role, bold: bold) }
+      let glyph = CellWidth.glyph(for: character)
+      if glyph.width == 0 { continue }
+      if column + glyph.width > limit { break }
+      if glyph.isEscape {
+        // A control character is shown as its escape, one ASCII character per cell.
+        for byte in glyph.text.utf8 {
+          if column >= 0 {
+            cells[y * width + column] = Cell(
+              character: Character(Unicode.Scalar(byte)), role: .warning, bold: bold)
+          }
+          column += 1
+        }
+        continue
       }
-      column += size
+      if column >= 0 {
+        cells[y * width + column] = Cell(character: glyph.character, role: role, bold: bold)
+        for extra in 1..<max(1, glyph.width) {
+          cells[y * width + column + extra] = Cell(character: nil, role: role, bold: bold)
+        }
+      }
+      column += glyph.width
     }
     return column
   }
@@ -76,6 +91,47 @@ public struct ScreenBuffer: Equatable, Sendable {
     "·": "-", "‹": "<", "›": ">", "↑": "^", "↓": "v", "←": "<", "→": ">", "…": "~", "×": "x",
     "─": "-", "│": "|", "✓": "x", "—": "-", "–": "-", "“": "\"", "”": "\"", "‘": "'", "’": "'",
   ]
+
+  /// A stretch of one row to write: cells `x..<x+count`, all of one style. It never starts on
+  /// the second column of a wide character nor ends inside one.
+  public struct Run: Equatable, Sendable {
+    public var x: Int
+    public var y: Int
+    public var count: Int
+    public var role: StyleRole
+    public var bold: Bool
+  }
+
+  /// What the terminal must write to turn the screen `previous` showed into this one: the
+  /// changed cells, each character whole (a wide character is written from its first column,
+  /// in its first column's style), grouped in runs of one style. Everything when there is no
+  /// previous frame or its size differs.
+  public func changes(since previous: ScreenBuffer?) -> [Run] {
+    let full = previous == nil || previous!.width != width || previous!.height != height
+    var runs: [Run] = []
+    for y in 0..<height {
+      let row = y * width
+      var x = 0
+      while x < width {
+        // One character: its first cell and the continuation cells after it.
+        var end = x + 1
+        while end < width && cells[row + end].character == nil { end += 1 }
+        let lead = cells[row + x]
+        let changed = full || (x..<end).contains { cells[row + $0] != previous!.cells[row + $0] }
+        if changed {
+          if let last = runs.last, last.y == y, last.x + last.count == x, last.role == lead.role,
+            last.bold == lead.bold
+          {
+            runs[runs.count - 1].count += end - x
+          } else {
+            runs.append(Run(x: x, y: y, count: end - x, role: lead.role, bold: lead.bold))
+          }
+        }
+        x = end
+      }
+    }
+    return runs
+  }
 
   /// Fills a rectangle with spaces of one style.
   public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, role: StyleRole) {

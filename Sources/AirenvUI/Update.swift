@@ -21,6 +21,8 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .historyLoaded(let lines):
     state.history = lines
     return []
+  case .redraw:
+    return [.redraw]
   case .failed(let text):
     if case .form(var form)? = state.overlay, form.saving {
       form.saving = false
@@ -32,6 +34,8 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
   default:
     break
   }
+  // Nothing the user cannot see may act: only quitting, a redraw or a resize (above).
+  if state.isTooSmall { return action == .quit ? [.quit] : [] }
   switch state.overlay {
   case .help?: return updateHelp(&state, action)
   case .confirm(let confirmation)?: return updateConfirm(&state, confirmation, action)
@@ -146,7 +150,9 @@ private func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
   case .edit:
     guard allowChange(&state) else { return [] }
-    if let connection = state.selectedConnection { state.overlay = .form(.editConnection(connection)) }
+    if let connection = state.selectedConnection {
+      state.overlay = .form(.editConnection(connection, revealing: state.revealed, ascii: state.ascii))
+    }
     if let variable = state.selectedVariable { state.overlay = .form(.editVariable(variable)) }
     if let deployment = state.selectedDeployment { state.overlay = .form(.renameDeployment(deployment)) }
   case .delete:

@@ -8,7 +8,8 @@ struct DoctorCommand: ParsableCommand {
     discussion: """
       Checks format versions, JSON, the schema of every file, references to Deployments that do not
       exist, ids that collide ignoring case, Deployments that would get two objects with one id,
-      secrets that do not decrypt with the current key, files or directories others can read, and
+      secrets that do not decrypt with the current key, files or directories others can read or
+      that belong to another user, a loose key file, and
       leftovers of interrupted writes. Exit 0 when clean, 1 when problems exist.
       """)
   @OptionGroup var global: GlobalOptions
@@ -28,7 +29,7 @@ struct DoctorCommand: ParsableCommand {
         let state = problem.fixed ? " [fixed]" : problem.fixable ? " [doctor --fix repairs this]" : ""
         lines.append("\(problem.kind): \(place)\n  \(problem.problem)\(state)")
       }
-      return lines.joined(separator: "\n") + "\n\(problems.count) problems\n"
+      return lines.joined(separator: "\n") + "\n\(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
     }
     let remaining = problems.filter { !$0.fixed }
     if !remaining.isEmpty { throw ExitCode(1) }

@@ -91,7 +91,7 @@ struct ExportCommand: ParsableCommand {
       print(files.map(\.contents).joined(), terminator: "")
       return
     }
-    let directory = all ? out + "/" + target.name : out
+    let directory = all ? try PrivateFiles.child(of: out, named: target.name) : out
     if files.count == 1 && !all && !PrivateFiles.isDirectory(out) && !out.hasSuffix("/") {
       try PrivateFiles.write(files[0].contents, to: out)
       Console.error("airenv: wrote \(out)")
@@ -99,7 +99,7 @@ struct ExportCommand: ParsableCommand {
     }
     try PrivateFiles.makeDirectory(directory)
     for file in files {
-      try PrivateFiles.write(file.contents, to: directory + "/" + file.name)
+      try PrivateFiles.write(file.contents, to: try PrivateFiles.child(of: directory, named: file.name))
       Console.error("airenv: wrote \(directory)/\(file.name)")
     }
   }

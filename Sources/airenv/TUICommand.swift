@@ -62,6 +62,7 @@ struct TUICommand: ParsableCommand {
     } catch {
       throw Failure(message: error.message, code: 1)
     }
+    if let cleanup { terminal.removeOnFatalSignal(cleanup) }
     if !pick.isEmpty {
       var picker = WorkspacePicker(
         names: pick, width: terminal.size.width, height: terminal.size.height, ascii: ascii || !utf8)
@@ -185,9 +186,11 @@ struct TUIRuntime {
           stamp = session.repository.changeStamp(workspace: state.workspace.id)
         case .loadHistory:
           loadHistory(into: &state)
+        case .redraw:
+          terminal.repaint()
         }
       }
-      if effects.contains(where: { $0 != .loadHistory && $0 != .quit }) {
+      if effects.contains(where: { $0 != .loadHistory && $0 != .quit && $0 != .redraw }) {
         loadHistory(into: &state)
       }
       terminal.draw(render(state))
@@ -255,6 +258,18 @@ struct TUIRuntime {
       }
       _ = update(&state, .reloaded(workspace))
       _ = update(&state, .applied(outcome))
+    } catch ModelError.notFound(let what, let name, _) {
+      // The object on screen was deleted by another process: say who, and keep the edit.
+      let workspaceName = state.workspace.name
+      let deleted = commands.compactMap(\.reference?.objectID).lazy.compactMap {
+        session.repository.deletion(of: $0, workspace: workspaceName)
+      }.first
+      let text =
+        deleted.map {
+          "\(what) \"\(name)\" was deleted by \($0.user) at \($0.time.formatted(.iso8601)) (history #\($0.sequence)); "
+            + "nothing was saved (Esc discards the form)"
+        } ?? ModelError.notFound(what: what, name: name, workspace: state.workspace.name).message
+      _ = update(&state, .failed(text))
     } catch {
       _ = update(&state, .failed(Self.message(for: error)))
     }

@@ -105,8 +105,8 @@ struct StrictReadingTests {
       """.utf8)
   }
 
-  /// Shapes airenv never writes: the fast path must not read them, so JSONDecoder's answer
-  /// (a value or a refusal with its reason) is the only one.
+  /// Shapes airenv never writes: the fast path must not read them, so the strict slow path's
+  /// answer (a value, or a refusal with its reason) is the only one.
   static let foreignShapes: [(String, [UInt8])] = [
     ("a fraction in extra", document(extra: #""extra": {"ratio": 1.5}"#)),
     ("an integral fraction", document(extra: #""extra": {"ratio": 1.0}"#)),
@@ -131,16 +131,17 @@ struct StrictReadingTests {
     for (name, bytes) in Self.foreignShapes {
       let strict = StrictJSONReader.value(of: bytes).flatMap(Connection.init(strict:))
       #expect(strict == nil, "the fast path read \(name)")
-      let viaDecode = Result { try StoredFile.decode(Connection.self, from: bytes, path: "f.json") }
-      let viaJSONDecoder = Result {
-        try StoredFile.decodeWithJSONDecoder(Connection.self, from: bytes, path: "f.json")
+      let viaRead = Result { try StoredFile.read(Connection.self, from: bytes, path: "f.json") }
+      let viaSlowPath = Result {
+        try StoredFile.readSlowly(Connection.self, from: bytes, path: "f.json") { $0 }
       }
-      #expect("\(viaDecode)" == "\(viaJSONDecoder)", "\(name)")
+      #expect("\(viaRead)" == "\(viaSlowPath)", "\(name)")
     }
   }
 
-  /// Damaged copies of real files: whenever the fast path accepts one, JSONDecoder must accept
-  /// it too and read the same value, so the fast path never decides differently.
+  /// Damaged copies of real files: whenever the fast path accepts one, the slow path (strict
+  /// syntax, then JSONDecoder) must accept it too and read the same value, so the fast path
+  /// never decides differently.
   @Test func damagedFilesNeverReadDifferentlyThanWithJSONDecoder() throws {
     var random = SplitMix(seed: 0x5EED)
     let sources = Self.connections.map { StoredFile.encode($0) }
@@ -156,8 +157,8 @@ struct StrictReadingTests {
         default: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: at)
         }
       }
-      let fast = try? StoredFile.decode(Connection.self, from: bytes, path: "f.json")
-      let slow = try? StoredFile.decodeWithJSONDecoder(Connection.self, from: bytes, path: "f.json")
+      let fast = try? StoredFile.read(Connection.self, from: bytes, path: "f.json")
+      let slow = try? StoredFile.readSlowly(Connection.self, from: bytes, path: "f.json") { $0 }
       if StrictJSONReader.value(of: bytes).flatMap(Connection.init(strict:)) != nil { accepted += 1 }
       #expect(fast == slow, "round \(round): \(String(decoding: bytes, as: UTF8.self))")
     }

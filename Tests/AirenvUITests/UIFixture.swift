@@ -37,6 +37,14 @@ enum UIFixture {
       summary: "created deployment feature-login-flow", keys: ["feature-login-flow"]),
   ]
 
+  /// How the screens name one demo object: by its stable id (ids are random in the demo).
+  static func reference(_ kind: ObjectKind, _ key: String, expectedRevision: Int? = nil) -> ObjectReference {
+    let id =
+      kind == .connection
+      ? workspace.connections.first { $0.key == key }!.id : workspace.variables.first { $0.key == key }!.id
+    return ObjectReference(kind, key, objectID: id, expectedRevision: expectedRevision)
+  }
+
   /// Applies actions in order, discarding effects.
   static func after(_ actions: [Action], from start: AppState = state()) -> AppState {
     var state = start

@@ -41,7 +41,7 @@ struct UpdateTests {
       for _ in 0..<column { _ = update(&state, .moveRight) }
       return update(&state, .toggleLink)
     }
-    let reference = ObjectReference(.connection, "warehouse_db", expectedRevision: 4)
+    let reference = UIFixture.reference(.connection, "warehouse_db", expectedRevision: 4)
     #expect(effects(column: 1) == [.apply([.exclude(reference, deployment: "dev")], confirmed: false)])
     #expect(
       effects(column: 2) == [
@@ -71,7 +71,8 @@ struct UpdateTests {
     let effects = update(&state, .open)
     #expect(
       effects == [
-        .apply([.delete(ObjectReference(.connection, "warehouse_db", expectedRevision: 4))], confirmed: true)
+        .apply(
+          [.delete(UIFixture.reference(.connection, "warehouse_db", expectedRevision: 4))], confirmed: true)
       ])
   }
 
@@ -99,7 +100,8 @@ struct UpdateTests {
     #expect(overrides.fields[.login] == nil)
     #expect(
       commands[1]
-        == .resetOverride(ObjectReference(.connection, "warehouse_db"), deployment: "prod", fields: ["login"])
+        == .resetOverride(
+          UIFixture.reference(.connection, "warehouse_db"), deployment: "prod", fields: ["login"])
     )
   }
 
@@ -285,6 +287,7 @@ struct KeymapTests {
     case .line: UIFixture.after([.startFilter, .insert("s"), .insert("q"), .moveLeft])
     case .confirm: UIFixture.after([.moveEnd, .delete])
     case .help: UIFixture.after([.help, .moveDown])
+    case .tooSmall: UIFixture.after([.resize(width: 60, height: 15)])
     }
   }
 
@@ -349,7 +352,7 @@ struct KeymapTests {
       .previousField, .submit, .clearField, .toggleOption, .cycleOption, .cycleOptionBack, .toggleRemoval,
       .deleteBackward, .deleteForward, .cursorStart, .cursorEnd, .killToStart, .killToEnd, .killWord,
       .confirmYes,
-      .confirmNo,
+      .confirmNo, .redraw,
     ]
     for intent in intents {
       #expect(Keymap.bindings.contains { $0.action == intent }, "\(intent) has no key")

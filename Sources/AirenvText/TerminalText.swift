@@ -1,0 +1,49 @@
+/// Text that reaches a terminal: whatever the data holds (a teammate's hand edit, an imported
+/// file, a value typed by anyone) is shown, never obeyed. A control character in a value could
+/// otherwise set the window title, write the clipboard (OSC 52), clear the screen or move the
+/// cursor over earlier output.
+public enum TerminalText {
+  /// C0, DEL and C1 controls (8-bit CSI included), and the invisible characters that reorder
+  /// or break lines on a terminal: bidirectional marks, overrides and isolates, and the line
+  /// and paragraph separators.
+  public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: true
+    default: false
+    }
+  }
+
+  /// `text` with every control character written as an escape a person can read: `\n`, `\r`,
+  /// `\t`, `\x1B` up to DEL, `\u009B` above. With `keepingNewlines`, a line feed stays a line
+  /// break (for output made of lines, such as a table or a list of errors).
+  public static func escaped(_ text: String, keepingNewlines: Bool = false) -> String {
+    guard text.unicodeScalars.contains(where: { isControl($0) && !(keepingNewlines && $0 == "\n") }) else {
+      return text
+    }
+    var result = ""
+    result.reserveCapacity(text.utf8.count + 8)
+    for scalar in text.unicodeScalars {
+      guard isControl(scalar) else {
+        result.unicodeScalars.append(scalar)
+        continue
+      }
+      switch scalar {
+      case "\n": result += keepingNewlines ? "\n" : "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      default:
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        result +=
+          scalar.value <= 0x7F
+          ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+          : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      }
+    }
+    return result
+  }
+
+  /// Whether `text` holds anything `escaped` would change.
+  public static func needsEscaping(_ text: String) -> Bool {
+    text.unicodeScalars.contains(where: isControl)
+  }
+}
