@@ -2,9 +2,10 @@ import Foundation
 
 extension Workspace {
   mutating func setMember(_ user: String, role: Role, by actor: Actor) throws(ModelError) -> Outcome {
-    let trimmed = user.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty, trimmed == user, !user.contains(where: \.isWhitespace) else {
-      throw .invalidField(field: "user", reason: "\"\(user)\" is not a user name (no spaces)")
+    if let problem = IdentifierRules.problem(withUserName: user) {
+      throw .invalidField(
+        field: "user",
+        reason: "\"\(user.prefix(80))\" is not a user name: \(problem); use \(IdentifierRules.userNameRule)")
     }
     var notes: [String] = []
     // The first member list must keep someone in charge: the acting user becomes its Owner.

@@ -42,6 +42,24 @@ public enum TerminalText {
     return result
   }
 
+  /// JSON text with the controls that JSON allows raw inside strings (DEL, C1, bidirectional
+  /// controls, separators) written as `\u` escapes; C0 controls JSON itself escapes. The JSON
+  /// means the same, and a terminal that shows it obeys none of them.
+  public static func escapedInJSON(_ json: String) -> String {
+    guard json.unicodeScalars.contains(where: { $0.value >= 0x7F && isControl($0) }) else { return json }
+    var result = ""
+    result.reserveCapacity(json.utf8.count + 16)
+    for scalar in json.unicodeScalars {
+      if scalar.value >= 0x7F && isControl(scalar) {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      } else {
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
   /// Whether `text` holds anything `escaped` would change.
   public static func needsEscaping(_ text: String) -> Bool {
     text.unicodeScalars.contains(where: isControl)

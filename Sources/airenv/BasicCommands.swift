@@ -12,7 +12,7 @@ struct InitCommand: ParsableCommand {
     let session = global.session
     try session.refuseIfReadonly()
     let created = try session.repository.initialize()
-    print(
+    Console.out(
       created
         ? "created an empty repository at \(session.repository.root)"
         : "a repository exists at \(session.repository.root)")
@@ -34,13 +34,13 @@ struct DemoCommand: ParsableCommand {
     if let existing = try session.repository.workspaceSummaries().first(where: {
       $0.name == DemoWorkspace.name
     }) {
-      print(
+      Console.out(
         "the Workspace \"\(existing.name)\" is already in \(session.repository.root); "
           + "`airenv workspace delete \(existing.name)` removes it to start afresh")
       return
     }
     let filled = try session.createDemoWorkspace()
-    print(
+    Console.out(
       "created Workspace \"\(filled.name)\" in \(session.repository.root) with \(filled.deployments.count) "
         + "Deployments, \(filled.connections.count) connections and \(filled.variables.count) variables")
   }
@@ -86,7 +86,7 @@ struct WorkspaceCommand: ParsableCommand {
       try session.refuseIfReadonly()
       try session.repository.initialize()
       _ = try session.repository.createWorkspace(named: name, by: session.actor)
-      print("created Workspace \"\(name)\"")
+      Console.out("created Workspace \"\(name)\"")
     }
   }
 
@@ -101,7 +101,7 @@ struct WorkspaceCommand: ParsableCommand {
       try session.refuseIfReadonly()
       try session.repository.read(workspace: old).authorize(.administer, for: session.actor.user)
       try session.repository.renameWorkspace(old, to: new, by: session.actor)
-      print("renamed Workspace \"\(old)\" to \"\(new)\"")
+      Console.out("renamed Workspace \"\(old)\" to \"\(new)\"")
     }
   }
 
@@ -124,7 +124,7 @@ struct WorkspaceCommand: ParsableCommand {
         guard Console.confirm(question) else { throw Failure(message: "cancelled; nothing changed", code: 1) }
       }
       try session.repository.deleteWorkspace(workspace.name)
-      print("deleted Workspace \"\(workspace.name)\"")
+      Console.out("deleted Workspace \"\(workspace.name)\"")
     }
   }
 
@@ -137,7 +137,7 @@ struct WorkspaceCommand: ParsableCommand {
       let session = global.session
       try session.refuseIfReadonly()
       try session.repository.useWorkspace(name)
-      print("Workspace \"\(name)\" is now the default")
+      Console.out("Workspace \"\(name)\" is now the default")
     }
   }
 }

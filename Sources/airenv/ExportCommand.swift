@@ -88,6 +88,7 @@ struct ExportCommand: ParsableCommand {
 
   private func write(_ files: [ExportFile], for target: Deployment, all: Bool) throws {
     guard let out else {
+      // An export is data for a program (eval, dotenv, Airflow), written as it is.
       print(files.map(\.contents).joined(), terminator: "")
       return
     }

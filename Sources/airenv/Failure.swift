@@ -1,6 +1,7 @@
 import AirenvFormats
 import AirenvModel
 import AirenvStore
+import AirenvText
 import ArgumentParser
 import Foundation
 
@@ -23,7 +24,7 @@ struct Failure: Error {
     if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
     let (message, code) = describe(error)
     if code == 0 {
-      print(message)
+      Console.out(message)
     } else {
       Console.error(message)
     }
@@ -64,9 +65,16 @@ struct Failure: Error {
   }
 }
 
+/// Where human-readable text is written. Whatever it holds from the data (a value, a name, a
+/// refused input echoed back) is shown, never obeyed: every control character but the line
+/// breaks of the text itself is written as its escape.
 enum Console {
+  static func out(_ text: String, terminator: String = "\n") {
+    Swift.print(TerminalText.escaped(text, keepingNewlines: true), terminator: terminator)
+  }
+
   static func error(_ text: String) {
-    var line = text
+    var line = TerminalText.escaped(text, keepingNewlines: true)
     if !line.hasSuffix("\n") { line += "\n" }
     FileHandle.standardError.write(Data(line.utf8))
   }
@@ -75,7 +83,7 @@ enum Console {
 
   /// Asks a yes/no question on the terminal; anything but y/yes is no.
   static func confirm(_ question: String) -> Bool {
-    FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+    FileHandle.standardError.write(Data("\(TerminalText.escaped(question)) [y/N] ".utf8))
     guard let answer = readLine() else { return false }
     return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
   }

@@ -37,6 +37,23 @@ struct GlobalOptions: ParsableArguments {
     return rest + moved
   }
 
+  /// The acting user's name is written into every stamp and history entry: it follows the
+  /// same rule as a member's, whichever way it was given.
+  func validate() throws {
+    let environment = ProcessInfo.processInfo.environment
+    let name = Self.userName(explicit: user, environment: environment)
+    if let problem = IdentifierRules.problem(withUserName: name) {
+      let source =
+        user != nil ? "--user" : environment["AIRENV_USER"].map { _ in "AIRENV_USER" } ?? "the login name"
+      throw ValidationError(
+        "\(source) \"\(name.prefix(80))\" is not a user name: \(problem); use \(IdentifierRules.userNameRule)"
+      )
+    }
+    if let workspace, let problem = IdentifierRules.problem(withDeploymentName: workspace) {
+      throw ValidationError("--workspace \"\(workspace.prefix(80))\" is not a Workspace name: \(problem)")
+    }
+  }
+
   var session: Session {
     let environment = ProcessInfo.processInfo.environment
     return Session(
@@ -146,7 +163,7 @@ struct Session {
   }
 
   func report(_ outcome: Outcome) {
-    print(outcome.message)
-    for note in outcome.notes { print("  note: \(note)") }
+    Console.out(outcome.message)
+    for note in outcome.notes { Console.out("  note: \(note)") }
   }
 }

@@ -91,7 +91,7 @@ struct UndoCommand: ParsableCommand {
     let session = global.session
     try session.refuseIfReadonly()
     let entry = try session.repository.undo(workspace: session.workspaceName, by: session.actor)
-    print("undid #\(entry.undoes ?? 0): \(entry.summary)")
+    Console.out("undid #\(entry.undoes ?? 0): \(entry.summary)")
   }
 }
 
@@ -104,6 +104,6 @@ struct RedoCommand: ParsableCommand {
     let session = global.session
     try session.refuseIfReadonly()
     let entry = try session.repository.redo(workspace: session.workspaceName, by: session.actor)
-    print("redid #\(entry.redoes ?? 0): \(entry.summary)")
+    Console.out("redid #\(entry.redoes ?? 0): \(entry.summary)")
   }
 }

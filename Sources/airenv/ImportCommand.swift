@@ -69,15 +69,15 @@ struct ImportCommand: ParsableCommand {
       }
     }
     let verb = dryRun ? "would import" : "imported"
-    print(
+    Console.out(
       "\(verb) \(file) (\(set.format.rawValue)): created \(report.created.count), updated \(report.updated.count), "
         + "skipped \(report.skipped.count)")
-    for line in report.created { print("  created \(line)") }
-    for line in report.updated { print("  updated \(line)") }
-    for line in report.skipped { print("  skipped \(line)") }
-    for line in set.ignored { print("  ignored \(line)") }
+    for line in report.created { Console.out("  created \(line)") }
+    for line in report.updated { Console.out("  updated \(line)") }
+    for line in report.skipped { Console.out("  skipped \(line)") }
+    for line in set.ignored { Console.out("  ignored \(line)") }
     if !dryRun && scopeDeployment == nil && !linkAll && !report.created.isEmpty {
-      print("  note: new objects are linked to no Deployment yet; link them, or import with --link-all")
+      Console.out("  note: new objects are linked to no Deployment yet; link them, or import with --link-all")
     }
   }
 

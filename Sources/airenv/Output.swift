@@ -1,3 +1,4 @@
+import AirenvText
 import ArgumentParser
 import Foundation
 import Yams
@@ -13,20 +14,24 @@ enum Output {
   /// Prints a value as JSON or YAML, or `table()` for the table format.
   static func print<Value: Encodable>(_ value: Value, as format: OutputFormat, table: () -> String) throws {
     switch format {
-    case .table: Swift.print(table(), terminator: "")
+    case .table: Console.out(table(), terminator: "")
     case .json: Swift.print(json(value))
     case .yaml:
       let encoder = YAMLEncoder()
       encoder.options.sortKeys = true
+      // libyaml writes C0, DEL and C1 controls as escapes in double-quoted scalars itself.
       Swift.print(try encoder.encode(value), terminator: "")
     }
   }
 
+  /// JSON for scripts; a control character that JSONEncoder leaves raw (DEL, C1 such as the
+  /// 8-bit CSI, bidirectional overrides) is written as a `\u` escape, so printing it to a
+  /// terminal is safe too.
   static func json(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    return TerminalText.escapedInJSON(String(decoding: try! encoder.encode(value), as: UTF8.self))
   }
 }
 
@@ -38,7 +43,7 @@ struct TextTable {
   init(_ header: String...) { self.header = header }
   init(header: [String]) { self.header = header }
 
-  mutating func add(_ row: [String]) { rows.append(row) }
+  mutating func add(_ row: [String]) { rows.append(row.map { TerminalText.escaped($0) }) }
 
   var rendered: String {
     let all = [header] + rows
@@ -62,22 +67,11 @@ struct TextTable {
     return text
   }
 
-  static func width(of text: String) -> Int {
-    text.unicodeScalars.reduce(0) { total, scalar in
-      let value = scalar.value
-      if scalar.properties.generalCategory == .nonspacingMark || value == 0x200D { return total }
-      let wide =
-        (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value)
-        || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
-        || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
-        || (0x1F300...0x1FAFF).contains(value) || (0x20000...0x3FFFD).contains(value)
-      return total + (wide ? 2 : 1)
-    }
-  }
+  static func width(of text: String) -> Int { CellWidth.of(text) }
 
-  /// Shortens a cell to `limit` cells with an ellipsis, newlines shown as ⏎.
+  /// Shortens a cell to `limit` columns with an ellipsis; control characters (a newline too)
+  /// are shown as their escapes, so a cell is always one line of printable text.
   static func clip(_ text: String, _ limit: Int = 48) -> String {
-    let flat = text.replacingOccurrences(of: "\n", with: "⏎")
-    return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+    CellWidth.clip(TerminalText.escaped(text), to: limit)
   }
 }

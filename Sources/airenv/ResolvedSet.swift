@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvText
 
 /// What one Deployment gets, with provenance: the JSON shape of `airenv resolve`.
 struct ResolvedSet: Encodable {
@@ -108,9 +109,12 @@ enum FieldLines {
       ("password", view.password == nil && view.masked.isEmpty && view.locked.isEmpty ? nil : password(view)),
       ("port", view.port.map(String.init)),
     ]
-    for (name, value) in pairs { if let value { lines.append("\(name) = \(value)") } }
+    // One field per line: a newline in a value is shown as `\n`, never as a line of its own.
+    for (name, value) in pairs { if let value { lines.append("\(name) = \(TerminalText.escaped(value))") } }
     for (key, value) in (view.extra ?? [:]).sorted(by: { $0.key < $1.key }) {
-      lines.append("extra.\(key) = " + (view.locked.contains("extra.\(key)") ? locked : value.compactText))
+      lines.append(
+        "extra.\(TerminalText.escaped(key)) = "
+          + (view.locked.contains("extra.\(key)") ? locked : TerminalText.escaped(value.compactText)))
     }
     return lines
   }

@@ -87,7 +87,7 @@ struct SettingsCommand: ParsableCommand {
       return
     }
     let workspace = try session.read()
-    print("secretsFetching  \(workspace.settings.secretsFetching ? "on" : "off")")
+    Console.out("secretsFetching  \(workspace.settings.secretsFetching ? "on" : "off")")
   }
 }
 
@@ -153,7 +153,7 @@ struct KeyCommand: ParsableCommand {
       try session.refuseIfReadonly()
       let before = try session.repository.keyStatus()
       let after = try session.repository.rotateKey(by: session.actor.user)
-      print(
+      Console.out(
         "rotated the key in \(after.location): fingerprint \(before.fingerprint ?? "none") → "
           + "\(after.fingerprint ?? "none"); every secret is re-encrypted")
     }
