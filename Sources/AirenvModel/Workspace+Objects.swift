@@ -43,9 +43,30 @@ extension Workspace {
         if active > 0 { notes.append("its \(active) exclusions are kept, inert while not linked to all") }
       }
     }
+    if let note = Self.plaintextLeftInHistory(before, object) { notes.append(note) }
     return try commit(object, replacing: before, at: index, in: path, by: actor, notes: notes) {
       "updated \(P.kind.rawValue) \"\(object.key)\""
     }
+  }
+
+  /// A value that becomes secret (flagged, renamed to a sensitive key, an extra key marked or
+  /// now secret for the connection's type) was saved as plaintext before: the history still
+  /// holds that plaintext until it is purged.
+  static func plaintextLeftInHistory<P>(_ before: EnvironmentObject<P>, _ after: EnvironmentObject<P>)
+    -> String?
+  {
+    var what: [String] = []
+    if let old = before as? Variable, let new = after as? Variable, !old.isSecret, new.isSecret {
+      what = ["value"]
+    }
+    if let old = before as? Connection, let new = after as? Connection {
+      what = new.base.extra.keys.sorted().filter { key in
+        old.base.extra[key] != nil && new.base.isSecret(extraKey: key) && !old.base.isSecret(extraKey: key)
+      }.map { "extra.\($0)" }
+    }
+    guard !what.isEmpty else { return nil }
+    return "\(what.joined(separator: ", ")) is secret now, but its earlier plaintext stays in the history; "
+      + "remove it with `airenv history purge --\(P.kind.rawValue) \(after.key)`"
   }
 
   mutating func delete<P>(
@@ -75,7 +96,9 @@ extension Workspace {
     let before = self[keyPath: path][index]
     var object = before
     object.key = newKey
-    let notes = ["DAGs that use \"\(before.key)\" must be changed to use \"\(newKey)\""]
+    let notes =
+      ["DAGs that use \"\(before.key)\" must be changed to use \"\(newKey)\""]
+      + [Self.plaintextLeftInHistory(before, object)].compactMap { $0 }
     return try commit(object, replacing: before, at: index, in: path, by: actor, notes: notes) {
       "renamed \(P.kind.rawValue) \"\(before.key)\" to \"\(newKey)\""
     }

@@ -38,10 +38,13 @@ extension Repository {
       let (target, note) = try choose(entries)
       try workspace.authorize(.change, for: actor.user)
       var reverted = workspace
+      // Restored objects are opened like loaded ones, so that the write compares plaintexts
+      // (an undo does not claim secret changes it did not make) and keeps their ciphertexts.
+      let sealer = try readingSealer(for: id)
       for change in target.changes {
         try restore(
           change, stored: storedJSON(kind: change.kind, id: change.id, workspace: id), in: &reverted,
-          by: actor)
+          sealer: sealer, by: actor)
       }
       return (reverted, note)
     }
@@ -65,7 +68,8 @@ extension Repository {
   }
 
   private func restore(
-    _ change: ObjectChange, stored: JSONValue?, in workspace: inout Workspace, by actor: Actor
+    _ change: ObjectChange, stored: JSONValue?, in workspace: inout Workspace, sealer: SecretSealer,
+    by actor: Actor
   )
     throws
   {
@@ -91,10 +95,11 @@ extension Repository {
     case "connection":
       try restore(
         change, in: &workspace.connections, by: actor, check: check,
-        decode: { try decoded(Connection.self, $0) })
+        decode: { sealer.unseal(try decoded(Connection.self, $0)) })
     case "variable":
       try restore(
-        change, in: &workspace.variables, by: actor, check: check, decode: { try decoded(Variable.self, $0) })
+        change, in: &workspace.variables, by: actor, check: check,
+        decode: { sealer.unseal(try decoded(Variable.self, $0)) })
     case "deployment":
       try restore(
         change, in: &workspace.deployments, by: actor, check: check,

@@ -175,7 +175,7 @@ public final class Repository: Sendable {
   }
 
   /// The Workspace a command means: the named one, else the default, else the only one.
-  private func chooseWorkspace(_ name: String?) throws(StoreError) -> WorkspaceSummary {
+  func chooseWorkspace(_ name: String?) throws(StoreError) -> WorkspaceSummary {
     let all = try summaries()
     if let name {
       if let found = all.first(where: { $0.name == name })
@@ -214,13 +214,18 @@ public final class Repository: Sendable {
     return header
   }
 
-  func loadWorkspace(_ id: WorkspaceID) throws(StoreError) -> Workspace {
-    let header = try loadHeader(id)
+  /// The sealer that opens a Workspace's secrets with the current key.
+  func readingSealer(for id: WorkspaceID) throws(StoreError) -> SecretSealer {
     let key = try keyring.load()
     let repositoryKey = try readIndex().keyFingerprint
-    let sealer = SecretSealer(
+    return SecretSealer(
       workspace: id, key: key,
       keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
+  }
+
+  func loadWorkspace(_ id: WorkspaceID) throws(StoreError) -> Workspace {
+    let header = try loadHeader(id)
+    let sealer = try readingSealer(for: id)
     return Workspace(
       id: id, name: header.name, stamp: header.stamp,
       deployments: try loadAll(in: layout.deployments(id), cache: deploymentFiles, variant: "") { $0 },
@@ -371,17 +376,26 @@ public final class Repository: Sendable {
   }
 
   /// The sealed files of changed connections or variables, each with its history change.
-  private func stored<P>(
+  private func stored<P: StrictlyReadable & StoredPayload>(
     _ objects: [EnvironmentObject<P>], before: [EnvironmentObject<P>], in directory: String,
-    seal: (EnvironmentObject<P>) throws(StoreError) -> EnvironmentObject<P>,
+    seal: (EnvironmentObject<P>, _ keeping: (plain: EnvironmentObject<P>, stored: EnvironmentObject<P>)?)
+      throws(StoreError) -> EnvironmentObject<P>,
     secretPaths: (EnvironmentObject<P>?) -> Set<String>
-  ) throws(StoreError) -> [((path: String, bytes: [UInt8]), ObjectChange)] {
+  ) throws(StoreError) -> [((path: String, bytes: [UInt8]), ObjectChange)]
+  where P.Override: StrictlyReadable {
     let previous = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     var result: [((path: String, bytes: [UInt8]), ObjectChange)] = []
     for object in objects {
       let path = directory + "/\(object.id).json"
-      let bytes = StoredFile.encode(try seal(object))
       let old = previous[object.id]
+      // A secret that did not change keeps its ciphertext: a new nonce for the same value
+      // would make every save rewrite it (noisy diffs, changes the history cannot explain).
+      let kept = old.flatMap { plain in
+        (try? FileSystem.read(path, limit: Limits.objectFileBytes)).flatMap {
+          try? StoredFile.read(EnvironmentObject<P>.self, from: $0, path: path)
+        }.map { (plain: plain, stored: $0) }
+      }
+      let bytes = StoredFile.encode(try seal(object, kept))
       result.append(
         (
           (path, bytes),
@@ -469,7 +483,8 @@ public final class Repository: Sendable {
       }
       return KeyStatus(
         location: keyring.location, origin: keyring.origin, fingerprint: key?.fingerprint,
-        repositoryFingerprint: try readIndex().keyFingerprint, undecryptable: undecryptable)
+        repositoryFingerprint: try readIndex().keyFingerprint, undecryptable: undecryptable,
+        warnings: keyring.warnings())
     }
   }
 
@@ -522,7 +537,7 @@ public final class Repository: Sendable {
       try keyring.promoteStaged()
       return KeyStatus(
         location: keyring.location, origin: keyring.origin, fingerprint: newKey.fingerprint,
-        repositoryFingerprint: newKey.fingerprint, undecryptable: [])
+        repositoryFingerprint: newKey.fingerprint, undecryptable: [], warnings: keyring.warnings())
     }
   }
 
@@ -606,7 +621,7 @@ public final class Repository: Sendable {
 
   // MARK: Locking
 
-  private func withLock<Result>(exclusive: Bool, _ body: () throws -> Result) throws -> Result {
+  func withLock<Result>(exclusive: Bool, _ body: () throws -> Result) throws -> Result {
     guard exists else { throw StoreError.notARepository(path: root) }
     let lock = try RepositoryLock(path: layout.lock, exclusive: exclusive)
     let stagedKey = keyring.stagedPath.map(FileSystem.exists) ?? false
@@ -696,6 +711,8 @@ public struct KeyStatus: Equatable, Sendable {
   public var repositoryFingerprint: String?
   /// Secrets that do not decrypt, each with its object, field and why (locked or tampered).
   public var undecryptable: [String]
+  /// What is loose about the key file (its group can read it, someone else owns it).
+  public var warnings: [String]
 
   public var matches: Bool { repositoryFingerprint == nil || fingerprint == repositoryFingerprint }
 }

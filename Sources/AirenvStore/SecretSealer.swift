@@ -22,16 +22,28 @@ struct SecretSealer {
 
   // MARK: Connections and variables
 
-  func seal(_ connection: Connection) throws(StoreError) -> Connection {
-    try sealing(connection, connection.id, walk: Self.mapSecrets)
+  /// Seals every secret; one whose value is what `keeping.plain` holds at the same place
+  /// keeps the ciphertext `keeping.stored` has there.
+  func seal(_ connection: Connection, keeping: (plain: Connection, stored: Connection)? = nil)
+    throws(StoreError) -> Connection
+  {
+    try sealing(
+      connection, connection.id, walk: Self.mapSecrets,
+      keeping: keeping.map { Self.ciphertexts(plain: $0.plain, stored: $0.stored, walk: Self.mapSecrets) }
+        ?? [:])
   }
 
   func unseal(_ connection: Connection) -> Connection {
     Self.mapSecrets(connection) { value, path in unsealText(value, path: connection.id + "/" + path) }
   }
 
-  func seal(_ variable: Variable) throws(StoreError) -> Variable {
-    try sealing(variable, variable.id, walk: Self.mapSecrets)
+  func seal(_ variable: Variable, keeping: (plain: Variable, stored: Variable)? = nil) throws(StoreError)
+    -> Variable
+  {
+    try sealing(
+      variable, variable.id, walk: Self.mapSecrets,
+      keeping: keeping.map { Self.ciphertexts(plain: $0.plain, stored: $0.stored, walk: Self.mapSecrets) }
+        ?? [:])
   }
 
   func unseal(_ variable: Variable) -> Variable {
@@ -56,12 +68,30 @@ struct SecretSealer {
     return found
   }
 
-  /// Seals every secret of an object; the walk cannot throw, so the first error is kept aside.
-  private func sealing<Object>(_ object: Object, _ id: String, walk: Walk<Object>) throws(StoreError)
-    -> Object
+  /// Per secret path of an object: its value, and the ciphertext that stored it.
+  private static func ciphertexts<Object>(plain: Object, stored: Object, walk: Walk<Object>)
+    -> [String: (value: String, ciphertext: String)]
   {
+    var values: [String: String] = [:]
+    _ = walk(plain) { value, path in
+      values[path] = value
+      return value
+    }
+    var result: [String: (value: String, ciphertext: String)] = [:]
+    _ = walk(stored) { text, path in
+      if text.hasPrefix(envelopePrefix), let value = values[path] { result[path] = (value, text) }
+      return text
+    }
+    return result
+  }
+
+  /// Seals every secret of an object; the walk cannot throw, so the first error is kept aside.
+  private func sealing<Object>(
+    _ object: Object, _ id: String, walk: Walk<Object>, keeping: [String: (value: String, ciphertext: String)]
+  ) throws(StoreError) -> Object {
     var firstError: StoreError?
     let result = walk(object) { value, path in
+      if let kept = keeping[path], kept.value == value { return kept.ciphertext }
       do throws(StoreError) { return try sealText(value, path: id + "/" + path) } catch {
         if firstError == nil { firstError = error }
         return value

@@ -208,6 +208,7 @@ struct ConnectionCommand: ParsableCommand {
         guard let object = try JSONValue.parse(extra).objectValue else {
           throw Failure.validation("--extra must be a JSON object, e.g. '{\"sslmode\": \"require\"}'")
         }
+        ArgvSecrets.warnAboutExtra(object, type: changes.fields[.connType])
         for (key, value) in object where changes.extraSet[key] == nil { changes.extraSet[key] = value }
       }
       if changes.fields[.port] == "" { changes.fields[.port] = nil }
@@ -232,6 +233,7 @@ struct ConnectionCommand: ParsableCommand {
         guard let members = try JSONValue.parse(extra).objectValue else {
           throw Failure.validation("--extra must be a JSON object")
         }
+        ArgvSecrets.warnAboutExtra(members, type: changes.fields[.connType])
         for (key, value) in members { changes.extraSet[key] = value }
       }
       let workspace = try global.session.read()

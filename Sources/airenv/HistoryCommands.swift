@@ -6,77 +6,127 @@ import Foundation
 struct HistoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "history",
-    abstract: "Who changed what and when, newest first (secret values are never recorded).")
-  @OptionGroup var global: GlobalOptions
-  @Option(help: "Show at most N entries.") var limit = 20
-  @Option(help: "Only changes to this conn_id, variable key or Deployment.") var object: String?
-  @Option(help: "Only changes that touch this Deployment.") var deployment: String?
-  @Option(name: .shortAndLong, help: "table or json.") var output: OutputFormat = .table
+    abstract: "Who changed what and when, newest first (secret values are never recorded).",
+    subcommands: [List.self, Purge.self], defaultSubcommand: List.self)
 
-  struct Item: Encodable {
-    var sequence: Int
-    var time: String
-    var user: String
-    var command: String
-    var deployment: String?
-    var summary: String
-    var undoes: Int?
-    var redoes: Int?
-    var changes: [Change]
+  struct Purge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Remove the earlier plaintext of values that are secret now from the history.",
+      discussion: """
+        A variable flagged secret (or renamed to a sensitive key) after its value was saved, or an
+        extra key marked secret later, left that value in the history as plaintext. purge drops the
+        recorded values of those fields and keeps the earlier versions (for undo) with them
+        encrypted and marked secret. The history files are rewritten in place; commit them as usual.
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The variable whose history to purge.") var variable: String?
+    @Option(help: "The connection whose history to purge.") var connection: String?
+    @Option(
+      name: .customLong("scope-deployment"), help: "The Deployment that owns a Deployment-scoped object.")
+    var scopeDeployment: String?
 
-    struct Change: Encodable {
-      var kind: String
-      var id: String
-      var key: String
-      var action: String
-      var revision: Int?
-      var fields: [FieldChange]
+    func validate() throws {
+      if (variable == nil) == (connection == nil) {
+        throw ValidationError("give either --variable KEY or --connection ID")
+      }
+    }
+
+    func run() throws {
+      let session = global.session
+      try session.refuseIfReadonly()
+      let reference =
+        variable.map { ObjectReference(.variable, $0, scopeDeployment: scopeDeployment) }
+        ?? ObjectReference(.connection, connection!, scopeDeployment: scopeDeployment)
+      let report = try session.repository.purgePlaintext(
+        of: reference, workspace: session.workspaceName, by: session.actor)
+      if report.entries.isEmpty {
+        Console.out(
+          "the history holds no plaintext of \(reference.kind.rawValue) \(reference.key)'s secret fields")
+      } else {
+        Console.out(
+          "purged \(report.values) recorded values and encrypted \(report.snapshots) earlier versions in "
+            + "\(report.entries.count) history entries (#\(report.entries.map(String.init).joined(separator: ", #")))"
+        )
+      }
     }
   }
+}
 
-  func run() throws {
-    let session = global.session
-    let workspace = try session.read()
-    try workspace.authorize(.viewValues, for: session.actor.user)
-    // Without a filter only the newest entries are needed; a filter has to look at them all.
-    let filtered = object != nil || deployment != nil
-    var entries = try session.repository.history(
-      workspace: workspace.name, last: filtered ? nil : max(0, limit))
-    if let object {
-      entries = entries.filter { $0.changes.contains { $0.key.lowercased() == object.lowercased() } }
-    }
-    if let deployment {
-      guard let target = workspace.deployment(named: deployment) else {
-        throw ModelError.notFound(what: "Deployment", name: deployment, workspace: workspace.name)
+extension HistoryCommand {
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "Who changed what and when, newest first (the default).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Show at most N entries.") var limit = 20
+    @Option(help: "Only changes to this conn_id, variable key or Deployment.") var object: String?
+    @Option(help: "Only changes that touch this Deployment.") var deployment: String?
+    @Option(name: .shortAndLong, help: "table or json.") var output: OutputFormat = .table
+
+    struct Item: Encodable {
+      var sequence: Int
+      var time: String
+      var user: String
+      var command: String
+      var deployment: String?
+      var summary: String
+      var undoes: Int?
+      var redoes: Int?
+      var changes: [Change]
+
+      struct Change: Encodable {
+        var kind: String
+        var id: String
+        var key: String
+        var action: String
+        var revision: Int?
+        var fields: [FieldChange]
       }
-      entries = entries.filter { entry in
-        entry.changes.contains { change in
-          entry.deployment == target.name || change.id == target.id
-            || change.fields.contains { $0.name.contains(target.id) }
+    }
+
+    func run() throws {
+      let session = global.session
+      let workspace = try session.read()
+      try workspace.authorize(.viewValues, for: session.actor.user)
+      // Without a filter only the newest entries are needed; a filter has to look at them all.
+      let filtered = object != nil || deployment != nil
+      var entries = try session.repository.history(
+        workspace: workspace.name, last: filtered ? nil : max(0, limit))
+      if let object {
+        entries = entries.filter { $0.changes.contains { $0.key.lowercased() == object.lowercased() } }
+      }
+      if let deployment {
+        guard let target = workspace.deployment(named: deployment) else {
+          throw ModelError.notFound(what: "Deployment", name: deployment, workspace: workspace.name)
+        }
+        entries = entries.filter { entry in
+          entry.changes.contains { change in
+            entry.deployment == target.name || change.id == target.id
+              || change.fields.contains { $0.name.contains(target.id) }
+          }
         }
       }
-    }
-    let items = entries.suffix(max(0, limit)).reversed().map { entry in
-      Item(
-        sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
-        command: entry.command, deployment: entry.deployment,
-        summary: entry.summary, undoes: entry.undoes, redoes: entry.redoes,
-        changes: entry.changes.map { change in
-          let action = change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
-          return Item.Change(
-            kind: change.kind, id: change.id, key: change.key, action: action, revision: change.revision,
-            fields: change.fields)
-        })
-    }
-    try Output.print(Array(items), as: output) {
-      var table = TextTable("#", "TIME", "USER", "COMMAND", "WHAT")
-      for item in items {
-        let command =
-          item.command + (item.deployment.map { " \($0)" } ?? "") + (item.undoes.map { " #\($0)" } ?? "")
-          + (item.redoes.map { " #\($0)" } ?? "")
-        table.add([String(item.sequence), item.time, item.user, command, TextTable.clip(item.summary, 70)])
+      let items = entries.suffix(max(0, limit)).reversed().map { entry in
+        Item(
+          sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
+          command: entry.command, deployment: entry.deployment,
+          summary: entry.summary, undoes: entry.undoes, redoes: entry.redoes,
+          changes: entry.changes.map { change in
+            let action = change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
+            return Item.Change(
+              kind: change.kind, id: change.id, key: change.key, action: action, revision: change.revision,
+              fields: change.fields)
+          })
       }
-      return items.isEmpty ? "no changes recorded yet\n" : table.rendered
+      try Output.print(Array(items), as: output) {
+        var table = TextTable("#", "TIME", "USER", "COMMAND", "WHAT")
+        for item in items {
+          let command =
+            item.command + (item.deployment.map { " \($0)" } ?? "") + (item.undoes.map { " #\($0)" } ?? "")
+            + (item.redoes.map { " #\($0)" } ?? "")
+          table.add([String(item.sequence), item.time, item.user, command, TextTable.clip(item.summary, 70)])
+        }
+        return items.isEmpty ? "no changes recorded yet\n" : table.rendered
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 import AirenvFormats
 import AirenvModel
 import ArgumentParser
+import Foundation
 
 /// Names one object; `--scope-deployment` picks a Deployment-scoped one.
 struct ObjectSelector: ParsableArguments {
@@ -30,6 +31,11 @@ struct ConnectionFieldOptions: ParsableArguments {
   @Option(
     help: "Set an extra key: K=V, V read as JSON when it is JSON (30, true, {…}), else as text (repeatable).")
   var extraSet: [String] = []
+  @Option(
+    help: ArgumentHelp(
+      "Set an extra key from environment variable VAR: K=VAR, read like --extra-set (repeatable).",
+      valueName: "K=VAR"))
+  var extraSetEnv: [String] = []
   @Option(help: "Remove an extra key (repeatable); on a link: do not inherit it.")
   var extraUnset: [String] = []
   @Option(help: "Mark an extra key secret: encrypted at rest and masked (repeatable; not on a link).")
@@ -52,6 +58,24 @@ struct ConnectionFieldOptions: ParsableArguments {
       }
       let key = String(assignment[..<equals])
       changes.extraSet[key] = JSONValue.parseLenient(String(assignment[assignment.index(after: equals)...]))
+    }
+    let exposed = ArgvSecrets.extraKeys(changes.extraSet, marked: Set(secretExtra), type: type)
+    if !exposed.isEmpty {
+      Console.error(
+        "airenv: warning: --extra-set puts the secret \(exposed.joined(separator: ", ")) into shell history "
+          + "and `ps`; prefer --extra-set-env KEY=VAR")
+    }
+    for assignment in extraSetEnv {
+      guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex,
+        assignment.index(after: equals) != assignment.endIndex
+      else {
+        throw Failure.usage("--extra-set-env takes KEY=VAR, got \"\(assignment)\"")
+      }
+      let name = String(assignment[assignment.index(after: equals)...])
+      guard let value = ProcessInfo.processInfo.environment[name] else {
+        throw Failure.validation("environment variable \(name) (for --extra-set-env) is not set")
+      }
+      changes.extraSet[String(assignment[..<equals])] = JSONValue.parseLenient(value)
     }
     changes.extraUnset = Set(extraUnset)
     changes.secretExtraKeys = Set(secretExtra)
@@ -90,6 +114,26 @@ struct DeploymentTarget: ParsableArguments {
   @Option(help: "The Deployment's name.") var deployment: String
 }
 
+/// Secrets given on the command line, where shell history and `ps` can read them.
+enum ArgvSecrets {
+  /// The extra keys of `extra` that are secret: by name at any depth, marked, or by the type.
+  static func extraKeys(_ extra: [String: JSONValue], marked: Set<String>, type: String?) -> [String] {
+    let catalogue = type.flatMap { ConnectionTypeCatalogue.type($0)?.secretExtraKeys } ?? []
+    return extra.keys.sorted().filter { key in
+      marked.contains(key) || catalogue.contains(key) || Secrecy.containsSecret(extra[key]!, key: key)
+    }.map { "extra.\($0)" }
+  }
+
+  /// Warns when `--extra` (a whole JSON object) holds a secret.
+  static func warnAboutExtra(_ extra: [String: JSONValue], type: String?) {
+    let exposed = extraKeys(extra, marked: [], type: type)
+    guard !exposed.isEmpty else { return }
+    Console.error(
+      "airenv: warning: --extra puts the secret \(exposed.joined(separator: ", ")) into shell history and "
+        + "`ps`; prefer --extra-set-env KEY=VAR")
+  }
+}
+
 enum ConnectionInput {
   /// Fields from `--uri`, with explicit flags taking precedence over the URI's parts.
   static func merge(uri: String?, into flags: ConnectionChanges) throws -> ConnectionChanges {
@@ -99,6 +143,14 @@ enum ConnectionInput {
       merged = try AirflowURI.decode(uri)
     } catch {
       throw Failure.validation("--uri is not an Airflow connection URI: \(error.reason)")
+    }
+    let exposed =
+      (merged.fields[.password].map { _ in ["password"] } ?? [])
+      + ArgvSecrets.extraKeys(merged.extraSet, marked: [], type: merged.fields[.connType])
+    if !exposed.isEmpty {
+      Console.error(
+        "airenv: warning: --uri puts the secret \(exposed.joined(separator: ", ")) into shell history and "
+          + "`ps`; prefer --password-stdin or --password-env VAR (and --extra-set-env KEY=VAR)")
     }
     for (field, value) in flags.fields { merged.fields[field] = value }
     for (key, value) in flags.extraSet { merged.extraSet[key] = value }

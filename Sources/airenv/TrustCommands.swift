@@ -110,6 +110,7 @@ struct KeyCommand: ParsableCommand {
       var repositoryFingerprint: String?
       var matches: Bool
       var undecryptable: [String]
+      var warnings: [String]
     }
 
     func run() throws {
@@ -122,9 +123,11 @@ struct KeyCommand: ParsableCommand {
       let view = View(
         source: source, location: status.location, exists: status.fingerprint != nil,
         fingerprint: status.fingerprint, repositoryFingerprint: status.repositoryFingerprint,
-        matches: status.fingerprint != nil && status.matches, undecryptable: status.undecryptable)
+        matches: status.fingerprint != nil && status.matches, undecryptable: status.undecryptable,
+        warnings: status.warnings)
       try Output.print(view, as: output) {
         var lines = ["key          \(source): \(status.location)"]
+        lines += status.warnings.map { "warning      " + $0 }
         lines.append("fingerprint  \(status.fingerprint ?? "(no key there yet)")")
         lines.append("repository   \(status.repositoryFingerprint ?? "(no secret stored yet)")")
         if status.fingerprint == nil && status.repositoryFingerprint != nil {
