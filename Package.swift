@@ -15,9 +15,10 @@ let package = Package(
   targets: [
     .target(name: "AirenvText"),
     .target(name: "AirenvModel", dependencies: ["AirenvText"]),
+    .target(name: "CFileSync"),
     .target(
       name: "AirenvStore",
-      dependencies: ["AirenvModel", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["AirenvModel", "CFileSync", .product(name: "Crypto", package: "swift-crypto")]
     ),
     .target(
       name: "AirenvFormats",
@@ -37,7 +38,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "airenv-benchmark",
-      dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]
+      dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "CFileSync"]
     ),
     .testTarget(name: "AirenvTextTests", dependencies: ["AirenvText"]),
     .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),

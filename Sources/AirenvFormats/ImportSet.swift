@@ -22,6 +22,9 @@ public struct ImportSet: Equatable, Sendable {
   public var variables: [ImportedVariable] = []
   /// Entries read but not imported, with why (pools, other environment variables …).
   public var ignored: [String] = []
+  /// Every problem found while reading, each with its line; the entries above are the ones
+  /// that read, so that the model's rules can report theirs in the same pass.
+  public var problems: [ImportProblem] = []
 }
 
 /// A reason an input file is refused, with the place it applies to.

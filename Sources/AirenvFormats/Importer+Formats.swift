@@ -17,10 +17,9 @@ extension Importer {
         ImportProblem(file: file, line: 1, reason: "the top level must be an object")
       ])
     }
-    let entries = members.keys.sorted().map { key in
-      (key, members[key]!, JSONDiagnostics.location(of: [key], in: bytes)?.line ?? 1)
-    }
-    return try keyedEntries(entries, file: file, format: .airflowJSON)
+    let lines = JSONDiagnostics.topLevelMemberLines(in: bytes)
+    let entries = members.keys.sorted().map { key in (key, members[key]!, lines[key] ?? 1) }
+    return keyedEntries(entries, file: file, format: .airflowJSON)
   }
 
   // MARK: LocalFilesystemBackend and `airflow connections export` YAML
@@ -35,13 +34,13 @@ extension Importer {
     let entries = mapping.map { key, value in
       (key.string ?? "", YAMLInput.json(value), YAMLInput.line(key) ?? 1)
     }
-    return try keyedEntries(entries, file: file, format: .airflowYAML)
+    return keyedEntries(entries, file: file, format: .airflowYAML)
   }
 
   /// Connections or variables keyed by id, whichever the file holds.
   private static func keyedEntries(
     _ entries: [(String, JSONValue, Int)], file: String, format: ImportFormat
-  ) throws(ImportProblems) -> ImportSet {
+  ) -> ImportSet {
     var set = ImportSet(format: format)
     var problems: [ImportProblem] = []
     if holdsConnections(entries.map(\.1), file: file) {
@@ -59,8 +58,11 @@ extension Importer {
           case .array(let items):
             throw ImportReason(
               "connection \(id): a list of \(items.count) connections; Airflow takes exactly one")
+          case .null:
+            throw ImportReason("connection \(id): it is null; a connection is a URI or an object")
           default:
-            throw ImportReason("connection \(id): expected a URI or an object")
+            throw ImportReason(
+              "connection \(id): expected a URI or an object, found \(value.compactText.prefix(40))")
           }
           set.connections.append(ImportedConnection(connId: id, fields: fields, line: line))
         } catch {
@@ -76,7 +78,7 @@ extension Importer {
         }
       }
     }
-    if !problems.isEmpty { throw ImportProblems(problems: problems) }
+    set.problems = problems
     return set
   }
 
@@ -84,7 +86,7 @@ extension Importer {
 
   /// `id=value` lines, no quotes and no escapes; connection values are URIs (or the JSON that
   /// `airflow connections export --serialization-format json` writes).
-  static func localFilesystemEnv(_ text: String, file: String) throws(ImportProblems) -> ImportSet {
+  static func localFilesystemEnv(_ text: String, file: String) -> ImportSet {
     var pairs: [(String, String, Int)] = []
     var problems: [ImportProblem] = []
     var seen: [String: Int] = [:]
@@ -109,33 +111,29 @@ extension Importer {
       seen[key] = offset + 1
       pairs.append((key, value, offset + 1))
     }
-    if !problems.isEmpty { throw ImportProblems(problems: problems) }
     let values = pairs.map { JSONValue.string($0.1) }
     var set = ImportSet(format: .airflowEnv)
-    let jsonConnections =
-      !pairs.isEmpty && pairs.allSatisfy { $0.1.hasPrefix("{") }
-      && !(file as NSString).lastPathComponent.lowercased().contains("variable")
-    if holdsConnections(values, file: file) || jsonConnections {
-      for (id, value, line) in pairs {
-        do throws(ImportReason) {
-          let fields =
-            value.hasPrefix("{")
-            ? try connection(fromObject: try jsonObject(value, id: id), id: id)
-            : try connection(fromURI: value, id: id)
-          set.connections.append(ImportedConnection(connId: id, fields: fields, line: line))
-        } catch {
-          problems.append(ImportProblem(file: file, line: line, reason: error.text))
-        }
-      }
+    if holdsConnections(values, file: file) {
+      let (connections, wrong) = connections(pairs.map { ($0.0, $0.1, $0.2) }, file: file)
+      set.connections = connections
+      problems += wrong
     } else {
       set.variables = pairs.map { ImportedVariable(key: $0.0, value: $0.1, line: $0.2) }
     }
-    if !problems.isEmpty { throw ImportProblems(problems: problems) }
+    set.problems = problems
     return set
   }
 
+  /// A connection in its JSON form, read as strictly as Airflow's `json.loads`.
   static func jsonObject(_ text: String, id: String) throws(ImportReason) -> [String: JSONValue] {
-    guard let value = try? JSONValue.parse(text), let object = value.objectValue else {
+    let value: JSONValue
+    do {
+      value = try JSONValue.parse(text)
+    } catch {
+      throw ImportReason(
+        "connection \(id): the value starts with \"{\" but is not valid JSON: \(error.jsonReason)")
+    }
+    guard let object = value.objectValue else {
       throw ImportReason("connection \(id): the value starts with \"{\" but is not a JSON object")
     }
     return object
@@ -145,22 +143,15 @@ extension Importer {
 
   /// `AIRFLOW_CONN_<ID>` (URI or JSON) and `AIRFLOW_VAR_<KEY>`; the id is the lower-cased rest
   /// of the name, as Airflow upper-cases ids to look them up.
-  static func dotenv(_ text: String, file: String) throws(ImportProblems) -> ImportSet {
+  static func dotenv(_ text: String, file: String) -> ImportSet {
     var set = ImportSet(format: .env)
-    var (entries, problems) = Dotenv.parse(text, file: file)
+    let (entries, problems) = Dotenv.parse(text, file: file)
+    var connectionEntries: [(String, String, Int)] = []
     for entry in entries {
       if entry.key.hasPrefix("AIRFLOW_CONN_") {
         let id = String(entry.key.dropFirst("AIRFLOW_CONN_".count)).lowercased()
-        do throws(ImportReason) {
-          let value = entry.value.trimmingCharacters(in: .whitespacesAndNewlines)
-          let fields =
-            value.hasPrefix("{")
-            ? try connection(fromObject: try jsonObject(value, id: id), id: id)
-            : try connection(fromURI: value, id: id)
-          set.connections.append(ImportedConnection(connId: id, fields: fields, line: entry.line))
-        } catch {
-          problems.append(ImportProblem(file: file, line: entry.line, reason: error.text))
-        }
+        connectionEntries.append(
+          (id, entry.value.trimmingCharacters(in: .whitespacesAndNewlines), entry.line))
       } else if entry.key.hasPrefix("AIRFLOW_VAR_") {
         let key = String(entry.key.dropFirst("AIRFLOW_VAR_".count)).lowercased()
         set.variables.append(ImportedVariable(key: key, value: entry.value, line: entry.line))
@@ -169,32 +160,66 @@ extension Importer {
           "\(entry.key) (line \(entry.line)) is not an AIRFLOW_CONN_ or AIRFLOW_VAR_ variable")
       }
     }
-    if !problems.isEmpty { throw ImportProblems(problems: problems) }
+    let (connections, wrong) = connections(connectionEntries, file: file)
+    set.connections = connections
+    set.problems = (problems + wrong).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
     return set
+  }
+
+  /// Connections given as text (a URI, or Airflow's JSON form when it starts with `{`), read on
+  /// every core, in order; each problem keeps its line.
+  static func connections(_ entries: [(String, String, Int)], file: String) -> (
+    [ImportedConnection], [ImportProblem]
+  ) {
+    let results = entries.concurrentMap { id, value, line -> Result<ImportedConnection, ImportProblem> in
+      do throws(ImportReason) {
+        let fields =
+          value.hasPrefix("{")
+          ? try connection(fromObject: try jsonObject(value, id: id), id: id)
+          : try connection(fromURI: value, id: id)
+        return .success(ImportedConnection(connId: id, fields: fields, line: line))
+      } catch {
+        return .failure(ImportProblem(file: file, line: line, reason: error.text))
+      }
+    }
+    var connections: [ImportedConnection] = []
+    var problems: [ImportProblem] = []
+    for result in results {
+      switch result {
+      case .success(let connection): connections.append(connection)
+      case .failure(let problem): problems.append(problem)
+      }
+    }
+    return (connections, problems)
+  }
+
+  /// A line without the spaces and tabs around it (Foundation's trimming bridged every line).
+  static func trimmedSpaces(_ text: Substring) -> Substring {
+    var text = text
+    while let first = text.utf8.first, first == 0x20 || first == 0x09 { text = text.dropFirst() }
+    while let last = text.utf8.last, last == 0x20 || last == 0x09 || last == 0x0D { text = text.dropLast() }
+    return text
   }
 
   // MARK: URI lines
 
-  static func uriLines(_ text: String, file: String) throws(ImportProblems) -> ImportSet {
+  static func uriLines(_ text: String, file: String) -> ImportSet {
     var set = ImportSet(format: .uri)
     var problems: [ImportProblem] = []
-    for (offset, raw) in text.components(separatedBy: "\n").enumerated() {
-      let line = raw.trimmingCharacters(in: .whitespaces)
+    var entries: [(String, String, Int)] = []
+    // Split on the byte: "\r\n" is one Character, so a split on "\n" would miss CRLF files.
+    for (offset, raw) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+      let line = trimmedSpaces(Substring(raw))
       if line.isEmpty || line.hasPrefix("#") { continue }
       guard let separator = line.firstIndex(where: { $0 == "\t" || $0 == " " }) else {
         problems.append(ImportProblem(file: file, line: offset + 1, reason: "expected conn_id<TAB>URI"))
         continue
       }
-      let id = String(line[..<separator])
-      let uri = line[separator...].trimmingCharacters(in: .whitespaces)
-      do throws(ImportReason) {
-        set.connections.append(
-          ImportedConnection(connId: id, fields: try connection(fromURI: uri, id: id), line: offset + 1))
-      } catch {
-        problems.append(ImportProblem(file: file, line: offset + 1, reason: error.text))
-      }
+      entries.append((String(line[..<separator]), String(trimmedSpaces(line[separator...])), offset + 1))
     }
-    if !problems.isEmpty { throw ImportProblems(problems: problems) }
+    let (connections, wrong) = connections(entries, file: file)
+    set.connections = connections
+    set.problems = (problems + wrong).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
     return set
   }
 
@@ -233,14 +258,24 @@ extension Importer {
           ("conn_password", .password), ("conn_port", .port), ("conn_description", .description),
         ]
         for (key, field) in columns {
-          if let value = fields[key].flatMap(YAMLInput.text) { changes.fields[field] = value }
+          guard let node = fields[key] else { continue }
+          guard case .scalar = node else {
+            throw ImportReason("connection \(id): \(key) must be text, not a mapping or a list")
+          }
+          if let value = YAMLInput.text(node) { changes.fields[field] = value }
         }
         switch fields["conn_extra"] {
         case .mapping(let extra)?:
           changes.extraSet = YAMLInput.json(.mapping(extra)).objectValue ?? [:]
         case let node? where YAMLInput.text(node) != nil:
-          guard let parsed = try? JSONValue.parse(YAMLInput.text(node)!), let members = parsed.objectValue
-          else {
+          let parsed: JSONValue
+          do {
+            parsed = try JSONValue.parse(YAMLInput.text(node)!)
+          } catch {
+            throw ImportReason(
+              "connection \(id): conn_extra is neither a mapping nor valid JSON: \(error.jsonReason)")
+          }
+          guard let members = parsed.objectValue else {
             throw ImportReason("connection \(id): conn_extra is neither a mapping nor a JSON object")
           }
           changes.extraSet = members
@@ -276,7 +311,7 @@ extension Importer {
     if !pools.isEmpty {
       set.ignored.append("\(pools.count) pools (airenv manages connections and variables only)")
     }
-    if !problems.isEmpty { throw ImportProblems(problems: problems) }
+    set.problems = problems
     return set
   }
 }

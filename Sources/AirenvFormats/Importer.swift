@@ -3,20 +3,27 @@ import Foundation
 import Yams
 
 /// Reads the files teams already have into an `ImportSet`, naming the line of every problem.
+/// Every entry is read even after a bad one, so that one pass reports every problem.
 public enum Importer {
-  public static func read(_ text: String, file: String, format requested: ImportFormat) throws(ImportProblems)
-    -> ImportSet
-  {
+  public static func read(_ text: String, file: String, format requested: ImportFormat) -> ImportSet {
     let format = requested == .auto ? detect(text, file: file) : requested
-    switch format {
-    case .airflowSettings: return try airflowSettings(text, file: file)
-    case .env: return try dotenv(text, file: file)
-    case .airflowJSON: return try localFilesystemJSON(text, file: file)
-    case .airflowYAML: return try localFilesystemYAML(text, file: file)
-    case .airflowEnv: return try localFilesystemEnv(text, file: file)
-    case .uri: return try uriLines(text, file: file)
-    case .auto: return ImportSet(format: .auto)
+    var set: ImportSet
+    do throws(ImportProblems) {
+      switch format {
+      case .airflowSettings: set = try airflowSettings(text, file: file)
+      case .env: set = dotenv(text, file: file)
+      case .airflowJSON: set = try localFilesystemJSON(text, file: file)
+      case .airflowYAML: set = try localFilesystemYAML(text, file: file)
+      case .airflowEnv: set = localFilesystemEnv(text, file: file)
+      case .uri: set = uriLines(text, file: file)
+      case .auto: set = ImportSet(format: .auto)
+      }
+    } catch {
+      set = ImportSet(format: format)
+      set.problems = error.problems
     }
+    set.problems += duplicatesIgnoringCase(set, file: file)
+    return set
   }
 
   /// By extension first, then by content.
@@ -37,6 +44,29 @@ public enum Importer {
     return .airflowEnv
   }
 
+  /// Two entries whose ids differ only in case are one in Airflow, which looks an id up by its
+  /// upper-cased environment-variable name: the second is refused at its line.
+  static func duplicatesIgnoringCase(_ set: ImportSet, file: String) -> [ImportProblem] {
+    func check(_ entries: [(String, Int)], _ kind: ObjectKind) -> [ImportProblem] {
+      var first: [String: (String, Int)] = [:]
+      var problems: [ImportProblem] = []
+      for (id, line) in entries.sorted(by: { $0.1 < $1.1 }) {
+        if let (other, otherLine) = first[id.lowercased()] {
+          problems.append(
+            ImportProblem(
+              file: file, line: line,
+              reason: "\(kind.keyName) \"\(id)\" is \"\(other)\" of line \(otherLine) ignoring case "
+                + "(Airflow reads ids by their upper-cased name)"))
+        } else {
+          first[id.lowercased()] = (id, line)
+        }
+      }
+      return problems
+    }
+    return check(set.connections.map { ($0.connId, $0.line) }, .connection)
+      + check(set.variables.map { ($0.key, $0.line) }, .variable)
+  }
+
   // MARK: Connections from Airflow's own forms
 
   /// The keys Airflow's LocalFilesystemBackend accepts in a connection object.
@@ -53,18 +83,21 @@ public enum Importer {
     if let unknown = object.keys.sorted().first(where: { !connectionKeys.contains($0) }) {
       throw ImportReason("connection \(id): unknown key \"\(unknown)\" (Airflow refuses it)")
     }
-    if let inner = object["conn_id"]?.stringValue, inner != id {
+    if let inner = try text(object["conn_id"], "conn_id", of: id), inner != id {
       throw ImportReason("connection \(id): its conn_id \"\(inner)\" differs from its name")
     }
-    if case .string(let uri)? = object["uri"] {
+    if let uri = object["uri"] {
       let others = object.keys.filter { !["uri", "conn_id"].contains($0) }
       guard others.isEmpty else {
         throw ImportReason("connection \(id): \"uri\" cannot be mixed with other fields")
       }
-      return try connection(fromURI: uri, id: id)
+      guard let text = try text(uri, "uri", of: id) else {
+        throw ImportReason("connection \(id): uri is empty")
+      }
+      return try connection(fromURI: text, id: id)
     }
     var changes = ConnectionChanges()
-    guard let type = text(object["conn_type"]), !type.isEmpty else {
+    guard let type = try text(object["conn_type"], "conn_type", of: id), !type.isEmpty else {
       throw ImportReason("connection \(id): conn_type is missing")
     }
     changes.fields[.connType] = type
@@ -72,13 +105,17 @@ public enum Importer {
       ("description", .description), ("host", .host), ("login", .login), ("password", .password),
       ("schema", .schema),
     ]
-    for (key, field) in columns { if let value = text(object[key]) { changes.fields[field] = value } }
+    for (key, field) in columns {
+      if let value = try text(object[key], key, of: id) { changes.fields[field] = value }
+    }
     switch object["port"] {
     case .integer(let port)?: changes.fields[.port] = String(port)
     case .string(let port)? where !port.isEmpty: changes.fields[.port] = port
-    case .double(let port)? where port == port.rounded(): changes.fields[.port] = String(Int(port))
+    case .double(let port)? where port == port.rounded() && abs(port) < 1e9:
+      changes.fields[.port] = String(Int(port))
     case nil, .null?, .string?: break
-    case let other?: throw ImportReason("connection \(id): port \(other.compactText) is not a number")
+    case let other?:
+      throw ImportReason("connection \(id): port \(other.compactText.prefix(40)) is not a number")
     }
     if object["extra"] != nil && object["extra_dejson"] != nil {
       throw ImportReason("connection \(id): both extra and extra_dejson are set")
@@ -86,12 +123,19 @@ public enum Importer {
     switch object["extra"] ?? object["extra_dejson"] {
     case .object(let members)?: changes.extraSet = members
     case .string(let json)? where !json.isEmpty:
-      guard let parsed = try? JSONValue.parse(json), let members = parsed.objectValue else {
+      let parsed: JSONValue
+      do {
+        parsed = try JSONValue.parse(json)
+      } catch {
+        throw ImportReason("connection \(id): extra is not valid JSON: \(error.jsonReason)")
+      }
+      guard let members = parsed.objectValue else {
         throw ImportReason("connection \(id): extra is not a JSON object")
       }
       changes.extraSet = members
     case nil, .null?, .string?: break
-    case let other?: throw ImportReason("connection \(id): extra \(other.compactText) is not a JSON object")
+    case let other?:
+      throw ImportReason("connection \(id): extra \(other.compactText.prefix(40)) is not a JSON object")
     }
     return changes
   }
@@ -104,14 +148,17 @@ public enum Importer {
     }
   }
 
-  /// Strings as they are; numbers and booleans as their text; null as absent.
-  static func text(_ value: JSONValue?) -> String? {
+  /// A text field: strings as they are, numbers and booleans as their text, null as absent; an
+  /// object or a list is refused (it was once dropped silently).
+  static func text(_ value: JSONValue?, _ field: String, of id: String) throws(ImportReason) -> String? {
     switch value {
-    case .string(let text)?: text
-    case .integer(let number)?: String(number)
-    case .double(let number)?: String(number)
-    case .bool(let flag)?: flag ? "true" : "false"
-    default: nil
+    case .string(let text)?: return text
+    case .integer(let number)?: return String(number)
+    case .double(let number)?: return String(number)
+    case .bool(let flag)?: return flag ? "true" : "false"
+    case nil, .null?: return nil
+    case .object?: throw ImportReason("connection \(id): \(field) must be text, not an object")
+    case .array?: throw ImportReason("connection \(id): \(field) must be text, not a list")
     }
   }
 
@@ -130,19 +177,39 @@ public enum Importer {
     }
   }
 
-  /// Whether a file's entries are connections: objects with conn_type or uri, or URI strings.
+  /// Whether a file's entries are connections. The file's name decides when it says; else a
+  /// single entry that can only be a connection (an object with conn_type or uri, a JSON string
+  /// of one) makes it a connections file, so that one bad entry is an error at its line rather
+  /// than turning every connection, passwords included, into a plaintext variable. Strings
+  /// make a connections file only when every one is a URI.
   static func holdsConnections(_ values: [JSONValue], file: String) -> Bool {
     let name = (file as NSString).lastPathComponent.lowercased()
     if name.contains("variable") { return false }
     if name.contains("connection") { return true }
-    guard !values.isEmpty else { return false }
-    return values.allSatisfy { value in
+    if values.contains(where: isConnectionObject) { return true }
+    let texts = values.compactMap { value -> String? in
+      guard case .string(let text) = value, !text.isEmpty else { return nil }
+      return text
+    }
+    if texts.contains(where: { $0.hasPrefix("{") && isConnectionObject((try? JSONValue.parse($0)) ?? .null) })
+    {
+      return true
+    }
+    let others = values.filter { value in
       switch value {
-      case .object(let members): members["conn_type"] != nil || members["uri"] != nil
-      case .array(let items): items.count == 1 && holdsConnections(items, file: "")
-      case .string(let text): looksLikeURI(text)
-      default: false
+      case .null: false
+      case .string(let text): text.isEmpty ? false : !looksLikeURI(text)
+      default: true
       }
+    }
+    return !texts.isEmpty && others.isEmpty
+  }
+
+  static func isConnectionObject(_ value: JSONValue) -> Bool {
+    switch value {
+    case .object(let members): members["conn_type"] != nil || members["uri"] != nil
+    case .array(let items): items.count == 1 && isConnectionObject(items[0])
+    default: false
     }
   }
 
@@ -150,6 +217,14 @@ public enum Importer {
     guard let range = text.range(of: "://") else { return false }
     let scheme = text[..<range.lowerBound]
     return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
+  }
+}
+
+extension ModelError {
+  /// Why text is not JSON, without the words for a connection's extra.
+  var jsonReason: String {
+    if case .invalidJSON(let reason) = self { return reason }
+    return message
   }
 }
 

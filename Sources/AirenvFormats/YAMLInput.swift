@@ -1,19 +1,135 @@
 import AirenvModel
+// libyaml, which Yams is built on: its event stream is read before Yams composes a document.
+import CYaml
 import Foundation
 import Yams
 
 /// YAML read with Yams, keeping where each value stands so that errors can name a line.
 enum YAMLInput {
+  /// How many nodes aliases may add once expanded: anchors are for sharing a few settings, and
+  /// a "billion laughs" document expands to gigabytes from a few lines.
+  static let aliasNodes = 100_000
+  /// How deep collections may nest; Yams composes recursively, so deeper would exhaust the stack.
+  static let depth = 256
+
   static func compose(_ text: String, file: String) throws(ImportProblems) -> Node? {
+    try checkBounds(text, file: file)
+    let root: Node?
     do {
-      return try Yams.compose(yaml: text)
+      root = try Yams.compose(yaml: text)
     } catch let error as YamlError {
       throw ImportProblems(problems: [problem(error, file: file, text: text)])
     } catch {
       throw ImportProblems(problems: [ImportProblem(file: file, line: nil, reason: "not YAML: \(error)")])
     }
+    return root.map(resolvingMergeKeys)
   }
 
+  /// Reads the document's events once, before anything is built: refuses, with the line, an
+  /// alias that would expand the document past `aliasNodes` or a nesting deeper than `depth`.
+  static func checkBounds(_ text: String, file: String) throws(ImportProblems) {
+    var bytes = Array(text.utf8)
+    var problem: ImportProblem?
+    bytes.withUnsafeMutableBufferPointer { buffer in
+      var parser = yaml_parser_t()
+      guard yaml_parser_initialize(&parser) == 1 else { return }
+      defer { yaml_parser_delete(&parser) }
+      yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+      // Nodes per open collection (with its anchor), nodes per anchor, nodes added by aliases.
+      var open: [(anchor: String?, nodes: Int)] = []
+      var anchored: [String: Int] = [:]
+      var expanded = 0
+      func add(_ nodes: Int) {
+        if !open.isEmpty {
+          open[open.count - 1].nodes = min(open[open.count - 1].nodes + nodes, aliasNodes + 1)
+        }
+      }
+      func anchorName(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: $0) }
+      }
+      while true {
+        var event = yaml_event_t()
+        // A syntax error is left to Yams, which explains it.
+        guard yaml_parser_parse(&parser, &event) == 1 else { return }
+        defer { yaml_event_delete(&event) }
+        let line = Int(event.start_mark.line) + 1
+        switch event.type {
+        case YAML_STREAM_END_EVENT:
+          return
+        case YAML_SCALAR_EVENT:
+          if let anchor = anchorName(event.data.scalar.anchor) { anchored[anchor] = 1 }
+          add(1)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+          let anchor =
+            event.type == YAML_SEQUENCE_START_EVENT
+            ? anchorName(event.data.sequence_start.anchor) : anchorName(event.data.mapping_start.anchor)
+          open.append((anchor, 1))
+          if open.count > depth {
+            problem = ImportProblem(
+              file: file, line: line, reason: "collections are nested more than \(depth) levels deep")
+            return
+          }
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+          guard let closed = open.popLast() else { break }
+          if let anchor = closed.anchor { anchored[anchor] = closed.nodes }
+          add(closed.nodes)
+        case YAML_ALIAS_EVENT:
+          let nodes = anchorName(event.data.alias.anchor).flatMap { anchored[$0] } ?? 0
+          expanded += nodes
+          add(nodes)
+          if expanded > aliasNodes {
+            problem = ImportProblem(
+              file: file, line: line,
+              reason: "its aliases expand to more than \(aliasNodes) nodes (a document that multiplies "
+                + "itself through anchors); write the values out")
+            return
+          }
+        default:
+          break
+        }
+      }
+    }
+    if let problem { throw ImportProblems(problems: [problem]) }
+  }
+
+  /// YAML's merge key, as PyYAML (and so Airflow) reads it: `<<: *base` copies the mapping's
+  /// pairs, `<<: [*a, *b]` several (earlier ones first), and the mapping's own keys win.
+  static func resolvingMergeKeys(_ node: Node) -> Node {
+    switch node {
+    case .mapping(let mapping):
+      var own: [(Node, Node)] = []
+      var merged: [(Node, Node)] = []
+      for (key, value) in mapping {
+        if isMergeKey(key) {
+          let sources: [Node] =
+            if case .sequence(let sequence) = value { Array(sequence) } else { [value] }
+          for source in sources {
+            guard case .mapping(let inner) = resolvingMergeKeys(source) else { continue }
+            for pair in inner where !merged.contains(where: { $0.0 == pair.key }) {
+              merged.append((pair.key, pair.value))
+            }
+          }
+        } else {
+          own.append((key, resolvingMergeKeys(value)))
+        }
+      }
+      let pairs = own + merged.filter { pair in !own.contains { $0.0 == pair.0 } }
+      return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark, mapping.anchor))
+    case .sequence(let sequence):
+      return .sequence(
+        Node.Sequence(sequence.map(resolvingMergeKeys), sequence.tag, sequence.style, sequence.mark))
+    default:
+      return node
+    }
+  }
+
+  static func isMergeKey(_ node: Node) -> Bool {
+    guard case .scalar(let scalar) = node else { return false }
+    return scalar.style == .plain && scalar.string == "<<"
+  }
+
+  /// Where and why Yams refused a document.
   static func problem(_ error: YamlError, file: String, text: String) -> ImportProblem {
     switch error {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),

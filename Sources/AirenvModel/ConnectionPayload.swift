@@ -56,6 +56,17 @@ public struct ConnectionChanges: Equatable, Sendable {
     if clear.contains(.connType) {
       throw .invalidField(field: "conn_type", reason: "a connection always has a type")
     }
+    for (field, value) in fields {
+      if let problem = IdentifierRules.problem(withValue: value) {
+        throw .invalidField(field: field.rawValue, reason: problem)
+      }
+    }
+    let extraSize = JSONValue.object(extraSet).compactText.utf8.count
+    if extraSize > Limits.valueBytes {
+      throw .invalidField(
+        field: "extra",
+        reason: "it is \(extraSize) bytes of JSON; the limit is \(Limits.describe(bytes: Limits.valueBytes))")
+    }
     if let type = fields[.connType] {
       result.fields[.connType] = try ConnectionPayload.normalizedType(type)
     }

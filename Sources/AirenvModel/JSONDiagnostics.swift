@@ -38,9 +38,21 @@ public enum JSONDiagnostics {
     return scanner.found
   }
 
+  /// The line of each member of the top-level object, in one pass (import files name the line
+  /// of every entry; looking each up with `location(of:)` would read the file once per entry).
+  public static func topLevelMemberLines(in bytes: [UInt8]) -> [String: Int] {
+    var scanner = Scanner(bytes: bytes)
+    scanner.recordsTopLevelMembers = true
+    scanner.skipWhitespace()
+    _ = try? scanner.value(path: [], target: nil)
+    return scanner.topLevelMembers
+  }
+
   private struct Scanner {
     let bytes: [UInt8]
     var offset = 0
+    var recordsTopLevelMembers = false
+    var topLevelMembers: [String: Int] = [:]
     var line = 1
     var lineStart = 0
     var found: Location?
@@ -113,6 +125,7 @@ public enum JSONDiagnostics {
           throw problem("expected a quoted member name")
         }
         let key = try string()
+        if recordsTopLevelMembers && path.isEmpty && depth == 1 { topLevelMembers[key] = keyLocation.line }
         if !keys.insert(key).inserted {
           throw SyntaxProblem(location: keyLocation, reason: "the member \"\(key)\" appears twice")
         }
@@ -173,11 +186,37 @@ public enum JSONDiagnostics {
       }
     }
 
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as RFC 8259 (and Python) read it.
     mutating func number() throws(SyntaxProblem) {
-      let start = offset
-      while !atEnd, "+-0123456789.eE".utf8.contains(bytes[offset]) { advance() }
-      let text = String(decoding: bytes[start..<offset], as: UTF8.self)
-      if Double(text) == nil { throw problem("\"\(text)\" is not a number") }
+      let start = location
+      func digits() -> Int {
+        var count = 0
+        while !atEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) {
+          advance()
+          count += 1
+        }
+        return count
+      }
+      func refuse() -> SyntaxProblem { SyntaxProblem(location: start, reason: "not a JSON number") }
+      if bytes[offset] == UInt8(ascii: "-") { advance() }
+      guard !atEnd else { throw refuse() }
+      if bytes[offset] == UInt8(ascii: "0") {
+        advance()
+        if !atEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) {
+          throw SyntaxProblem(location: start, reason: "a number with a leading zero")
+        }
+      } else if digits() == 0 {
+        throw refuse()
+      }
+      if !atEnd, bytes[offset] == UInt8(ascii: ".") {
+        advance()
+        if digits() == 0 { throw refuse() }
+      }
+      if !atEnd, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
+        advance()
+        if !atEnd, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { advance() }
+        if digits() == 0 { throw refuse() }
+      }
     }
   }
 }

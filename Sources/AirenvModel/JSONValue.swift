@@ -21,13 +21,16 @@ public enum JSONValue: Hashable, Sendable {
     return nil
   }
 
-  /// Parses JSON text; the error says where and why it is not JSON.
+  /// Parses JSON text as strictly as Python's `json.loads` (and so Airflow) reads it: no
+  /// trailing comma, no leading zero, no duplicate member; the error says where and why it is
+  /// not JSON.
   public static func parse(_ text: String) throws(ModelError) -> JSONValue {
-    do {
-      return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-    } catch {
-      throw .invalidJSON(reason: JSONValue.describe(error))
+    if let value = JSONParser.parse(text) { return value }
+    guard let problem = JSONDiagnostics.syntaxProblem(in: Array(text.utf8)) else {
+      throw .invalidJSON(reason: "a string holds an unpaired surrogate escape or a number is out of range")
     }
+    throw .invalidJSON(
+      reason: "\(problem.reason) (line \(problem.location.line), column \(problem.location.column))")
   }
 
   /// Parses `text` as JSON when it is valid JSON, otherwise takes it as a plain string.
@@ -93,18 +96,6 @@ public enum JSONValue: Hashable, Sendable {
       }
     }
     text += "\""
-  }
-
-  static func describe(_ error: any Error) -> String {
-    if case DecodingError.dataCorrupted(let context) = error {
-      if let underlying = context.underlyingError as NSError?,
-        let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-      {
-        return detail
-      }
-      return context.debugDescription
-    }
-    return "\(error)"
   }
 }
 

@@ -16,6 +16,15 @@ public struct VariableChanges: Equatable, Sendable {
   }
 
   public var isEmpty: Bool { value == nil && description == nil && !clearDescription && secret == nil }
+
+  /// Values within `Limits.valueBytes`.
+  func checkSizes() throws(ModelError) {
+    for (field, text) in [("value", value), ("description", description)] {
+      if let text, let problem = IdentifierRules.problem(withValue: text) {
+        throw .invalidField(field: field, reason: problem)
+      }
+    }
+  }
 }
 
 /// A variable's base: its value (a string, possibly JSON text), description, secret flag.
@@ -36,6 +45,7 @@ extension VariablePayload: ObjectPayload {
   public static let kind = ObjectKind.variable
 
   public init(creatingWith changes: VariableChanges) throws(ModelError) {
+    try changes.checkSizes()
     guard let value = changes.value else {
       throw .invalidField(
         field: "value", reason: "a new variable needs a value (--value, --value-stdin or --value-env)")
@@ -47,6 +57,7 @@ extension VariablePayload: ObjectPayload {
     if changes.clearDescription && changes.description != nil {
       throw .invalidField(field: "description", reason: "it is both set and cleared")
     }
+    try changes.checkSizes()
     if let value = changes.value { self.value = value }
     if let description = changes.description { self.description = description }
     if changes.clearDescription { description = nil }
@@ -87,6 +98,7 @@ extension VariableOverride: OverridePayload {
         field: changes.secret != nil ? "secret" : "description",
         reason: "a variable link overrides only the value")
     }
+    try changes.checkSizes()
     if let value = changes.value { self.value = value }
   }
 

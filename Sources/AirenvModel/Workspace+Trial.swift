@@ -16,7 +16,7 @@ extension Workspace {
   }
 
   /// The object keys the commands name, or nil when one of them may read every object.
-  private static func objectKeys(of commands: [Command]) -> [String]? {
+  static func objectKeys(of commands: [Command]) -> [String]? {
     var keys: [String] = []
     for command in commands {
       switch command {

@@ -1,4 +1,5 @@
 import AirenvModel
+import CFileSync
 import Foundation
 
 #if canImport(Glibc)
@@ -93,8 +94,11 @@ enum FileSystem {
     }
   }
 
-  /// Writes a new file next to `path` under a hidden temporary name, flushed to disk.
-  static func writeTemporary(_ bytes: [UInt8], besides path: String) throws(StoreError) -> String {
+  /// Writes a new file next to `path` under a hidden temporary name, flushed to disk unless
+  /// the caller flushes many at once (`syncFileSystem`).
+  static func writeTemporary(_ bytes: [UInt8], besides path: String, flushing: Bool = true) throws(StoreError)
+    -> String
+  {
     let directory = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
     var generator = SystemRandomNumberGenerator()
@@ -117,12 +121,22 @@ enum FileSystem {
       }
       written += count
     }
-    guard fsync(descriptor) == 0 else {
+    guard !flushing || fsync(descriptor) == 0 else {
       let reason = errorText()
       unlink(temporary)
       throw .io(path: path, reason: "cannot flush to disk: \(reason)")
     }
     return temporary
+  }
+
+  /// Flushes every file written so far on the file system that holds `path` to disk at once.
+  static func syncFileSystem(containing path: String) throws(StoreError) {
+    let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .io(path: path, reason: "cannot open: \(errorText())") }
+    defer { close(descriptor) }
+    guard airenv_sync_file_system(descriptor) == 0 else {
+      throw .io(path: path, reason: "cannot flush to disk: \(errorText())")
+    }
   }
 
   /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.

@@ -55,14 +55,23 @@ public struct ObjectChange: Codable, Equatable, Sendable {
   public var revision: Int?
 }
 
+/// Bytes as lower-case hexadecimal (`String(format:)` per byte was a tenth of a large import).
+func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
+  let digits = Array("0123456789abcdef".utf8)
+  var text: [UInt8] = []
+  for byte in bytes {
+    text.append(digits[Int(byte >> 4)])
+    text.append(digits[Int(byte & 0x0F)])
+  }
+  return String(decoding: text, as: UTF8.self)
+}
+
 enum ContentDigest {
   /// SHA-256 of the stored object without its stamp, as compact JSON.
   static func of(_ stored: JSONValue?) -> String? {
     guard case .object(var members)? = stored else { return nil }
     members["stamp"] = nil
-    return SHA256.hash(data: Data(JSONValue.object(members).compactText.utf8)).map {
-      String(format: "%02x", $0)
-    }.joined()
+    return hexadecimal(SHA256.hash(data: Data(JSONValue.object(members).compactText.utf8)))
   }
 }
 
@@ -127,8 +136,10 @@ enum HistorySecrets {
   /// `links/<deployment>/password` is stored at `links.<deployment>.fields.password`, and a
   /// link's extra keys under `extraSet`.
   static func dotted(_ path: String) -> String {
-    var parts = path.split(separator: "/").map {
-      $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+    var parts = path.split(separator: "/").map { part in
+      part.contains("~")
+        ? part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        : String(part)
     }
     if parts.first == "links", parts.count >= 3 {
       if parts[2] == "password" { parts.insert("fields", at: 2) }

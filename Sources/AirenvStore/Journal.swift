@@ -27,12 +27,17 @@ struct Journal: Codable {
       }
       return
     }
+    // Every new file is written, then all are flushed to disk in one call before the journal
+    // names them: one flush instead of one per file (10,000 for a large import).
     var staged: [Write] = []
+    var directories = Set<String>()
     for write in writes {
-      try FileSystem.makeDirectory(parent(of: write.path))
-      let temporary = try FileSystem.writeTemporary(write.bytes, besides: write.path)
+      let directory = parent(of: write.path)
+      if directories.insert(directory).inserted { try FileSystem.makeDirectory(directory) }
+      let temporary = try FileSystem.writeTemporary(write.bytes, besides: write.path, flushing: false)
       staged.append(Write(path: layout.relative(write.path), temporary: layout.relative(temporary)))
     }
+    try FileSystem.syncFileSystem(containing: layout.root)
     let journal = Journal(writes: staged, deletes: deletes.map(layout.relative))
     try FileSystem.writeAtomically(StoredFile.encode(journal), to: layout.journal)
     try journal.rollForward(layout: layout)

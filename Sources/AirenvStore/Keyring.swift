@@ -146,7 +146,7 @@ public struct EncryptionKey: Sendable {
   /// The first 8 bytes of the key's SHA-256, in hex.
   public var fingerprint: String {
     let digest = symmetric.withUnsafeBytes { SHA256.hash(data: Data($0)) }
-    return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    return hexadecimal(digest.prefix(8))
   }
 }
 

@@ -376,16 +376,21 @@ public final class Repository: Sendable {
   }
 
   /// The sealed files of changed connections or variables, each with its history change.
+  /// Each object is sealed, encoded and compared on every core: for a large import that is
+  /// most of the work of a save.
   private func stored<P: StrictlyReadable & StoredPayload>(
     _ objects: [EnvironmentObject<P>], before: [EnvironmentObject<P>], in directory: String,
-    seal: (EnvironmentObject<P>, _ keeping: (plain: EnvironmentObject<P>, stored: EnvironmentObject<P>)?)
+    seal:
+      @Sendable (
+        EnvironmentObject<P>, _ keeping: (plain: EnvironmentObject<P>, stored: EnvironmentObject<P>)?
+      )
       throws(StoreError) -> EnvironmentObject<P>,
-    secretPaths: (EnvironmentObject<P>?) -> Set<String>
+    secretPaths: @Sendable (EnvironmentObject<P>?) -> Set<String>
   ) throws(StoreError) -> [((path: String, bytes: [UInt8]), ObjectChange)]
   where P.Override: StrictlyReadable {
     let previous = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-    var result: [((path: String, bytes: [UInt8]), ObjectChange)] = []
-    for object in objects {
+    let results = objects.concurrentMap {
+      object -> Result<((path: String, bytes: [UInt8]), ObjectChange), StoreError> in
       let path = directory + "/\(object.id).json"
       let old = previous[object.id]
       // A secret that did not change keeps its ciphertext: a new nonce for the same value
@@ -395,16 +400,20 @@ public final class Repository: Sendable {
           try? StoredFile.read(EnvironmentObject<P>.self, from: $0, path: path)
         }.map { (plain: plain, stored: $0) }
       }
-      let bytes = StoredFile.encode(try seal(object, kept))
-      result.append(
-        (
-          (path, bytes),
-          change(
-            P.kind.rawValue, object.id, object.key, plain: (old, object), path: path, written: bytes,
-            secretPaths: secretPaths(old).union(secretPaths(object)))
-        ))
+      do throws(StoreError) {
+        let bytes = StoredFile.encode(try seal(object, kept))
+        return .success(
+          (
+            (path, bytes),
+            change(
+              P.kind.rawValue, object.id, object.key, plain: (old, object), path: path, written: bytes,
+              secretPaths: secretPaths(old).union(secretPaths(object)))
+          ))
+      } catch {
+        return .failure(error)
+      }
     }
-    return result
+    return try results.map { result throws(StoreError) in try result.get() }
   }
 
   /// One object's change for the history: field differences from the plain objects, the
@@ -413,7 +422,9 @@ public final class Repository: Sendable {
     _ kind: String, _ id: String, _ key: String, plain: (Value?, Value), path: String, written: [UInt8],
     secretPaths: Set<String>
   ) -> ObjectChange {
-    let stored = try? JSONValue.parse(String(decoding: written, as: UTF8.self))
+    // What airenv has just written is read back by the fast reader.
+    let stored =
+      StrictJSONReader.value(of: written) ?? (try? JSONValue.parse(String(decoding: written, as: UTF8.self)))
     var revision: Int?
     if case .object(let members)? = stored, case .object(let stamp)? = members["stamp"],
       case .integer(let value)? = stamp["revision"]

@@ -2,6 +2,7 @@ import AirenvFormats
 import AirenvModel
 import AirenvStore
 import AirenvUI
+import CFileSync
 import Foundation
 
 // Measures SPEC §8's budgets on a generated Workspace: 5,000 connections, 5,000 variables,
@@ -108,6 +109,27 @@ func timeToExit(_ executable: String, arguments: [String], environment: [String]
   }
   var status: Int32 = 0
   waitpid(pid, &status, 0)
+  return milliseconds(start)
+}
+
+/// The physical floor of writing `count` files as a save does (each under a temporary name,
+/// one flush of the file system, each renamed into place, the directory flushed), measured on
+/// the same file system just before a row: this machine's disk varies several-fold from one
+/// minute to the next, so a row is only meaningful beside it.
+func fileWritingFloor(count: Int, size: Int, in directory: String) -> Double {
+  mkdir(directory, 0o700)
+  let bytes = [UInt8](repeating: UInt8(ascii: "x"), count: size)
+  let start = DispatchTime.now()
+  for index in 0..<count {
+    let descriptor = open("\(directory)/.f\(index).tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, size) }
+    close(descriptor)
+  }
+  let handle = open(directory, O_RDONLY | O_DIRECTORY)
+  airenv_sync_file_system(handle)
+  for index in 0..<count { rename("\(directory)/.f\(index).tmp", "\(directory)/f\(index).json") }
+  fsync(handle)
+  close(handle)
   return milliseconds(start)
 }
 
@@ -389,6 +411,91 @@ try Exporter.forEachExport(of: loaded, for: loaded.sortedDeployments, includingS
 }
 results.append(
   ("export all \(deploymentCount) Deployments (env)", String(format: "%.0f ms", milliseconds(all)), "≤ 2 s"))
+
+// Import: 10,000 objects in each format a team already has, as `airenv import` runs it (a new
+// process), into a fresh repository. Connections carry a password and extras.
+if FileManager.default.isExecutableFile(atPath: executable) {
+  let count = 10_000
+  let connections = (0..<count).map { index in
+    ExportConnection(
+      connId: String(format: "conn_%05d", index), connType: "postgres", host: "db-\(index).example.com",
+      schema: "analytics", login: "app", password: "pw-\(index)", port: 5432,
+      extra: ["sslmode": .string("require"), "api_key": .string("key-\(index)")])
+  }
+  let variables = (0..<count).map {
+    ExportVariable(key: String(format: "var_%05d", $0), value: "value \($0)")
+  }
+  let half = ExportSet(
+    deployment: "bench", connections: Array(connections.prefix(count / 2)),
+    variables: Array(variables.prefix(count / 2)))
+  let sources: [(String, ExportSet, ExportFormat)] = [
+    (
+      "airflow-json (connections.json)",
+      ExportSet(deployment: "bench", connections: connections, variables: []), .airflowJSON
+    ),
+    (
+      "airflow-yaml (connections.yaml)",
+      ExportSet(deployment: "bench", connections: connections, variables: []), .airflowYAML
+    ),
+    (
+      "airflow-env (connections.env)",
+      ExportSet(deployment: "bench", connections: connections, variables: []), .airflowEnv
+    ),
+    ("uri lines", ExportSet(deployment: "bench", connections: connections, variables: []), .uri),
+    ("env (5,000 + 5,000)", half, .env),
+    ("airflow-settings (5,000 + 5,000)", half, .airflowSettings),
+    (
+      "airflow-json (variables.json)", ExportSet(deployment: "bench", connections: [], variables: variables),
+      .airflowJSON
+    ),
+  ]
+  // Removed only after every row: deleting 30,000 files between rows slows the file system's
+  // next creations (ext4 checks recently freed inodes), which is the benchmark's doing, not airenv's.
+  var importDirectories: [String] = []
+  defer { for directory in importDirectories { try? FileManager.default.removeItem(atPath: directory) } }
+  for (name, set, format) in sources {
+    let file = try Exporter.files(set, as: format).max { $0.contents.utf8.count < $1.contents.utf8.count }!
+    let directory = root + "-import-\(format.rawValue)"
+    try? FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let path = directory + "/" + (file.name.isEmpty ? "import" : file.name)
+    try file.contents.write(toFile: path, atomically: true, encoding: .utf8)
+    var samples: [Double] = []
+    var floors: [Double] = []
+    for round in 0..<3 {
+      floors.append(fileWritingFloor(count: count, size: 1_000, in: directory + "/floor-\(round)"))
+      let target = directory + "/repo-\(round)"
+      let fresh = Repository(
+        root: target, keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
+      try fresh.initialize()
+      _ = try fresh.createWorkspace(named: "bench", by: actor)
+      let time = try timeToExit(
+        executable,
+        arguments: [
+          "import", path, "--link-all", "--format", format == .airflowSettings ? "airflow-settings" : "auto",
+        ],
+        environment: ["AIRENV_REPO=" + target, "AIRENV_KEY_FILE=" + directory + "/key", "HOME=" + directory])
+      let imported = try fresh.read(workspace: "bench")
+      guard imported.connections.count + imported.variables.count == count else {
+        print("import of \(name) did not import \(count) objects")
+        exit(1)
+      }
+      samples.append(time)
+    }
+    importDirectories.append(directory)
+    print(
+      "  import \(name): "
+        + zip(samples, floors).map { String(format: "%.2f s (floor %.2f s)", $0 / 1000, $1 / 1000) }
+        .joined(separator: ", "))
+    results.append(
+      (
+        "`airenv import` of \(count) objects: \(name)",
+        String(
+          format: "%.2f s (median of 3; writing 10,000 files alone: %.2f s)", percentile(samples, 0.5) / 1000,
+          percentile(floors, 0.5) / 1000), "≤ 2 s"
+      ))
+  }
+}
 
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -49,7 +49,9 @@ struct Failure: Error {
         "airenv: error: " + $0.message
       }
       return (
-        (lines + ["airenv: nothing was imported (\(error.problems.count) problems)"]).joined(separator: "\n"),
+        (lines + [
+          "airenv: nothing was imported (\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"))"
+        ]).joined(separator: "\n"),
         3
       )
     case let error as StoreError:

@@ -77,3 +77,46 @@ struct TrialTests {
     #expect(outcomes == ["applied", "asks", "refused"])
   }
 }
+
+/// `Workspace.apply(batch:)` applies each command on the objects sharing its key; it must end
+/// where applying them one by one to the whole Workspace ends, with the same answers.
+@Suite("Applying commands in a batch")
+struct BatchTests {
+  /// The objects in a stable order, without the ids generated for the ones created since.
+  static func objects<P>(_ objects: [EnvironmentObject<P>], known: Set<ObjectID>) -> [EnvironmentObject<P>] {
+    objects.map { object in
+      var copy = object
+      if !known.contains(copy.id) { copy.id = "" }
+      return copy
+    }.sorted { ($0.key, $0.id, "\($0.scope)") < ($1.key, $1.id, "\($1.scope)") }
+  }
+
+  @Test(arguments: [false, true])
+  func aBatchEndsWhereOneByOneEnds(confirmed: Bool) throws {
+    let workspace = try TrialTests().fixture().workspace
+    let commands =
+      TrialTests.commands.map(\.1) + [
+        .createConnection(
+          key: "fresh", fields: ConnectionChanges(fields: [.connType: "http"]), sharing: .linkedToAll),
+        .createConnection(
+          key: "FRESH", fields: ConnectionChanges(fields: [.connType: "http"]), sharing: .linkedToAll),
+        .updateConnection(
+          ObjectReference(.connection, "fresh"), ConnectionChanges(fields: [.host: "h"]), linkedToAll: nil),
+      ]
+    var sequential = workspace
+    var answers: [String] = []
+    for command in commands {
+      answers.append(
+        "\(Result { () throws(ModelError) in try sequential.apply(command, by: Fixture.actor, confirmed: confirmed) })"
+      )
+    }
+    var batched = workspace
+    let results = batched.apply(batch: commands, by: Fixture.actor, confirmed: confirmed)
+    #expect(results.map { "\($0)" } == answers)
+    let known = Set(workspace.connections.map(\.id) + workspace.variables.map(\.id))
+    #expect(
+      Self.objects(batched.connections, known: known) == Self.objects(sequential.connections, known: known))
+    #expect(Self.objects(batched.variables, known: known) == Self.objects(sequential.variables, known: known))
+    #expect(batched.deployments == sequential.deployments)
+  }
+}

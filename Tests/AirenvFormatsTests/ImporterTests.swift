@@ -1,0 +1,168 @@
+import AirenvModel
+import Foundation
+import Testing
+
+@testable import AirenvFormats
+
+@Suite("Import: hostile and real-world files")
+struct ImporterTests {
+  static func lines(_ set: ImportSet) -> [Int?] { set.problems.map(\.line) }
+
+  /// "Billion laughs": nine lines that expand to 9^9 strings. Refused at the line where the
+  /// expansion passes the limit, in milliseconds, before anything is built.
+  @Test func anAliasBombIsRefusedBeforeItExpands() {
+    var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+    for (previous, name) in zip("abcdefgh", "bcdefghi") {
+      text +=
+        "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+    }
+    let started = Date()
+    for format in [ImportFormat.airflowYAML, .airflowSettings] {
+      let set = Importer.read(text, file: "bomb.yaml", format: format)
+      #expect(set.connections.isEmpty && set.variables.isEmpty)
+      #expect(set.problems.count == 1)
+      #expect(set.problems.first?.reason.contains("aliases expand to more than") == true)
+      #expect(set.problems.first?.line == 6)
+    }
+    #expect(Date().timeIntervalSince(started) < 1)
+  }
+
+  @Test(arguments: [300, 100_000])
+  func nestingDeeperThanTheStackCanTakeIsRefused(depth: Int) {
+    let deep = "a: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"
+    let set = Importer.read(deep, file: "deep.yaml", format: .airflowYAML)
+    #expect(set.problems.count == 1, "\(set.problems)")
+    #expect(set.problems.first.map { $0.reason.contains("nested") || $0.reason.contains("nesting") } == true)
+  }
+
+  /// PyYAML, and so Airflow, reads merge keys; a connections file written with them imports.
+  @Test func mergeKeysAreReadAsAirflowReadsThem() throws {
+    let yaml = """
+      base: &base
+        conn_type: postgres
+        host: db.example.com
+        port: 5432
+      db_a:
+        <<: *base
+        login: a
+      db_b:
+        <<: [*base, {schema: analytics}]
+        host: other
+      """
+    let set = Importer.read(yaml, file: "connections.yaml", format: .auto)
+    #expect(set.problems.isEmpty, "\(set.problems)")
+    let b = try #require(set.connections.first { $0.connId == "db_b" })
+    #expect(b.fields.fields[.host] == "other")
+    #expect(b.fields.fields[.port] == "5432")
+    #expect(b.fields.fields[.schema] == "analytics")
+    let a = try #require(set.connections.first { $0.connId == "db_a" })
+    #expect(a.fields.fields[.login] == "a" && a.fields.fields[.host] == "db.example.com")
+
+    let settings = """
+      airflow:
+        connections:
+          - &pg
+            conn_id: warehouse
+            conn_type: postgres
+            conn_host: h
+          - <<: *pg
+            conn_id: replica
+        variables: []
+      """
+    let read = Importer.read(settings, file: "airflow_settings.yaml", format: .auto)
+    #expect(read.problems.isEmpty, "\(read.problems)")
+    #expect(read.connections.map(\.connId) == ["warehouse", "replica"])
+    #expect(read.connections[1].fields.fields[.host] == "h")
+  }
+
+  /// One bad entry never turns a connections file into variables (with the passwords stored as
+  /// plaintext values): it is an error at its own line.
+  @Test(arguments: [
+    #"{"db": {"conn_type": "postgres", "password": "pw"}, "x": null}"#,
+    #"{"db": {"conn_type": "postgres", "password": "pw"}, "x": ""}"#,
+    #"{"db": {"conn_type": "postgres", "password": "pw"}, "x": {}}"#,
+    #"{"db": {"conn_type": "postgres", "password": "pw"}, "x": 42}"#,
+    #"{"db": "postgres://u:pw@h/d", "x": null}"#,
+  ])
+  func oneBadEntryDoesNotMakeConnectionsVariables(json: String) {
+    let set = Importer.read(json, file: "export.json", format: .auto)
+    #expect(set.variables.isEmpty, "\(set.variables)")
+    #expect(set.connections.map(\.connId) == ["db"])
+    #expect(set.problems.count == 1 && set.problems.first?.reason.contains("connection x") == true)
+  }
+
+  @Test func aConnectionsEnvFileWithAnEmptyLineValueStaysConnections() {
+    let set = Importer.read("db=postgres://u:pw@h/d\nx=\n", file: "export.env", format: .airflowEnv)
+    #expect(set.variables.isEmpty)
+    #expect(set.problems.map(\.line) == [2])
+  }
+
+  @Test func variablesWithURLsStayVariables() {
+    let set = Importer.read(
+      #"{"api_url": "https://api.example.com", "region": "eu"}"#, file: "vars.json", format: .auto)
+    #expect(set.connections.isEmpty && set.variables.count == 2 && set.problems.isEmpty)
+  }
+
+  /// Every problem of a file in one pass, each at its line, in line order.
+  @Test func everyProblemIsReportedInOnePassWithItsLine() {
+    let json = """
+      {
+        "db": {"conn_type": "postgres"},
+        "DB": {"conn_type": "mysql"},
+        "h": {"conn_type": "http", "host": {"a": 1}},
+        "l": {"conn_type": "http", "login": ["x"]},
+        "e": {"conn_type": "http", "extra": "{\\"a\\": 1,}"},
+        "u": {"conn_type": "http", "pasword": "x"}
+      }
+      """
+    let set = Importer.read(json, file: "c.json", format: .airflowJSON)
+    let reasons = set.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map {
+      "\($0.line ?? 0): \($0.reason)"
+    }
+    #expect(reasons.count == 5, "\(reasons)")
+    #expect(reasons.contains { $0.hasPrefix("3:") && $0.contains("ignoring case") })
+    #expect(reasons.contains { $0.hasPrefix("4:") && $0.contains("host must be text, not an object") })
+    #expect(reasons.contains { $0.hasPrefix("5:") && $0.contains("login must be text, not a list") })
+    #expect(reasons.contains { $0.hasPrefix("6:") && $0.contains("extra is not valid JSON") })
+    #expect(reasons.contains { $0.hasPrefix("7:") && $0.contains("unknown key \"pasword\"") })
+  }
+
+  /// Airflow's `json.loads` refuses a trailing comma in `AIRFLOW_CONN_*`; so does the import.
+  @Test func jsonInAnEnvironmentVariableIsReadStrictly() {
+    let set = Importer.read(
+      "AIRFLOW_CONN_A={\"conn_type\": \"http\",}\nAIRFLOW_CONN_B={\"conn_type\": \"http\", \"port\": 01}\n",
+      file: ".env", format: .env)
+    #expect(set.problems.map(\.line) == [1, 2])
+    #expect(set.connections.isEmpty)
+  }
+
+  @Test func theRulesOfTheModelAreReportedWithTheReadingProblems() throws {
+    var workspace = Workspace(id: "ws", name: "w", stamp: Stamp(by: Actor(user: "a", time: Date())))
+    let set = Importer.read(
+      #"{"a": {"conn_type": "http", "port": 70000}, "b": null, "c d": {"conn_type": "http"}}"#,
+      file: "x.json",
+      format: .airflowJSON)
+    #expect {
+      try workspace.importing(
+        set, from: "x.json", conflicts: .fail, sharing: .restricted, by: Actor(user: "a", time: Date()))
+    } throws: { error in
+      guard let problems = (error as? ImportProblems)?.problems else { return false }
+      return problems.count == 3 && problems.contains { $0.reason.contains("port") }
+        && problems.contains { $0.reason.contains("is null") }
+        && problems.contains { $0.reason.contains("not allowed") }
+    }
+    #expect(workspace.connections.isEmpty)
+  }
+
+  @Test func aValueOverTheLimitIsRefusedAtItsLine() throws {
+    let huge = String(repeating: "x", count: Limits.valueBytes + 1)
+    var workspace = Workspace(id: "ws", name: "w", stamp: Stamp(by: Actor(user: "a", time: Date())))
+    let set = Importer.read("AIRFLOW_VAR_SMALL=1\nAIRFLOW_VAR_BIG=\(huge)\n", file: ".env", format: .env)
+    #expect {
+      try workspace.importing(
+        set, from: ".env", conflicts: .fail, sharing: .restricted, by: Actor(user: "a", time: Date()))
+    } throws: { error in
+      (error as? ImportProblems)?.problems.map(\.line) == [2]
+    }
+  }
+}
