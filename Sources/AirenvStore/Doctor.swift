@@ -146,11 +146,14 @@ extension Repository {
   /// The rules across objects, on every file that reads.
   private func checkWorkspace(_ id: WorkspaceID, fix: Bool) throws -> [DoctorProblem] {
     var problems: [DoctorProblem] = []
-    func readable<Value: Decodable>(_ type: Value.Type, _ directory: String) -> [(String, Value)] {
+    // The files that read as strictly as every command reads them; the others are reported above.
+    func readable<Value: StoredRecord & StrictlyReadable>(_ type: Value.Type, _ directory: String) -> [(
+      String, Value
+    )] {
       ((try? FileSystem.jsonFiles(in: directory)) ?? []).compactMap { name in
         let path = directory + "/" + name
         return
-          (try? StoredFile.decode(
+          (try? StoredFile.read(
             type, from: FileSystem.read(path, limit: Limits.objectFileBytes), path: path))
           .map { (path, $0) }
       }

@@ -9,6 +9,7 @@ struct Airenv: ParsableCommand {
       Exit codes: 0 success; 1 runtime failure (I/O, corrupt file); 2 usage; \
       3 validation refused; 4 conflict (concurrent change, duplicate id); 5 permission refused.
       """,
+    version: "airenv \(version)",
     subcommands: [
       InitCommand.self, DemoCommand.self, WorkspaceCommand.self, DeploymentCommand.self,
       ConnectionCommand.self, VariableCommand.self, MatrixCommand.self, ResolveCommand.self,
@@ -18,13 +19,18 @@ struct Airenv: ParsableCommand {
     ],
     defaultSubcommand: TUICommand.self
   )
+
+  /// Given to `--version`; raised with each release.
+  static let version = "0.10.0"
 }
 
 @main
 enum Main {
   static func main() {
     do {
-      var command = try Airenv.parseAsRoot(GlobalOptions.movedAfterSubcommand(CommandLine.arguments))
+      let arguments = GlobalOptions.movedAfterSubcommand(CommandLine.arguments)
+      try CommandWords.check(arguments, root: Airenv.self)
+      var command = try Airenv.parseAsRoot(arguments)
       try command.run()
     } catch {
       Failure.exit(with: error)

@@ -53,7 +53,28 @@ struct ExitCodeTests {
     Case(
       arguments: ["connection", "update", "warehouse_db", "--password-env", "UNSET_VARIABLE"], status: 3,
       message: "environment variable UNSET_VARIABLE (for the password) is not set"),
+    Case(
+      arguments: ["conection", "list"], status: 2,
+      message: "`airenv` has no command \"conection\"; did you mean `airenv connection`?"),
+    Case(
+      arguments: ["--repo", "/elsewhere", "variable", "lst"], status: 2,
+      message: "`airenv variable` has no command \"lst\"; did you mean `airenv variable list`?"),
+    Case(
+      arguments: ["history", "purje"], status: 2,
+      message: "`airenv history` has no command \"purje\"; did you mean `airenv history purge`?"),
+    Case(
+      arguments: ["help", "nosuch"], status: 2,
+      message: "`airenv` has no command \"nosuch\"; its commands are"),
+    Case(
+      arguments: ["help", "connection", "zzz"], status: 2,
+      message: "`airenv connection` has no command \"zzz\""),
   ]
+
+  @Test func theVersionIsPrinted() throws {
+    let result = try CLI().run("--version")
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("airenv ") && result.stdout.contains("."))
+  }
 
   @Test(arguments: cases)
   func refusal(_ test: Case) throws {
