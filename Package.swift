@@ -24,6 +24,7 @@ let package = Package(
       name: "AirenvFormats",
       dependencies: ["AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
+    .target(name: "AirenvApp", dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats"]),
     .target(name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats"]),
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .target(name: "CFatalSignal"),
@@ -31,7 +32,8 @@ let package = Package(
     .executableTarget(
       name: "airenv",
       dependencies: [
-        "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "AirenvTerminal",
+        "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvApp", "AirenvUI",
+        "AirenvTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]

@@ -1,3 +1,4 @@
+import AirenvApp
 import AirenvFormats
 import AirenvModel
 import AirenvStore
@@ -32,38 +33,19 @@ struct Failure: Error {
   }
 
   private static func describe(_ error: any Error) -> (String, Int32) {
-    switch error {
-    case let failure as Failure:
-      return ("airenv: error: " + failure.message, failure.code)
-    case let error as ModelError:
-      let code: Int32 =
-        switch error.category {
-        case .validation: 3
-        case .conflict: 4
-        case .confirmation: 2
-        case .permission: 5
-        }
-      return ("airenv: error: " + error.message, code)
-    case let error as ImportProblems:
-      let lines = error.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map {
-        "airenv: error: " + $0.message
-      }
-      return (
-        (lines + [
-          "airenv: nothing was imported (\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"))"
-        ]).joined(separator: "\n"),
-        3
-      )
-    case let error as StoreError:
-      return ("airenv: error: " + error.message, error.isRefusal ? 3 : 1)
-    default:
-      let code = Airenv.exitCode(for: error)
-      let message = Airenv.fullMessage(for: error)
-      if code == .success { return (message, 0) }
-      let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
-      // ArgumentParser's usage errors exit 64; SPEC §5.1 gives usage exit code 2.
-      return ("airenv: error: " + text, code == .validationFailure ? 2 : code.rawValue)
+    if let failure = error as? Failure { return ("airenv: error: " + failure.message, failure.code) }
+    if let message = UserMessage(error) {
+      let lines =
+        message.lines.map { "airenv: error: " + $0 }
+        + [message.conclusion.map { "airenv: " + $0 }].compactMap { $0 }
+      return (lines.joined(separator: "\n"), message.exitCode)
     }
+    let code = Airenv.exitCode(for: error)
+    let message = Airenv.fullMessage(for: error)
+    if code == .success { return (message, 0) }
+    let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+    // ArgumentParser's usage errors exit 64; SPEC §5.1 gives usage exit code 2.
+    return ("airenv: error: " + text, code == .validationFailure ? 2 : code.rawValue)
   }
 }
 

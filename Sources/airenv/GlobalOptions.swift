@@ -1,3 +1,4 @@
+import AirenvApp
 import AirenvModel
 import AirenvStore
 import ArgumentParser
@@ -86,11 +87,7 @@ struct Session {
   var readonly: Bool
 
   /// The Workspace, for a user who is allowed to read it.
-  func read() throws -> Workspace {
-    let workspace = try repository.read(workspace: workspaceName)
-    _ = try workspace.role(of: actor.user)
-    return workspace
-  }
+  func read() throws -> Workspace { try application.read() }
 
   /// The Workspace and what the acting user may see of it; revealing secrets needs
   /// Operator or Owner.
@@ -110,21 +107,19 @@ struct Session {
       code: 1)
   }
 
+  /// The application layer for this command: the one way the CLI and the TUI change things.
+  var application: Application {
+    Application(repository: repository, workspaceName: workspaceName, user: actor.user, readonly: readonly)
+  }
+
   /// Applies a model command to the latest state on disk. A destructive command is
   /// confirmed on a terminal, or needs `--yes` when there is none. `inspect` first sees that
   /// state (once, even when the command then asks for confirmation), without a read of its own.
   @discardableResult
   func apply(_ command: Command, yes: Bool = false, inspect: (Workspace) -> Void = { _ in }) throws -> Outcome
   {
-    try refuseIfReadonly()
     do {
-      let outcome = try repository.update(
-        workspace: workspaceName, command: command.name, deployment: command.deploymentName, by: actor.user
-      ) {
-        workspace in
-        inspect(workspace)
-        return try workspace.apply(command, by: actor, confirmed: yes)
-      }
+      let outcome = try application.perform([command], confirmed: yes, inspect: inspect).outcome
       report(outcome)
       return outcome
     } catch ModelError.needsConfirmation(let impact) {
@@ -140,11 +135,7 @@ struct Session {
     }
   }
 
-  func refuseIfReadonly() throws {
-    if readonly {
-      throw Failure.permission("read-only mode (--readonly): this command changes the repository; refused")
-    }
-  }
+  func refuseIfReadonly() throws { try application.refuseIfReadonly() }
 
   /// Adds the demo Workspace through ordinary commands, recorded in its history.
   func createDemoWorkspace() throws -> Workspace {

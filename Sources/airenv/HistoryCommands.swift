@@ -138,9 +138,7 @@ struct UndoCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    let session = global.session
-    try session.refuseIfReadonly()
-    let entry = try session.repository.undo(workspace: session.workspaceName, by: session.actor)
+    let entry = try global.session.application.undo().entry
     Console.out("undid #\(entry.undoes ?? 0): \(entry.summary)")
   }
 }
@@ -151,9 +149,7 @@ struct RedoCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    let session = global.session
-    try session.refuseIfReadonly()
-    let entry = try session.repository.redo(workspace: session.workspaceName, by: session.actor)
+    let entry = try global.session.application.redo().entry
     Console.out("redid #\(entry.redoes ?? 0): \(entry.summary)")
   }
 }

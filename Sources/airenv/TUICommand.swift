@@ -1,3 +1,4 @@
+import AirenvApp
 import AirenvModel
 import AirenvStore
 import AirenvTerminal
@@ -199,13 +200,9 @@ struct TUIRuntime {
 
   static let historyShown = 500
 
-  /// What a failed save says on the message line.
+  /// What a failed save says on the message line: the same words as the CLI's.
   static func message(for error: any Error) -> String {
-    switch error {
-    case let error as ModelError: error.message
-    case let error as StoreError: error.message
-    default: "\(error)"
-    }
+    UserMessage(error)?.oneLine ?? "\(error)"
   }
 
   private func loadHistory(into state: inout AppState) {
@@ -223,14 +220,18 @@ struct TUIRuntime {
     _ = update(&state, .historyLoaded(lines))
   }
 
+  /// The application layer for the Workspace on screen (the CLI's own, with its name).
+  private func application(for state: AppState) -> Application {
+    var application = session.application
+    application.workspaceName = state.workspace.name
+    return application
+  }
+
   private func revert(undo: Bool, to state: inout AppState) {
     do {
-      let actor = Actor(user: session.actor.user, time: Date())
-      let entry =
-        undo
-        ? try session.repository.undo(workspace: state.workspace.name, by: actor)
-        : try session.repository.redo(workspace: state.workspace.name, by: actor)
-      _ = update(&state, .reloaded(try session.repository.read(workspace: state.workspace.name)))
+      let application = application(for: state)
+      let (entry, workspace) = undo ? try application.undo() : try application.redo()
+      _ = update(&state, .reloaded(workspace))
       let what = undo ? "undid #\(entry.undoes ?? 0)" : "redid #\(entry.redoes ?? 0)"
       _ = update(&state, .applied(Outcome(message: what + ": " + entry.summary)))
     } catch {
@@ -239,38 +240,15 @@ struct TUIRuntime {
   }
 
   private func apply(_ commands: [Command], confirmed: Bool, to state: inout AppState) {
-    guard !session.readonly else {
-      _ = update(&state, .failed("read-only mode (--readonly): changes are off"))
-      return
-    }
     do {
-      let actor = Actor(user: session.actor.user, time: Date())
-      let names = commands.map(\.name).joined(separator: ", ")
       // The state written is the latest (the change was applied to what was on disk under the
       // lock), so it is shown as it is, without reading the repository again.
-      let (outcome, workspace) = try session.repository.update(
-        workspace: state.workspace.name, command: names, by: actor.user
-      ) {
-        workspace in
-        var last = Outcome(message: "nothing changed", changed: false)
-        for command in commands { last = try workspace.apply(command, by: actor, confirmed: confirmed) }
-        return (last, workspace)
-      }
-      _ = update(&state, .reloaded(workspace))
-      _ = update(&state, .applied(outcome))
-    } catch ModelError.notFound(let what, let name, _) {
-      // The object on screen was deleted by another process: say who, and keep the edit.
-      let workspaceName = state.workspace.name
-      let deleted = commands.compactMap(\.reference?.objectID).lazy.compactMap {
-        session.repository.deletion(of: $0, workspace: workspaceName)
-      }.first
-      let text =
-        deleted.map {
-          "\(what) \"\(name)\" was deleted by \($0.user) at \($0.time.formatted(.iso8601)) (history #\($0.sequence)); "
-            + "nothing was saved (Esc discards the form)"
-        } ?? ModelError.notFound(what: what, name: name, workspace: state.workspace.name).message
-      _ = update(&state, .failed(text))
+      let performed = try application(for: state).perform(commands, confirmed: confirmed)
+      _ = update(&state, .reloaded(performed.workspace))
+      _ = update(&state, .applied(performed.outcome))
     } catch {
+      // A failed save keeps an open form as it was, with this message (an object deleted
+      // meanwhile says who deleted it and when).
       _ = update(&state, .failed(Self.message(for: error)))
     }
   }

@@ -50,6 +50,9 @@ struct TerminalUITests {
     try tui.wait(for: "excluded Deployment \"feature-b\"")
     try tui.press("q")
     try tui.wait(for: "AIRENV-EXITED 0")
+    // The TUI saves through the same application layer as the CLI: its history entries name
+    // the Deployment a change was about.
+    #expect(try cli.ok("history", "--deployment", "feature-b").contains("connection exclude"))
 
     let prod = try cli.json("resolve", "--deployment", "prod", "--reveal")
     let fields = try #require(((prod["connections"] as? [[String: Any]])?.first)?["fields"] as? [String: Any])

@@ -1,0 +1,110 @@
+import AirenvFormats
+import AirenvModel
+import AirenvStore
+import Foundation
+
+/// What a change did: the outcome in words and the Workspace as it now stands on disk.
+public struct Performed: Sendable {
+  public var outcome: Outcome
+  public var workspace: Workspace
+}
+
+/// The one way airenv changes a repository, for the CLI and the TUI alike: model commands
+/// applied to the latest state on disk under the lock, by the acting user, written with one
+/// history entry that names the commands and their Deployment.
+public struct Application: Sendable {
+  public let repository: Repository
+  public var workspaceName: String?
+  public let user: String
+  public let readonly: Bool
+
+  public init(repository: Repository, workspaceName: String?, user: String, readonly: Bool) {
+    self.repository = repository
+    self.workspaceName = workspaceName
+    self.user = user
+    self.readonly = readonly
+  }
+
+  /// The acting user now, for a change's stamps.
+  var actor: Actor { Actor(user: user, time: Date()) }
+
+  /// The Workspace, for a user who may read it.
+  public func read() throws -> Workspace {
+    let workspace = try repository.read(workspace: workspaceName)
+    _ = try workspace.role(of: user)
+    return workspace
+  }
+
+  /// Applies `commands` in order as one change. A destructive one throws
+  /// `ModelError.needsConfirmation` unless `confirmed`; `inspect` first sees the state the
+  /// commands apply to (once, without a read of its own).
+  @discardableResult
+  public func perform(
+    _ commands: [Command], confirmed: Bool = false, inspect: (Workspace) -> Void = { _ in }
+  ) throws -> Performed {
+    try refuseIfReadonly()
+    let actor = actor
+    let deployments = Set(commands.compactMap(\.deploymentName))
+    do {
+      return try repository.update(
+        workspace: workspaceName, command: commands.map(\.name).joined(separator: ", "),
+        deployment: deployments.count == 1 ? deployments.first : nil, by: actor.user
+      ) { workspace in
+        inspect(workspace)
+        var outcome = Outcome(message: "nothing changed", changed: false)
+        for command in commands { outcome = try workspace.apply(command, by: actor, confirmed: confirmed) }
+        return Performed(outcome: outcome, workspace: workspace)
+      }
+    } catch ModelError.notFound(let what, let name, let workspace) {
+      // An object a screen showed (named by its stable id) was deleted by someone else: say who.
+      for id in commands.compactMap(\.reference?.objectID) {
+        if let entry = repository.deletion(of: id, workspace: workspaceName) {
+          throw ApplicationError.deletedMeanwhile(
+            what: what, key: name, by: entry.user, at: entry.time, entry: entry.sequence)
+        }
+      }
+      throw ModelError.notFound(what: what, name: name, workspace: workspace)
+    }
+  }
+
+  /// Imports a file's entries as one change (see `Workspace.importing`).
+  public func importing(
+    _ set: ImportSet, from file: String, conflicts: ImportConflictPolicy, sharing: Sharing, dryRun: Bool
+  ) throws -> ImportReport {
+    let actor = actor
+    guard !dryRun else {
+      var workspace = try read()
+      try workspace.authorize(.change, for: actor.user)
+      return try workspace.importing(set, from: file, conflicts: conflicts, sharing: sharing, by: actor)
+    }
+    try refuseIfReadonly()
+    return try repository.update(workspace: workspaceName, command: "import", by: actor.user) { workspace in
+      try workspace.authorize(.change, for: actor.user)
+      return try workspace.importing(set, from: file, conflicts: conflicts, sharing: sharing, by: actor)
+    }
+  }
+
+  /// Reverts (or re-applies) the acting user's latest change; the entry written says which.
+  public func undo() throws -> (entry: HistoryEntry, workspace: Workspace) {
+    try refuseIfReadonly()
+    let entry = try repository.undo(workspace: workspaceName, by: actor)
+    return (entry, try repository.read(workspace: workspaceName))
+  }
+
+  public func redo() throws -> (entry: HistoryEntry, workspace: Workspace) {
+    try refuseIfReadonly()
+    let entry = try repository.redo(workspace: workspaceName, by: actor)
+    return (entry, try repository.read(workspace: workspaceName))
+  }
+
+  public func refuseIfReadonly() throws {
+    if readonly { throw ApplicationError.readonly }
+  }
+}
+
+/// Refusals of the application itself.
+public enum ApplicationError: Error, Equatable, Sendable {
+  case readonly
+  /// An object on screen was deleted by someone else before a change to it was saved.
+  case deletedMeanwhile(what: String, key: String, by: String, at: Date, entry: Int)
+}

@@ -1,0 +1,67 @@
+import AirenvFormats
+import AirenvModel
+import AirenvStore
+import Foundation
+
+/// How a refusal or a failure reads for the person at the terminal, and the exit code SPEC §5.1
+/// gives it: one mapping for the CLI's `airenv: error: …` and the TUI's message line.
+public struct UserMessage: Equatable, Sendable {
+  /// One line per problem.
+  public var lines: [String]
+  /// What follows the problems, when there are several (`nothing was imported`).
+  public var conclusion: String?
+  public var exitCode: Int32
+
+  public init(_ text: String, exitCode: Int32) {
+    self.init(lines: [text], conclusion: nil, exitCode: exitCode)
+  }
+
+  public init(lines: [String], conclusion: String?, exitCode: Int32) {
+    self.lines = lines
+    self.conclusion = conclusion
+    self.exitCode = exitCode
+  }
+
+  /// The whole message on one line, for a status bar.
+  public var oneLine: String { (lines + [conclusion].compactMap { $0 }).joined(separator: "; ") }
+
+  /// nil for an error the application layer does not know (the caller's own).
+  public init?(_ error: any Error) {
+    switch error {
+    case let error as ModelError:
+      let code: Int32 =
+        switch error.category {
+        case .validation: 3
+        case .conflict: 4
+        case .confirmation: 2
+        case .permission: 5
+        }
+      self.init(error.message, exitCode: code)
+    case let error as StoreError:
+      self.init(error.message, exitCode: error.isRefusal ? 3 : 1)
+    case let error as ImportProblems:
+      let count = error.problems.count
+      self.init(
+        lines: error.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map(\.message),
+        conclusion: "nothing was imported (\(count) problem\(count == 1 ? "" : "s"))", exitCode: 3)
+    case let error as ExportProblem:
+      self.init(error.message, exitCode: error.isLocked ? 1 : 3)
+    case ApplicationError.readonly:
+      self.init("read-only mode (--readonly): this command changes the repository; refused", exitCode: 5)
+    case ApplicationError.deletedMeanwhile(let what, let key, let by, let at, let entry):
+      self.init(
+        "\(what) \"\(key)\" was deleted by \(by) at \(at.formatted(.iso8601)) (history #\(entry)); "
+          + "nothing was saved",
+        exitCode: 4)
+    default:
+      return nil
+    }
+  }
+}
+
+extension ExportProblem {
+  var isLocked: Bool {
+    if case .locked = self { return true }
+    return false
+  }
+}
