@@ -119,7 +119,11 @@ public enum AirflowURI {
     if text.isEmpty { return nil }
     guard let value = Int(text), (0...65535).contains(value) else {
       throw Problem(
-        reason: "port \"\(text)\" is not a number from 1 to 65535 (is a \"/\" or \"#\" unencoded?)")
+        reason: text.allSatisfy(\.isNumber)
+          ? "port \(text) is not a number from 1 to 65535"
+          // Not echoed: what stands there may be part of a password cut short by an unencoded "#".
+          : "what stands where the port belongs is not a number (a \"/\", \"#\" or \"@\" in the login or "
+            + "password must be percent-encoded)")
     }
     return value == 0 ? nil : String(value)
   }

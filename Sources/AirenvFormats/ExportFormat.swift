@@ -55,8 +55,10 @@ public enum Exporter {
     case .airflowEnv:
       return try localFilesystemEnv(set)
     case .env:
+      try refuseNUL(set, format: format)
       return [ExportFile(name: format.fileName, contents: dotenv(set))]
     case .shell:
+      try refuseNUL(set, format: format)
       return [ExportFile(name: format.fileName, contents: try shell(set))]
     case .airflowSettings:
       return [ExportFile(name: format.fileName, contents: airflowSettings(set))]
@@ -110,8 +112,8 @@ public enum Exporter {
     var problems: [String] = []
     for variable in set.variables {
       if variable.value.isEmpty { problems.append("variable \(variable.key) is empty") }
-      if variable.value.contains(where: \.isNewline) {
-        problems.append("variable \(variable.key) spans lines")
+      if splitsLinesInPython(variable.value) {
+        problems.append("variable \(variable.key) spans lines (as Python's splitlines() reads them)")
       }
     }
     guard problems.isEmpty else {
@@ -123,6 +125,32 @@ public enum Exporter {
       ExportFile(name: "connections.env", contents: connections),
       ExportFile(name: "variables.env", contents: variables),
     ]
+  }
+
+  /// Whether Python's `str.splitlines()` — which Airflow's `.env` reader uses — would break the
+  /// text: besides the usual line ends, the file, group and record separators (0x1C–0x1E) and
+  /// NEL; a value holding one would become a second `KEY=value` line.
+  static func splitsLinesInPython(_ text: String) -> Bool {
+    text.unicodeScalars.contains { scalar in
+      switch scalar.value {
+      case 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029: true
+      default: false
+      }
+    }
+  }
+
+  /// A process environment cannot hold a NUL byte: a shell would cut the value there silently.
+  static func refuseNUL(_ set: ExportSet, format: ExportFormat) throws(ExportProblem) {
+    let texts =
+      set.connections.map { ($0.connId, JSONValue.object($0.airflowObject).compactText) }
+      + set.variables.map { ($0.key, $0.value) }
+    // JSON writes a NUL as \u0000, so only variables can hold one raw.
+    let bad = texts.filter { $0.1.utf8.contains(0) }.map(\.0)
+    guard bad.isEmpty else {
+      throw .unrepresentable(
+        format: format.rawValue,
+        reasons: ["\(bad.joined(separator: ", ")) holds a NUL byte, which an environment variable cannot"])
+    }
   }
 
   // MARK: Process environment

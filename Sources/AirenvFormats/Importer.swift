@@ -28,7 +28,7 @@ public enum Importer {
 
   /// By extension first, then by content.
   static func detect(_ text: String, file: String) -> ImportFormat {
-    let name = (file as NSString).lastPathComponent.lowercased()
+    let name = fileName(file).lowercased()
     if name.hasSuffix(".json") { return .airflowJSON }
     if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
       let mentionsAirflow = text.split(separator: "\n").contains { $0.hasPrefix("airflow:") }
@@ -179,11 +179,12 @@ public enum Importer {
 
   /// Whether a file's entries are connections. The file's name decides when it says; else a
   /// single entry that can only be a connection (an object with conn_type or uri, a JSON string
-  /// of one) makes it a connections file, so that one bad entry is an error at its line rather
-  /// than turning every connection, passwords included, into a plaintext variable. Strings
-  /// make a connections file only when every one is a URI.
+  /// of one, a URI with a password or of a connection type) makes it a connections file, so
+  /// that one bad entry is an error at its line rather than turning every connection, passwords
+  /// included, into a plaintext variable. Other strings make a connections file only when every
+  /// one is a URI.
   static func holdsConnections(_ values: [JSONValue], file: String) -> Bool {
-    let name = (file as NSString).lastPathComponent.lowercased()
+    let name = fileName(file).lowercased()
     if name.contains("variable") { return false }
     if name.contains("connection") { return true }
     if values.contains(where: isConnectionObject) { return true }
@@ -195,6 +196,7 @@ public enum Importer {
     {
       return true
     }
+    if texts.contains(where: isConnectionURI) { return true }
     let others = values.filter { value in
       switch value {
       case .null: false
@@ -213,6 +215,22 @@ public enum Importer {
     }
   }
 
+  /// A URI that only a connection would be: one that carries a password (`scheme://user:pw@`),
+  /// or whose scheme is a connection type (`postgres://`, `google-cloud-platform://`, even the
+  /// type written with `_`); a plain `http(s)://` address is as likely a variable's value.
+  static func isConnectionURI(_ text: String) -> Bool {
+    guard let separator = text.range(of: "://") else { return false }
+    let scheme = text[..<separator.lowerBound].lowercased()
+    guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-._".contains($0) }) else {
+      return false
+    }
+    let rest = text[separator.upperBound...]
+    let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") { return true }
+    let type = scheme.replacingOccurrences(of: "-", with: "_")
+    return !["http", "https", "generic"].contains(type) && ConnectionTypeCatalogue.type(type) != nil
+  }
+
   static func looksLikeURI(_ text: String) -> Bool {
     guard let range = text.range(of: "://") else { return false }
     let scheme = text[..<range.lowerBound]
@@ -226,6 +244,11 @@ extension ModelError {
     if case .invalidJSON(let reason) = self { return reason }
     return message
   }
+}
+
+/// The last component of a path, lower-cased by the callers to read a format from it.
+func fileName(_ path: String) -> String {
+  String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path))
 }
 
 /// Why one entry is refused; the caller adds the file and line.

@@ -98,23 +98,27 @@ enum YAMLInput {
   static func resolvingMergeKeys(_ node: Node) -> Node {
     switch node {
     case .mapping(let mapping):
+      // Keys are tracked in sets: a mapping of 20,000 keys merged took quadratic time.
       var own: [(Node, Node)] = []
+      var ownKeys = Set<Node>()
       var merged: [(Node, Node)] = []
+      var mergedKeys = Set<Node>()
       for (key, value) in mapping {
         if isMergeKey(key) {
           let sources: [Node] =
             if case .sequence(let sequence) = value { Array(sequence) } else { [value] }
           for source in sources {
             guard case .mapping(let inner) = resolvingMergeKeys(source) else { continue }
-            for pair in inner where !merged.contains(where: { $0.0 == pair.key }) {
+            for pair in inner where mergedKeys.insert(pair.key).inserted {
               merged.append((pair.key, pair.value))
             }
           }
         } else {
           own.append((key, resolvingMergeKeys(value)))
+          ownKeys.insert(key)
         }
       }
-      let pairs = own + merged.filter { pair in !own.contains { $0.0 == pair.0 } }
+      let pairs = own + merged.filter { !ownKeys.contains($0.0) }
       return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark, mapping.anchor))
     case .sequence(let sequence):
       return .sequence(

@@ -61,6 +61,10 @@ public struct ConnectionChanges: Equatable, Sendable {
         throw .invalidField(field: field.rawValue, reason: problem)
       }
     }
+    if JSONValue.object(extraSet).depth > Limits.jsonDepth {
+      throw .invalidField(
+        field: "extra", reason: "it nests objects or lists more than \(Limits.jsonDepth) levels deep")
+    }
     let extraSize = JSONValue.object(extraSet).compactText.utf8.count
     if extraSize > Limits.valueBytes {
       throw .invalidField(

@@ -33,6 +33,9 @@ private func checkValue(_ text: String, _ path: [String]) throws(InvariantViolat
 
 private func checkExtra(_ extra: [String: JSONValue], _ path: [String]) throws(InvariantViolation) {
   if extra.keys.contains("") { throw InvariantViolation(path, "an extra key is empty") }
+  if JSONValue.object(extra).depth > Limits.jsonDepth {
+    throw InvariantViolation(path, "it nests objects or lists more than \(Limits.jsonDepth) levels deep")
+  }
   // Sealed secrets are ciphertexts, larger than their values: they are counted as one byte.
   let size = JSONValue.object(extra).compactText.utf8.count
   if size > Limits.valueBytes && ciphertextFree(.object(extra)).compactText.utf8.count > Limits.valueBytes {
@@ -52,7 +55,9 @@ private func ciphertextFree(_ value: JSONValue) -> JSONValue {
 
 extension Stamp: CheckedOnLoad {
   public func checkInvariants() throws(InvariantViolation) {
-    if revision < 1 { throw InvariantViolation(["revision"], "a revision starts at 1") }
+    if revision < 1 || revision > Int(Int32.max) {
+      throw InvariantViolation(["revision"], "a revision is a number from 1 to \(Int32.max)")
+    }
     try check(IdentifierRules.problem(withUserName: createdBy), ["createdBy"], "the user name")
     try check(IdentifierRules.problem(withUserName: updatedBy), ["updatedBy"], "the user name")
   }

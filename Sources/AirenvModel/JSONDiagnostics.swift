@@ -125,14 +125,15 @@ public enum JSONDiagnostics {
           throw problem("expected a quoted member name")
         }
         let key = try string()
-        if recordsTopLevelMembers && path.isEmpty && depth == 1 { topLevelMembers[key] = keyLocation.line }
+        if recordsTopLevelMembers && depth == 1 { topLevelMembers[key] = keyLocation.line }
         if !keys.insert(key).inserted {
           throw SyntaxProblem(location: keyLocation, reason: "the member \"\(key)\" appears twice")
         }
         skipWhitespace()
         try expect(UInt8(ascii: ":"), "\":\"")
         skipWhitespace()
-        _ = try value(path: path + [key], target: target)
+        // Paths are built only when a member is looked for: checking a file needs none.
+        _ = try value(path: target == nil ? path : path + [key], target: target)
         skipWhitespace()
         guard !atEnd else { throw problem("the file ends inside an object (missing \"}\")") }
         if bytes[offset] == UInt8(ascii: ",") { advance(); continue }
@@ -148,7 +149,7 @@ public enum JSONDiagnostics {
       var index = 0
       while true {
         skipWhitespace()
-        _ = try value(path: path + [String(index)], target: target)
+        _ = try value(path: target == nil ? path : path + [String(index)], target: target)
         index += 1
         skipWhitespace()
         guard !atEnd else { throw problem("the file ends inside an array (missing \"]\")") }
@@ -158,6 +159,8 @@ public enum JSONDiagnostics {
       }
     }
 
+    /// A string's value, escapes decoded (so that `"k\u0065y"` is the member `key`), its bytes
+    /// valid UTF-8 and its `\u` escapes paired where they are surrogates.
     mutating func string() throws(SyntaxProblem) -> String {
       advance()
       var content: [UInt8] = []
@@ -171,12 +174,62 @@ public enum JSONDiagnostics {
         if byte == UInt8(ascii: "\\") {
           advance()
           guard !atEnd else { break }
-          guard "\"\\/bfnrtu".utf8.contains(bytes[offset]) else { throw problem("an invalid escape") }
+          let escaped = bytes[offset]
+          switch escaped {
+          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): content.append(escaped)
+          case UInt8(ascii: "b"): content.append(0x08)
+          case UInt8(ascii: "f"): content.append(0x0C)
+          case UInt8(ascii: "n"): content.append(0x0A)
+          case UInt8(ascii: "r"): content.append(0x0D)
+          case UInt8(ascii: "t"): content.append(0x09)
+          case UInt8(ascii: "u"):
+            let start = location
+            var scalar = try hexQuad()
+            if (0xD800...0xDBFF).contains(scalar) {
+              guard offset + 2 < bytes.count, bytes[offset + 1] == UInt8(ascii: "\\"),
+                bytes[offset + 2] == UInt8(ascii: "u")
+              else { throw SyntaxProblem(location: start, reason: "an unpaired surrogate escape") }
+              advance()
+              advance()
+              let low = try hexQuad()
+              guard (0xDC00...0xDFFF).contains(low) else {
+                throw SyntaxProblem(location: start, reason: "an unpaired surrogate escape")
+              }
+              scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+              throw SyntaxProblem(location: start, reason: "an unpaired surrogate escape")
+            }
+            content.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar)!)!)
+          default: throw problem("an invalid escape")
+          }
+          advance()
+          continue
         }
-        content.append(bytes[offset])
+        if byte >= 0x80 {
+          // One UTF-8 sequence, checked whole.
+          let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 0
+          guard length > 0, offset + length <= bytes.count,
+            String(validating: bytes[offset..<(offset + length)], as: UTF8.self) != nil
+          else { throw problem("bytes that are not UTF-8 text") }
+          content.append(contentsOf: bytes[offset..<(offset + length)])
+          for _ in 0..<length { advance() }
+          continue
+        }
+        content.append(byte)
         advance()
       }
       throw problem("the file ends inside a string (missing closing quote)")
+    }
+
+    /// The four hexadecimal digits after `\u`; leaves the offset on the last digit.
+    mutating func hexQuad() throws(SyntaxProblem) -> UInt32 {
+      var value: UInt32 = 0
+      for _ in 0..<4 {
+        advance()
+        guard !atEnd, let digit = bytes[offset].hexValue else { throw problem("an invalid \\u escape") }
+        value = value << 4 | UInt32(digit)
+      }
+      return value
     }
 
     mutating func literal(_ word: String) throws(SyntaxProblem) {
@@ -217,6 +270,18 @@ public enum JSONDiagnostics {
         if !atEnd, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { advance() }
         if digits() == 0 { throw refuse() }
       }
+    }
+  }
+}
+
+extension UInt8 {
+  /// The value of a hexadecimal digit.
+  fileprivate var hexValue: UInt8? {
+    switch self {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
+    default: nil
     }
   }
 }

@@ -16,6 +16,15 @@ public enum JSONValue: Hashable, Sendable {
     return nil
   }
 
+  /// How deeply objects and lists nest in the value (a scalar is 0).
+  public var depth: Int {
+    switch self {
+    case .object(let members): 1 + (members.values.map(\.depth).max() ?? 0)
+    case .array(let items): 1 + (items.map(\.depth).max() ?? 0)
+    default: 0
+    }
+  }
+
   public var objectValue: [String: JSONValue]? {
     if case .object(let members) = self { return members }
     return nil

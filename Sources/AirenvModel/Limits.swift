@@ -6,12 +6,14 @@ public enum Limits {
   public static let valueBytes = 1 << 20
   /// A file given to `airenv import`: 64 MiB (10,000 connections with extras take about 5 MiB).
   public static let importFileBytes = 64 << 20
-  /// A repository file of one object, Deployment or Workspace: 64 MiB.
-  public static let objectFileBytes = 64 << 20
+  /// A repository file of one object, Deployment or Workspace: 16 MiB (an object with values
+  /// at the limit in a dozen Deployments' overrides still fits).
+  public static let objectFileBytes = 16 << 20
   /// A history entry: a bulk change holds every object it changed, so it may be larger.
   public static let historyFileBytes = 512 << 20
-  /// A YAML document's nodes once its aliases are expanded: 1,000,000.
-  public static let yamlNodes = 1_000_000
+  /// How deep a connection's extra may nest objects and lists: 64 levels, far beyond any
+  /// provider's settings and well within what every JSON reader and writer handles.
+  public static let jsonDepth = 64
 
   /// "1 MiB", "64 MiB": a limit as a user reads it.
   public static func describe(bytes: Int) -> String {

@@ -25,7 +25,12 @@ extension Scope: Codable {
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     switch try container.decode(String.self, forKey: .kind) {
-    case "workspace": self = .workspace
+    case "workspace":
+      guard !container.contains(.deployment) else {
+        throw DecodingError.dataCorruptedError(
+          forKey: .deployment, in: container, debugDescription: "a Workspace scope names no Deployment")
+      }
+      self = .workspace
     case "deployment": self = .deployment(try container.decode(String.self, forKey: .deployment))
     case let other:
       throw DecodingError.dataCorruptedError(

@@ -72,6 +72,29 @@ public enum Secrecy {
     }
   }
 
+  /// Where an edited value holds a mask that cannot be put back: one moved to another key, one
+  /// typed into, or one where there was no value. Saving it would store the mask as the secret.
+  public static func misplacedMasks(_ edited: JSONValue, original: JSONValue?, path: String) -> [String] {
+    switch edited {
+    case .string(let text) where text.contains("•") || text == asciiMask:
+      if isMask(text), let original, !(original.stringValue.map(isMask) ?? false) { return [] }
+      return [path]
+    case .object(let members):
+      let before = original?.objectValue
+      return members.keys.sorted().flatMap { key in
+        misplacedMasks(members[key]!, original: before?[key], path: path + "." + key)
+      }
+    case .array(let items):
+      let before: [JSONValue]? = if case .array(let values)? = original { values } else { nil }
+      return items.enumerated().flatMap { offset, item in
+        misplacedMasks(
+          item, original: before.flatMap { offset < $0.count ? $0[offset] : nil }, path: path + ".\(offset)")
+      }
+    default:
+      return []
+    }
+  }
+
   /// An edited value with every mask left as it was put back to the value it stands for in
   /// `original`, at the same place: what a user did not reveal, they did not change.
   public static func unmasked(_ edited: JSONValue, original: JSONValue?) -> JSONValue {

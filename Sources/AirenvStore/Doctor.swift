@@ -23,17 +23,26 @@ extension Repository {
     let lock = try RepositoryLock(path: layout.lock, exclusive: fix)
     return try withExtendedLifetime(lock) { () throws -> [DoctorProblem] in
       var problems: [DoctorProblem] = []
-      if FileSystem.exists(layout.journal) {
+      do {
+        if try Journal.load(layout: layout) != nil {
+          problems.append(
+            DoctorProblem(
+              kind: "interrupted-change", file: layout.journal, object: nil,
+              problem:
+                "a change that spans several files was interrupted; finishing it completes that change",
+              fixable: true, fixed: fix))
+          if fix { try Journal.recover(layout: layout) }
+        }
+      } catch let error as StoreError {
         problems.append(
           DoctorProblem(
-            kind: "interrupted-change", file: layout.journal, object: nil,
-            problem: "a change that spans several files was interrupted; finishing it completes that change",
-            fixable: true, fixed: fix))
-        if fix { try Journal.recover(layout: layout) }
+            kind: "journal", file: layout.journal, object: nil, problem: error.message, fixable: false))
       }
       problems += keyProblems()
       problems += try checkFiles(fix: fix)
-      for id in (try? FileSystem.directories(in: layout.workspaces)) ?? [] {
+      // A linked Workspace directory is reported above and not followed.
+      for id in (try? FileSystem.directories(in: layout.workspaces)) ?? []
+      where !FileSystem.isLink(layout.workspaceDirectory(id)) && !FileSystem.isLink(layout.workspaces) {
         problems += try checkWorkspace(id, fix: fix)
       }
       return problems
@@ -74,10 +83,26 @@ extension Repository {
     var paths = [root]
     while let relative = enumerator?.nextObject() as? String { paths.append(root + "/" + relative) }
     for path in paths {
-      let name = (path as NSString).lastPathComponent
+      // Nothing below a link is looked at (the link itself is reported).
+      let parent = path.parent
+      if parent.hasPrefix(root + "/"),
+        (try? FileSystem.refuseLinks(in: layout.relative(parent), under: root)) == nil
+      {
+        continue
+      }
+      let name = path.lastComponent
       var info = stat()
       guard lstat(path, &info) == 0 else { continue }
       let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+      if (info.st_mode & S_IFMT) == S_IFLNK {
+        // Never followed, never changed: a link leads reads and writes outside the repository.
+        problems.append(
+          DoctorProblem(
+            kind: "link", file: path, object: nil,
+            problem: "a symbolic link, which airenv never makes: every command refuses it; replace it with "
+              + "what it points to, or remove it", fixable: false))
+        continue
+      }
       if name.hasPrefix(".") && name.contains(".tmp-") || name.hasPrefix(".deleted-") {
         problems.append(
           DoctorProblem(
@@ -150,7 +175,8 @@ extension Repository {
     func readable<Value: StoredRecord & StrictlyReadable>(_ type: Value.Type, _ directory: String) -> [(
       String, Value
     )] {
-      ((try? FileSystem.jsonFiles(in: directory)) ?? []).compactMap { name in
+      if FileSystem.isLink(directory) { return [] }
+      return ((try? FileSystem.jsonFiles(in: directory)) ?? []).compactMap { name in
         let path = directory + "/" + name
         return
           (try? StoredFile.read(
@@ -158,8 +184,28 @@ extension Repository {
           .map { (path, $0) }
       }
     }
+    if let header = try? StoredFile.read(
+      WorkspaceHeader.self, from: FileSystem.read(layout.workspaceFile(id), limit: Limits.objectFileBytes),
+      path: layout.workspaceFile(id)), header.id != id
+    {
+      problems.append(
+        DoctorProblem(
+          kind: "schema", file: layout.workspaceFile(id), object: nil,
+          problem: "its id \"\(header.id)\" does not match its directory's name \"\(id)\"", fixable: false))
+    }
     let deployments = readable(Deployment.self, layout.deployments(id))
     let known = Set(deployments.map(\.1.id))
+    var names: [String: String] = [:]
+    for (path, deployment) in deployments {
+      if let first = names[deployment.name.lowercased()] {
+        problems.append(
+          DoctorProblem(
+            kind: "duplicate-name", file: path, object: "Deployment \(deployment.name)",
+            problem: "its name is the same ignoring case as the one in \(first)", fixable: false))
+      } else {
+        names[deployment.name.lowercased()] = path
+      }
+    }
     let sealer = sealer(for: id)
 
     let context = DoctorContext(
@@ -239,6 +285,21 @@ private struct DoctorContext {
       }
     }
     for (path, object) in objects {
+      // A secret stored as plaintext (written by hand, or before it was secret by name).
+      var plaintext: [String] = []
+      func notePlaintext(_ value: String, _ field: String) -> String {
+        if !Secrecy.isCiphertext(value) { plaintext.append(field) }
+        return value
+      }
+      if let connection = object as? Connection { _ = SecretSealer.mapSecrets(connection, notePlaintext) }
+      if let variable = object as? Variable { _ = SecretSealer.mapSecrets(variable, notePlaintext) }
+      if !plaintext.isEmpty {
+        problems.append(
+          DoctorProblem(
+            kind: "secret", file: path, object: "\(P.kind.rawValue) \(object.key)",
+            problem: "secrets stored as plaintext: \(plaintext.joined(separator: ", ")); `airenv key rotate` "
+              + "encrypts every secret", fixable: false))
+      }
       let opened = unseal(object)
       var locked: [String] = []
       if let connection = opened as? Connection {

@@ -15,6 +15,26 @@ enum FileSystem {
 
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+  /// Whether `path` itself (not what it points to) is a symbolic link.
+  static func isLink(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+  }
+
+  /// Refuses a symbolic link among the components of `relative` below `root`: airenv never
+  /// makes one, and one committed to git would lead reads and writes outside the repository.
+  static func refuseLinks(in relative: String, under root: String) throws(StoreError) {
+    var path = root
+    for component in relative.split(separator: "/") {
+      path += "/" + component
+      if isLink(path) {
+        throw .corrupt(
+          path: path, line: nil, column: nil,
+          reason: "it is a symbolic link, which airenv never makes; replace it with what it points to")
+      }
+    }
+  }
+
   static func isDirectory(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
@@ -22,13 +42,13 @@ enum FileSystem {
 
   static func makeDirectory(_ path: String) throws(StoreError) {
     if isDirectory(path) { return }
-    let parent = (path as NSString).deletingLastPathComponent
-    if !parent.isEmpty && parent != path { try makeDirectory(parent) }
+    let parent = path.parent
+    if parent != path && parent != "." && parent != "/" { try makeDirectory(parent) }
     if mkdir(path, 0o700) != 0 && errno != EEXIST {
       throw .io(path: path, reason: "cannot create the directory: \(errorText())")
     }
     chmod(path, 0o700)
-    try syncDirectory(parent.isEmpty ? "." : parent)
+    try syncDirectory(parent)
   }
 
   static func read(_ path: String, limit: Int, followingLinks: Bool = false) throws(StoreError) -> [UInt8] {
@@ -99,8 +119,8 @@ enum FileSystem {
   static func writeTemporary(_ bytes: [UInt8], besides path: String, flushing: Bool = true) throws(StoreError)
     -> String
   {
-    let directory = (path as NSString).deletingLastPathComponent
-    let name = (path as NSString).lastPathComponent
+    let directory = path.parent
+    let name = path.lastComponent
     var generator = SystemRandomNumberGenerator()
     let temporary = "\(directory)/.\(name).tmp-\(getpid())-\(String(generator.next() as UInt32, radix: 16))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -143,7 +163,7 @@ enum FileSystem {
   static func writeAtomically(_ bytes: [UInt8], to path: String) throws(StoreError) {
     let temporary = try writeTemporary(bytes, besides: path)
     try rename(temporary, to: path)
-    try syncDirectory((path as NSString).deletingLastPathComponent)
+    try syncDirectory(path.parent)
   }
 
   /// Creates `path` with `bytes` unless it exists; returns false when it already did.
@@ -154,7 +174,7 @@ enum FileSystem {
       if errno == EEXIST { return false }
       throw .io(path: path, reason: "cannot create: \(errorText())")
     }
-    try syncDirectory((path as NSString).deletingLastPathComponent)
+    try syncDirectory(path.parent)
     return true
   }
 
@@ -208,8 +228,8 @@ enum FileSystem {
   /// Removes a directory tree: it is first renamed to a hidden name, which is atomic, so a
   /// crash never leaves half a Workspace visible.
   static func removeTree(_ path: String) throws(StoreError) {
-    let parent = (path as NSString).deletingLastPathComponent
-    let hidden = "\(parent)/.deleted-\((path as NSString).lastPathComponent)-\(getpid())"
+    let parent = path.parent
+    let hidden = "\(parent)/.deleted-\(path.lastComponent)-\(getpid())"
     try rename(path, to: hidden)
     try syncDirectory(parent)
     try? FileManager.default.removeItem(atPath: hidden)
@@ -221,7 +241,7 @@ final class RepositoryLock {
   private let descriptor: Int32
 
   init(path: String, exclusive: Bool) throws(StoreError) {
-    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
     guard descriptor >= 0 else {
       throw .io(path: path, reason: "cannot open the lock file: \(FileSystem.errorText())")
     }

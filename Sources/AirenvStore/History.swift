@@ -67,6 +67,10 @@ func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
 }
 
 enum ContentDigest {
+  /// Put in place of a digest of a state that held a value since purged from the history: that
+  /// state cannot be checked against, so the change that left it cannot be undone.
+  static let purged = "purged"
+
   /// SHA-256 of the stored object without its stamp, as compact JSON.
   static func of(_ stored: JSONValue?) -> String? {
     guard case .object(var members)? = stored else { return nil }

@@ -45,19 +45,31 @@ struct Journal: Codable {
 
   /// Finishes an interrupted commit, if one is recorded.
   static func recover(layout: RepositoryLayout) throws(StoreError) {
-    guard FileSystem.exists(layout.journal) else { return }
+    try load(layout: layout)?.rollForward(layout: layout)
+  }
+
+  /// The journal of an interrupted change, checked; nil when there is none.
+  static func load(layout: RepositoryLayout) throws(StoreError) -> Journal? {
+    guard FileSystem.exists(layout.journal) else { return nil }
     let bytes = try FileSystem.read(layout.journal, limit: Limits.historyFileBytes)
     let journal = try StoredFile.decode(Journal.self, from: bytes, path: layout.journal)
     // The journal moves and deletes files by the paths it names: a journal that was not
     // written by airenv (copied in, committed to git) must not reach outside the repository.
-    let paths = journal.writes.flatMap { [$0.path, $0.temporary] } + journal.deletes
-    if let outside = paths.first(where: { !layout.isContained($0) }) {
+    let targets = journal.writes.map(\.path) + journal.deletes
+    let outside =
+      targets.first { !layout.isJournalTarget($0) }
+      ?? journal.writes.first {
+        !layout.isJournalTarget($0.temporary, temporary: true) || $0.temporary.parent != $0.path.parent
+      }?.temporary
+    if let outside {
       throw .corrupt(
         path: layout.journal, line: nil, column: nil,
-        reason: "it names \"\(outside.prefix(200))\", which is not a path inside the repository; "
+        reason:
+          "it names \"\(outside.prefix(200))\", which is not a file airenv writes inside the repository; "
           + "remove the journal by hand if no airenv was interrupted here")
     }
-    try journal.rollForward(layout: layout)
+    for path in targets { try FileSystem.refuseLinks(in: path, under: layout.root) }
+    return journal
   }
 
   private func rollForward(layout: RepositoryLayout) throws(StoreError) {

@@ -86,7 +86,7 @@ public struct Keyring: Sendable {
     if let key = try load() { return key }
     guard case .file(let path, _) = origin else { throw .keyProblem("AIRENV_KEY is empty") }
     let key = EncryptionKey.generate()
-    try FileSystem.makeDirectory((path as NSString).deletingLastPathComponent)
+    try FileSystem.makeDirectory(path.parent)
     // Another process may create the key at the same moment; the first one wins.
     if try FileSystem.createExclusively(Array((key.base64 + "\n").utf8), at: path) { return key }
     guard let existing = try load() else { throw .keyProblem("cannot create the key file \(path)") }
@@ -105,7 +105,7 @@ public struct Keyring: Sendable {
         "the key comes from AIRENV_KEY, which airenv cannot rewrite; put the key in a file named by "
           + "AIRENV_KEY_FILE (mode 0600) and unset AIRENV_KEY to rotate")
     }
-    try FileSystem.makeDirectory((staged as NSString).deletingLastPathComponent)
+    try FileSystem.makeDirectory(staged.parent)
     try FileSystem.writeAtomically(Array((key.base64 + "\n").utf8), to: staged)
   }
 
@@ -119,7 +119,7 @@ public struct Keyring: Sendable {
   func promoteStaged() throws(StoreError) {
     guard let staged = stagedPath, case .file(let path, _) = origin else { return }
     try FileSystem.rename(staged, to: path)
-    try FileSystem.syncDirectory((path as NSString).deletingLastPathComponent)
+    try FileSystem.syncDirectory(path.parent)
   }
 }
 

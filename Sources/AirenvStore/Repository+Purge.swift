@@ -29,29 +29,36 @@ extension Repository {
       case .connection: purge = Purge(try workspace.connection(reference), sealer: sealer)
       case .variable: purge = Purge(try workspace.variable(reference), sealer: sealer)
       }
-      for (path, entry) in entries {
-        var purged = entry
-        for index in purged.changes.indices where purged.changes[index].id == purge.objectID {
-          for field in purged.changes[index].fields.indices
-          where !purged.changes[index].fields[field].secret
-            && purge.isSecret(purged.changes[index].fields[field].name)
-          {
-            purged.changes[index].fields[field].before = nil
-            purged.changes[index].fields[field].after = nil
-            purged.changes[index].fields[field].secret = true
+      var purged = entries
+      // The latest change of the object seen so far, as (entry, change) positions.
+      var previous: (entry: Int, change: Int)?
+      for entryIndex in purged.indices {
+        for index in purged[entryIndex].1.changes.indices
+        where purged[entryIndex].1.changes[index].id == purge.objectID {
+          var change = purged[entryIndex].1.changes[index]
+          for field in change.fields.indices
+          where !change.fields[field].secret && purge.isSecret(change.fields[field].name) {
+            change.fields[field].before = nil
+            change.fields[field].after = nil
+            change.fields[field].secret = true
             report.values += 1
           }
-          if let before = purged.changes[index].before, let sealed = try purge.sealed(before),
-            sealed != before
-          {
-            purged.changes[index].before = sealed
+          if let before = change.before, let sealed = try purge.sealed(before), sealed != before {
+            change.before = sealed
             report.snapshots += 1
+            // The change before this one left those values as plaintext, and its digest of that
+            // state would let anyone test guesses of them (a PIN, say): it goes too.
+            if let (entry, earlier) = previous, purged[entry].1.changes[earlier].afterDigest != nil {
+              purged[entry].1.changes[earlier].afterDigest = ContentDigest.purged
+            }
           }
+          purged[entryIndex].1.changes[index] = change
+          previous = (entryIndex, index)
         }
-        if purged != entry {
-          writes.append((path, StoredFile.encode(purged)))
-          report.entries.append(entry.sequence)
-        }
+      }
+      for ((path, entry), (_, rewritten)) in zip(entries, purged) where rewritten != entry {
+        writes.append((path, StoredFile.encode(rewritten)))
+        report.entries.append(entry.sequence)
       }
       if !writes.isEmpty { try Journal.commit(writes: writes, deletes: [], layout: layout) }
       return report
@@ -96,25 +103,34 @@ private struct Purge {
     }
     sealed = { json in
       guard secret else { return nil }
-      var old = sealer.unseal(try Self.decoded(Variable.self, json))
+      let stored = try Self.decoded(Variable.self, json)
+      var old = sealer.unseal(stored)
       old.base.secret = true
-      return Repository.json(try sealer.seal(old))
+      // Ciphertexts already there are kept: a version that held no plaintext comes out the same.
+      return Repository.json(try sealer.seal(old, keeping: (plain: sealer.unseal(stored), stored: stored)))
     }
   }
 
   init(_ connection: Connection, sealer: SecretSealer) {
     objectID = connection.id
-    let keys = Set(connection.base.extra.keys.filter { connection.base.isSecret(extraKey: $0) })
+    // Secret now: by the connection's current marks and type, whatever key names the history
+    // holds (a key set only on a link, or since removed, included).
+    let base = connection.base
     isSecret = { name in
       let parts = name.split(separator: ".").map(String.init)
-      if parts.count >= 3 && parts[0] == "base" && parts[1] == "extra" { return keys.contains(parts[2]) }
-      if parts.count >= 4 && parts[0] == "links" && parts[2] == "extraSet" { return keys.contains(parts[3]) }
+      if parts.count >= 3 && parts[0] == "base" && parts[1] == "extra" {
+        return base.isSecret(extraKey: parts[2])
+      }
+      if parts.count >= 4 && parts[0] == "links" && parts[2] == "extraSet" {
+        return base.isSecret(extraKey: parts[3])
+      }
       return false
     }
     sealed = { json in
       var old = sealer.unseal(try Self.decoded(Connection.self, json))
+      let keys = Set(old.base.extra.keys).union(old.links.values.flatMap(\.extraSet.keys))
       old.base.secretExtraKeys.formUnion(
-        keys.filter { old.base.extra[$0] != nil && !old.base.isSecret(extraKey: $0) })
+        keys.filter { base.isSecret(extraKey: $0) && !old.base.isSecret(extraKey: $0) })
       let stored = try Self.decoded(Connection.self, json)
       return Repository.json(try sealer.seal(old, keeping: (plain: sealer.unseal(stored), stored: stored)))
     }

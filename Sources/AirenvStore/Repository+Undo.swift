@@ -76,6 +76,11 @@ extension Repository {
     // Nothing may have changed the object since the entry: as stored now, it must be what
     // the entry left (an undo writes back the stored bytes, so undo chains compare equal).
     func check(_ stamp: Stamp?, _ what: String) throws {
+      if change.afterDigest == ContentDigest.purged {
+        throw ModelError.nothingToUndo(
+          "\(what) held values that were purged from the history (airenv history purge); this change "
+            + "cannot be undone")
+      }
       guard ContentDigest.of(stored) != change.afterDigest else { return }
       guard let stamp else {
         throw ModelError.undoConflict(what: what + " (deleted since)", by: "someone", at: Date())
@@ -130,6 +135,14 @@ extension Repository {
       return
     }
     var restored = try decode(before)
+    // An entry restores the object it names, never another one (a hand-edited entry could).
+    guard restored.id == change.id else {
+      throw StoreError.corrupt(
+        path: "history", line: nil, column: nil,
+        reason:
+          "a history entry's earlier version of \(change.kind) \(change.id) is another object (\(restored.id)); "
+          + "it cannot be undone")
+    }
     restored.stamp = index.map { objects[$0].stamp } ?? restored.stamp
     restored.stamp.touch(by: actor)
     if let index { objects[index] = restored } else { objects.append(restored) }

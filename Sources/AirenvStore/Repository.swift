@@ -24,14 +24,19 @@ public final class Repository: Sendable {
   /// How many seconds a file must be unchanged before what was decoded from it is reused
   /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
   let settleSeconds: Int
+  /// Read-only use (`--readonly`) never finishes an interrupted change: it reads the state as
+  /// it was before that change, and writes nothing.
+  public let finishesInterruptedChanges: Bool
 
   public convenience init(
-    root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment)
+    root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment),
+    readonly: Bool = false
   ) {
-    self.init(root: root, keyring: keyring, settleSeconds: 2)
+    self.init(root: root, keyring: keyring, settleSeconds: 2, readonly: readonly)
   }
 
-  init(root: String, keyring: Keyring, settleSeconds: Int) {
+  init(root: String, keyring: Keyring, settleSeconds: Int, readonly: Bool = false) {
+    finishesInterruptedChanges = !readonly
     let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
     self.root = trimmed
     self.keyring = keyring
@@ -159,10 +164,14 @@ public final class Repository: Sendable {
   }
 
   private func workspaceIDs() throws(StoreError) -> [String] {
+    if FileSystem.isLink(layout.workspaces) { try FileSystem.refuseLinks(in: "workspaces", under: root) }
     guard FileSystem.isDirectory(layout.workspaces) else { return [] }
     var ids: [String] = []
     for id in try FileSystem.directories(in: layout.workspaces)
     where FileSystem.exists(layout.workspaceFile(id)) {
+      if FileSystem.isLink(layout.workspaceDirectory(id)) {
+        try FileSystem.refuseLinks(in: "workspaces/\(id)", under: root)
+      }
       // The name is the Workspace's id; a hand-made directory with another name is not one.
       if let problem = IdentifierRules.problem(withStableID: id) {
         throw .corrupt(
@@ -224,6 +233,16 @@ public final class Repository: Sendable {
   }
 
   func loadWorkspace(_ id: WorkspaceID) throws(StoreError) -> Workspace {
+    // Reads and writes stay inside the repository: no directory of it may be a link.
+    for directory in ["workspaces", "workspaces/\(id)"]
+      + ["deployments", "connections", "variables", "history"].map({
+        "workspaces/\(id)/\($0)"
+      })
+    {
+      if FileSystem.isLink(layout.absolute(directory)) {
+        try FileSystem.refuseLinks(in: directory, under: root)
+      }
+    }
     let header = try loadHeader(id)
     let sealer = try readingSealer(for: id)
     return Workspace(
@@ -636,7 +655,7 @@ public final class Repository: Sendable {
     guard exists else { throw StoreError.notARepository(path: root) }
     let lock = try RepositoryLock(path: layout.lock, exclusive: exclusive)
     let stagedKey = keyring.stagedPath.map(FileSystem.exists) ?? false
-    if FileSystem.exists(layout.journal) || stagedKey {
+    if finishesInterruptedChanges && (FileSystem.exists(layout.journal) || stagedKey) {
       if !exclusive { try lock.lock(exclusive: true) }
       try Journal.recover(layout: layout)
       try recoverRotation()
@@ -664,10 +683,26 @@ public final class Repository: Sendable {
 }
 
 extension String {
-  /// The directory part of a path.
+  /// The path without trailing slashes ("/" stays "/").
+  private var withoutTrailingSlashes: Substring {
+    var path = Substring(self)
+    while path.count > 1 && path.hasSuffix("/") { path = path.dropLast() }
+    return path
+  }
+
+  /// The directory part of a path: "." for a bare name, "/" for a name at the root.
+  /// (Foundation's `deletingLastPathComponent` trapped on a one-character relative path.)
   var parent: String {
-    guard let slash = lastIndex(of: "/") else { return "." }
-    return String(self[..<slash])
+    let path = withoutTrailingSlashes
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// The last component of a path.
+  var lastComponent: String {
+    let path = withoutTrailingSlashes
+    guard let slash = path.lastIndex(of: "/") else { return String(path) }
+    return String(path[path.index(after: slash)...])
   }
 }
 

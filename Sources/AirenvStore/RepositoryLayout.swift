@@ -23,6 +23,31 @@ struct RepositoryLayout {
 
   func absolute(_ relative: String) -> String { root + "/" + relative }
 
+  /// Whether a path the journal names is one airenv writes: the index, a Workspace's file, or
+  /// a JSON file of one of its directories (and, for `temporary`, the hidden temporary name of
+  /// such a file in the same directory).
+  func isJournalTarget(_ relative: String, temporary: Bool = false) -> Bool {
+    guard isContained(relative) else { return false }
+    let parts = relative.split(separator: "/").map(String.init)
+    let name = parts.last ?? ""
+    let file: String
+    if temporary {
+      guard name.hasPrefix("."), let mark = name.range(of: ".tmp-") else { return false }
+      file = String(name[name.index(after: name.startIndex)..<mark.lowerBound])
+    } else {
+      file = name
+    }
+    switch parts.count {
+    case 1: return file == "airenv.json"
+    case 3: return parts[0] == "workspaces" && file == "workspace.json"
+    case 4:
+      return parts[0] == "workspaces"
+        && ["deployments", "connections", "variables", "history"].contains(parts[2])
+        && file.hasSuffix(".json") && !file.hasPrefix(".")
+    default: return false
+    }
+  }
+
   /// Whether a relative path read from a file (the journal) stays inside the repository: no
   /// absolute path, no `..`, no empty or hidden-directory tricks, only names airenv writes.
   func isContained(_ relative: String) -> Bool {

@@ -43,8 +43,12 @@ enum StoredFile {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
-    // Encoding our own value types cannot fail.
-    var bytes = [UInt8](try! encoder.encode(Versioned(value)))
+    // Encoding our own value types cannot fail (their depth and sizes are bounded on input and
+    // load). Were it to, the message must not carry the value: it may hold a secret.
+    guard let data = try? encoder.encode(Versioned(value)) else {
+      fatalError("cannot encode a stored \(type(of: value)) (nested too deeply?)")
+    }
+    var bytes = [UInt8](data)
     bytes.append(UInt8(ascii: "\n"))
     return bytes
   }
@@ -60,7 +64,8 @@ enum StoredFile {
       case .integer(let version)? = members["version"], version <= currentVersion,
       let value = Value(strict: json)
     {
-      return try checked(opening(value), json: json, bytes: bytes, path: path)
+      try checkShape(Value.self, json, bytes: bytes, path: path)
+      return try checkRules(opening(value), bytes: bytes, path: path)
     }
     return try readSlowly(type, from: bytes, path: path, opening: opening)
   }
@@ -75,37 +80,60 @@ enum StoredFile {
   static func readSlowly<Value: StoredRecord>(
     _ type: Value.Type, from bytes: [UInt8], path: String, opening: (Value) -> Value
   ) throws(StoreError) -> Value {
+    // Every stored file is one object: anything else is refused before it is read whole.
+    if let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first != UInt8(ascii: "{")
+    {
+      let line = 1 + bytes.prefix { $0 != first }.filter { $0 == 0x0A }.count
+      throw .corrupt(path: path, line: line, column: nil, reason: "a stored file is one JSON object ({ … })")
+    }
     // Foundation's decoder forgives a trailing comma and keeps one of two equal members.
     if let syntax = JSONDiagnostics.syntaxProblem(in: bytes) {
       throw .corrupt(
         path: path, line: syntax.location.line, column: syntax.location.column,
         reason: bytes.isEmpty ? "the file is empty" : "not valid JSON: \(syntax.reason)")
     }
+    // The members are checked before the types: an unknown one is named at once, however large.
+    if let json = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)) {
+      try checkShape(Value.self, json, bytes: bytes, path: path)
+    }
     let value = try decodeWithJSONDecoder(type, from: bytes, path: path)
-    let json = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self))
-    return try checked(opening(value), json: json, bytes: bytes, path: path)
+    return try checkRules(opening(value), bytes: bytes, path: path)
   }
 
-  /// Unknown members, then the model's rules; either names the line of the member at fault.
-  private static func checked<Value: StoredRecord>(
-    _ value: Value, json: JSONValue?, bytes: [UInt8], path: String
-  )
+  /// Refuses a member airenv does not write, or a format version that does not exist.
+  private static func checkShape<Value: StoredRecord>(
+    _ type: Value.Type, _ json: JSONValue, bytes: [UInt8], path: String
+  ) throws(StoreError) {
+    if let misfit = Value.shape.misfit(json) {
+      throw refusal(misfit.path, misfit.reason, bytes: bytes, path: path)
+    }
+    if case .object(let members) = json, case .integer(let version)? = members["version"], version < 1 {
+      throw refusal(
+        ["version"], "format version \(version) does not exist; versions start at 1", bytes: bytes, path: path
+      )
+    }
+  }
+
+  /// The model's rules on what was read.
+  private static func checkRules<Value: StoredRecord>(_ value: Value, bytes: [UInt8], path: String)
     throws(StoreError) -> Value
   {
-    func refuse(_ keys: [String], _ reason: String) -> StoreError {
-      let location =
-        JSONDiagnostics.location(of: keys, in: bytes)
-        ?? JSONDiagnostics.location(of: Array(keys.dropLast()), in: bytes)
-      return .corrupt(path: path, line: location?.line, column: location?.column, reason: reason)
-    }
-    if let json, let misfit = Value.shape.misfit(json) { throw refuse(misfit.path, misfit.reason) }
     do {
       try value.checkInvariants()
     } catch {
       let field = error.path.map { String($0.prefix(80)) }.joined(separator: ".")
-      throw refuse(error.path, "\(field): \(error.reason)")
+      throw refusal(error.path, "\(field): \(error.reason)", bytes: bytes, path: path)
     }
     return value
+  }
+
+  /// A refusal naming the line of the member at `keys` (or of its parent).
+  private static func refusal(_ keys: [String], _ reason: String, bytes: [UInt8], path: String) -> StoreError
+  {
+    let location =
+      JSONDiagnostics.location(of: keys, in: bytes)
+      ?? JSONDiagnostics.location(of: Array(keys.dropLast()), in: bytes)
+    return .corrupt(path: path, line: location?.line, column: location?.column, reason: reason)
   }
 
   /// Decodes a file that is not part of the repository's model (the journal), or says where
@@ -167,7 +195,10 @@ enum StoredFile {
         digits[10] == UInt8(ascii: "T"), digits[13] == UInt8(ascii: ":"), digits[16] == UInt8(ascii: ":"),
         digits[19] == UInt8(ascii: "Z"),
         let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-        let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+        let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+        // A date that exists (timegm would turn month 13 or day 45 into another date).
+        (1...12).contains(month), (1...Self.days(inMonth: month, of: year)).contains(day), hour < 24,
+        minute < 60, second < 61
       else { return nil }
       var parts = tm()
       parts.tm_year = year - 1900
@@ -178,6 +209,14 @@ enum StoredFile {
       parts.tm_sec = second
       return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
     } ?? nil
+  }
+
+  private static func days(inMonth month: Int32, of year: Int32) -> Int32 {
+    switch month {
+    case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
   }
 
   private static func diagnose(_ error: any Error, bytes: [UInt8], path: String) -> StoreError {

@@ -8,6 +8,8 @@ indirect enum StoredShape: Sendable {
   case anything
   /// A string, number, boolean or null.
   case scalar
+  /// An integer written as one (`5432`, not `5432.0` or `5.432e3`), or null.
+  case integer
   /// An object with exactly these member names (each optional).
   case record([String: StoredShape])
   /// An object with any member names, each of one shape (links by Deployment, members by user).
@@ -18,8 +20,9 @@ indirect enum StoredShape: Sendable {
   func misfit(_ json: JSONValue, at path: [String] = []) -> (path: [String], reason: String)? {
     switch (self, json) {
     case (.anything, _), (.scalar, .null), (.scalar, .bool), (.scalar, .integer), (.scalar, .double),
-      (.scalar, .string):
+      (.scalar, .string), (.integer, .integer), (.integer, .null):
       return nil
+    case (.integer, _): return (path, "\(path.joined(separator: ".")) must be a whole number")
     case (.record(let members), .object(let values)):
       for name in values.keys.sorted() {
         guard let shape = members[name] else {
@@ -49,18 +52,20 @@ indirect enum StoredShape: Sendable {
   }
 
   static func record(_ members: [String: StoredShape], versioned: Bool) -> StoredShape {
-    .record(versioned ? members.merging(["version": .scalar]) { first, _ in first } : members)
+    .record(versioned ? members.merging(["version": .integer]) { first, _ in first } : members)
   }
 
   static let stamp = StoredShape.record([
-    "revision": .scalar, "createdAt": .scalar, "createdBy": .scalar, "updatedAt": .scalar,
+    "revision": .integer, "createdAt": .scalar, "createdBy": .scalar, "updatedAt": .scalar,
     "updatedBy": .scalar,
   ])
 
   static let scope = StoredShape.record(["kind": .scalar, "deployment": .scalar])
 
   static let connectionFields: [String: StoredShape] = Dictionary(
-    uniqueKeysWithValues: ConnectionField.allCases.map { ($0.rawValue, StoredShape.scalar) })
+    uniqueKeysWithValues: ConnectionField.allCases.map {
+      ($0.rawValue, $0 == .port ? .integer : StoredShape.scalar)
+    })
 
   static func object(base: StoredShape, link: StoredShape) -> StoredShape {
     .record(
@@ -168,12 +173,12 @@ extension WorkspaceHeader: StoredRecord {
 extension HistoryEntry: StoredRecord {
   static let shape = StoredShape.record(
     [
-      "sequence": .scalar, "time": .scalar, "user": .scalar, "command": .scalar, "deployment": .scalar,
-      "undoes": .scalar, "redoes": .scalar,
+      "sequence": .integer, "time": .scalar, "user": .scalar, "command": .scalar, "deployment": .scalar,
+      "undoes": .integer, "redoes": .integer,
       "changes": .list(
         .record([
           "kind": .scalar, "id": .scalar, "key": .scalar, "before": .anything, "afterDigest": .scalar,
-          "revision": .scalar,
+          "revision": .integer,
           "fields": .list(
             .record(["name": .scalar, "before": .anything, "after": .anything, "secret": .scalar])),
         ])),
@@ -198,10 +203,14 @@ extension HistoryEntry: StoredRecord {
       if let problem = IdentifierRules.problem(withStableID: change.id) {
         throw InvariantViolation(path + ["id"], "the id is not allowed: \(problem)")
       }
-      for (offset, text) in ([change.key] + change.fields.map(\.name)).enumerated() {
-        if let problem = IdentifierRules.problem(withLabel: text) {
-          throw InvariantViolation(path + (offset == 0 ? ["key"] : ["fields"]), "not allowed: \(problem)")
-        }
+      if let problem = IdentifierRules.problem(withLabel: change.key) {
+        throw InvariantViolation(path + ["key"], "not allowed: \(problem)")
+      }
+      // A field's name is its path in the object, extra keys included: any text airenv accepted
+      // as an extra key, so only its size is bounded here.
+      for (offset, field) in change.fields.enumerated() where field.name.utf8.count > Limits.valueBytes {
+        throw InvariantViolation(
+          path + ["fields", String(offset), "name"], "a field name over the size limit")
       }
     }
   }

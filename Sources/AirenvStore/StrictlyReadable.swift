@@ -90,7 +90,9 @@ extension Scope: StrictlyReadable {
   init?(strict json: JSONValue) {
     guard let members = Members(json) else { return nil }
     switch members.string("kind") {
-    case "workspace": self = .workspace
+    case "workspace":
+      guard members.values["deployment"] == nil else { return nil }
+      self = .workspace
     case "deployment":
       guard let deployment = members.string("deployment") else { return nil }
       self = .deployment(deployment)

@@ -43,7 +43,7 @@ extension Form {
 
   /// Secret fields are masked unless `revealing`; in the extra JSON, each secret value is
   /// a mask that submitting puts back as it was unless the user typed over it.
-  static func editConnection(_ connection: Connection, revealing: Bool, ascii: Bool) -> Form {
+  static func editConnection(_ connection: Connection, revealing: Bool) -> Form {
     var fields = [
       FormField("conn_id", "conn_id", kind: .readOnly, value: connection.key),
       FormField(
@@ -62,8 +62,7 @@ extension Form {
         ? connection.base.extra
         : connection.base.extra.reduce(into: [:]) { result, member in
           result[member.key] = Secrecy.masked(
-            member.value, key: member.key, marked: connection.base.markedSecretKeys,
-            with: ascii ? Secrecy.asciiMask : Secrecy.mask)
+            member.value, key: member.key, marked: connection.base.markedSecretKeys)
         })
     fields.append(FormField("extra", "Extra (JSON)", value: extra.compactText))
     fields.append(

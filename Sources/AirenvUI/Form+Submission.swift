@@ -60,6 +60,18 @@ extension Form {
       guard let connection = try? workspace.connection(reference.unversioned) else {
         return .success([.updateConnection(reference, ConnectionChanges(), linkedToAll: nil)])
       }
+      let misplaced = extraObject.keys.sorted().flatMap { key in
+        Secrecy.misplacedMasks(extraObject[key]!, original: connection.base.extra[key], path: "extra." + key)
+      }
+      if let first = misplaced.first {
+        var invalid = self
+        let index = fields.firstIndex { $0.name == "extra" }!
+        invalid.fields[index].error =
+          "\(first) holds a masked value that was moved or typed into; type the whole secret, or Esc and "
+          + "r to edit it shown"
+        invalid.focus = index
+        return .failure(FormInvalid(form: invalid))
+      }
       var changes = ConnectionChanges()
       for column in [ConnectionField.connType, .description] + Form.connectionColumns {
         guard let value = field(column.rawValue)?.value, value != (connection.base.fields[column] ?? "")

@@ -48,11 +48,16 @@ enum FormView {
         screen.put(glyphs.fit(shown, baseWidth), x: x + 2 + labelWidth, y: row, role: .muted)
       }
       var text = field.value
-      var beforeCursor = String(field.editor.beforeCursor)
+      var cursorColumn: Int?
       if field.kind == .secret && !state.revealed {
         // A fixed width, whatever the secret's length; the cursor stays after it.
         text = field.value.isEmpty ? "" : glyphs.mask + (field.value != field.original ? " (edited)" : "")
-        beforeCursor = text
+        cursorColumn = CellWidth.of(text)
+      } else if focused && (field.kind == .text || field.kind == .secret) {
+        // The focused field's long value scrolls sideways around the cursor; others show their start.
+        let shown = field.editor.window(width: inputWidth)
+        text = shown.text
+        cursorColumn = shown.cursorColumn
       }
       if field.kind == .toggle { text = field.isOn ? "[x] yes" : "[ ] no" }
       if case .choice = field.kind { text = "‹ " + text + " ›" }
@@ -61,9 +66,10 @@ enum FormView {
       let role: StyleRole = focused ? .inputFocused : (field.kind == .readOnly ? .muted : .input)
       screen.fill(x: inputX, y: row, width: inputWidth, height: 1, role: role)
       screen.put(glyphs.clip(text, inputWidth), x: inputX, y: row, role: role)
-      if focused && (field.kind == .text || field.kind == .secret) && (field.isSet || !form.isOverride) {
-        let column = inputX + min(inputWidth - 1, CellWidth.of(beforeCursor))
-        screen.restyle(x: column, y: row, width: 1, role: .selection)
+      if focused && (field.kind == .text || field.kind == .secret) && (field.isSet || !form.isOverride),
+        let cursorColumn
+      {
+        screen.restyle(x: inputX + min(inputWidth - 1, cursorColumn), y: row, width: 1, role: .selection)
       }
       if let error = field.error {
         let message = " " + error

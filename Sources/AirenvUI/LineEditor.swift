@@ -1,3 +1,5 @@
+import AirenvText
+
 /// One line of editable text with a cursor: the editing keys every form field shares.
 ///
 /// The cursor sits between grapheme clusters, the characters a person sees. Text arrives one
@@ -97,5 +99,25 @@ public struct LineEditor: Equatable, Sendable {
     if clamped == text.utf8.count { return clamped }
     let raw = text.utf8.index(text.startIndex, offsetBy: clamped)
     return String.Index(raw, within: text) != nil ? clamped : nil
+  }
+}
+
+extension LineEditor {
+  /// What of the text fits `width` columns with the cursor in view, and the cursor's column in
+  /// it: a long line scrolls sideways as the cursor moves, as in a shell.
+  public func window(width: Int) -> (text: String, cursorColumn: Int) {
+    guard width > 0 else { return ("", 0) }
+    let before = String(beforeCursor)
+    let after = text[text.index(text.startIndex, offsetBy: cursor)...]
+    if CellWidth.of(text) < width { return (text, CellWidth.of(before)) }
+    // Keep the cursor's cell on screen: drop characters from the left until what is left of
+    // the cursor leaves it a column.
+    var shown = Substring(before)
+    var used = CellWidth.of(before)
+    while used > width - 1, let first = shown.first {
+      used -= CellWidth.of(first)
+      shown = shown.dropFirst()
+    }
+    return (String(shown) + CellWidth.clip(String(after), to: width - used, ellipsis: ""), used)
   }
 }

@@ -72,10 +72,9 @@ public func render(_ state: AppState) -> ScreenBuffer {
   case .filter(let editor)?, .command(let editor)?:
     let prefix = state.overlay == .filter(editor) ? "/" : ":"
     screen.fill(x: 0, y: state.height - 1, width: state.width, height: 1, role: .input)
-    let end = screen.put(prefix + editor.text, x: 0, y: state.height - 1, role: .input)
-    _ = end
-    let cursorColumn = 1 + CellWidth.of(String(editor.beforeCursor))
-    screen.restyle(x: cursorColumn, y: state.height - 1, width: 1, role: .inputFocused)
+    let shown = editor.window(width: state.width - 1)
+    screen.put(prefix + shown.text, x: 0, y: state.height - 1, role: .input)
+    screen.restyle(x: 1 + shown.cursorColumn, y: state.height - 1, width: 1, role: .inputFocused)
   case nil: break
   }
   if state.ascii { screen.restrictToASCII() }

@@ -134,18 +134,19 @@ public struct ScreenBuffer: Equatable, Sendable {
   }
 
   /// Fills a rectangle with spaces of one style.
+  /// (A rectangle partly or wholly off the screen is clipped, never a trap.)
   public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, role: StyleRole) {
-    for row in max(0, y)..<min(height, y + h) {
-      for column in max(0, x)..<min(width, x + w) {
-        cells[row * width + column] = Cell(character: " ", role: role, bold: false)
-      }
+    let rows = max(0, y)..<max(max(0, y), min(height, y + h))
+    let columns = max(0, x)..<max(max(0, x), min(width, x + w))
+    for row in rows {
+      for column in columns { cells[row * width + column] = Cell(character: " ", role: role, bold: false) }
     }
   }
 
   /// Changes the style of cells without touching their characters (selection bars).
   public mutating func restyle(x: Int, y: Int, width w: Int, role: StyleRole) {
     guard y >= 0, y < height else { return }
-    for column in max(0, x)..<min(width, x + w) { cells[y * width + column].role = role }
+    for column in max(0, x)..<max(max(0, x), min(width, x + w)) { cells[y * width + column].role = role }
   }
 
   /// The screen as lines of text, trailing spaces kept so that goldens show the full width.

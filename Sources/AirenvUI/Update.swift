@@ -151,7 +151,7 @@ private func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .edit:
     guard allowChange(&state) else { return [] }
     if let connection = state.selectedConnection {
-      state.overlay = .form(.editConnection(connection, revealing: state.revealed, ascii: state.ascii))
+      state.overlay = .form(.editConnection(connection, revealing: state.revealed))
     }
     if let variable = state.selectedVariable { state.overlay = .form(.editVariable(variable)) }
     if let deployment = state.selectedDeployment { state.overlay = .form(.renameDeployment(deployment)) }

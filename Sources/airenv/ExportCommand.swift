@@ -52,6 +52,16 @@ struct ExportCommand: ParsableCommand {
       targets = [target]
     } else {
       targets = workspace.sortedDeployments
+      // One directory per Deployment: two names equal ignoring case would share one (a merge or a
+      // hand edit can bring them; `doctor` reports it).
+      var seen: [String: String] = [:]
+      for target in targets {
+        if let other = seen.updateValue(target.name, forKey: target.name.lowercased()) {
+          throw Failure.validation(
+            "Deployments \"\(other)\" and \"\(target.name)\" would be written to one directory (their names differ "
+              + "only in case); rename one (`airenv deployment rename`)")
+        }
+      }
     }
     var withheld: [String] = []
     try Exporter.forEachExport(of: workspace, for: targets, includingSecrets: includeSecrets, as: format) {

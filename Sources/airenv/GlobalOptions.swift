@@ -58,7 +58,8 @@ struct GlobalOptions: ParsableArguments {
   var session: Session {
     let environment = ProcessInfo.processInfo.environment
     return Session(
-      repository: Repository(root: Self.repositoryPath(explicit: repo, environment: environment)),
+      repository: Repository(
+        root: Self.repositoryPath(explicit: repo, environment: environment), readonly: readonly),
       workspaceName: workspace ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 },
       actor: Actor(user: Self.userName(explicit: user, environment: environment), time: Date()),
       readonly: readonly)

@@ -125,7 +125,11 @@ extension HistoryCommand {
             + (item.redoes.map { " #\($0)" } ?? "")
           table.add([String(item.sequence), item.time, item.user, command, TextTable.clip(item.summary, 70)])
         }
-        return items.isEmpty ? "no changes recorded yet\n" : table.rendered
+        guard items.isEmpty else { return table.rendered }
+        if limit <= 0 { return "--limit \(limit) shows no entries\n" }
+        if let object { return "no change to \"\(object)\" is recorded\n" }
+        if let deployment { return "no change about Deployment \"\(deployment)\" is recorded\n" }
+        return "no changes recorded yet\n"
       }
     }
   }

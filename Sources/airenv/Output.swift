@@ -31,7 +31,12 @@ enum Output {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
-    return TerminalText.escapedInJSON(String(decoding: try! encoder.encode(value), as: UTF8.self))
+    // Views hold only bounded, checked values; were encoding to fail, the message must not
+    // carry the value, which may hold a secret.
+    guard let data = try? encoder.encode(value) else {
+      fatalError("cannot encode \(type(of: value)) as JSON")
+    }
+    return TerminalText.escapedInJSON(String(decoding: data, as: UTF8.self))
   }
 }
 

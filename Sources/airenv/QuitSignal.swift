@@ -1,8 +1,10 @@
 import Foundation
 import Synchronization
 
-/// SIGTERM, SIGHUP (the SSH connection dropped) and SIGINT end the TUI through its ordinary
-/// way out — the terminal restored, a demo repository removed — rather than where it stands.
+/// SIGTERM, SIGHUP (the SSH connection dropped), SIGINT, and every other signal whose default
+/// is to end the process without a core (SIGPIPE, SIGUSR1, SIGALRM, SIGXCPU …) end the TUI
+/// through its ordinary way out — the terminal restored, a demo repository removed — rather
+/// than where it stands. (The fatal ones are handled by the terminal's crash guard.)
 /// The handler only records the signal (an atomic store is safe in a handler); the key loops,
 /// which wake at least once a second, act on it.
 enum QuitSignal {
@@ -11,7 +13,9 @@ enum QuitSignal {
   /// Installed before ncurses starts, which then leaves these signals to us.
   static func install() {
     _ = pending  // initialises the flag here, never first inside a handler
-    for number in [SIGTERM, SIGHUP, SIGINT] {
+    for number in [
+      SIGTERM, SIGHUP, SIGINT, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+    ] {
       signal(number) { QuitSignal.received.store($0, ordering: .relaxed) }
     }
   }

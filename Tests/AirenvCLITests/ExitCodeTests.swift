@@ -70,6 +70,39 @@ struct ExitCodeTests {
       message: "`airenv connection` has no command \"zzz\""),
   ]
 
+  /// Inputs that once trapped: a one-character relative path, an extra nested too deeply to be
+  /// written back, a revision at the top of its range.
+  @Test func inputsThatOnceTrappedAreRefusedOrWork() throws {
+    let cli = CLI()
+    try cli.ok("demo")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLI.binary)
+    process.arguments = ["export", "--deployment", "prod", "--format", "airflow-json", "--out", "o"]
+    process.environment = cli.environment
+    process.currentDirectoryURL = URL(fileURLWithPath: cli.scratch)
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(FileManager.default.fileExists(atPath: cli.scratch + "/o/connections.json"))
+
+    let deep = "{\"a\":" + String(repeating: "[", count: 506) + String(repeating: "]", count: 506) + "}"
+    let refused = try cli.run("connection", "create", "deep", "--type", "http", "--extra", deep)
+    #expect(refused.status == 3 && refused.stderr.contains("nests objects or lists more than 64 levels"))
+    let secret =
+      "{\"api_token\":" + String(repeating: "[", count: 100) + "\"TOPSECRET\""
+      + String(repeating: "]", count: 100) + "}"
+    let hidden = try cli.run("connection", "create", "deep2", "--type", "http", "--extra", secret)
+    #expect(hidden.status == 3 && !hidden.stderr.contains("TOPSECRET"))
+  }
+
+  @Test func anEmptyHistoryListSaysWhy() throws {
+    let cli = CLI()
+    try cli.ok("demo")
+    #expect(try cli.ok("history", "--limit", "0").contains("--limit 0 shows no entries"))
+    #expect(try cli.ok("history", "--object", "nope").contains("no change to \"nope\" is recorded"))
+  }
+
   @Test func theVersionIsPrinted() throws {
     let result = try CLI().run("--version")
     #expect(result.status == 0)

@@ -165,4 +165,35 @@ struct SecretHardeningTests {
     }
     #expect(try cli.ok("connection", "get", "api", "--reveal").contains("plain-ref"))
   }
+
+  /// An extra key set only on a link is purged too, and no digest of a state that held the old
+  /// plaintext is left (a low-entropy value, a PIN, could be found from it by trying them all).
+  @Test func purgingLeavesNoPlaintextNorADigestOfIt() throws {
+    let cli = try repository()
+    try cli.ok("connection", "create", "c", "--type", "http")
+    try cli.ok("connection", "link", "c", "--deployment", "dev", "--extra-set", "x=PLAIN1")
+    try cli.ok("connection", "update", "c", "--secret-extra", "x")
+    try cli.ok("variable", "create", "pin", "--value", "4821")
+    try cli.ok("variable", "update", "pin", "--value", "4822")
+    try cli.ok("variable", "update", "pin", "--secret")
+    try cli.ok("history", "purge", "--connection", "c")
+    try cli.ok("history", "purge", "--variable", "pin")
+    let files = (FileManager.default.enumerator(atPath: cli.repository)?.allObjects as? [String] ?? [])
+      .filter { $0.hasSuffix(".json") }
+    // The digests a purge keeps are of states without the old values: none matches a guess.
+    var digests: Set<String> = []
+    for file in files {
+      let text = try String(contentsOfFile: cli.repository + "/" + file, encoding: .utf8)
+      #expect(!text.contains("PLAIN1") && !text.contains("4821") && !text.contains("4822"), "\(file)")
+      for line in text.components(separatedBy: "\n") where line.contains("\"afterDigest\"") {
+        digests.insert(line)
+      }
+    }
+    #expect(digests.contains { $0.contains("\"purged\"") })
+    // Undo goes back to the purge and no further, saying why.
+    try cli.ok("undo")
+    let refused = try cli.run("undo")
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("purged from the history"), "\(refused.stderr)")
+  }
 }

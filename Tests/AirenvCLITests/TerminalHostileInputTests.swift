@@ -125,4 +125,28 @@ struct TerminalHostileInputTests {
       try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("airenv-demo-") }
         .isEmpty)
   }
+
+  /// A signal that ends a process without a core (SIGPIPE, SIGUSR1, SIGALRM …) ends the TUI
+  /// through its ordinary way out: terminal restored, demo removed, exit 128 + the signal.
+  @Test(arguments: [SIGUSR1, SIGALRM, SIGPIPE])
+  func anEndingSignalLeavesThroughTheOrdinaryWayOut(signal: Int32) throws {
+    let cli = CLI()
+    let temporary = cli.scratch + "/tmp"
+    let pidFile = cli.scratch + "/pid"
+    try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+    let tui = try TmuxSession(
+      cli: cli, environment: ["TMPDIR": temporary],
+      command: "sh -c 'echo \\$\\$ > \(pidFile); exec \(CLI.binary) tui --demo'; echo EXIT=\\$?; stty -a")
+    try tui.wait(for: "Workspace demo")
+    let pid = try #require(
+      pid_t(
+        try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(kill(pid, signal) == 0)
+    let after = try tui.wait(for: "AIRENV-EXITED")
+    #expect(after.contains("EXIT=\(128 + signal)"))
+    #expect(after.contains(" icanon") && !after.contains("-icanon"))
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("airenv-demo-") }
+        .isEmpty)
+  }
 }

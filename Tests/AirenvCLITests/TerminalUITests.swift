@@ -94,8 +94,9 @@ struct TerminalUITests {
     try tui.press("/")
     try tui.type("create")
     try tui.press("Enter")
-    let filtered = try tui.wait(for: "connection create")
-    #expect(!filtered.contains("connection exclude"))
+    // The tab bar shows the filter once it is applied (the list may be drawn before).
+    let filtered = try tui.wait(for: "filter: create")
+    #expect(filtered.contains("connection create") && !filtered.contains("connection exclude"))
     try tui.press("Escape", "q")
     try tui.wait(for: "AIRENV-EXITED 0")
   }

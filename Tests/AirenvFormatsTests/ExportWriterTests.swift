@@ -43,4 +43,21 @@ struct ExportWriterTests {
     let text = try Exporter.files(fine, as: .shell)[0].contents
     #expect(text.contains("export AIRFLOW_VAR_A_B9='it'\\''s $HOME'"))
   }
+
+  /// Airflow reads `.env` files with Python's `splitlines()`, which also breaks at the file,
+  /// group and record separators: a value holding one would add a variable of its own.
+  @Test(arguments: ["\u{1C}", "\u{1D}", "\u{1E}", "\u{85}", "\u{2028}", "\u{0B}", "\u{0C}", "\r", "\n"])
+  func anAirflowEnvValueNeverSpansLines(separator: String) {
+    let set = ExportSet(
+      deployment: "dev", connections: [],
+      variables: [ExportVariable(key: "greeting", value: "hello" + separator + "admin_password=attacker")])
+    #expect(throws: ExportProblem.self) { try Exporter.files(set, as: .airflowEnv) }
+  }
+
+  @Test(arguments: [ExportFormat.shell, .env])
+  func aNULByteIsRefusedWhereAnEnvironmentCannotHoldIt(format: ExportFormat) {
+    let set = ExportSet(
+      deployment: "dev", connections: [], variables: [ExportVariable(key: "k", value: "a\u{0}b")])
+    #expect(throws: ExportProblem.self) { try Exporter.files(set, as: format) }
+  }
 }

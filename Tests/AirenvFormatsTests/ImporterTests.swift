@@ -165,4 +165,36 @@ struct ImporterTests {
       (error as? ImportProblems)?.problems.map(\.line) == [2]
     }
   }
+
+  /// A URI with a password, or of a connection type, can only be a connection: a file holding
+  /// one with a broken neighbour stays a connections file, the neighbour an error.
+  @Test(arguments: [
+    "warehouse=postgres://airflow:S3cretPW@db:5432/a\nbroken=postgres:/x:y@h\n",
+    "gcp=google_cloud_platform://?__extra__=%7B%7D\nbroken=nothing\n",
+    "api=https://user:token@api.example.com/v1\nregion=eu\n",
+  ])
+  func aConnectionURIMakesAConnectionsFile(text: String) {
+    let set = Importer.read(text, file: "backend.env", format: .airflowEnv)
+    #expect(set.variables.isEmpty, "\(set.variables)")
+    #expect(
+      !set.problems.isEmpty && set.problems.allSatisfy { $0.reason.hasPrefix("connection ") },
+      "\(set.problems)")
+  }
+
+  @Test func addressesAloneStayVariables() {
+    let set = Importer.read(
+      "api=https://api.example.com\nregion=eu\n", file: "backend.env", format: .airflowEnv)
+    #expect(set.connections.isEmpty && set.variables.count == 2 && set.problems.isEmpty)
+  }
+
+  /// Merging a mapping of 40,000 keys is linear (it was quadratic: 40,000 keys did not finish
+  /// in two minutes).
+  @Test func mergingALargeMappingIsLinear() {
+    let keys = (0..<40_000).map { "  k\($0): v\($0)" }.joined(separator: "\n")
+    let started = Date()
+    let set = Importer.read(
+      "a: &a\n" + keys + "\nmerged:\n  <<: *a\n", file: "vars.yaml", format: .airflowYAML)
+    #expect(set.problems.isEmpty)
+    #expect(Date().timeIntervalSince(started) < 20)
+  }
 }

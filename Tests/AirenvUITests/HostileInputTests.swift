@@ -263,6 +263,58 @@ struct FormSecretTests {
   }
 }
 
+extension FormSecretTests {
+  /// A mask moved to another key, or typed into, would be saved as the secret itself.
+  @Test(arguments: [("\"api_key\":", "\"zapi_key\":"), ("\"••••••••\"", "\"••••x••••\"")])
+  func aMovedOrEditedMaskIsRefusedNotSaved(from: String, to: String) throws {
+    var workspace = UIFixture.workspace
+    try workspace.apply(
+      .createConnection(
+        key: "api",
+        fields: ConnectionChanges(fields: [.connType: "http"], extraSet: ["api_key": .string("sk-1")]),
+        sharing: .linkedToAll), by: UIFixture.actor)
+    var state = AppState(workspace: workspace, session: UIFixture.state().session, width: 120, height: 40)
+    _ = update(&state, .edit)
+    guard case .form(var form)? = state.overlay,
+      let index = form.fields.firstIndex(where: { $0.name == "extra" })
+    else { throw CancellationError() }
+    let edited = form.fields[index].value.replacingOccurrences(of: from, with: to)
+    #expect(edited != form.fields[index].value)
+    form.fields[index].editor = LineEditor(edited)
+    state.overlay = .form(form)
+    #expect(update(&state, .submit).isEmpty)
+    guard case .form(let refused)? = state.overlay else { throw CancellationError() }
+    #expect(refused.fields[index].error?.contains("masked value") == true)
+  }
+}
+
+@Suite("Long lines scroll instead of trapping")
+struct LongLineTests {
+  @Test(arguments: [80, 100, 120])
+  func aLongCommandOrFilterLineKeepsTheCursorInView(width: Int) {
+    for start in [Action.startCommand, .startFilter] {
+      var state = UIFixture.state(width: width, height: 24)
+      _ = update(&state, start)
+      for index in 0..<(width * 3) {
+        _ = update(&state, .insert(index % 7 == 0 ? "漢" : "x"))
+        let screen = render(state)
+        #expect(screen.lines.last.map { CellWidth.of($0) } == width)
+      }
+      _ = update(&state, .cursorStart)
+      #expect(render(state).lines.last?.hasPrefix(start == .startCommand ? ":漢" : "/漢") == true)
+    }
+  }
+
+  @Test func aLongFormValueScrollsSideways() {
+    var state = UIFixture.after([.new])
+    for _ in 0..<300 { _ = update(&state, .insert("a")) }
+    _ = update(&state, .insert("Z"))
+    #expect(render(state).text.contains("aZ"))
+    _ = update(&state, .cursorStart)
+    #expect(!render(state).text.contains("aZ"))
+  }
+}
+
 @Suite("Screen diff: what the terminal writes")
 struct ScreenDiffTests {
   @Test func theFirstFrameIsWrittenWholeAndAnEqualOneNotAtAll() {
