@@ -141,11 +141,8 @@ public enum Exporter {
 
   /// A process environment cannot hold a NUL byte: a shell would cut the value there silently.
   static func refuseNUL(_ set: ExportSet, format: ExportFormat) throws(ExportProblem) {
-    let texts =
-      set.connections.map { ($0.connId, JSONValue.object($0.airflowObject).compactText) }
-      + set.variables.map { ($0.key, $0.value) }
-    // JSON writes a NUL as \u0000, so only variables can hold one raw.
-    let bad = texts.filter { $0.1.utf8.contains(0) }.map(\.0)
+    // Connections are written as JSON, which writes a NUL as \u0000: only variables hold one raw.
+    let bad = set.variables.filter { $0.value.utf8.contains(0) }.map(\.key)
     guard bad.isEmpty else {
       throw .unrepresentable(
         format: format.rawValue,

@@ -27,17 +27,19 @@ struct Journal: Codable {
       }
       return
     }
-    // Every new file is written, then all are flushed to disk in one call before the journal
-    // names them: one flush instead of one per file (10,000 for a large import).
+    // Every new file is written and flushed before the journal names it. A few are flushed one
+    // by one; many (an import of 10,000) are flushed in one call for the whole file system,
+    // which costs about as much as one flush but also waits for whatever else is unwritten.
+    let flushesEach = writes.count <= 32
     var staged: [Write] = []
     var directories = Set<String>()
     for write in writes {
       let directory = parent(of: write.path)
       if directories.insert(directory).inserted { try FileSystem.makeDirectory(directory) }
-      let temporary = try FileSystem.writeTemporary(write.bytes, besides: write.path, flushing: false)
+      let temporary = try FileSystem.writeTemporary(write.bytes, besides: write.path, flushing: flushesEach)
       staged.append(Write(path: layout.relative(write.path), temporary: layout.relative(temporary)))
     }
-    try FileSystem.syncFileSystem(containing: layout.root)
+    if !flushesEach { try FileSystem.syncFileSystem(containing: layout.root) }
     let journal = Journal(writes: staged, deletes: deletes.map(layout.relative))
     try FileSystem.writeAtomically(StoredFile.encode(journal), to: layout.journal)
     try journal.rollForward(layout: layout)

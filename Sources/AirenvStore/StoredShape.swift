@@ -24,6 +24,8 @@ indirect enum StoredShape: Sendable {
       return nil
     case (.integer, _): return (path, "\(path.joined(separator: ".")) must be a whole number")
     case (.record(let members), .object(let values)):
+      // The common case, every member known and fitting, is checked without sorting.
+      if self.fits(json) { return nil }
       for name in values.keys.sorted() {
         guard let shape = members[name] else {
           let place = path.isEmpty ? "" : " in \(path.joined(separator: "."))"
@@ -35,6 +37,7 @@ indirect enum StoredShape: Sendable {
       }
       return nil
     case (.dictionary(let shape), .object(let values)):
+      if values.values.allSatisfy(shape.fits) { return nil }
       for name in values.keys.sorted() {
         if let misfit = shape.misfit(values[name]!, at: path + [name]) { return misfit }
       }
@@ -48,6 +51,20 @@ indirect enum StoredShape: Sendable {
       return (path, "\(path.joined(separator: ".")) must be a single value, not an object or a list")
     case (.record, _), (.dictionary, _): return (path, "\(path.joined(separator: ".")) must be an object")
     case (.list, _): return (path, "\(path.joined(separator: ".")) must be a list")
+    }
+  }
+
+  /// Whether `json` fits, without building a path: `misfit` says where only when it does not.
+  func fits(_ json: JSONValue) -> Bool {
+    switch (self, json) {
+    case (.anything, _), (.scalar, .null), (.scalar, .bool), (.scalar, .integer), (.scalar, .double),
+      (.scalar, .string), (.integer, .integer), (.integer, .null):
+      return true
+    case (.record(let members), .object(let values)):
+      return values.allSatisfy { member in members[member.key]?.fits(member.value) ?? false }
+    case (.dictionary(let shape), .object(let values)): return values.values.allSatisfy(shape.fits)
+    case (.list(let shape), .array(let items)): return items.allSatisfy(shape.fits)
+    default: return false
     }
   }
 

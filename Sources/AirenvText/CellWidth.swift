@@ -9,26 +9,34 @@
 public enum CellWidth {
   /// What to draw for one cluster and how many columns it takes.
   public struct Glyph: Equatable, Sendable {
-    /// Printable text whose width is `width`; several characters for an escape.
-    public var text: String
+    /// The character to draw, as it is or with its unmeasurable code points replaced.
+    public var character: Character
     public var width: Int
-    /// Whether `text` is an escape standing for control characters (drawn cell by cell).
-    public var isEscape: Bool
+    /// For control characters: their escape, drawn one ASCII character per cell instead.
+    public var escape: String?
 
-    /// `text` as one character (not an escape, which is several).
-    public var character: Character { Character(text) }
+    public var isEscape: Bool { escape != nil }
+    /// The text drawn (the escape, or the character).
+    public var text: String { escape ?? String(character) }
 
-    fileprivate static let replacement = Glyph(text: "\u{FFFD}", width: 1, isEscape: false)
+    fileprivate static let replacement = Glyph(character: "\u{FFFD}", width: 1, escape: nil)
   }
 
   public static func glyph(for character: Character) -> Glyph {
     if let ascii = character.asciiValue, ascii >= 0x20, ascii < 0x7F {
-      return Glyph(text: String(character), width: 1, isEscape: false)
+      return Glyph(character: character, width: 1, escape: nil)
     }
     let scalars = character.unicodeScalars
+    // Most clusters are one code point (box drawing, the matrix glyphs, letters).
+    if let first = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex,
+      !TerminalText.isControl(first)
+    {
+      let size = width(of: first)
+      if size > 0 { return Glyph(character: character, width: size, escape: nil) }
+    }
     if scalars.contains(where: TerminalText.isControl) {
       let escape = TerminalText.escaped(String(character))
-      return Glyph(text: escape, width: escape.utf8.count, isEscape: true)
+      return Glyph(character: character, width: escape.utf8.count, escape: escape)
     }
     var width = 0
     var text = ""
@@ -50,10 +58,12 @@ public enum CellWidth {
         || first.properties.generalCategory == .spacingMark
     {
       let placed = "\u{25CC}" + text
-      return placed.count == 1 ? Glyph(text: placed, width: 1, isEscape: false) : .replacement
+      return placed.count == 1 ? Glyph(character: Character(placed), width: 1, escape: nil) : .replacement
     }
-    if replaced { return text.count == 1 ? Glyph(text: text, width: width, isEscape: false) : .replacement }
-    return Glyph(text: String(character), width: width, isEscape: false)
+    if replaced {
+      return text.count == 1 ? Glyph(character: Character(text), width: width, escape: nil) : .replacement
+    }
+    return Glyph(character: character, width: width, escape: nil)
   }
 
   /// Columns of one cluster as drawn (see `glyph(for:)`).
@@ -93,6 +103,8 @@ public enum CellWidth {
   public static func width(of scalar: Unicode.Scalar) -> Int {
     let value = scalar.value
     if value >= 0x20 && value < 0x7F { return 1 }
+    // The Basic Multilingual Plane (box drawing, the matrix glyphs, most scripts): one lookup.
+    if value < 0x10000 { return Int(basicPlane[Int(value)]) }
     let ranges = Self.ranges
     // The last range starting at or before `value`.
     var low = 0
@@ -110,6 +122,15 @@ public enum CellWidth {
     var last: UInt32
     var width: Int8
   }
+
+  /// The width of every code point below U+10000, from `ranges` (64 KB, built on first use).
+  private static let basicPlane: [Int8] = {
+    var table = [Int8](repeating: 1, count: 0x10000)
+    for range in ranges where range.first < 0x10000 {
+      for value in range.first...min(range.last, 0xFFFF) { table[Int(value)] = range.width }
+    }
+    return table
+  }()
 
   /// `table` parsed once: sorted, non-overlapping ranges of code points whose width is not 1.
   private static let ranges: [Range] = table.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { item in

@@ -51,9 +51,9 @@ public struct ScreenBuffer: Equatable, Sendable {
       let glyph = CellWidth.glyph(for: character)
       if glyph.width == 0 { continue }
       if column + glyph.width > limit { break }
-      if glyph.isEscape {
+      if let escape = glyph.escape {
         // A control character is shown as its escape, one ASCII character per cell.
-        for byte in glyph.text.utf8 {
+        for byte in escape.utf8 {
           if column >= 0 {
             cells[y * width + column] = Cell(
               character: Character(Unicode.Scalar(byte)), role: .warning, bold: bold)
