@@ -66,11 +66,11 @@ extension Repository {
 
   /// The key that opens a Workspace's secrets, for checking values as the commands see them.
   private func sealer(for workspace: WorkspaceID) -> SecretSealer {
-    let key = try? keyring.load()
     let repositoryKey = try? StoredFile.read(
       RepositoryIndex.self, from: FileSystem.read(layout.index, limit: Limits.objectFileBytes),
       path: layout.index
     ).keyFingerprint
+    let key = try? keyring.load(matching: repositoryKey)
     return SecretSealer(
       workspace: workspace, key: key,
       keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))

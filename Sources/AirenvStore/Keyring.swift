@@ -3,7 +3,8 @@ import Foundation
 
 /// The AES-256 key that encrypts secret fields, and where it comes from (SPEC §4):
 /// `AIRENV_KEY` (base64 of 32 bytes), else the file `AIRENV_KEY_FILE`, else
-/// `$XDG_CONFIG_HOME/airenv/key`, created with mode 0600 on first use.
+/// `$XDG_CONFIG_HOME/airenv/key`, created with mode 0600 on first use. A key file holds one
+/// key per line, the newest first.
 public struct Keyring: Sendable {
   public enum Origin: Equatable, Sendable {
     case environment
@@ -37,13 +38,23 @@ public struct Keyring: Sendable {
     }
   }
 
-  /// The key, or nil when its file does not exist.
-  public func load() throws(StoreError) -> EncryptionKey? {
+  /// The key that opens the secrets of the repository whose key has `fingerprint`: a key file
+  /// holds the newest key first and, after `airenv key rotate`, the keys it replaced (other
+  /// repositories that share the file may still use them). Without a fingerprint, or when no
+  /// key in the file matches, the newest. Nil when the key file does not exist.
+  public func load(matching fingerprint: String? = nil) throws(StoreError) -> EncryptionKey? {
+    let keys = try loadAll()
+    if let fingerprint, let match = keys.first(where: { $0.fingerprint == fingerprint }) { return match }
+    return keys.first
+  }
+
+  /// Every key, newest first; empty when the key file does not exist.
+  public func loadAll() throws(StoreError) -> [EncryptionKey] {
     switch origin {
     case .environment:
-      return try EncryptionKey(base64: environmentValue ?? "", location: "AIRENV_KEY")
+      return [try EncryptionKey(base64: environmentValue ?? "", location: "AIRENV_KEY")]
     case .file(let path, _):
-      guard FileSystem.exists(path) else { return nil }
+      guard FileSystem.exists(path) else { return [] }
       return try Self.readKeyFile(path)
     }
   }
@@ -51,7 +62,7 @@ public struct Keyring: Sendable {
   /// A key file anyone else on the machine can read is refused, as ssh refuses such a private
   /// key: whoever can read it can read every secret of the repository.
   private static func readKeyFile(_ path: String, checkingAccess: Bool = true) throws(StoreError)
-    -> EncryptionKey
+    -> [EncryptionKey]
   {
     if checkingAccess, let access = KeyFileAccess(path: path), access.worldCanAccess {
       throw .keyProblem(
@@ -59,9 +70,21 @@ public struct Keyring: Sendable {
           + "read it; restrict it with `chmod 600 \(path)` (and consider `airenv key rotate` if others "
           + "may have copied it)")
     }
-    let text = String(decoding: try FileSystem.read(path, limit: 4096, followingLinks: true), as: UTF8.self)
-    return try EncryptionKey(base64: text.trimmingCharacters(in: .whitespacesAndNewlines), location: path)
+    let bytes = try FileSystem.read(path, limit: Self.keyFileBytes, followingLinks: true)
+    var keys: [EncryptionKey] = []
+    for (number, line) in String(decoding: bytes, as: UTF8.self).split(
+      separator: "\n", omittingEmptySubsequences: false
+    ).enumerated() {
+      let text = line.trimmingCharacters(in: .whitespaces.union(["\r"]))
+      if text.isEmpty { continue }
+      keys.append(try EncryptionKey(base64: text, location: "\(path) line \(number + 1)"))
+    }
+    guard !keys.isEmpty else { throw .keyProblem("the key file \(path) holds no key") }
+    return keys
   }
+
+  /// Room for about 1,400 keys: a file that grows past it is not a key file.
+  private static let keyFileBytes = 64 * 1024
 
   /// What is loose about the key file short of refusing it: access for its group, or an owner
   /// who is not the user running airenv. Empty when the key is not a file.
@@ -93,14 +116,23 @@ public struct Keyring: Sendable {
     return existing
   }
 
-  var stagedPath: String? {
-    if case .file(let path, _) = origin { return path + ".next" }
-    return nil
+  // MARK: Rotation
+
+  /// Where a rotation of the repository at `root` stages its new key: one file per repository,
+  /// so that repositories sharing a key file never touch each other's staged key.
+  func stagedPath(forRepository root: String) -> String? {
+    guard case .file(let path, _) = origin else { return nil }
+    let resolved = realpath(root, nil).map { pointer in
+      defer { free(pointer) }
+      return String(cString: pointer)
+    }
+    let digest = SHA256.hash(data: Data((resolved ?? root).utf8))
+    return path + ".next-" + hexadecimal(digest.prefix(8))
   }
 
-  /// Writes a new key beside the current one; it becomes current with `promoteStaged()`.
-  func stage(_ key: EncryptionKey) throws(StoreError) {
-    guard let staged = stagedPath else {
+  /// Writes a new key beside the current one; `promote` makes it the newest key of the file.
+  func stage(_ key: EncryptionKey, forRepository root: String) throws(StoreError) {
+    guard let staged = stagedPath(forRepository: root) else {
       throw .keyProblem(
         "the key comes from AIRENV_KEY, which airenv cannot rewrite; put the key in a file named by "
           + "AIRENV_KEY_FILE (mode 0600) and unset AIRENV_KEY to rotate")
@@ -109,17 +141,32 @@ public struct Keyring: Sendable {
     try FileSystem.writeAtomically(Array((key.base64 + "\n").utf8), to: staged)
   }
 
-  func stagedKey() throws(StoreError) -> EncryptionKey? {
-    guard let staged = stagedPath, FileSystem.exists(staged) else { return nil }
-    // Read only to compare with the repository's fingerprint; once it becomes the key, its
-    // mode is checked like any key's.
-    return try Self.readKeyFile(staged, checkingAccess: false)
+  func stagedKey(forRepository root: String) throws(StoreError) -> EncryptionKey? {
+    guard let staged = stagedPath(forRepository: root), FileSystem.exists(staged) else { return nil }
+    // Read only to compare with the repository's fingerprint; once it becomes a key of the key
+    // file, its mode is checked like any key's.
+    return try Self.readKeyFile(staged, checkingAccess: false).first
   }
 
-  func promoteStaged() throws(StoreError) {
-    guard let staged = stagedPath, case .file(let path, _) = origin else { return }
-    try FileSystem.rename(staged, to: path)
+  /// Puts the staged key first in the key file and keeps the keys it had after it, under a
+  /// lock of the key file: two repositories rotating at once both keep their new keys.
+  func promote(forRepository root: String) throws(StoreError) {
+    guard let staged = stagedPath(forRepository: root), case .file(let path, _) = origin,
+      let newKey = try stagedKey(forRepository: root)
+    else { return }
+    let lock = try RepositoryLock(path: path + ".lock", exclusive: true)
+    try withExtendedLifetime(lock) { () throws(StoreError) in
+      let earlier = FileSystem.exists(path) ? try Self.readKeyFile(path) : []
+      let keys = [newKey] + earlier.filter { $0.fingerprint != newKey.fingerprint }
+      try FileSystem.writeAtomically(Array(keys.map { $0.base64 + "\n" }.joined().utf8), to: path)
+    }
+    try FileSystem.remove(staged)
     try FileSystem.syncDirectory(path.parent)
+  }
+
+  /// Discards a staged key whose rotation did not land.
+  func discardStaged(forRepository root: String) throws(StoreError) {
+    if let staged = stagedPath(forRepository: root) { try FileSystem.remove(staged) }
   }
 }
 

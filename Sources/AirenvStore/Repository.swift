@@ -225,8 +225,8 @@ public final class Repository: Sendable {
 
   /// The sealer that opens a Workspace's secrets with the current key.
   func readingSealer(for id: WorkspaceID) throws(StoreError) -> SecretSealer {
-    let key = try keyring.load()
     let repositoryKey = try readIndex().keyFingerprint
+    let key = try keyring.load(matching: repositoryKey)
     return SecretSealer(
       workspace: id, key: key,
       keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
@@ -484,10 +484,11 @@ public final class Repository: Sendable {
   ) throws(StoreError) -> SecretSealer {
     var index = try readIndex()
     guard needsKey else {
-      return SecretSealer(workspace: workspace, key: try keyring.load(), keyIsRepositorys: true)
+      return SecretSealer(
+        workspace: workspace, key: try keyring.load(matching: index.keyFingerprint), keyIsRepositorys: true)
     }
     if let expected = index.keyFingerprint {
-      guard let key = try keyring.load() else {
+      guard let key = try keyring.load(matching: expected) else {
         throw .keyMissing(location: keyring.location, repository: expected)
       }
       guard key.fingerprint == expected else {
@@ -506,15 +507,17 @@ public final class Repository: Sendable {
   /// Where the key is and whether it is the repository's; never the key itself.
   public func keyStatus() throws(StoreError) -> KeyStatus {
     try locked(exclusive: false) { () throws(StoreError) in
-      let key = try keyring.load()
+      let repositoryFingerprint = try readIndex().keyFingerprint
+      let key = try keyring.load(matching: repositoryFingerprint)
       var undecryptable: [String] = []
       for id in try workspaceIDs() {
         undecryptable += Self.lockedSecrets(in: try loadWorkspace(id))
       }
       return KeyStatus(
         location: keyring.location, origin: keyring.origin, fingerprint: key?.fingerprint,
-        repositoryFingerprint: try readIndex().keyFingerprint, undecryptable: undecryptable,
-        warnings: keyring.warnings())
+        repositoryFingerprint: repositoryFingerprint, undecryptable: undecryptable,
+        warnings: keyring.warnings(),
+        otherFingerprints: try keyring.loadAll().map(\.fingerprint).filter { $0 != key?.fingerprint })
     }
   }
 
@@ -524,7 +527,7 @@ public final class Repository: Sendable {
   public func rotateKey(by user: String) throws -> KeyStatus {
     try withLock(exclusive: true) { () throws in
       var index = try readIndex()
-      let current = try keyring.load()
+      let current = try keyring.load(matching: index.keyFingerprint)
       if let expected = index.keyFingerprint {
         guard let current else {
           throw StoreError.keyMissing(location: keyring.location, repository: expected)
@@ -542,7 +545,7 @@ public final class Repository: Sendable {
         }
       }
       let newKey = EncryptionKey.generate()
-      try keyring.stage(newKey)
+      try keyring.stage(newKey, forRepository: root)
       var writes: [(path: String, bytes: [UInt8])] = []
       for workspace in workspaces {
         let sealer = SecretSealer(workspace: workspace.id, key: newKey, keyIsRepositorys: true)
@@ -563,11 +566,17 @@ public final class Repository: Sendable {
       }
       index.keyFingerprint = newKey.fingerprint
       writes.append((layout.index, StoredFile.encode(index)))
-      try Journal.commit(writes: writes, deletes: [], layout: layout)
-      try keyring.promoteStaged()
+      do {
+        try Journal.commit(writes: writes, deletes: [], layout: layout)
+      } catch {
+        try? keyring.discardStaged(forRepository: root)
+        throw error
+      }
+      try keyring.promote(forRepository: root)
       return KeyStatus(
         location: keyring.location, origin: keyring.origin, fingerprint: newKey.fingerprint,
-        repositoryFingerprint: newKey.fingerprint, undecryptable: [], warnings: keyring.warnings())
+        repositoryFingerprint: newKey.fingerprint, undecryptable: [], warnings: keyring.warnings(),
+        otherFingerprints: try keyring.loadAll().map(\.fingerprint).filter { $0 != newKey.fingerprint })
     }
   }
 
@@ -597,11 +606,11 @@ public final class Repository: Sendable {
 
   /// Finishes or discards a key rotation that was interrupted.
   private func recoverRotation() throws(StoreError) {
-    guard let staged = try keyring.stagedKey() else { return }
+    guard let staged = try keyring.stagedKey(forRepository: root) else { return }
     if try readIndex().keyFingerprint == staged.fingerprint {
-      try keyring.promoteStaged()
-    } else if let path = keyring.stagedPath {
-      try FileSystem.remove(path)
+      try keyring.promote(forRepository: root)
+    } else {
+      try keyring.discardStaged(forRepository: root)
     }
   }
 
@@ -654,7 +663,7 @@ public final class Repository: Sendable {
   func withLock<Result>(exclusive: Bool, _ body: () throws -> Result) throws -> Result {
     guard exists else { throw StoreError.notARepository(path: root) }
     let lock = try RepositoryLock(path: layout.lock, exclusive: exclusive)
-    let stagedKey = keyring.stagedPath.map(FileSystem.exists) ?? false
+    let stagedKey = keyring.stagedPath(forRepository: root).map(FileSystem.exists) ?? false
     if finishesInterruptedChanges && (FileSystem.exists(layout.journal) || stagedKey) {
       if !exclusive { try lock.lock(exclusive: true) }
       try Journal.recover(layout: layout)
@@ -759,6 +768,9 @@ public struct KeyStatus: Equatable, Sendable {
   public var undecryptable: [String]
   /// What is loose about the key file (its group can read it, someone else owns it).
   public var warnings: [String]
+  /// The fingerprints of the key file's other keys, newest first: keys that rotations replaced,
+  /// kept for other repositories that share the file.
+  public var otherFingerprints: [String] = []
 
   public var matches: Bool { repositoryFingerprint == nil || fingerprint == repositoryFingerprint }
 }

@@ -9,15 +9,60 @@ import Foundation
 // 100 Deployments, half the objects linked to all, 10% of links overridden.
 // Run: swift run -c release airenv-benchmark [--connections N] [--deployments N] [--skip-imports]
 
-func argument(_ name: String, _ fallback: Int) -> Int {
-  guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else {
-    return fallback
+/// The harness's options, checked like any other input: an unknown flag or a count that is not a
+/// positive number stops it before minutes of measuring.
+struct BenchmarkOptions {
+  var connections = 5_000
+  var deployments = 100
+  var skipImports = false
+
+  static let usage = """
+    usage: airenv-benchmark [--connections N] [--deployments N] [--skip-imports]
+      --connections N   connections, and as many variables, to generate (default 5000)
+      --deployments N   Deployments to generate (default 100)
+      --skip-imports    leave out the import rows (they take minutes at the default size)
+    """
+
+  init(_ arguments: ArraySlice<String>) throws(BenchmarkUsageError) {
+    var rest = arguments
+    while let flag = rest.popFirst() {
+      switch flag {
+      case "--connections": connections = try Self.count(flag, rest.popFirst())
+      case "--deployments": deployments = try Self.count(flag, rest.popFirst())
+      case "--skip-imports": skipImports = true
+      case "-h", "--help": throw BenchmarkUsageError(message: nil)
+      default: throw BenchmarkUsageError(message: "unknown argument \"\(flag)\"")
+      }
+    }
   }
-  return Int(CommandLine.arguments[index + 1]) ?? fallback
+
+  private static func count(_ flag: String, _ value: String?) throws(BenchmarkUsageError) -> Int {
+    guard let value, let number = Int(value), (1...1_000_000).contains(number) else {
+      throw BenchmarkUsageError(message: "\(flag) needs a whole number from 1 to 1000000")
+    }
+    return number
+  }
 }
 
-let objectCount = argument("--connections", 5_000)
-let deploymentCount = argument("--deployments", 100)
+struct BenchmarkUsageError: Error {
+  /// Nil when the usage was asked for.
+  let message: String?
+}
+
+let options: BenchmarkOptions
+do {
+  options = try BenchmarkOptions(CommandLine.arguments.dropFirst())
+} catch {
+  if let message = error.message {
+    FileHandle.standardError.write(
+      Data("airenv-benchmark: error: \(message)\n\(BenchmarkOptions.usage)\n".utf8))
+    exit(2)
+  }
+  print(BenchmarkOptions.usage)
+  exit(0)
+}
+let objectCount = options.connections
+let deploymentCount = options.deployments
 let actor = Actor(user: "bench", time: Date())
 
 func milliseconds(_ start: DispatchTime) -> Double {
@@ -420,7 +465,7 @@ results.append(("peak memory (max RSS)", "\(usage.ru_maxrss / 1024) MB", "≤ 15
 // Import: 10,000 objects in each format a team already has, as `airenv import` runs it (a new
 // process), into a fresh repository. Connections carry a password and extras.
 if FileManager.default.isExecutableFile(atPath: executable)
-  && !CommandLine.arguments.contains("--skip-imports")
+  && !options.skipImports
 {
   let count = 10_000
   let connections = (0..<count).map { index in

@@ -111,6 +111,7 @@ struct KeyCommand: ParsableCommand {
       var matches: Bool
       var undecryptable: [String]
       var warnings: [String]
+      var otherFingerprints: [String]
     }
 
     func run() throws {
@@ -124,12 +125,17 @@ struct KeyCommand: ParsableCommand {
         source: source, location: status.location, exists: status.fingerprint != nil,
         fingerprint: status.fingerprint, repositoryFingerprint: status.repositoryFingerprint,
         matches: status.fingerprint != nil && status.matches, undecryptable: status.undecryptable,
-        warnings: status.warnings)
+        warnings: status.warnings, otherFingerprints: status.otherFingerprints)
       try Output.print(view, as: output) {
         var lines = ["key          \(source): \(status.location)"]
         lines += status.warnings.map { "warning      " + $0 }
         lines.append("fingerprint  \(status.fingerprint ?? "(no key there yet)")")
         lines.append("repository   \(status.repositoryFingerprint ?? "(no secret stored yet)")")
+        if !status.otherFingerprints.isEmpty {
+          lines.append(
+            "older keys   \(status.otherFingerprints.joined(separator: ", ")) (replaced by rotations; kept "
+              + "for other repositories that share this key file)")
+        }
         if status.fingerprint == nil && status.repositoryFingerprint != nil {
           lines.append("secrets are locked: this key is missing")
         } else if !status.matches {
@@ -159,6 +165,12 @@ struct KeyCommand: ParsableCommand {
       Console.out(
         "rotated the key in \(after.location): fingerprint \(before.fingerprint ?? "none") → "
           + "\(after.fingerprint ?? "none"); every secret is re-encrypted")
+      if !after.otherFingerprints.isEmpty {
+        Console.out(
+          "the key file keeps \(after.otherFingerprints.count == 1 ? "the earlier key" : "\(after.otherFingerprints.count) earlier keys") "
+            + "after the new one, for other repositories that share it; delete a line of it only when no "
+            + "repository's `airenv key status` shows that fingerprint")
+      }
     }
   }
 }
