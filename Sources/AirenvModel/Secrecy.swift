@@ -74,24 +74,56 @@ public enum Secrecy {
 
   /// Where an edited value holds a mask that cannot be put back: one moved to another key, one
   /// typed into, or one where there was no value. Saving it would store the mask as the secret.
-  public static func misplacedMasks(_ edited: JSONValue, original: JSONValue?, path: String) -> [String] {
+  /// `key` is the member the value sits under (it decides what is secret inside a list).
+  public static func misplacedMasks(_ edited: JSONValue, original: JSONValue?, key: String, path: String)
+    -> [String]
+  {
     switch edited {
     case .string(let text) where text.contains("•") || text == asciiMask:
       if isMask(text), let original, !(original.stringValue.map(isMask) ?? false) { return [] }
       return [path]
     case .object(let members):
       let before = original?.objectValue
-      return members.keys.sorted().flatMap { key in
-        misplacedMasks(members[key]!, original: before?[key], path: path + "." + key)
+      return members.keys.sorted().flatMap { member in
+        misplacedMasks(members[member]!, original: before?[member], key: member, path: path + "." + member)
       }
     case .array(let items):
       let before: [JSONValue]? = if case .array(let values)? = original { values } else { nil }
       return items.enumerated().flatMap { offset, item in
-        misplacedMasks(
-          item, original: before.flatMap { offset < $0.count ? $0[offset] : nil }, path: path + ".\(offset)")
+        let counterpart = before.flatMap { offset < $0.count ? $0[offset] : nil }
+        // A position in a list does not say which element it was: after an element is removed,
+        // added or changed, the mask at a position may stand for another element's secret. A
+        // mask is put back only in a list of the same length, in an element that reads exactly
+        // as it was shown.
+        if containsMask(item),
+          let counterpart,
+          before?.count != items.count
+            || withUnicodeMasks(masked(counterpart, key: key)) != withUnicodeMasks(item)
+        {
+          return [path + ".\(offset)"]
+        }
+        return misplacedMasks(item, original: counterpart, key: key, path: path + ".\(offset)")
       }
     default:
       return []
+    }
+  }
+
+  private static func containsMask(_ value: JSONValue) -> Bool {
+    switch value {
+    case .string(let text): isMask(text)
+    case .object(let members): members.values.contains(where: containsMask)
+    case .array(let items): items.contains(where: containsMask)
+    default: false
+    }
+  }
+
+  private static func withUnicodeMasks(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .string(let text) where isMask(text): .string(mask)
+    case .object(let members): .object(members.mapValues(withUnicodeMasks))
+    case .array(let items): .array(items.map(withUnicodeMasks))
+    default: value
     }
   }
 

@@ -28,6 +28,18 @@ enum DetailView {
     return state.revealed ? Span(value, .secret) : Span(glyphs.mask, .secret)
   }
 
+  /// An extra value as shown: masked whole when its key is secret, and with its secret members
+  /// masked when they sit deeper (`{"auth": {"password": …}}`, `[{"token": …}]`).
+  static func extraValue(
+    _ value: JSONValue, key: String, of payload: ConnectionPayload, _ state: AppState, _ glyphs: Glyphs
+  ) -> Span {
+    if payload.isSecret(extraKey: key) { return secret(value.compactText, state, glyphs) }
+    guard Secrecy.containsSecret(value, key: key) else { return Span(value.compactText) }
+    if Secrecy.lock(of: value) != nil && state.revealed { return Span("(locked)", .warning) }
+    let shown = state.revealed ? value : Secrecy.masked(value, key: key, with: glyphs.mask)
+    return Span(shown.compactText, .secret)
+  }
+
   static func sharingLine<P>(_ object: EnvironmentObject<P>, _ workspace: Workspace) -> Span {
     if let owner = object.scope.owningDeployment {
       return Span(
@@ -58,9 +70,7 @@ enum DetailView {
       }
       for key in connection.base.extra.keys.sorted() {
         let value = connection.base.extra[key]!
-        let shown =
-          connection.base.isSecret(extraKey: key)
-          ? secret(value.compactText, state, glyphs) : Span(value.compactText)
+        let shown = extraValue(value, key: key, of: connection.base, state, glyphs)
         lines.append([Span(glyphs.fit("extra." + key, 12) + " ", .muted), shown])
       }
     }

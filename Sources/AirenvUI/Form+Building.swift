@@ -113,7 +113,12 @@ extension Form {
     let keys = Set(connection.base.extra.keys).union(link?.extraSet.keys ?? [:].keys).sorted()
     for key in keys {
       let current = link?.extraSet[key]
-      let secret = connection.base.isSecret(extraKey: key)
+      // A value with a secret inside is masked whole here: the field edits it as one text.
+      let secret =
+        connection.base.isSecret(extraKey: key)
+        || [connection.base.extra[key], current].contains {
+          $0.map { Secrecy.containsSecret($0, key: key) } ?? false
+        }
       var field = FormField(
         "extra.\(key)", "extra.\(key)", kind: secret ? .secret : .text, value: current.map(display) ?? "",
         base: connection.base.extra[key].map(display) ?? "", isSet: current != nil)

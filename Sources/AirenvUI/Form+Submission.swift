@@ -61,14 +61,15 @@ extension Form {
         return .success([.updateConnection(reference, ConnectionChanges(), linkedToAll: nil)])
       }
       let misplaced = extraObject.keys.sorted().flatMap { key in
-        Secrecy.misplacedMasks(extraObject[key]!, original: connection.base.extra[key], path: "extra." + key)
+        Secrecy.misplacedMasks(
+          extraObject[key]!, original: connection.base.extra[key], key: key, path: "extra." + key)
       }
       if let first = misplaced.first {
         var invalid = self
         let index = fields.firstIndex { $0.name == "extra" }!
         invalid.fields[index].error =
-          "\(first) holds a masked value that was moved or typed into; type the whole secret, or Esc and "
-          + "r to edit it shown"
+          "\(first) holds a masked value that was moved or typed into, or sits in a list that changed; "
+          + "type the whole secret, or Esc and r to edit it shown"
         invalid.focus = index
         return .failure(FormInvalid(form: invalid))
       }

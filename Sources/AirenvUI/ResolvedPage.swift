@@ -29,9 +29,7 @@ enum ResolvedPage {
       }
       for key in resolved.extra.keys.sorted() {
         let value = resolved.extra[key]!
-        let shown =
-          connection.base.isSecret(extraKey: key)
-          ? DetailView.secret(value.value.compactText, state, glyphs) : Span(value.value.compactText)
+        let shown = DetailView.extraValue(value.value, key: key, of: connection.base, state, glyphs)
         lines.append([mark(value.provenance), Span(glyphs.fit("extra." + key, 12) + " ", .muted), shown])
       }
     }

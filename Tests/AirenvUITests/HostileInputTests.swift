@@ -364,3 +364,125 @@ struct ScreenDiffTests {
       })
   }
 }
+
+@Suite("Secrets nested inside an extra value")
+struct NestedSecretTests {
+  static let secrets = ["NESTSECRET", "TOKA", "TOKB"]
+
+  /// The demo Workspace plus a connection, first in the list, whose extra hides secrets below
+  /// the top level: in an object and in a list.
+  static func state(user: String = "alice") throws -> AppState {
+    var workspace = UIFixture.workspace
+    try workspace.apply(
+      .createConnection(
+        key: "a_nested",
+        fields: ConnectionChanges(
+          fields: [.connType: "http"],
+          extraSet: [
+            "cfg": .object(["password": .string("NESTSECRET"), "region": .string("eu")]),
+            "list": .array([.object(["token": .string("TOKA")]), .object(["token": .string("TOKB")])]),
+          ]), sharing: .linkedToAll), by: UIFixture.actor)
+    try workspace.apply(.setMember(user: "alice", role: .owner), by: UIFixture.actor)
+    try workspace.apply(.setMember(user: "carol", role: .author), by: UIFixture.actor)
+    return AppState(
+      workspace: workspace,
+      session: SessionInfo(repository: "/r", user: user, readonly: false), width: 160, height: 50)
+  }
+
+  func expectNoSecret(_ state: AppState, _ place: String) {
+    let screen = render(state).text
+    for secret in Self.secrets { #expect(!screen.contains(secret), "\(place) shows \(secret)") }
+  }
+
+  @Test func theDetailPaneTheResolvedViewAndTheOverrideFormMaskThem() throws {
+    var state = try Self.state()
+    #expect(render(state).text.contains("a_nested"))
+    expectNoSecret(state, "detail pane")
+    #expect(render(state).text.contains("\"region\":\"eu\""))
+
+    let resolved = UIFixture.after(
+      [.startCommand] + "resolve prod".map { .insert($0) } + [.submit], from: state)
+    #expect(render(resolved).text.contains("extra.cfg"))
+    expectNoSecret(resolved, "resolved view")
+
+    state = UIFixture.after([.toggleMatrix, .moveRight, .overrideForm], from: state)
+    guard case .form(let form)? = state.overlay else { throw CancellationError() }
+    #expect(form.title.contains("a_nested"))
+    #expect(form.field("extra.cfg")?.kind == .secret && form.field("extra.list")?.kind == .secret)
+    expectNoSecret(state, "override form")
+  }
+
+  @Test func revealedTheyShowForAnOwner() throws {
+    let state = UIFixture.after([.toggleReveal], from: try Self.state())
+    #expect(render(state).text.contains("NESTSECRET"))
+  }
+
+  @Test func anAuthorNeverSeesThem() throws {
+    let state = UIFixture.after([.toggleReveal], from: try Self.state(user: "carol"))
+    #expect(render(state).text.contains("carol (Author)"))
+    expectNoSecret(state, "Author's detail pane")
+  }
+
+  /// A mask in a list element is put back by position: after the list changed, the position
+  /// may hold another element's secret, so the save is refused rather than swap secrets.
+  @Test(arguments: [
+    ("[{\"token\":\"••••••••\"},{\"token\":\"••••••••\"}]", "[{\"token\":\"••••••••\"}]"),
+    (
+      "[{\"token\":\"••••••••\"},{\"token\":\"••••••••\"}]",
+      "[{\"token\":\"••••••••\"},{\"token\":\"••••••••\"},{}]"
+    ),
+    ("\"region\":\"eu\"", "\"region\":\"us\"}, \"other\":{\"x\":1"),
+  ])
+  func aMaskInAListThatChangedIsRefused(from: String, to: String) throws {
+    var state = try Self.state()
+    _ = update(&state, .edit)
+    guard case .form(var form)? = state.overlay,
+      let index = form.fields.firstIndex(where: { $0.name == "extra" })
+    else { throw CancellationError() }
+    let edited = form.fields[index].value.replacingOccurrences(of: from, with: to)
+    #expect(edited != form.fields[index].value)
+    form.fields[index].editor = LineEditor(edited)
+    state.overlay = .form(form)
+    let effects = update(&state, .submit)
+    if from.hasPrefix("\"region") {
+      // Outside the list, the masks are kept as they were.
+      guard case .apply(let commands, _)? = effects.first,
+        case .updateConnection(_, let changes, _) = commands[0]
+      else { throw CancellationError() }
+      #expect(
+        changes.extraSet["cfg"] == .object(["password": .string("NESTSECRET"), "region": .string("us")]))
+      #expect(changes.extraSet["list"] == nil)
+      return
+    }
+    #expect(effects.isEmpty)
+    guard case .form(let refused)? = state.overlay else { throw CancellationError() }
+    #expect(refused.fields[index].error?.contains("list that changed") == true)
+  }
+
+  @Test func reorderedElementsThatReadDifferentlyAreRefused() throws {
+    var workspace = UIFixture.workspace
+    try workspace.apply(
+      .createConnection(
+        key: "a_pairs",
+        fields: ConnectionChanges(
+          fields: [.connType: "http"],
+          extraSet: [
+            "pairs": .array([
+              .object(["name": .string("a"), "token": .string("T1")]),
+              .object(["name": .string("b"), "token": .string("T2")]),
+            ])
+          ]), sharing: .linkedToAll), by: UIFixture.actor)
+    var state = AppState(workspace: workspace, session: UIFixture.state().session, width: 160, height: 50)
+    _ = update(&state, .edit)
+    guard case .form(var form)? = state.overlay,
+      let index = form.fields.firstIndex(where: { $0.name == "extra" })
+    else { throw CancellationError() }
+    let a = "{\"name\":\"a\",\"token\":\"••••••••\"}"
+    let b = "{\"name\":\"b\",\"token\":\"••••••••\"}"
+    #expect(form.fields[index].value.contains(a + "," + b))
+    form.fields[index].editor = LineEditor(
+      form.fields[index].value.replacingOccurrences(of: a + "," + b, with: b + "," + a))
+    state.overlay = .form(form)
+    #expect(update(&state, .submit).isEmpty)
+  }
+}
