@@ -25,16 +25,26 @@ extension Importer {
   // MARK: LocalFilesystemBackend and `airflow connections export` YAML
 
   static func localFilesystemYAML(_ text: String, file: String) throws(ImportProblems) -> ImportSet {
-    guard let root = try YAMLInput.compose(text, file: file) else { return ImportSet(format: .airflowYAML) }
+    let document = try YAMLInput.compose(text, file: file)
+    guard let root = document.root else { return ImportSet(format: .airflowYAML) }
     guard case .mapping(let mapping) = root else {
       throw ImportProblems(problems: [
         ImportProblem(file: file, line: YAMLInput.line(root), reason: "the top level must be a mapping")
       ])
     }
-    let entries = mapping.map { key, value in
-      (key.string ?? "", YAMLInput.json(value), YAMLInput.line(key) ?? 1)
+    var entries: [(String, JSONValue, Int)] = []
+    var problems: [ImportProblem] = []
+    for (key, value) in mapping {
+      do throws(YAMLInput.Document.ScalarProblem) {
+        entries.append((key.string ?? "", try document.json(value), YAMLInput.line(key) ?? 1))
+      } catch {
+        problems.append(
+          ImportProblem(file: file, line: error.line, reason: "\(key.string ?? ""): \(error.reason)"))
+      }
     }
-    return keyedEntries(entries, file: file, format: .airflowYAML)
+    var set = keyedEntries(entries, file: file, format: .airflowYAML)
+    set.problems = (problems + set.problems).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+    return set
   }
 
   /// Connections or variables keyed by id, whichever the file holds.
@@ -229,7 +239,8 @@ extension Importer {
   /// string, variables; pools are not environment objects and are reported as ignored.
   static func airflowSettings(_ text: String, file: String) throws(ImportProblems) -> ImportSet {
     var set = ImportSet(format: .airflowSettings)
-    guard let root = try YAMLInput.compose(text, file: file) else { return set }
+    let document = try YAMLInput.compose(text, file: file)
+    guard let root = document.root else { return set }
     guard let airflow = root["airflow"], case .mapping = airflow else {
       throw ImportProblems(problems: [
         ImportProblem(
@@ -266,7 +277,11 @@ extension Importer {
         }
         switch fields["conn_extra"] {
         case .mapping(let extra)?:
-          changes.extraSet = YAMLInput.json(.mapping(extra)).objectValue ?? [:]
+          do throws(YAMLInput.Document.ScalarProblem) {
+            changes.extraSet = try document.json(.mapping(extra)).objectValue ?? [:]
+          } catch {
+            throw ImportReason("connection \(id): conn_extra: \(error.reason)")
+          }
         case let node? where YAMLInput.text(node) != nil:
           let parsed: JSONValue
           do {

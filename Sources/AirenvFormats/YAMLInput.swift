@@ -12,8 +12,52 @@ enum YAMLInput {
   /// How deep collections may nest; Yams composes recursively, so deeper would exhaust the stack.
   static let depth = 256
 
-  static func compose(_ text: String, file: String) throws(ImportProblems) -> Node? {
-    try checkBounds(text, file: file)
+  /// A composed document and where it gives a scalar an explicit tag (`!!str 0x1F`): Yams
+  /// resolves every tag, so only the parser's events tell an explicit one from an implicit one.
+  struct Document {
+    let root: Node?
+    let explicitlyTagged: Set<Place>
+
+    struct Place: Hashable {
+      let line: Int
+      let column: Int
+    }
+
+    struct ScalarProblem: Error {
+      let line: Int?
+      let reason: String
+    }
+
+    /// A YAML value as JSON, its scalars typed as PyYAML types them (Airflow reads YAML with it):
+    /// quoted scalars are strings, plain ones are typed by YAML 1.1's rules, explicit tags win.
+    func json(_ node: Node) throws(ScalarProblem) -> JSONValue {
+      switch node {
+      case .scalar(let scalar):
+        do throws(PyYAMLScalar.Unrepresentable) {
+          if let mark = scalar.mark, explicitlyTagged.contains(Place(line: mark.line, column: mark.column)) {
+            return try PyYAMLScalar.tagged(scalar.string, tag: scalar.tag.description)
+          }
+          if scalar.style != .plain { return .string(scalar.string) }
+          return try PyYAMLScalar.typed(scalar.string)
+        } catch {
+          throw ScalarProblem(line: scalar.mark?.line, reason: error.reason)
+        }
+      case .mapping(let mapping):
+        var members: [String: JSONValue] = [:]
+        for (key, value) in mapping { members[key.string ?? ""] = try json(value) }
+        return .object(members)
+      case .sequence(let sequence):
+        var items: [JSONValue] = []
+        for item in sequence { items.append(try json(item)) }
+        return .array(items)
+      case .alias:
+        return .null
+      }
+    }
+  }
+
+  static func compose(_ text: String, file: String) throws(ImportProblems) -> Document {
+    let explicitlyTagged = try checkBounds(text, file: file)
     let root: Node?
     do {
       root = try Yams.compose(yaml: text)
@@ -22,14 +66,16 @@ enum YAMLInput {
     } catch {
       throw ImportProblems(problems: [ImportProblem(file: file, line: nil, reason: "not YAML: \(error)")])
     }
-    return root.map(resolvingMergeKeys)
+    return Document(root: root.map(resolvingMergeKeys), explicitlyTagged: explicitlyTagged)
   }
 
   /// Reads the document's events once, before anything is built: refuses, with the line, an
   /// alias that would expand the document past `aliasNodes` or a nesting deeper than `depth`.
-  static func checkBounds(_ text: String, file: String) throws(ImportProblems) {
+  /// Returns where scalars carry an explicit tag.
+  static func checkBounds(_ text: String, file: String) throws(ImportProblems) -> Set<Document.Place> {
     var bytes = Array(text.utf8)
     var problem: ImportProblem?
+    var tagged = Set<Document.Place>()
     bytes.withUnsafeMutableBufferPointer { buffer in
       var parser = yaml_parser_t()
       guard yaml_parser_initialize(&parser) == 1 else { return }
@@ -59,6 +105,9 @@ enum YAMLInput {
           return
         case YAML_SCALAR_EVENT:
           if let anchor = anchorName(event.data.scalar.anchor) { anchored[anchor] = 1 }
+          if event.data.scalar.tag != nil {
+            tagged.insert(Document.Place(line: line, column: Int(event.start_mark.column) + 1))
+          }
           add(1)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
           let anchor =
@@ -91,6 +140,7 @@ enum YAMLInput {
       }
     }
     if let problem { throw ImportProblems(problems: [problem]) }
+    return tagged
   }
 
   /// YAML's merge key, as PyYAML (and so Airflow) reads it: `<<: *base` copies the mapping's
@@ -173,24 +223,4 @@ enum YAMLInput {
     return scalar.string
   }
 
-  /// A YAML value as JSON: quoted scalars are strings, plain ones are typed as YAML types them.
-  static func json(_ node: Node) -> JSONValue {
-    switch node {
-    case .scalar(let scalar):
-      if scalar.style != .plain { return .string(scalar.string) }
-      if text(node) == nil { return .null }
-      if let flag = node.bool { return .bool(flag) }
-      if let number = node.int { return .integer(Int64(number)) }
-      if let number = node.float { return .double(number) }
-      return .string(scalar.string)
-    case .mapping(let mapping):
-      var members: [String: JSONValue] = [:]
-      for (key, value) in mapping { members[key.string ?? ""] = json(value) }
-      return .object(members)
-    case .sequence(let sequence):
-      return .array(sequence.map(json))
-    case .alias:
-      return .null
-    }
-  }
 }

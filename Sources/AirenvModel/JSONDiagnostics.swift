@@ -242,6 +242,7 @@ public enum JSONDiagnostics {
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as RFC 8259 (and Python) read it.
     mutating func number() throws(SyntaxProblem) {
       let start = location
+      let startOffset = offset
       func digits() -> Int {
         var count = 0
         while !atEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) {
@@ -269,6 +270,25 @@ public enum JSONDiagnostics {
         advance()
         if !atEnd, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { advance() }
         if digits() == 0 { throw refuse() }
+      }
+      try checkRange(bytes[startOffset..<offset], at: start)
+    }
+
+    /// Python reads any whole number exactly and `1e400` as infinity; airenv holds whole numbers
+    /// in 64 bits and only finite numbers (JSON has no infinity), so it refuses rather than
+    /// store a different value.
+    func checkRange(_ literal: ArraySlice<UInt8>, at start: Location) throws(SyntaxProblem) {
+      let text = String(decoding: literal, as: UTF8.self)
+      let integral = !literal.contains { [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains($0) }
+      if integral, Int64(text) == nil {
+        throw SyntaxProblem(
+          location: start,
+          reason: "the whole number \(text.prefix(40)) is beyond what airenv holds (±9223372036854775807); "
+            + "quote it to keep it as text")
+      }
+      if !integral, !(Double(text)?.isFinite ?? false) {
+        throw SyntaxProblem(
+          location: start, reason: "the number \(text.prefix(40)) is out of range; quote it to keep it as text")
       }
     }
   }

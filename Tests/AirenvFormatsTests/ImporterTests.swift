@@ -197,4 +197,17 @@ struct ImporterTests {
     #expect(set.problems.isEmpty)
     #expect(Date().timeIntervalSince(started) < 20)
   }
+
+  /// Python's json reads any whole number exactly and 1e400 as infinity; airenv refuses both
+  /// at their line instead of storing 1.2345678901234568e+22 or saying the file is not an object.
+  @Test(arguments: ["12345678901234567890123", "-9223372036854775809", "1e400", "-1.5e999"])
+  func aNumberOutOfRangeIsRefusedAtItsLine(number: String) {
+    let json = "{\n  \"c\": {\n    \"conn_type\": \"http\",\n    \"password\": \(number)\n  }\n}\n"
+    let set = Importer.read(json, file: "c.json", format: .airflowJSON)
+    #expect(set.connections.isEmpty)
+    #expect(set.problems.count == 1)
+    #expect(set.problems.first?.line == 4)
+    #expect(set.problems.first?.reason.contains("quote it to keep it as text") == true, "\(set.problems)")
+  }
+
 }
