@@ -279,7 +279,9 @@ public enum JSONDiagnostics {
     /// store a different value.
     func checkRange(_ literal: ArraySlice<UInt8>, at start: Location) throws(SyntaxProblem) {
       let text = String(decoding: literal, as: UTF8.self)
-      let integral = !literal.contains { [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains($0) }
+      let integral = !literal.contains {
+        [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains($0)
+      }
       if integral, Int64(text) == nil {
         throw SyntaxProblem(
           location: start,
@@ -288,7 +290,8 @@ public enum JSONDiagnostics {
       }
       if !integral, !(Double(text)?.isFinite ?? false) {
         throw SyntaxProblem(
-          location: start, reason: "the number \(text.prefix(40)) is out of range; quote it to keep it as text")
+          location: start,
+          reason: "the number \(text.prefix(40)) is out of range; quote it to keep it as text")
       }
     }
   }

@@ -76,12 +76,41 @@ extension Repository {
       keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
   }
 
+  /// The files airenv keeps at the top of a repository.
+  private static let rootFiles: Set<String> = ["airenv.json", ".lock", ".journal.json"]
+
+  /// Whether `root` is inside a git working tree (a `.git` in it or in a directory above).
+  private static func isInGitWorkTree(_ root: String) -> Bool {
+    var directory = root
+    while true {
+      if FileSystem.exists(directory + "/.git") { return true }
+      let parent = directory.parent
+      if parent == directory || parent == "." { return false }
+      directory = parent
+    }
+  }
+
   /// Modes, owners, leftover temporary files, and every file that does not read.
   private func checkFiles(fix: Bool) throws -> [DoctorProblem] {
     var problems: [DoctorProblem] = []
     let enumerator = FileManager.default.enumerator(atPath: root)
     var paths = [root]
-    while let relative = enumerator?.nextObject() as? String { paths.append(root + "/" + relative) }
+    while let relative = enumerator?.nextObject() as? String {
+      // Only what airenv writes: a `.git` directory, a README or a CI file beside it is not
+      // airenv's to judge or to chmod.
+      let first = relative.split(separator: "/", maxSplits: 1).first.map(String.init) ?? relative
+      let isLeftover = first.hasPrefix(".") && first.contains(".tmp-") || first.hasPrefix(".deleted-")
+      guard first == "workspaces" || Self.rootFiles.contains(first) || isLeftover else {
+        if first == relative, enumerator?.fileAttributes?[.type] as? FileAttributeType == .typeDirectory {
+          enumerator?.skipDescendants()
+        }
+        continue
+      }
+      paths.append(root + "/" + relative)
+    }
+    // Git writes what it checks out with the user's umask (0644) and keeps every version in
+    // .git/objects (0444): modes of single files protect nothing there, the directory does.
+    let inGitWorkTree = Self.isInGitWorkTree(root)
     for path in paths {
       // Nothing below a link is looked at (the link itself is reported).
       let parent = path.parent
@@ -120,14 +149,29 @@ extension Repository {
               + "(\(KeyFileAccess.userName(geteuid()))): its owner can change it behind airenv's back",
             fixable: false))
       }
+      if !isDirectory && info.st_nlink > 1 {
+        // Another name of the same file may be outside the repository: never chmod through it.
+        problems.append(
+          DoctorProblem(
+            kind: "link", file: path, object: nil,
+            problem:
+              "it has \(info.st_nlink) hard links, which airenv never makes (another name of it may be "
+              + "outside the repository); the next save replaces it with a file of its own", fixable: false))
+        continue
+      }
       let mode = Int(info.st_mode & 0o777)
-      if mode & 0o077 != 0 {
+      if mode & 0o077 != 0 && (!inGitWorkTree || path == root) {
         let wanted = isDirectory ? 0o700 : 0o600
+        let advice =
+          inGitWorkTree
+          ? "; git checks files out readable by others, so keep the repository's directory closed"
+          : ""
         problems.append(
           DoctorProblem(
             kind: "permissions", file: path, object: nil,
             problem:
-              "mode \(String(mode, radix: 8)) lets others read it; it should be \(String(wanted, radix: 8))",
+              "mode \(String(mode, radix: 8)) lets others read it; it should be \(String(wanted, radix: 8))"
+              + advice,
             fixable: true, fixed: fix))
         if fix { chmod(path, mode_t(wanted)) }
       }

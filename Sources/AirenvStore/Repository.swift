@@ -118,6 +118,7 @@ public final class Repository: Sendable {
       header.stamp.revision += 1
       header.stamp.updatedAt = actor.time
       header.stamp.updatedBy = actor.user
+      try StoredFile.checkBeforeWriting(header, path: layout.workspaceFile(target.id))
       try FileSystem.writeAtomically(StoredFile.encode(header), to: layout.workspaceFile(target.id))
     }
   }
@@ -245,7 +246,7 @@ public final class Repository: Sendable {
     }
     let header = try loadHeader(id)
     let sealer = try readingSealer(for: id)
-    return Workspace(
+    let workspace = Workspace(
       id: id, name: header.name, stamp: header.stamp,
       deployments: try loadAll(in: layout.deployments(id), cache: deploymentFiles, variant: "") { $0 },
       connections: try loadAll(
@@ -253,6 +254,20 @@ public final class Repository: Sendable {
       variables: try loadAll(
         in: layout.variables(id), cache: variableFiles, variant: sealer.identity, then: sealer.unseal),
       members: header.members, settings: header.settings)
+    if let clash = workspace.nameClashes().first {
+      let directory =
+        switch clash.kind {
+        case "deployment": layout.deployments(id)
+        case "connection": layout.connections(id)
+        default: layout.variables(id)
+        }
+      throw .corrupt(
+        path: directory + "/\(clash.second).json", line: nil, column: nil,
+        reason: "it holds \(clash.kind) \"\(clash.name)\" as does \(clash.first).json beside it: "
+          + "\(clash.reason) (a git merge of two clones that each created it?); remove the file you do "
+          + "not want (`git rm`), or rename one in its file, then run `airenv doctor`")
+    }
+    return workspace
   }
 
   /// Reads, decodes and (with `then`) unseals the objects of a directory.
@@ -317,6 +332,7 @@ public final class Repository: Sendable {
     var deletes: [String] = []
     var changes: [ObjectChange] = []
     if WorkspaceHeader(after) != WorkspaceHeader(before) {
+      try StoredFile.checkBeforeWriting(WorkspaceHeader(after), path: layout.workspaceFile(after.id))
       let bytes = StoredFile.encode(WorkspaceHeader(after))
       writes.append((layout.workspaceFile(after.id), bytes))
       changes.append(
@@ -337,6 +353,17 @@ public final class Repository: Sendable {
     let deployments = changed(before.deployments, after.deployments, layout.deployments(after.id))
     let connections = changed(before.connections, after.connections, layout.connections(after.id))
     let variables = changed(before.variables, after.variables, layout.variables(after.id))
+    for deployment in deployments {
+      try StoredFile.checkBeforeWriting(
+        deployment, path: layout.deployments(after.id) + "/\(deployment.id).json")
+    }
+    for connection in connections {
+      try StoredFile.checkBeforeWriting(
+        connection, path: layout.connections(after.id) + "/\(connection.id).json")
+    }
+    for variable in variables {
+      try StoredFile.checkBeforeWriting(variable, path: layout.variables(after.id) + "/\(variable.id).json")
+    }
     let beforeDeployments = Dictionary(
       before.deployments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     for deployment in deployments {
@@ -380,13 +407,19 @@ public final class Repository: Sendable {
     }
     if writes.isEmpty && deletes.isEmpty { return }
     let sequence = (try historySequences(after.id).last ?? 0) + 1
+    guard sequence <= RepositoryLayout.largestHistorySequence else {
+      throw .io(
+        path: layout.history(after.id),
+        reason: "not saved: the history has reached entry \(sequence - 1), the last airenv numbers; "
+          + "move old entries out of the directory")
+    }
     let entry = HistoryEntry(
       sequence: sequence, time: note.time, user: note.user, command: note.command,
       deployment: note.deployment,
       changes: changes,
       undoes: note.undoes, redoes: note.redoes)
     writes.append(
-      (layout.history(after.id) + "/" + String(format: "%010d", sequence) + ".json", StoredFile.encode(entry))
+      (layout.history(after.id) + "/" + RepositoryLayout.historyFileName(sequence), StoredFile.encode(entry))
     )
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
@@ -634,7 +667,21 @@ public final class Repository: Sendable {
   // MARK: History
 
   func historySequences(_ id: WorkspaceID) throws(StoreError) -> [Int] {
-    try FileSystem.jsonFiles(in: layout.history(id)).compactMap { Int($0.dropLast(5)) }.sorted()
+    let directory = layout.history(id)
+    return try FileSystem.jsonFiles(in: directory).map { name throws(StoreError) in
+      try Self.historySequence(name, in: directory)
+    }.sorted()
+  }
+
+  /// The sequence a history file's name gives, or a refusal naming the file.
+  private static func historySequence(_ name: String, in directory: String) throws(StoreError) -> Int {
+    guard let sequence = RepositoryLayout.historySequence(fileName: name) else {
+      throw .corrupt(
+        path: directory + "/" + name, line: nil, column: nil,
+        reason: "not a history entry's name (airenv names them like 0000000012-9f3c01aa.json); move it "
+          + "out of the history directory")
+    }
+    return sequence
   }
 
   /// The saved changes of a Workspace, oldest first; with `last`, only that many of the newest,
@@ -649,13 +696,20 @@ public final class Repository: Sendable {
   /// rewritten), so a session that shows the history re-reads only the new entry after a save.
   func loadHistory(_ id: WorkspaceID, last: Int? = nil) throws(StoreError) -> [HistoryEntry] {
     let directory = layout.history(id)
-    let names = try FileSystem.jsonFiles(in: directory)
+    let names = Array(try FileSystem.jsonFiles(in: directory).suffix(last ?? .max))
+    for name in names { _ = try Self.historySequence(name, in: directory) }
     return try decodeFiles(
-      Array(names.suffix(last ?? names.count)), in: directory, cache: historyFiles, variant: "",
-      limit: Limits.historyFileBytes
+      names, in: directory, cache: historyFiles, variant: "", limit: Limits.historyFileBytes
     ) {
-      bytes, _, path throws(StoreError) in try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
-    }.sorted { $0.sequence < $1.sequence }
+      bytes, name, path throws(StoreError) in
+      let entry = try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
+      guard entry.sequence == RepositoryLayout.historySequence(fileName: name) else {
+        throw .corrupt(
+          path: path, line: nil, column: nil,
+          reason: "its sequence \(entry.sequence) does not match its name (renamed by hand?)")
+      }
+      return entry
+    }.sorted { ($0.sequence, $0.time) < ($1.sequence, $1.time) }
   }
 
   // MARK: Locking

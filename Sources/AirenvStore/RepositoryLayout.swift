@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where each piece of a repository lives. One file per object keeps git diffs small and
 /// lets two people who change different objects merge without conflicts.
 ///
@@ -73,5 +75,33 @@ struct RepositoryLayout {
   func connections(_ id: String) -> String { workspaceDirectory(id) + "/connections" }
   func variables(_ id: String) -> String { workspaceDirectory(id) + "/variables" }
   /// One file per saved change, `<sequence>.json`, written in the same commit as the change.
+  /// History entries are named by their sequence and a random tag: two clones that each save
+  /// entry 7 write different files, so git merges both without a conflict. (Names without the
+  /// tag, which airenv wrote before, are read too.)
+  static func historyFileName(_ sequence: Int) -> String {
+    var generator = SystemRandomNumberGenerator()
+    let tag = String(generator.next() as UInt32, radix: 16)
+    return String(format: "%010d", sequence) + "-" + String(repeating: "0", count: 8 - tag.count) + tag
+      + ".json"
+  }
+
+  /// Ten digits: a name that claims more is not one airenv wrote.
+  static let largestHistorySequence = 9_999_999_999
+
+  /// The sequence in a history file's name: ten digits, optionally `-` and eight hexadecimal
+  /// digits, then `.json`.
+  static func historySequence(fileName name: String) -> Int? {
+    let bytes = Array(name.utf8)
+    guard bytes.count == 15 || bytes.count == 24, name.hasSuffix(".json") else { return nil }
+    let digits = bytes[0..<10]
+    guard digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+    if bytes.count == 24 {
+      guard bytes[10] == UInt8(ascii: "-"),
+        bytes[11..<19].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+      else { return nil }
+    }
+    return Int(String(decoding: digits, as: UTF8.self))
+  }
+
   func history(_ id: String) -> String { workspaceDirectory(id) + "/history" }
 }

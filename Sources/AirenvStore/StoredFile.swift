@@ -127,6 +127,17 @@ enum StoredFile {
     return value
   }
 
+  /// airenv never writes what it would refuse to read back (a revision past its limit after a
+  /// hand edit set it to the limit, say): the save stops before any file is written.
+  static func checkBeforeWriting<Value: StoredRecord>(_ value: Value, path: String) throws(StoreError) {
+    do {
+      try value.checkInvariants()
+    } catch {
+      let field = error.path.map { String($0.prefix(80)) }.joined(separator: ".")
+      throw .io(path: path, reason: "not saved, nothing was written: \(field): \(error.reason)")
+    }
+  }
+
   /// A refusal naming the line of the member at `keys` (or of its parent).
   private static func refusal(_ keys: [String], _ reason: String, bytes: [UInt8], path: String) -> StoreError
   {

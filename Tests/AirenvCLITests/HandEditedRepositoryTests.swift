@@ -327,8 +327,11 @@ struct HandEditedRepositoryLinkTests {
     let doctor = try cli.run("doctor")
     #expect(doctor.stdout.contains("duplicate-name"), "\(doctor.stdout)")
     #expect(doctor.stdout.contains("secrets stored as plaintext: base/value"), "\(doctor.stdout)")
+    // Every command stops at the two Deployments named alike, before an export could mix them.
     let export = try cli.run("export", "--all", "--format", "env", "--out", cli.scratch + "/out")
-    #expect(export.status == 3 && export.stderr.contains("would be written to one directory"))
+    #expect(
+      export.status == 1 && export.stderr.contains("two Deployments have this name"), "\(export.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: cli.scratch + "/out"))
   }
 
   /// An undo restores the object its entry names, never another one a hand edit points it at.
@@ -355,4 +358,60 @@ struct HandEditedRepositoryLinkTests {
     #expect(try cli.ok("variable", "get", "victim").contains("keep"))
     #expect(try cli.ok("variable", "list").contains("victim"))
   }
+
+  /// A history file whose name claims the largest sequence made every save overflow and trap.
+  @Test func aHistoryFileAirenvDidNotNameIsRefusedByName() throws {
+    let (cli, workspace) = try repository()
+    let history = workspace + "/history/"
+    let some = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
+    try FileManager.default.copyItem(atPath: history + some, toPath: history + "9223372036854775807.json")
+    for command in [["variable", "update", "region", "--value", "x"], ["history"]] {
+      let result = try cli.run(command)
+      #expect(result.status == 1, "\(command): \(result.status) \(result.stderr)")
+      #expect(
+        result.stderr.contains("9223372036854775807.json: not a history entry's name"), "\(result.stderr)")
+    }
+    try FileManager.default.removeItem(atPath: history + "9223372036854775807.json")
+    try cli.ok("variable", "update", "region", "--value", "x")
+  }
+
+  /// A revision set by hand to the largest one airenv reads is not saved past it: the next
+  /// read would refuse the file and with it the whole Workspace.
+  @Test func aRevisionAtItsLimitIsNotSavedPastIt() throws {
+    let (cli, workspace) = try repository()
+    let variable =
+      workspace + "/variables/"
+      + (try #require(try FileManager.default.contentsOfDirectory(atPath: workspace + "/variables").first))
+    let edited = try String(contentsOfFile: variable, encoding: .utf8).replacingOccurrences(
+      of: "\"revision\" : 1", with: "\"revision\" : 2147483647")
+    try edited.write(toFile: variable, atomically: true, encoding: .utf8)
+    let update = try cli.run("variable", "update", "region", "--value", "x")
+    #expect(update.status == 1)
+    #expect(update.stderr.contains("not saved, nothing was written: stamp.revision"), "\(update.stderr)")
+    #expect(try String(contentsOfFile: variable, encoding: .utf8) == edited)
+    #expect(try cli.ok("variable", "list").contains("region"))
+
+    let header = workspace + "/workspace.json"
+    let text = try String(contentsOfFile: header, encoding: .utf8)
+    let revision = try #require(text.range(of: #""revision" : \d+"#, options: .regularExpression))
+    try text.replacingCharacters(in: revision, with: "\"revision\" : 2147483647").write(
+      toFile: header, atomically: true, encoding: .utf8)
+    let rename = try cli.run("workspace", "rename", "data", "data2")
+    #expect(rename.status == 1 && rename.stderr.contains("not saved"), "\(rename.stderr)")
+    #expect(try cli.ok("workspace", "list").contains("data"))
+  }
+
+  /// `doctor --fix` changed the mode of a file outside the repository through a hard link.
+  @Test func doctorNeverChangesAFileThroughAHardLink() throws {
+    let (cli, workspace) = try repository()
+    let outside = cli.scratch + "/victim.json"
+    try "{}".write(toFile: outside, atomically: true, encoding: .utf8)
+    chmod(outside, 0o644)
+    #expect(link(outside, workspace + "/history/.x.json") == 0)
+    let doctor = try cli.run("doctor", "--fix")
+    #expect(doctor.stdout.contains("hard links"), "\(doctor.stdout)")
+    let attributes = try FileManager.default.attributesOfItem(atPath: outside)
+    #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644)
+  }
+
 }

@@ -1,0 +1,79 @@
+/// Two things that must have different names but, as stored, do not. The commands never make
+/// one; a git merge does, when two people each created `db` (or Deployment `staging`) in their
+/// own clone: each side wrote a file of its own, so git merges both without a conflict.
+public struct NameClash: Equatable, Sendable {
+  /// `deployment`, `connection` or `variable`.
+  public var kind: String
+  public var name: String
+  /// The stable ids of the two: they name the files.
+  public var first: String
+  public var second: String
+  /// Why the two may not both exist, e.g. "both reach Deployment prod".
+  public var reason: String
+}
+
+extension Workspace {
+  /// Every name clash, in the objects' order (the store reads them sorted by file name). Linear
+  /// in the number of objects: it runs on every read of the Workspace.
+  public func nameClashes() -> [NameClash] {
+    var clashes: [NameClash] = []
+    var deploymentNames: [String: String] = [:]
+    for deployment in deployments.sorted(by: { $0.id < $1.id }) {
+      let lowered = deployment.name.lowercased()
+      if let first = deploymentNames[lowered] {
+        clashes.append(
+          NameClash(
+            kind: "deployment", name: deployment.name, first: first, second: deployment.id,
+            reason: "two Deployments have this name (ignoring case)"))
+      } else {
+        deploymentNames[lowered] = deployment.id
+      }
+    }
+    clashes += Self.keyClashes(connections, deployments: deployments)
+    clashes += Self.keyClashes(variables, deployments: deployments)
+    return clashes
+  }
+
+  /// A Workspace-scoped key is unique; a Deployment-scoped key is unique within its
+  /// Deployment, and no Workspace-scoped object with that key may reach the same Deployment.
+  private static func keyClashes<P>(_ objects: [EnvironmentObject<P>], deployments: [Deployment])
+    -> [NameClash]
+  {
+    let kind = P.kind.rawValue
+    var clashes: [NameClash] = []
+    var shared: [String: EnvironmentObject<P>] = [:]
+    var scoped: [String: String] = [:]
+    for object in objects {
+      let lowered = object.key.lowercased()
+      if let owner = object.scope.owningDeployment {
+        let place = owner + "/" + lowered
+        if let first = scoped[place] {
+          clashes.append(
+            NameClash(
+              kind: kind, name: object.key, first: first, second: object.id,
+              reason: "two \(P.kind.plural) with this \(P.kind.keyName) belong to the same Deployment"))
+        } else {
+          scoped[place] = object.id
+        }
+      } else if let first = shared[lowered] {
+        clashes.append(
+          NameClash(
+            kind: kind, name: object.key, first: first.id, second: object.id,
+            reason: "two Workspace \(P.kind.plural) have this \(P.kind.keyName) (ignoring case)"))
+      } else {
+        shared[lowered] = object
+      }
+    }
+    for object in objects {
+      guard let owner = object.scope.owningDeployment, let other = shared[object.key.lowercased()],
+        other.reach(for: owner) != nil
+      else { continue }
+      let name = deployments.first { $0.id == owner }?.name ?? owner
+      clashes.append(
+        NameClash(
+          kind: kind, name: object.key, first: other.id, second: object.id,
+          reason: "Deployment \(name) would get two \(P.kind.plural) with this \(P.kind.keyName)"))
+    }
+    return clashes
+  }
+}
