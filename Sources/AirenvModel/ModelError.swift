@@ -17,6 +17,9 @@ public enum ModelError: Error, Equatable, Sendable {
   case needsConfirmation(Impact)
   case nothingToUndo(String)
   case undoConflict(what: String, by: String, at: Date)
+  /// The undo would leave a state the commands never make (a link to a Deployment it removes,
+  /// two objects with one name), or restore what was purged.
+  case undoWouldBreak(String)
   case notAMember(user: String, workspace: String, owners: [String])
   case permissionDenied(user: String, role: Role, action: String, needed: Role)
 
@@ -25,7 +28,8 @@ public enum ModelError: Error, Equatable, Sendable {
 
   public var category: Category {
     switch self {
-    case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision, .undoConflict: .conflict
+    case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision, .undoConflict, .undoWouldBreak:
+      .conflict
     case .needsConfirmation: .confirmation
     case .notAMember, .permissionDenied: .permission
     default: .validation
@@ -68,6 +72,8 @@ public enum ModelError: Error, Equatable, Sendable {
     case .needsConfirmation(let impact):
       return impact.question
     case .nothingToUndo(let reason):
+      return reason
+    case .undoWouldBreak(let reason):
       return reason
     case .undoConflict(let what, let by, let at):
       return "\(what) was changed since by \(by) at \(Self.timestamp(at)); undo refuses to overwrite "

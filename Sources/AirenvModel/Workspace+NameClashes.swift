@@ -77,3 +77,27 @@ extension Workspace {
     return clashes
   }
 }
+
+extension Workspace {
+  /// Links, exclusions and scopes that name a Deployment the Workspace does not have, worded
+  /// for a message: `connection "db" is linked to a Deployment that is not there`.
+  public func danglingReferences() -> [String] {
+    let known = Set(deployments.map(\.id))
+    func problems<P>(_ objects: [EnvironmentObject<P>]) -> [String] {
+      objects.compactMap { object in
+        let what = "\(P.kind.rawValue) \"\(object.key)\""
+        if let owner = object.scope.owningDeployment, !known.contains(owner) {
+          return "\(what) belongs to a Deployment that is not there"
+        }
+        if object.links.keys.contains(where: { !known.contains($0) }) {
+          return "\(what) is linked to a Deployment that is not there"
+        }
+        if object.exclusions.contains(where: { !known.contains($0) }) {
+          return "\(what) excludes a Deployment that is not there"
+        }
+        return nil
+      }
+    }
+    return problems(connections) + problems(variables)
+  }
+}

@@ -46,6 +46,19 @@ extension Repository {
           change, stored: storedJSON(kind: change.kind, id: change.id, workspace: id), in: &reverted,
           sealer: sealer, by: actor)
       }
+      // Changes made since may depend on what the undo takes away (a link to the Deployment it
+      // removes) or clash with what it brings back (a new `db` where it restores a deleted one).
+      let verb = note.undoes != nil ? "undo" : "redo"
+      if let problem = reverted.danglingReferences().first {
+        throw ModelError.undoWouldBreak(
+          "cannot \(verb) #\(target.sequence): afterwards \(problem) (a change made since); undo or "
+            + "remove that change first")
+      }
+      if let clash = reverted.nameClashes().first {
+        throw ModelError.undoWouldBreak(
+          "cannot \(verb) #\(target.sequence): it brings back \(clash.kind) \"\(clash.name)\" and \(clash.reason); "
+            + "rename or delete the newer one first")
+      }
       return (reverted, note)
     }
   }
@@ -77,7 +90,7 @@ extension Repository {
     // the entry left (an undo writes back the stored bytes, so undo chains compare equal).
     func check(_ stamp: Stamp?, _ what: String) throws {
       if change.afterDigest == ContentDigest.purged {
-        throw ModelError.nothingToUndo(
+        throw ModelError.undoWouldBreak(
           "\(what) held values that were purged from the history (airenv history purge); this change "
             + "cannot be undone")
       }

@@ -133,4 +133,31 @@ struct HistoryTests {
     #expect(result.stderr.contains("carol has no change left to undo"))
     #expect(try cli.run("redo").status == 3)
   }
+
+  /// Undoing a Deployment's creation after others linked to it and scoped to it left links
+  /// to a Deployment that was gone; undoing a deletion after a new object took the name left
+  /// two. Both are refused as conflicts, and nothing is written.
+  @Test func anUndoThatWouldBreakWhatWasMadeSinceIsRefused() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "feat")
+    try cli.ok("connection", "create", "c", "--type", "http", "--user", "bob")
+    try cli.ok("connection", "link", "c", "--deployment", "feat", "--host", "fh", "--user", "bob")
+    try cli.ok("variable", "create", "v", "--value", "x", "--scope-deployment", "feat", "--user", "bob")
+    let before = try history(cli).count
+    let undo = try cli.run("undo")
+    #expect(undo.status == 4)
+    #expect(undo.stderr.contains("is linked to a Deployment that is not there"), "\(undo.stderr)")
+    #expect(try history(cli).count == before)
+    #expect(try cli.ok("doctor").contains("no problems"))
+
+    try cli.ok("variable", "create", "region", "--value", "eu")
+    try cli.ok("variable", "delete", "region", "--yes")
+    try cli.ok("variable", "create", "REGION", "--value", "us", "--user", "bob")
+    let restore = try cli.run("undo")
+    #expect(restore.status == 4)
+    #expect(restore.stderr.contains("brings back variable \"region\""), "\(restore.stderr)")
+    #expect(try cli.ok("variable", "get", "REGION").contains("us"))
+  }
+
 }

@@ -193,7 +193,7 @@ struct SecretHardeningTests {
     // Undo goes back to the purge and no further, saying why.
     try cli.ok("undo")
     let refused = try cli.run("undo")
-    #expect(refused.status != 0)
+    #expect(refused.status == 4)
     #expect(refused.stderr.contains("purged from the history"), "\(refused.stderr)")
   }
 }
