@@ -118,12 +118,11 @@ public enum AirflowURI {
   private static func port(_ text: String) throws(Problem) -> String? {
     if text.isEmpty { return nil }
     guard let value = Int(text), (0...65535).contains(value) else {
+      // Never echoed, digits included: what stands there may be a password cut short by an
+      // unencoded "#" (`user:98765432#1@host` puts the password where the port belongs).
       throw Problem(
-        reason: text.allSatisfy(\.isNumber)
-          ? "port \(text) is not a number from 1 to 65535"
-          // Not echoed: what stands there may be part of a password cut short by an unencoded "#".
-          : "what stands where the port belongs is not a number (a \"/\", \"#\" or \"@\" in the login or "
-            + "password must be percent-encoded)")
+        reason: "what stands where the port belongs is not a number from 1 to 65535 (a \"/\", \"#\", \"?\" "
+          + "or \"@\" in the login or password must be percent-encoded)")
     }
     return value == 0 ? nil : String(value)
   }

@@ -46,12 +46,17 @@ enum Dotenv {
     var problems: [ImportProblem] = []
 
     init(bytes: [UInt8], file: String) {
-      // python-dotenv reads CRLF files as LF files.
+      // python-dotenv opens the file with Python's universal newlines: CRLF and a lone CR both
+      // end a line, inside quotes too.
       var normalized: [UInt8] = []
       normalized.reserveCapacity(bytes.count)
-      for (offset, byte) in bytes.enumerated()
-      where !(byte == 0x0D && offset + 1 < bytes.count && bytes[offset + 1] == 0x0A) {
-        normalized.append(byte)
+      for (offset, byte) in bytes.enumerated() {
+        if byte == 0x0D {
+          if offset + 1 < bytes.count && bytes[offset + 1] == 0x0A { continue }
+          normalized.append(0x0A)
+        } else {
+          normalized.append(byte)
+        }
       }
       self.bytes = normalized
       self.file = file

@@ -100,8 +100,7 @@ extension Importer {
     var pairs: [(String, String, Int)] = []
     var problems: [ImportProblem] = []
     var seen: [String: Int] = [:]
-    for (offset, raw) in text.components(separatedBy: "\n").enumerated() {
-      let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
+    for (offset, line) in pythonLines(text).enumerated() {
       if line.trimmingCharacters(in: .whitespaces).isEmpty
         || line.trimmingCharacters(in: .whitespaces).hasPrefix("#")
       {
@@ -132,6 +131,34 @@ extension Importer {
     }
     set.problems = problems
     return set
+  }
+
+  /// The lines of a text as Airflow's LocalFilesystemBackend reads a `.env` file: opened with
+  /// universal newlines, then `str.splitlines()`, which also ends a line at \v, \f, \x1c–\x1e,
+  /// U+0085, U+2028 and U+2029 — so a value can never carry one of them.
+  static func pythonLines(_ text: String) -> [Substring] {
+    var lines: [Substring] = []
+    let scalars = text.unicodeScalars
+    var start = scalars.startIndex
+    var index = start
+    while index != scalars.endIndex {
+      let scalar = scalars[index]
+      let next = scalars.index(after: index)
+      switch scalar.value {
+      case 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029:
+        lines.append(Substring(scalars[start..<index]))
+        if scalar.value == 0x0D, next != scalars.endIndex, scalars[next] == "\n" {
+          index = scalars.index(after: next)
+        } else {
+          index = next
+        }
+        start = index
+      default:
+        index = next
+      }
+    }
+    if start != scalars.endIndex { lines.append(Substring(scalars[start...])) }
+    return lines
   }
 
   /// A connection in its JSON form, read as strictly as Airflow's `json.loads`.
@@ -248,6 +275,16 @@ extension Importer {
       ])
     }
     var problems: [ImportProblem] = []
+    if case .mapping(let sections) = airflow {
+      for (key, _) in sections where !["connections", "variables", "pools"].contains(key.string ?? "") {
+        problems.append(
+          ImportProblem(
+            file: file, line: YAMLInput.line(key),
+            reason: "airflow_settings.yaml has no \"airflow.\(key.string ?? "")\" (only connections, "
+              + "variables and pools); if this is a connections file with a connection named airflow, "
+              + "import it with --format airflow-yaml"))
+      }
+    }
     for entry in airflow["connections"]?.sequence ?? [] {
       let line = YAMLInput.line(entry)
       guard case .mapping(let mapping) = entry else {

@@ -6,7 +6,18 @@ import Yams
 /// Every entry is read even after a bad one, so that one pass reports every problem.
 public enum Importer {
   public static func read(_ text: String, file: String, format requested: ImportFormat) -> ImportSet {
-    let format = requested == .auto ? detect(text, file: file) : requested
+    guard let format = requested == .auto ? detect(text, file: file) : requested else {
+      var set = ImportSet(format: .auto)
+      set.problems = [
+        ImportProblem(
+          file: file, line: nil,
+          reason: "cannot tell how to read it: it looks like a dotenv file but has no AIRFLOW_CONN_ or "
+            + "AIRFLOW_VAR_ lines; name the format: --format env reads those lines as docker and "
+            + "python-dotenv do, --format airflow-env reads every line as a variable exactly as Airflow's "
+            + "LocalFilesystemBackend does (quotes and `export` kept)")
+      ]
+      return set
+    }
     var set: ImportSet
     do throws(ImportProblems) {
       switch format {
@@ -26,13 +37,19 @@ public enum Importer {
     return set
   }
 
-  /// By extension first, then by content.
-  static func detect(_ text: String, file: String) -> ImportFormat {
+  /// By extension first, then by content; nil when a dotenv-looking file could be read two ways.
+  static func detect(_ text: String, file: String) -> ImportFormat? {
     let name = fileName(file).lowercased()
     if name.hasSuffix(".json") { return .airflowJSON }
     if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-      let mentionsAirflow = text.split(separator: "\n").contains { $0.hasPrefix("airflow:") }
-      return mentionsAirflow ? .airflowSettings : .airflowYAML
+      // airflow_settings.yaml has one top-level key, `airflow`; a connections file may hold a
+      // connection named airflow among others.
+      let topLevelKeys = text.split(separator: "\n").filter { line in
+        guard let first = line.first else { return false }
+        return !" \t#-".contains(first) && line.contains(":") && line != "---" && !line.hasPrefix("%")
+      }
+      return topLevelKeys.count == 1 && topLevelKeys[0].hasPrefix("airflow:")
+        ? .airflowSettings : .airflowYAML
     }
     let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
       .filter { !$0.isEmpty && !$0.hasPrefix("#") }
@@ -41,6 +58,14 @@ public enum Importer {
       return .env
     }
     if !lines.isEmpty && lines.allSatisfy({ $0.contains("\t") && $0.contains("://") }) { return .uri }
+    // A project's `.env`, or lines written for a shell (`export`, quoted values): Airflow's
+    // reader would keep the quotes in every value, so the user says which reading is meant.
+    let quoted = lines.contains { line in
+      guard let equals = line.firstIndex(of: "=") else { return false }
+      let value = line[line.index(after: equals)...].drop { $0 == " " }
+      return value.hasPrefix("\"") || value.hasPrefix("'")
+    }
+    if name == ".env" || lines.contains(where: { $0.hasPrefix("export ") }) || quoted { return nil }
     return .airflowEnv
   }
 

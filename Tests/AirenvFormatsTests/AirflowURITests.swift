@@ -47,4 +47,17 @@ struct AirflowURITests {
       (error as? AirflowURI.Problem)?.reason.contains(reason) ?? false
     }
   }
+
+  /// An unencoded "#" cuts a password short and puts its digits where the port belongs: the
+  /// refusal must not print them.
+  @Test(arguments: ["postgres://user:98765432#1@host/db", "postgres://user:98765432?x@host/db"])
+  func aPasswordWhereThePortBelongsIsNotEchoed(uri: String) {
+    #expect {
+      try AirflowURI.decode(uri)
+    } throws: { error in
+      guard let reason = (error as? AirflowURI.Problem)?.reason else { return false }
+      return !reason.contains("98765432") && reason.contains("percent-encoded")
+    }
+  }
+
 }

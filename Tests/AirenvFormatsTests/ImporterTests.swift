@@ -210,4 +210,42 @@ struct ImporterTests {
     #expect(set.problems.first?.reason.contains("quote it to keep it as text") == true, "\(set.problems)")
   }
 
+  /// A connection named `airflow` is not airflow_settings.yaml: with others beside it the file
+  /// is a connections file; alone, the settings reading says why it does not fit.
+  @Test func aConnectionNamedAirflowIsNotTakenForTheSettingsFile() {
+    let both = Importer.read(
+      "airflow:\n  conn_type: postgres\n  host: h\nwh:\n  conn_type: postgres\n", file: "connections.yaml",
+      format: .auto)
+    #expect(both.format == .airflowYAML && both.problems.isEmpty)
+    #expect(both.connections.map(\.connId).sorted() == ["airflow", "wh"])
+    let alone = Importer.read("airflow:\n  conn_type: postgres\n", file: "c.yaml", format: .auto)
+    #expect(alone.connections.isEmpty)
+    #expect(alone.problems.first?.reason.contains("--format airflow-yaml") == true, "\(alone.problems)")
+  }
+
+  /// Airflow's .env reader splits with Python's splitlines; python-dotenv with universal
+  /// newlines. Each reads as many entries as they do.
+  @Test func linesEndWhereAirflowAndPythonDotenvEndThem() {
+    let airflow = Importer.read(
+      "alpha=one\u{2028}beta=two\rgamma=three\u{1C}delta=four\u{85}eps=5\u{0B}zeta=6\r\neta=7\n",
+      file: "variables.env", format: .auto)
+    #expect(airflow.format == .airflowEnv && airflow.problems.isEmpty, "\(airflow.problems)")
+    #expect(airflow.variables.map(\.value) == ["one", "two", "three", "four", "5", "6", "7"])
+    let dotenv = Importer.read("AIRFLOW_VAR_A=x\rAIRFLOW_VAR_B=y\r", file: "cr.env", format: .auto)
+    #expect(dotenv.format == .env)
+    #expect(dotenv.variables.map(\.value) == ["x", "y"], "\(dotenv.variables)")
+  }
+
+  /// A project's .env is not read as Airflow variables with their quotes kept.
+  @Test(arguments: [
+    (".env", "SNOWFLAKE_PASSWORD=hunter2\n"), ("app.env", "SNOWFLAKE_PASSWORD=\"hunter2\"\n"),
+    ("app.env", "export REGION=eu\n"),
+  ])
+  func aDotenvFileWithoutAirflowLinesNeedsItsFormatNamed(file: String, text: String) {
+    let set = Importer.read(text, file: file, format: .auto)
+    #expect(set.variables.isEmpty && set.connections.isEmpty)
+    #expect(set.problems.first?.reason.contains("name the format") == true)
+    #expect(Importer.read(text, file: file, format: .airflowEnv).variables.count == 1)
+  }
+
 }
