@@ -60,8 +60,10 @@ extension Workspace {
       what = ["value"]
     }
     if let old = before as? Connection, let new = after as? Connection {
-      what = new.base.extra.keys.sorted().filter { key in
-        old.base.extra[key] != nil && new.base.isSecret(extraKey: key) && !old.base.isSecret(extraKey: key)
+      // Set on the base or on any link (an override of one Deployment).
+      let saved = Set(old.base.extra.keys).union(old.links.values.flatMap(\.extraSet.keys))
+      what = saved.sorted().filter { key in
+        new.base.isSecret(extraKey: key) && !old.base.isSecret(extraKey: key)
       }.map { "extra.\($0)" }
     }
     guard !what.isEmpty else { return nil }

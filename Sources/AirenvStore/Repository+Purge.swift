@@ -21,9 +21,11 @@ extension Repository {
   {
     try withLockedHistory(name) { id, workspace, entries in
       try workspace.authorize(.change, for: actor.user)
-      let sealer = try readingSealer(for: id)
       var report = PurgeReport(entries: [], values: 0, snapshots: 0)
       var writes: [(path: String, bytes: [UInt8])] = []
+      // Earlier versions are encrypted, so a repository that never stored a secret gets its key
+      // here (and records it in the index, in the same commit).
+      let sealer = try writingSealer(for: id, needsKey: true, writes: &writes)
       let purge: Purge
       switch reference.kind {
       case .connection: purge = Purge(try workspace.connection(reference), sealer: sealer)

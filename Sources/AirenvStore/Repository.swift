@@ -512,7 +512,7 @@ public final class Repository: Sendable {
 
   /// The sealer for a write. New plaintext secrets need the repository's key; the first
   /// secret ever written creates the default key and records its fingerprint in the index.
-  private func writingSealer(
+  func writingSealer(
     for workspace: WorkspaceID, needsKey: Bool, writes: inout [(path: String, bytes: [UInt8])]
   ) throws(StoreError) -> SecretSealer {
     var index = try readIndex()

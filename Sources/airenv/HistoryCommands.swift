@@ -44,9 +44,10 @@ struct HistoryCommand: ParsableCommand {
           "the history holds no plaintext of \(reference.kind.rawValue) \(reference.key)'s secret fields")
       } else {
         Console.out(
-          "purged \(report.values) recorded values and encrypted \(report.snapshots) earlier versions in "
-            + "\(report.entries.count) history entries (#\(report.entries.map(String.init).joined(separator: ", #")))"
-        )
+          "purged \(counted(report.values, "recorded value")) and encrypted "
+            + "\(counted(report.snapshots, "earlier version")) in "
+            + "\(counted(report.entries.count, "history entry", plural: "history entries")) "
+            + "(#\(report.entries.map(String.init).joined(separator: ", #")))")
       }
     }
   }
@@ -156,4 +157,9 @@ struct RedoCommand: ParsableCommand {
     let entry = try global.session.application.redo().entry
     Console.out("redid #\(entry.redoes ?? 0): \(entry.summary)")
   }
+}
+
+/// "1 history entry", "2 history entries".
+func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+  "\(count) " + (count == 1 ? noun : plural ?? noun + "s")
 }

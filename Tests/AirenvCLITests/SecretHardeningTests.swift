@@ -196,4 +196,29 @@ struct SecretHardeningTests {
     #expect(refused.status == 4)
     #expect(refused.stderr.contains("purged from the history"), "\(refused.stderr)")
   }
+
+  /// A link-only extra key marked secret later: the note says its plaintext stays, and purging
+  /// works in a repository that never stored a secret (it failed for want of a key).
+  @Test func aLinkOnlyValueMarkedSecretInARepositoryWithoutAKeyCanBePurged() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "dev")
+    try cli.ok("connection", "create", "c", "--type", "http")
+    try cli.ok("connection", "link", "c", "--deployment", "dev", "--extra-set", "onlylink=PLAIN-7")
+    let keyFile = cli.scratch + "/.config/airenv/key"
+    #expect(!FileManager.default.fileExists(atPath: keyFile))
+    let marked = try cli.ok("connection", "update", "c", "--secret-extra", "onlylink")
+    #expect(
+      marked.contains("extra.onlylink is secret now") && marked.contains("history purge --connection c"))
+    let purged = try cli.ok("history", "purge", "--connection", "c")
+    #expect(purged.contains("1 recorded value and"), "\(purged)")
+    #expect(FileManager.default.fileExists(atPath: keyFile))
+    let files = (FileManager.default.enumerator(atPath: cli.repository)?.allObjects as? [String] ?? [])
+    for file in files where file.hasSuffix(".json") {
+      let text = try String(contentsOfFile: cli.repository + "/" + file, encoding: .utf8)
+      #expect(!text.contains("PLAIN-7"), "\(file)")
+    }
+    #expect(try cli.ok("connection", "get", "c", "--reveal").contains("PLAIN-7"))
+  }
+
 }
