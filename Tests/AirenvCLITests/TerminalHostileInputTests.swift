@@ -126,9 +126,13 @@ struct TerminalHostileInputTests {
         .isEmpty)
   }
 
-  /// A signal that ends a process without a core (SIGPIPE, SIGUSR1, SIGALRM …) ends the TUI
-  /// through its ordinary way out: terminal restored, demo removed, exit 128 + the signal.
-  @Test(arguments: [SIGUSR1, SIGALRM, SIGPIPE])
+  /// A signal that ends a process (SIGPIPE, SIGUSR1, SIGALRM, SIGIO, SIGPWR, the real-time ones,
+  /// and SIGQUIT, which would dump core) ends the TUI through its ordinary way out: terminal
+  /// restored, demo removed, exit 128 + the signal.
+  @Test(arguments: [
+    SIGUSR1, SIGALRM, SIGPIPE, SIGQUIT, SIGIO, SIGPWR, SIGSTKFLT, __libc_current_sigrtmin(),
+    __libc_current_sigrtmax(),
+  ])
   func anEndingSignalLeavesThroughTheOrdinaryWayOut(signal: Int32) throws {
     let cli = CLI()
     let temporary = cli.scratch + "/tmp"
