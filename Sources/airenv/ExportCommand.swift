@@ -1,7 +1,9 @@
 import AirenvFormats
 import AirenvModel
 import AirenvStore
+import AirenvText
 import ArgumentParser
+import Foundation
 
 extension ExportFormat: ExpressibleByArgument {}
 
@@ -98,8 +100,21 @@ struct ExportCommand: ParsableCommand {
 
   private func write(_ files: [ExportFile], for target: Deployment, all: Bool) throws {
     guard let out else {
-      // An export is data for a program (eval, dotenv, Airflow), written as it is.
-      print(files.map(\.contents).joined(), terminator: "")
+      // An export is data for a program (eval, dotenv, Airflow), written as it is to a pipe or
+      // a file. A terminal would obey an escape sequence in a value (an OSC 52 that writes the
+      // clipboard, a title change): there it is shown escaped, and said so.
+      let text = files.map(\.contents).joined()
+      if isatty(1) == 1 {
+        let shown = TerminalText.escaped(text, keepingNewlines: true)
+        print(shown, terminator: "")
+        if shown != text {
+          Console.error(
+            "airenv: control characters in the values are shown as escapes on this terminal; redirect "
+              + "or --out to get the exact bytes")
+        }
+      } else {
+        print(text, terminator: "")
+      }
       return
     }
     let directory = all ? try PrivateFiles.child(of: out, named: target.name) : out

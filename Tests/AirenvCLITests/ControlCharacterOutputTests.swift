@@ -78,4 +78,20 @@ struct ControlCharacterOutputTests {
       #expect(Self.forbidden(result.stdout + result.stderr).isEmpty, "\(arguments): \(result.stderr)")
     }
   }
+
+  /// An export written to a terminal shows the escapes; the same export into a pipe is the
+  /// exact bytes, for the program that reads it.
+  @Test func anExportOnATerminalShowsEscapesAndInAPipeTheBytes() throws {
+    let cli = try repository()
+    let terminal = try TmuxSession(
+      cli: cli, width: 200, command: "\(CLI.binary) export --deployment dev --format env")
+    let screen = try terminal.wait(for: "AIRENV-EXITED")
+    #expect(screen.contains("\\x1B]52;c;aGk="), "\(screen)")
+    #expect(screen.contains("shown as escapes on this terminal"))
+    let title = try terminal.tmux(["display-message", "-p", "-t", "main", "#{pane_title}"])
+    #expect(!title.contains("owned"))
+    let piped = try cli.ok("export", "--deployment", "dev", "--format", "env")
+    #expect(piped.contains("\u{1B}]52;c;aGk=\u{7}"))
+  }
+
 }
