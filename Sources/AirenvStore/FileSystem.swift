@@ -162,7 +162,12 @@ enum FileSystem {
   /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.
   static func writeAtomically(_ bytes: [UInt8], to path: String) throws(StoreError) {
     let temporary = try writeTemporary(bytes, besides: path)
-    try rename(temporary, to: path)
+    do {
+      try rename(temporary, to: path)
+    } catch {
+      unlink(temporary)
+      throw error
+    }
     try syncDirectory(path.parent)
   }
 

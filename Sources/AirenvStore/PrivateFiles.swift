@@ -3,6 +3,9 @@ import AirenvModel
 /// Files written outside the repository (exports): atomically, mode 0600, in 0700 directories.
 public enum PrivateFiles {
   public static func write(_ text: String, to path: String) throws(StoreError) {
+    guard !path.isEmpty else {
+      throw .io(path: "--out", reason: "the path is empty; name a file or a directory")
+    }
     try FileSystem.makeDirectory(path.parent)
     try FileSystem.writeAtomically(Array(text.utf8), to: path)
   }

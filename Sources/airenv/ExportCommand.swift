@@ -31,6 +31,7 @@ struct ExportCommand: ParsableCommand {
 
   func validate() throws {
     if all == (deployment != nil) { throw ValidationError("give either --deployment D or --all") }
+    if out?.isEmpty == true { throw ValidationError("--out is empty; name a file or a directory") }
     if all && out == nil { throw ValidationError("--all writes one set per Deployment and needs --out DIR") }
     if format.isFilePair && out == nil {
       throw ValidationError("--format \(format.rawValue) writes two files and needs --out DIR")
