@@ -486,3 +486,37 @@ struct NestedSecretTests {
     #expect(update(&state, .submit).isEmpty)
   }
 }
+
+@Suite("The Deployments pane's counts")
+struct DeploymentCountTests {
+  /// Counted for all Deployments in one pass; each must equal asking every object the rule.
+  @Test func eachDeploymentsCountsFollowTheReachRule() throws {
+    var workspace = UIFixture.workspace
+    let prod = try #require(workspace.deployment(named: "prod"))
+    let linkedToAll = try #require(workspace.connections.first { $0.linkedToAll })
+    let restricted = try #require(workspace.variables.first { !$0.linkedToAll && $0.scope == .workspace })
+    try workspace.apply(
+      .exclude(ObjectReference(.connection, linkedToAll.key), deployment: prod.name), by: UIFixture.actor,
+      confirmed: true)
+    try workspace.apply(
+      .linkVariable(
+        ObjectReference(.variable, restricted.key), deployment: prod.name,
+        overrides: VariableChanges(value: "prod-only")), by: UIFixture.actor)
+    var state = AppState(workspace: workspace, session: UIFixture.state().session, width: 160, height: 50)
+    _ = update(&state, .selectTab(.deployments))
+    for _ in workspace.deployments {
+      let screen = render(state).text
+      let deployment = try #require(state.selectedDeployment)
+      let connections = workspace.connections.filter { $0.reach(for: deployment.id) != nil }
+      let variables = workspace.variables.filter { $0.reach(for: deployment.id) != nil }
+      let overridden =
+        connections.filter { !($0.links[deployment.id]?.isEmpty ?? true) }.count
+        + variables.filter { !($0.links[deployment.id]?.isEmpty ?? true) }.count
+      let line = "Gets \(connections.count) connections and \(variables.count) variables"
+      #expect(
+        screen.contains(line) && screen.contains("\(overridden) of them with overrides"),
+        "\(deployment.name): \(line), \(overridden) overridden")
+      _ = update(&state, .moveDown)
+    }
+  }
+}
