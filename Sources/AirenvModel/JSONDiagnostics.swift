@@ -176,12 +176,6 @@ public enum JSONDiagnostics {
           guard !atEnd else { break }
           let escaped = bytes[offset]
           switch escaped {
-          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): content.append(escaped)
-          case UInt8(ascii: "b"): content.append(0x08)
-          case UInt8(ascii: "f"): content.append(0x0C)
-          case UInt8(ascii: "n"): content.append(0x0A)
-          case UInt8(ascii: "r"): content.append(0x0D)
-          case UInt8(ascii: "t"): content.append(0x09)
           case UInt8(ascii: "u"):
             let start = location
             var scalar = try hexQuad()
@@ -200,7 +194,9 @@ public enum JSONDiagnostics {
               throw SyntaxProblem(location: start, reason: "an unpaired surrogate escape")
             }
             content.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar)!)!)
-          default: throw problem("an invalid escape")
+          default:
+            guard let byte = JSONEscape.byte(for: escaped) else { throw problem("an invalid escape") }
+            content.append(byte)
           }
           advance()
           continue

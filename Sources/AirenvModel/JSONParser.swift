@@ -127,12 +127,6 @@ struct JSONParser {
         guard let escaped = current else { throw Refused() }
         offset += 1
         switch escaped {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): text.append(escaped)
-        case UInt8(ascii: "b"): text.append(0x08)
-        case UInt8(ascii: "f"): text.append(0x0C)
-        case UInt8(ascii: "n"): text.append(0x0A)
-        case UInt8(ascii: "r"): text.append(0x0D)
-        case UInt8(ascii: "t"): text.append(0x09)
         case UInt8(ascii: "u"):
           var scalar = try hexQuad()
           if (0xD800...0xDBFF).contains(scalar) {
@@ -147,7 +141,9 @@ struct JSONParser {
           }
           guard let decoded = Unicode.Scalar(scalar) else { throw Refused() }
           text.append(contentsOf: UTF8.encode(decoded)!)
-        default: throw Refused()
+        default:
+          guard let byte = JSONEscape.byte(for: escaped) else { throw Refused() }
+          text.append(byte)
         }
       default:
         guard byte >= 0x20 else { throw Refused() }

@@ -169,16 +169,12 @@ struct StrictJSONReader {
         let escape = bytes[position]
         position += 1
         switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
-        case UInt8(ascii: "b"): utf8.append(0x08)
-        case UInt8(ascii: "f"): utf8.append(0x0C)
-        case UInt8(ascii: "n"): utf8.append(0x0A)
-        case UInt8(ascii: "r"): utf8.append(0x0D)
-        case UInt8(ascii: "t"): utf8.append(0x09)
         case UInt8(ascii: "u"):
           guard let scalar = unicodeEscape() else { return nil }
           utf8.append(contentsOf: String(Character(scalar)).utf8)
-        default: return nil
+        default:
+          guard let byte = JSONEscape.byte(for: escape) else { return nil }
+          utf8.append(byte)
         }
       default:
         if byte < 0x20 { return nil }
