@@ -24,8 +24,8 @@ let package = Package(
       name: "AirenvFormats",
       dependencies: ["AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
-    .target(name: "AirenvApp", dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats"]),
     .target(name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats"]),
+    .target(name: "AirenvApp", dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]),
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .target(name: "CFatalSignal"),
     .target(name: "AirenvTerminal", dependencies: ["AirenvText", "AirenvUI", "CNcurses", "CFatalSignal"]),
@@ -48,6 +48,8 @@ let package = Package(
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
     .testTarget(
       name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel", "AirenvText"], exclude: ["Goldens"]),
+    .testTarget(
+      name: "AirenvAppTests", dependencies: ["AirenvApp", "AirenvUI", "AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvCLITests", dependencies: ["airenv", "AirenvModel"]),
   ],
   swiftLanguageModes: [.v6]

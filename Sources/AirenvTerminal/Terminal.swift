@@ -6,7 +6,7 @@ import Foundation
 /// The ncurses screen: draws a `ScreenBuffer` by writing only the cells that changed since
 /// the last frame, reads keys, maps semantic styles to colours at the terminal's depth.
 /// Keep it on one thread; ncurses' state is global.
-public final class Terminal {
+public final class Terminal: TerminalDriver {
   private let screen: OpaquePointer
   private var previous: ScreenBuffer?
   private var attributes: [StyleRole: attr_t] = [:]
@@ -184,19 +184,15 @@ public final class Terminal {
     previous = buffer
   }
 
-  /// Forgets the last frame and clears the terminal, so that the next draw repaints every cell
-  /// whatever the terminal shows now (Ctrl-L, or after a resize).
   public func repaint() {
     previous = nil
     clearok(airenv_stdscr(), true)
   }
 
-  /// Forgets the last frame, so the next draw writes every cell (after a resize).
   public func invalidate() { previous = nil }
 
   // MARK: Keys
 
-  /// The next key, or nil when none came within `timeout` milliseconds.
   public func readKey(timeout milliseconds: Int32) -> Key? {
     timeout(milliseconds)
     var value: wint_t = 0

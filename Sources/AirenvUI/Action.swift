@@ -39,6 +39,8 @@ public enum Action: Equatable, Sendable {
   // From the runtime.
   case resize(width: Int, height: Int)
   case reloaded(Workspace)
+  /// The repository changed on disk and cannot be read now (a corrupt file, a bad merge).
+  case reloadFailed(String)
   case applied(Outcome)
   case failed(String)
   case historyLoaded([HistoryLine])

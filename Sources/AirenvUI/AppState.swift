@@ -69,6 +69,9 @@ public struct AppState: Equatable, Sendable {
   public var matrix = MatrixCursor()
   public var overlay: Overlay?
   public var message: Message?
+  /// Why the repository, changed on disk by someone else, cannot be read now: shown on the
+  /// message line (under any other message) until a reload succeeds.
+  public var repositoryProblem: String?
   public var revealed = false
   public var ascii = false
   public var pageScroll = 0

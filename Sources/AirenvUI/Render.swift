@@ -131,6 +131,10 @@ private func renderFooter(_ state: AppState, _ screen: inout ScreenBuffer) {
     screen.put(
       message.text, x: 1, y: state.height - 1, role: message.isError ? .error : .success,
       maxWidth: state.width - 2)
+  } else if let problem = state.repositoryProblem {
+    screen.put(
+      "changed on disk and unreadable: " + problem + " (showing the last good state)", x: 1,
+      y: state.height - 1, role: .error, maxWidth: state.width - 2)
   }
 }
 

@@ -11,12 +11,16 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     clampMatrix(&state)
     return []
   case .reloaded(let workspace):
+    state.repositoryProblem = nil
     state.replaceWorkspace(workspace)
     clampMatrix(&state)
     return []
   case .applied(let outcome):
     if case .form? = state.overlay { state.overlay = nil }
     state.message = Message(text: ([outcome.message] + outcome.notes).joined(separator: "; "), isError: false)
+    return []
+  case .reloadFailed(let reason):
+    state.repositoryProblem = reason
     return []
   case .historyLoaded(let lines):
     state.history = lines

@@ -1,0 +1,35 @@
+import AirenvModel
+import AirenvStore
+import AirenvUI
+
+/// Changes another process makes to the Workspace on screen, noticed by polling its change
+/// stamp between keys: each poll yields at most one action for `update` — the new Workspace,
+/// or why it cannot be read now (reported at once, cleared by the next good read).
+struct LiveChanges {
+  let application: Application
+  private var stamp: [Int]
+
+  init(application: Application, workspace: WorkspaceID) {
+    self.application = application
+    stamp = application.repository.changeStamp(workspace: workspace)
+  }
+
+  /// What changed since the last poll (or the last `acknowledge`), if anything did.
+  mutating func poll(_ workspace: Workspace) -> Action? {
+    let now = application.repository.changeStamp(workspace: workspace.id)
+    guard now != stamp else { return nil }
+    stamp = now
+    do {
+      return .reloaded(try application.repository.read(workspace: workspace.name))
+    } catch {
+      // Files named from the repository's root: the status line is one row.
+      let message = UserMessage(error)?.oneLine ?? "\(error)"
+      return .reloadFailed(message.replacingOccurrences(of: application.repository.root + "/", with: ""))
+    }
+  }
+
+  /// The runtime's own save is not news: it already shows what it wrote.
+  mutating func acknowledge(_ workspace: Workspace) {
+    stamp = application.repository.changeStamp(workspace: workspace.id)
+  }
+}

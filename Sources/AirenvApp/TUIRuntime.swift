@@ -1,0 +1,151 @@
+import AirenvModel
+import AirenvStore
+import AirenvUI
+import Foundation
+
+/// The loop: read a key, turn it into an action, update the state, carry out the effects
+/// (saving through `Application`, as the CLI does), draw. Between keys it polls the repository
+/// so that changes from another process appear without a restart. It knows the terminal only
+/// as a `TerminalDriver`, so tests run it in-process with a scripted one.
+public struct TUIRuntime {
+  let application: Application
+  let driver: any TerminalDriver
+  /// Asked between keys (and at least every `idleTimeout`): true ends the loop (a signal).
+  let stopRequested: () -> Bool
+  let idleTimeout: Int32
+
+  public init(
+    application: Application, driver: any TerminalDriver, idleTimeout: Int32 = 250,
+    stopRequested: @escaping () -> Bool = { false }
+  ) {
+    self.application = application
+    self.driver = driver
+    self.idleTimeout = idleTimeout
+    self.stopRequested = stopRequested
+  }
+
+  public static let historyShown = 500
+
+  /// The Workspace picker (more than one Workspace and none chosen): the name chosen, or nil
+  /// when the user quit (or a signal came) instead.
+  public func choose(from names: [String], ascii: Bool) -> String? {
+    var picker = WorkspacePicker(
+      names: names, width: driver.size.width, height: driver.size.height, ascii: ascii)
+    driver.draw(picker.render())
+    while !stopRequested() {
+      guard let key = driver.readKey(timeout: idleTimeout) else { continue }
+      if key == .resize {
+        (picker.width, picker.height) = driver.size
+        driver.invalidate()
+      }
+      switch picker.handle(key) {
+      case .stay: driver.draw(picker.render())
+      case .quit: return nil
+      case .open(let name):
+        driver.invalidate()
+        return name
+      }
+    }
+    return nil
+  }
+
+  /// Runs until the user quits or `stopRequested` says so.
+  public func run(_ state: inout AppState) {
+    var live = LiveChanges(application: application(for: state), workspace: state.workspace.id)
+    // The first frame does not wait for the history, which only the History screen and the
+    // detail pane's "recent changes" show.
+    driver.draw(render(state))
+    loadHistory(into: &state)
+    driver.draw(render(state))
+    while !stopRequested() {
+      guard let key = driver.readKey(timeout: idleTimeout) else {
+        if let change = live.poll(state.workspace) {
+          _ = update(&state, change)
+          if case .reloaded = change { loadHistory(into: &state) }
+          driver.draw(render(state))
+        }
+        continue
+      }
+      var effects: [Effect] = []
+      if key == .resize {
+        let size = driver.size
+        driver.invalidate()
+        effects = update(&state, .resize(width: size.width, height: size.height))
+      } else if let action = Keymap.action(for: key, in: state.keyContext) {
+        effects = update(&state, action)
+      }
+      for effect in effects {
+        switch effect {
+        case .quit: return
+        case .apply(let commands, let confirmed):
+          apply(commands, confirmed: confirmed, to: &state)
+          live.acknowledge(state.workspace)
+        case .undo, .redo:
+          revert(undo: effect == .undo, to: &state)
+          live.acknowledge(state.workspace)
+        case .loadHistory:
+          loadHistory(into: &state)
+        case .redraw:
+          driver.repaint()
+        }
+      }
+      if effects.contains(where: { $0 != .loadHistory && $0 != .quit && $0 != .redraw }) {
+        loadHistory(into: &state)
+      }
+      driver.draw(render(state))
+    }
+  }
+
+  private func loadHistory(into state: inout AppState) {
+    // The History screen and the detail pane show recent changes: read only the newest entries,
+    // not the whole log, at start-up and after every save.
+    let entries =
+      (try? application.repository.history(workspace: state.workspace.name, last: Self.historyShown)) ?? []
+    let lines = entries.reversed().map { entry in
+      HistoryLine(
+        sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
+        command: entry.command + (entry.undoes.map { " #\($0)" } ?? "")
+          + (entry.redoes.map { " #\($0)" } ?? ""),
+        summary: entry.summary, keys: entry.changes.map(\.key))
+    }
+    _ = update(&state, .historyLoaded(lines))
+  }
+
+  /// The application layer for the Workspace on screen.
+  private func application(for state: AppState) -> Application {
+    var application = application
+    application.workspaceName = state.workspace.name
+    return application
+  }
+
+  private func revert(undo: Bool, to state: inout AppState) {
+    do {
+      let application = application(for: state)
+      let (entry, workspace) = undo ? try application.undo() : try application.redo()
+      _ = update(&state, .reloaded(workspace))
+      let what = undo ? "undid #\(entry.undoes ?? 0)" : "redid #\(entry.redoes ?? 0)"
+      _ = update(&state, .applied(Outcome(message: what + ": " + entry.summary)))
+    } catch {
+      _ = update(&state, .failed(Self.message(for: error)))
+    }
+  }
+
+  private func apply(_ commands: [Command], confirmed: Bool, to state: inout AppState) {
+    do {
+      // The state written is the latest (the change was applied to what was on disk under the
+      // lock), so it is shown as it is, without reading the repository again.
+      let performed = try application(for: state).perform(commands, confirmed: confirmed)
+      _ = update(&state, .reloaded(performed.workspace))
+      _ = update(&state, .applied(performed.outcome))
+    } catch {
+      // A failed save keeps an open form as it was, with this message (an object deleted
+      // meanwhile says who deleted it and when).
+      _ = update(&state, .failed(Self.message(for: error)))
+    }
+  }
+
+  /// What a failed save says on the message line: the same words as the CLI's.
+  static func message(for error: any Error) -> String {
+    UserMessage(error)?.oneLine ?? "\(error)"
+  }
+}

@@ -1,0 +1,165 @@
+import AirenvModel
+import AirenvStore
+import AirenvUI
+import Foundation
+import Testing
+
+@testable import AirenvApp
+
+/// The TUI's loop run in-process under a scripted terminal, on a real repository.
+@Suite("Runtime: the TUI loop under a scripted terminal")
+struct RuntimeTests {
+  final class Fixture {
+    let root = NSTemporaryDirectory() + "airenv-runtime-\(UUID().uuidString)"
+    let repository: Repository
+    let application: Application
+
+    init() throws {
+      repository = Repository(root: root, keyring: Keyring(environment: ["AIRENV_KEY_FILE": root + ".key"]))
+      try repository.initialize()
+      let actor = Actor(user: "alice", time: Date())
+      _ = try repository.createWorkspace(named: "demo", by: actor)
+      try repository.update(workspace: "demo", command: "demo", by: "alice") { workspace in
+        try DemoWorkspace.build(into: &workspace, by: actor)
+      }
+      application = Application(repository: repository, workspaceName: "demo", user: "alice", readonly: false)
+    }
+
+    deinit {
+      try? FileManager.default.removeItem(atPath: root)
+      try? FileManager.default.removeItem(atPath: root + ".key")
+    }
+
+    /// Plays `script` through the runtime from the Workspace on disk; the final state.
+    @discardableResult
+    func play(_ driver: ScriptedDriver) throws -> AppState {
+      var state = AppState(
+        workspace: try application.read(),
+        session: SessionInfo(repository: root, user: "alice", readonly: false),
+        width: driver.size.width, height: driver.size.height)
+      TUIRuntime(application: application, driver: driver, stopRequested: { driver.played })
+        .run(&state)
+      if let failure = driver.failure { throw failure }
+      return state
+    }
+
+    /// Another process's change: the CLI's way, through its own Application.
+    func changeElsewhere(_ command: Command, user: String = "alice") throws {
+      let other = Application(repository: repository, workspaceName: "demo", user: user, readonly: false)
+      try other.perform([command], confirmed: true)
+    }
+
+    var variablesDirectory: String {
+      let workspaces = root + "/workspaces"
+      let id = (try? FileManager.default.contentsOfDirectory(atPath: workspaces).first) ?? ""
+      return "\(workspaces)/\(id)/variables"
+    }
+  }
+
+  @Test func aVariableTypedIntoTheFormIsSavedWithOneHistoryEntry() throws {
+    let fixture = try Fixture()
+    let before = try fixture.repository.history(workspace: "demo").count
+    let driver = ScriptedDriver(
+      script: [.key(.character("2")), .key(.character("n"))] + ScriptedDriver.typing("region_label")
+        + [.key(.tab)] + ScriptedDriver.typing("👩🏽‍💻 région ключ") + [.key(.control("s"))])
+    let state = try fixture.play(driver)
+
+    let workspace = try fixture.repository.read(workspace: "demo")
+    let saved = try #require(workspace.variables.first { $0.key == "region_label" })
+    #expect(saved.base.value == "👩🏽‍💻 région ключ")
+    let history = try fixture.repository.history(workspace: "demo")
+    #expect(history.count == before + 1)
+    #expect(history.last?.command == "variable create" && history.last?.user == "alice")
+    #expect(state.overlay == nil)
+    #expect(driver.screen.contains("region_label"))
+  }
+
+  @Test func aChangeFromAnotherProcessAppearsAtTheNextIdlePoll() throws {
+    let fixture = try Fixture()
+    let driver = ScriptedDriver(script: [
+      .key(.character("2")),
+      .run {
+        try fixture.changeElsewhere(
+          .createVariable(key: "from_the_cli", fields: VariableChanges(value: "v"), sharing: .linkedToAll))
+      },
+      .idle,
+    ])
+    let state = try fixture.play(driver)
+    #expect(state.workspace.variables.contains { $0.key == "from_the_cli" })
+    #expect(driver.screen.contains("from_the_cli"))
+  }
+
+  @Test func aCorruptFileSeenByLiveReloadIsReportedAndClearedOnceFixed() throws {
+    let fixture = try Fixture()
+    let directory = fixture.variablesDirectory
+    let victim = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: directory).sorted().first { $0.hasSuffix(".json") })
+    let path = directory + "/" + victim
+    let good = try Data(contentsOf: URL(fileURLWithPath: path))
+    let count = try fixture.application.read().variables.count
+    var reported = ""
+    var cleared = ""
+    let driver = ScriptedDriver(script: [
+      // A teammate's broken merge: the file is replaced (a new inode, as git writes it).
+      .run {
+        try FileManager.default.removeItem(atPath: path)
+        try Data("{\"id\": \"x\",,}\n".utf8).write(to: URL(fileURLWithPath: path))
+      },
+      .idle,
+    ])
+    var state = try fixture.play(driver)
+    reported = driver.screen
+    #expect(state.repositoryProblem?.contains(victim) == true)
+    #expect(reported.contains("changed on disk and unreadable"))
+    #expect(reported.contains(victim))
+    // The last good state stays on screen: every demo variable is still listed.
+    #expect(state.workspace.variables.count == count)
+
+    let fixing = ScriptedDriver(script: [
+      .run {
+        try FileManager.default.removeItem(atPath: path)
+        try good.write(to: URL(fileURLWithPath: path))
+      },
+      .idle,
+    ])
+    var runtimeState = state
+    TUIRuntime(application: fixture.application, driver: fixing, stopRequested: { fixing.played })
+      .run(&runtimeState)
+    state = runtimeState
+    cleared = fixing.screen
+    #expect(state.repositoryProblem == nil)
+    #expect(!cleared.contains("unreadable"))
+  }
+
+  @Test func ctrlLRepaintsAndAResizeRelaysOutEveryCell() throws {
+    let fixture = try Fixture()
+    let driver = ScriptedDriver(script: [.key(.control("l")), .key(.resize)])
+    let state = try fixture.play(driver)
+    #expect(driver.repaints == 1)
+    #expect(driver.invalidations == 1)
+    #expect((state.width, state.height) == (80, 24))
+    #expect(driver.frames.last?.width == 80 && driver.frames.last?.height == 24)
+  }
+
+  @Test func aSaveRefusedByTheRepositoryKeepsTheFormWithTheReason() throws {
+    let fixture = try Fixture()
+    // Someone else deletes the variable while its form is open here.
+    let driver = ScriptedDriver(
+      script: [.key(.character("2")), .key(.character("e"))]
+        + [
+          .run {
+            let workspace = try fixture.repository.read(workspace: "demo")
+            let first = try #require(workspace.variables.sorted { $0.key < $1.key }.first)
+            try fixture.changeElsewhere(.delete(ObjectReference(.variable, first.key)), user: "bob")
+          }
+        ]
+        + [.key(.control("u"))] + ScriptedDriver.typing("new value") + [.key(.control("s"))])
+    let state = try fixture.play(driver)
+    guard case .form(let form)? = state.overlay else {
+      Issue.record("the form was closed")
+      return
+    }
+    #expect(form.error?.contains("bob") == true)
+    #expect(driver.screen.contains("deleted"))
+  }
+}
