@@ -24,7 +24,9 @@ let package = Package(
       name: "AirenvFormats",
       dependencies: ["AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
-    .target(name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats"]),
+    .target(name: "AirenvPresentation", dependencies: ["AirenvText", "AirenvModel"]),
+    .target(
+      name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats", "AirenvPresentation"]),
     .target(name: "AirenvApp", dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]),
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .target(name: "CFatalSignal"),
@@ -32,7 +34,8 @@ let package = Package(
     .executableTarget(
       name: "airenv",
       dependencies: [
-        "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvApp", "AirenvUI",
+        "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvApp", "AirenvPresentation",
+        "AirenvUI",
         "AirenvTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
@@ -44,6 +47,7 @@ let package = Package(
     ),
     .testTarget(name: "AirenvTextTests", dependencies: ["AirenvText"]),
     .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),
+    .testTarget(name: "AirenvPresentationTests", dependencies: ["AirenvPresentation", "AirenvModel"]),
     .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
     .testTarget(

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvPresentation
 
 /// The detail pane: base fields, sharing, and what each Deployment gets with its overrides.
 enum DetailView {
@@ -41,16 +42,9 @@ enum DetailView {
   }
 
   static func sharingLine<P>(_ object: EnvironmentObject<P>, _ workspace: Workspace) -> Span {
-    if let owner = object.scope.owningDeployment {
-      return Span(
-        "Only Deployment \(workspace.deployment(id: owner)?.name ?? owner) (Deployment-scoped)", .scoped)
-    }
-    if object.linkedToAll {
-      let excluded = object.exclusions.count
-      return Span("Linked to all Deployments" + (excluded > 0 ? ", \(excluded) excluded" : ""), .linkedAll)
-    }
-    return Span(
-      "Restricted: linked to \(object.links.count) Deployment\(object.links.count == 1 ? "" : "s")", .linked)
+    let sharing = SharingSummary(object, in: workspace)
+    let role: StyleRole = sharing.owner != nil ? .scoped : sharing.linkedToAll ? .linkedAll : .linked
+    return Span(sharing.sentence, role)
   }
 
   static func connectionLines(_ connection: Connection, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvPresentation
 import AirenvText
 
 /// The characters the screen is drawn with: Unicode, or ASCII for terminals and locales
@@ -32,21 +33,5 @@ struct Glyphs {
   func fit(_ text: String, _ width: Int) -> String {
     let clipped = clip(text, width)
     return clipped + String(repeating: " ", count: max(0, width - CellWidth.of(clipped)))
-  }
-}
-
-extension CellState {
-  /// A glyph per matrix state, so that colour is never the only signal; the CLI's matrix
-  /// uses the same ones.
-  public func glyph(ascii: Bool) -> String {
-    switch self {
-    case .notLinked: ascii ? "." : "·"
-    case .linked: ascii ? "L" : "●"
-    case .linkedViaAll: ascii ? "A" : "○"
-    case .overridden: ascii ? "O" : "◆"
-    case .excluded: ascii ? "X" : "✕"
-    case .inertExclusion: ascii ? "x" : "×"
-    case .scoped: ascii ? "S" : "■"
-    }
   }
 }

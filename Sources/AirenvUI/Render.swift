@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvPresentation
 import AirenvText
 
 /// Draws the state into a fresh screen. Pure: the same state always gives the same screen.
@@ -171,7 +172,8 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
     case .variables:
       let variable = state.workspace.variables[index]
       line =
-        glyphs.fit(variable.key, listWidth - 12) + " " + glyphs.fit(sharing(variable, state.workspace), 10)
+        glyphs.fit(variable.key, listWidth - 12) + " "
+        + glyphs.fit(SharingSummary(variable, in: state.workspace).short(width: 10), 10)
     case .deployments:
       let deployment = state.workspace.deployments[index]
       line =
@@ -191,14 +193,6 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
         span.text, x: x, y: top + offset, role: span.role, bold: span.bold, maxWidth: state.width - x)
     }
   }
-}
-
-func sharing<P>(_ object: EnvironmentObject<P>, _ workspace: Workspace) -> String {
-  if let owner = object.scope.owningDeployment {
-    return "only " + (workspace.deployment(id: owner)?.name ?? owner)
-  }
-  if object.linkedToAll { return object.exclusions.isEmpty ? "all" : "all -\(object.exclusions.count)" }
-  return object.links.isEmpty ? "none" : "\(object.links.count) linked"
 }
 
 // MARK: Pages (resolved set, diff)

@@ -7,6 +7,7 @@ protocol KindMarker {
 }
 
 enum ConnectionKind: KindMarker { static var kind: ObjectKind { .connection } }
+
 enum VariableKind: KindMarker { static var kind: ObjectKind { .variable } }
 
 /// The subcommands that are the same for connections and variables.
@@ -103,26 +104,5 @@ enum SharedObjectCommands<Kind: KindMarker> {
     @OptionGroup var object: ObjectSelector
 
     func run() throws { try global.session.apply(.promote(object.reference(Kind.kind))) }
-  }
-}
-
-/// `--link-all` / `--no-link-all` on update.
-struct LinkAllToggle: ParsableArguments {
-  @Flag(inversion: .prefixedNo, help: "Link to all current and future Deployments, or stop doing so.")
-  var linkAll: Bool?
-}
-
-/// Create-time sharing options.
-struct SharingOptions: ParsableArguments {
-  @Flag(help: "Link to all current and future Deployments.") var linkAll = false
-  @Option(name: .customLong("scope-deployment"), help: "Make it belong to one Deployment only.")
-  var scopeDeployment: String?
-
-  func sharing() throws -> Sharing {
-    if let scopeDeployment {
-      if linkAll { throw Failure.usage("--link-all and --scope-deployment exclude each other") }
-      return .scoped(toDeployment: scopeDeployment)
-    }
-    return linkAll ? .linkedToAll : .restricted
   }
 }

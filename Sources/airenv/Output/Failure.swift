@@ -6,10 +6,6 @@ import AirenvText
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// A refusal raised by the CLI itself, with the exit code SPEC §5.1 gives it.
 struct Failure: Error {
   var message: String
@@ -46,29 +42,5 @@ struct Failure: Error {
     let text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
     // ArgumentParser's usage errors exit 64; SPEC §5.1 gives usage exit code 2.
     return ("airenv: error: " + text, code == .validationFailure ? 2 : code.rawValue)
-  }
-}
-
-/// Where human-readable text is written. Whatever it holds from the data (a value, a name, a
-/// refused input echoed back) is shown, never obeyed: every control character but the line
-/// breaks of the text itself is written as its escape.
-enum Console {
-  static func out(_ text: String, terminator: String = "\n") {
-    Swift.print(TerminalText.escaped(text, keepingNewlines: true), terminator: terminator)
-  }
-
-  static func error(_ text: String) {
-    var line = TerminalText.escaped(text, keepingNewlines: true)
-    if !line.hasSuffix("\n") { line += "\n" }
-    FileHandle.standardError.write(Data(line.utf8))
-  }
-
-  static var interactive: Bool { isatty(0) == 1 && isatty(2) == 1 }
-
-  /// Asks a yes/no question on the terminal; anything but y/yes is no.
-  static func confirm(_ question: String) -> Bool {
-    FileHandle.standardError.write(Data("\(TerminalText.escaped(question)) [y/N] ".utf8))
-    guard let answer = readLine() else { return false }
-    return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
   }
 }

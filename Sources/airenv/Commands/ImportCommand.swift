@@ -4,8 +4,6 @@ import AirenvStore
 import ArgumentParser
 import Foundation
 
-extension ImportFormat: ExpressibleByArgument {}
-
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
@@ -72,5 +70,3 @@ struct ImportCommand: ParsableCommand {
     }
   }
 }
-
-extension ImportConflictPolicy: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvPresentation
 import AirenvStore
 import ArgumentParser
 import Foundation
@@ -134,32 +135,4 @@ extension HistoryCommand {
       }
     }
   }
-}
-
-struct UndoCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "undo",
-    abstract: "Revert your most recent change that is not undone yet (refused if someone changed it since).")
-  @OptionGroup var global: GlobalOptions
-
-  func run() throws {
-    let entry = try global.session.application.undo().entry
-    Console.out("undid #\(entry.undoes ?? 0): \(entry.summary)")
-  }
-}
-
-struct RedoCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "redo", abstract: "Re-apply the change your latest undo reverted.")
-  @OptionGroup var global: GlobalOptions
-
-  func run() throws {
-    let entry = try global.session.application.redo().entry
-    Console.out("redid #\(entry.redoes ?? 0): \(entry.summary)")
-  }
-}
-
-/// "1 history entry", "2 history entries".
-func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
-  "\(count) " + (count == 1 ? noun : plural ?? noun + "s")
 }

@@ -5,8 +5,6 @@ import AirenvText
 import ArgumentParser
 import Foundation
 
-extension ExportFormat: ExpressibleByArgument {}
-
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",

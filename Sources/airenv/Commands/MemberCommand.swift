@@ -1,0 +1,55 @@
+import AirenvModel
+import AirenvStore
+import ArgumentParser
+
+struct MemberCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "member", abstract: "List, set or remove Workspace members and their roles.",
+    discussion: """
+      Roles, highest first: owner (everything, including members and settings), operator (create, \
+      edit, delete, link, override, exclude; reveal secrets), author (view everything, secrets masked), \
+      member (names, types and links only). A Workspace without members treats every user as Owner.
+      """,
+    subcommands: [List.self, Set.self, Remove.self])
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the members and their roles.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
+
+    struct Item: Encodable {
+      var user: String
+      var role: Role
+    }
+
+    func run() throws {
+      let workspace = try global.session.read()
+      let items = workspace.members.map { Item(user: $0.key, role: $0.value) }
+        .sorted { ($0.role, $1.user) > ($1.role, $0.user) }
+      try Output.print(items, as: output) {
+        guard !items.isEmpty else { return "no members: every user acts as Owner of this Workspace\n" }
+        var table = TextTable("USER", "ROLE")
+        for item in items { table.add([item.user, item.role.title]) }
+        return table.rendered
+      }
+    }
+  }
+
+  struct Set: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a member or change their role (Owner only).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The user name, as --user or AIRENV_USER give it.") var user: String
+    @Argument(help: "owner, operator, author or member.") var role: Role
+
+    func run() throws { try global.session.apply(.setMember(user: user, role: role)) }
+  }
+
+  struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove a member (Owner only).")
+    @OptionGroup var global: GlobalOptions
+    @Argument var user: String
+
+    func run() throws { try global.session.apply(.removeMember(user: user)) }
+  }
+}

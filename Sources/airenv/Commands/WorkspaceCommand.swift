@@ -1,0 +1,99 @@
+import AirenvModel
+import AirenvStore
+import ArgumentParser
+
+struct WorkspaceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "workspace", abstract: "List, create, rename, delete or choose Workspaces.",
+    subcommands: [
+      List.self, Create.self, Rename.self, Delete.self, Use.self, MemberCommand.self, SettingsCommand.self,
+    ])
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the Workspaces.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
+
+    struct Item: Encodable {
+      var name: String
+      var id: String
+      var isDefault: Bool
+      enum CodingKeys: String, CodingKey { case name, id, isDefault = "default" }
+    }
+
+    func run() throws {
+      let summaries = try global.session.repository.workspaceSummaries()
+      try Output.print(summaries.map { Item(name: $0.name, id: $0.id, isDefault: $0.isDefault) }, as: output)
+      {
+        var table = TextTable("NAME", "DEFAULT", "ID")
+        for summary in summaries { table.add([summary.name, summary.isDefault ? "*" : "", summary.id]) }
+        return table.rendered
+      }
+    }
+  }
+
+  struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a Workspace.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The new Workspace's name.") var name: String
+
+    func run() throws {
+      let session = global.session
+      try session.refuseIfReadonly()
+      try session.repository.initialize()
+      _ = try session.repository.createWorkspace(named: name, by: session.actor)
+      Console.out("created Workspace \"\(name)\"")
+    }
+  }
+
+  struct Rename: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Rename a Workspace.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var old: String
+    @Argument var new: String
+
+    func run() throws {
+      let session = global.session
+      try session.refuseIfReadonly()
+      try session.repository.read(workspace: old).authorize(.administer, for: session.actor.user)
+      try session.repository.renameWorkspace(old, to: new, by: session.actor)
+      Console.out("renamed Workspace \"\(old)\" to \"\(new)\"")
+    }
+  }
+
+  struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a Workspace and everything in it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var name: String
+    @Flag(help: "Confirm without asking.") var yes = false
+
+    func run() throws {
+      let session = global.session
+      try session.refuseIfReadonly()
+      let workspace = try session.repository.read(workspace: name)
+      try workspace.authorize(.administer, for: session.actor.user)
+      let question =
+        "Delete Workspace \"\(workspace.name)\" with its \(workspace.deployments.count) Deployments, "
+        + "\(workspace.connections.count) connections and \(workspace.variables.count) variables?"
+      if !yes {
+        guard Console.interactive else { throw Failure.usage("\(question) Pass --yes to confirm.") }
+        guard Console.confirm(question) else { throw Failure(message: "cancelled; nothing changed", code: 1) }
+      }
+      try session.repository.deleteWorkspace(workspace.name)
+      Console.out("deleted Workspace \"\(workspace.name)\"")
+    }
+  }
+
+  struct Use: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Make a Workspace the default.")
+    @OptionGroup var global: GlobalOptions
+    @Argument var name: String
+
+    func run() throws {
+      let session = global.session
+      try session.refuseIfReadonly()
+      try session.repository.useWorkspace(name)
+      Console.out("Workspace \"\(name)\" is now the default")
+    }
+  }
+}

@@ -1,0 +1,9 @@
+import AirenvFormats
+import AirenvModel
+import ArgumentParser
+import Foundation
+
+/// The Deployment a linking command acts on.
+struct DeploymentTarget: ParsableArguments {
+  @Option(help: "The Deployment's name.") var deployment: String
+}

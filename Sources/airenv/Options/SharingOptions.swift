@@ -1,0 +1,17 @@
+import AirenvModel
+import ArgumentParser
+
+/// Create-time sharing options.
+struct SharingOptions: ParsableArguments {
+  @Flag(help: "Link to all current and future Deployments.") var linkAll = false
+  @Option(name: .customLong("scope-deployment"), help: "Make it belong to one Deployment only.")
+  var scopeDeployment: String?
+
+  func sharing() throws -> Sharing {
+    if let scopeDeployment {
+      if linkAll { throw Failure.usage("--link-all and --scope-deployment exclude each other") }
+      return .scoped(toDeployment: scopeDeployment)
+    }
+    return linkAll ? .linkedToAll : .restricted
+  }
+}

@@ -1,0 +1,34 @@
+import AirenvText
+import ArgumentParser
+import Foundation
+import Yams
+
+enum Output {
+  /// Prints a value as JSON or YAML, or `table()` for the table format.
+  static func print<Value: Encodable>(_ value: Value, as format: OutputFormat, table: () -> String) throws {
+    switch format {
+    case .table: Console.out(table(), terminator: "")
+    case .json: Swift.print(json(value))
+    case .yaml:
+      let encoder = YAMLEncoder()
+      encoder.options.sortKeys = true
+      // libyaml writes C0, DEL and C1 controls as escapes in double-quoted scalars itself.
+      Swift.print(try encoder.encode(value), terminator: "")
+    }
+  }
+
+  /// JSON for scripts; a control character that JSONEncoder leaves raw (DEL, C1 such as the
+  /// 8-bit CSI, bidirectional overrides) is written as a `\u` escape, so printing it to a
+  /// terminal is safe too.
+  static func json(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    // Views hold only bounded, checked values; were encoding to fail, the message must not
+    // carry the value, which may hold a secret.
+    guard let data = try? encoder.encode(value) else {
+      fatalError("cannot encode \(type(of: value)) as JSON")
+    }
+    return TerminalText.escapedInJSON(String(decoding: data, as: UTF8.self))
+  }
+}
