@@ -19,7 +19,7 @@ extension Repository {
   /// what loses nothing: tightens modes, removes references to Deployments that do not
   /// exist, finishes an interrupted change and removes leftover temporary files.
   public func diagnose(fix: Bool) throws -> [DoctorProblem] {
-    guard exists else { throw StoreError.notARepository(path: root) }
+    try requireExisting()
     let lock = try RepositoryLock(path: layout.lock, exclusive: fix)
     return try withExtendedLifetime(lock) { () throws -> [DoctorProblem] in
       var problems: [DoctorProblem] = []

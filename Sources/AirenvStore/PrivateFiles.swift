@@ -16,6 +16,13 @@ public enum PrivateFiles {
 
   public static func isDirectory(_ path: String) -> Bool { FileSystem.isDirectory(path) }
 
+  /// The directory `path` would be written into, when it is not there (a file or a new
+  /// directory is made only inside one that exists, unless the user asks for parents).
+  public static func missingParent(of path: String) -> String? {
+    let parent = path.parent
+    return FileSystem.isDirectory(parent) ? nil : parent
+  }
+
   /// `directory/name` for a name that must stay one entry inside `directory`: a name read from
   /// a file (a Deployment's, say) is checked again here, so `../x` can never lead outside.
   public static func child(of directory: String, named name: String) throws(StoreError) -> String {

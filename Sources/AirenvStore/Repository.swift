@@ -46,6 +46,18 @@ public final class Repository: Sendable {
 
   public var exists: Bool { FileSystem.exists(layout.index) }
 
+  /// Refuses a root that holds no repository, or one this user cannot reach: a directory
+  /// without search permission says so, not that there is no repository.
+  func requireExisting() throws(StoreError) {
+    if exists { return }
+    let reason = errno
+    if reason == ENOENT || reason == ENOTDIR { throw .notARepository(path: root) }
+    throw .io(
+      path: layout.index,
+      reason: "cannot be read: \(String(cString: strerror(reason))); check the owner and mode of "
+        + "\(root) and its parent directories")
+  }
+
   /// Creates an empty repository; returns false when one was already there.
   @discardableResult
   public func initialize() throws(StoreError) -> Bool {
@@ -715,7 +727,7 @@ public final class Repository: Sendable {
   // MARK: Locking
 
   func withLock<Result>(exclusive: Bool, _ body: () throws -> Result) throws -> Result {
-    guard exists else { throw StoreError.notARepository(path: root) }
+    try requireExisting()
     let lock = try RepositoryLock(path: layout.lock, exclusive: exclusive)
     let stagedKey = keyring.stagedPath(forRepository: root).map(FileSystem.exists) ?? false
     if finishesInterruptedChanges && (FileSystem.exists(layout.journal) || stagedKey) {

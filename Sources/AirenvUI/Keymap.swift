@@ -112,9 +112,13 @@ public enum Keymap {
     Binding(
       keys: [.escape], action: .back, summary: "back / cancel (never quits)",
       contexts: browsing.union([.help]), footer: false),
+    Binding(keys: [.character("q")], action: .quit, summary: "quit", contexts: [.list], footer: true),
     Binding(
-      keys: [.character("q"), .control("c")], action: .quit, summary: "quit", contexts: browsing, footer: true
-    ),
+      keys: [.character("q")], action: .back, summary: "back (q quits from the lists)",
+      contexts: [.matrix, .resolved, .help], footer: true),
+    Binding(
+      keys: [.control("c")], action: .quit, summary: "quit from anywhere", contexts: browsing.union([.help]),
+      footer: false),
     Binding(
       keys: [.character("?")], action: .help, summary: "help", contexts: browsing.union([.help]), footer: true
     ),

@@ -341,6 +341,7 @@ private func propose(_ state: inout AppState, _ commands: [Command]) -> [Effect]
 
 private func updateHelp(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
+  case .quit: return [.quit]
   case .back, .help:
     state.overlay = nil
     state.pageScroll = 0

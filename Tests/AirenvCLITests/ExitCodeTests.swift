@@ -128,6 +128,39 @@ struct ExitCodeTests {
     #expect(result.stderr.contains("`airenv init`"))
   }
 
+  /// A repository that exists but cannot be reached is not "no repository" (here a symbolic
+  /// link loop, the failure root meets too; a missing permission reads the same way).
+  @Test func anUnreachableRepositorySaysItCannotBeRead() throws {
+    let cli = CLI()
+    let loop = cli.scratch + "/loop"
+    try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+    let result = try cli.run("--repo", loop, "connection", "list")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("cannot be read"), "\(result.stderr)")
+    #expect(!result.stderr.contains("no airenv repository"))
+  }
+
+  @Test func anExportIntoAMissingDirectoryAsksForParents() throws {
+    let cli = CLI()
+    try cli.ok("demo")
+    let missing = cli.scratch + "/not-made/sub"
+    for arguments in [
+      ["--format", "env", "--out", missing + "/prod.env"],
+      ["--format", "airflow-json", "--out", missing + "/prod"],
+    ] {
+      let result = try cli.run(["export", "--deployment", "prod"] + arguments)
+      #expect(result.status == 2, "\(result.stderr)")
+      #expect(result.stderr.contains("does not exist") && result.stderr.contains("--parents"))
+      #expect(!FileManager.default.fileExists(atPath: cli.scratch + "/not-made"))
+    }
+    try cli.ok(
+      "export", "--deployment", "prod", "--format", "env", "--out", missing + "/prod.env", "--parents")
+    #expect(FileManager.default.fileExists(atPath: missing + "/prod.env"))
+    // A new directory inside one that exists is made without asking.
+    try cli.ok("export", "--deployment", "prod", "--format", "airflow-json", "--out", missing + "/json")
+    #expect(FileManager.default.fileExists(atPath: missing + "/json/connections.json"))
+  }
+
   @Test func aPlainPasswordFlagWarnsAboutShellHistory() throws {
     let cli = CLI()
     try cli.ok("workspace", "create", "w")

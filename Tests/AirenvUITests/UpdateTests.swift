@@ -341,6 +341,30 @@ struct KeymapTests {
     #expect(!filtering.contains("save"))
   }
 
+  /// SPEC §5.2: `q` quits from the top level only; from a sub-screen it goes back, and Ctrl-C
+  /// quits from anywhere.
+  @Test func qLeavesASubScreenBeforeItQuits() {
+    let prod = UIFixture.workspace.deployment(named: "prod")!.id
+    let staging = UIFixture.workspace.deployment(named: "staging")!.id
+    for mode in [Mode.matrix, .resolved(prod), .diff(prod, staging), .history] {
+      var state = UIFixture.state(width: 160)
+      state.mode = mode
+      let q = Keymap.action(for: .character("q"), in: state.keyContext)!
+      #expect(update(&state, q).isEmpty, "\(mode)")
+      #expect(state.mode == .list, "\(mode)")
+      #expect(render(state).text.contains("q quit"))
+      state.mode = mode
+      #expect(render(state).text.contains("q back"), "\(mode)")
+      let interrupt = Keymap.action(for: .control("c"), in: state.keyContext)!
+      #expect(update(&state, interrupt) == [.quit], "\(mode)")
+    }
+    var help = UIFixture.after([.help])
+    #expect(update(&help, Keymap.action(for: .character("q"), in: help.keyContext)!).isEmpty)
+    #expect(help.overlay == nil)
+    var list = UIFixture.state()
+    #expect(update(&list, Keymap.action(for: .character("q"), in: list.keyContext)!) == [.quit])
+  }
+
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
     let intents: [Action] = [

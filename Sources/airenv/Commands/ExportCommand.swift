@@ -24,6 +24,8 @@ struct ExportCommand: ParsableCommand {
   @Option(help: "The format: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
   var format: ExportFormat
   @Option(help: "A directory, or a file for single-file formats; stdout when left out.") var out: String?
+  @Flag(help: "Create --out's missing parent directories (else a missing one is an error).")
+  var parents = false
   @Flag(help: "Include secret values (Owner and Operator; Authors and Members when secretsFetching is on).")
   var includeSecrets = false
 
@@ -37,6 +39,11 @@ struct ExportCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let out, !parents, let missing = PrivateFiles.missingParent(of: out) {
+      throw Failure.usage(
+        "--out \(TerminalText.escaped(out)): the directory \(TerminalText.escaped(missing)) does not exist; "
+          + "create it, or add --parents to create it")
+    }
     let session = global.session
     let workspace = try session.read()
     // With secretsFetching on, even a Member may export with secrets; otherwise values need Author.
