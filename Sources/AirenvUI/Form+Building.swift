@@ -92,11 +92,20 @@ extension Form {
         FormField("key", "Key", kind: .readOnly, value: variable.key),
         FormField("value", "Value", kind: variable.isSecret ? .secret : .text, value: variable.base.value),
         FormField("description", "Description", value: variable.base.description ?? ""),
-        FormField("secret", "Secret", kind: .toggle, value: variable.base.secret ? "yes" : "no"),
+        secretField(variable),
         FormField(
           "linked_to_all", "Linked to all Deployments", kind: .toggle,
           value: variable.linkedToAll ? "yes" : "no"),
       ], focus: 1)
+  }
+
+  /// The variable's real secrecy: a key that names a secret (`*_token`, `password` …) is secret
+  /// whatever its flag says, and no toggle can turn that off, so it is shown, not offered.
+  private static func secretField(_ variable: Variable) -> FormField {
+    if variable.isSecret && !variable.base.secret {
+      return FormField("secret", "Secret", kind: .readOnly, value: "yes, by its key's name")
+    }
+    return FormField("secret", "Secret", kind: .toggle, value: variable.base.secret ? "yes" : "no")
   }
 
   /// Each field's base value beside its override; an empty override differs from inheriting.

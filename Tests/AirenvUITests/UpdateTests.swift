@@ -365,6 +365,31 @@ struct KeymapTests {
     #expect(update(&list, Keymap.action(for: .character("q"), in: list.keyContext)!) == [.quit])
   }
 
+  /// A variable whose key names a secret is secret whatever its flag: the form says so instead
+  /// of showing a toggle at "no", and saving it unchanged asks for no change.
+  @Test func theSecretToggleShowsTheRealState() {
+    var workspace = UIFixture.workspace
+    try! workspace.apply(
+      .createVariable(key: "aaa_api_token", fields: VariableChanges(value: "t0k3n"), sharing: .linkedToAll),
+      by: UIFixture.actor)
+    var state = UIFixture.state(width: 120, height: 40)
+    _ = update(&state, .reloaded(workspace))
+    state = UIFixture.after([.selectTab(.variables), .moveHome, .edit], from: state)
+    let screen = render(state).text
+    #expect(screen.contains("Edit variable aaa_api_token"))
+    #expect(screen.contains("yes, by its key's name"))
+    #expect(!screen.contains("[ ] no"))
+    #expect(!screen.contains("t0k3n"))
+    let effects = update(&state, .submit)
+    guard case .apply(let commands, _)? = effects.first,
+      case .updateVariable(_, let changes, _)? = commands.first
+    else {
+      Issue.record("no update: \(effects)")
+      return
+    }
+    #expect(changes == VariableChanges())
+  }
+
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
     let intents: [Action] = [
