@@ -16,7 +16,8 @@ struct ConnectionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List connections, or what one Deployment gets with --deployment.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Show the connections this Deployment resolves.") var deployment: String?
+    @Option(help: "Show the connections this Deployment resolves.", completion: Completions.deployments)
+    var deployment: String?
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
     struct Item: Encodable {
@@ -138,10 +139,12 @@ struct ConnectionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show one connection: base fields, links and overrides, or as one Deployment resolves it.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The conn_id.") var id: String
-    @Option(name: .customLong("scope-deployment")) var scopeDeployment: String?
-    @Option(help: "Show the connection as this Deployment resolves it, with provenance.") var deployment:
+    @Argument(help: "The conn_id.", completion: Completions.objects) var id: String
+    @Option(name: .customLong("scope-deployment"), completion: Completions.deployments) var scopeDeployment:
       String?
+    @Option(
+      help: "Show the connection as this Deployment resolves it, with provenance.",
+      completion: Completions.deployments) var deployment: String?
     @Flag(help: "Show secret values.") var reveal = false
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 

@@ -63,7 +63,7 @@ struct DeploymentCommand: ParsableCommand {
   struct Rename: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Rename a Deployment; its links stay.")
     @OptionGroup var global: GlobalOptions
-    @Argument var old: String
+    @Argument(completion: Completions.deployments) var old: String
     @Argument var new: String
 
     func run() throws { try global.session.apply(.renameDeployment(name: old, newName: new)) }
@@ -73,7 +73,7 @@ struct DeploymentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Delete a Deployment with its links, exclusions and Deployment-scoped objects.")
     @OptionGroup var global: GlobalOptions
-    @Argument var name: String
+    @Argument(completion: Completions.deployments) var name: String
     @Flag(help: "Confirm without asking.") var yes = false
 
     func run() throws { try global.session.apply(.deleteDeployment(name: name), yes: yes) }

@@ -6,8 +6,8 @@ struct DiffCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "diff", abstract: "Compare what two Deployments get; secrets only say \"differs\".")
   @OptionGroup var global: GlobalOptions
-  @Argument(help: "The first Deployment.") var first: String
-  @Argument(help: "The second Deployment.") var second: String
+  @Argument(help: "The first Deployment.", completion: Completions.deployments) var first: String
+  @Argument(help: "The second Deployment.", completion: Completions.deployments) var second: String
   @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
   struct Change: Encodable {

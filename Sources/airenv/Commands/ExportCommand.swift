@@ -19,11 +19,12 @@ struct ExportCommand: ParsableCommand {
       """)
 
   @OptionGroup var global: GlobalOptions
-  @Option(help: "The Deployment to export.") var deployment: String?
+  @Option(help: "The Deployment to export.", completion: Completions.deployments) var deployment: String?
   @Flag(help: "Export every Deployment, each under --out DIR/<deployment>/.") var all = false
   @Option(help: "The format: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
   var format: ExportFormat
-  @Option(help: "A directory, or a file for single-file formats; stdout when left out.") var out: String?
+  @Option(help: "A directory, or a file for single-file formats; stdout when left out.", completion: .file())
+  var out: String?
   @Flag(help: "Create --out's missing parent directories (else a missing one is an error).")
   var parents = false
   @Flag(help: "Include secret values (Owner and Operator; Authors and Members when secretsFetching is on).")

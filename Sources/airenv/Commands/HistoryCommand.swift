@@ -60,8 +60,11 @@ extension HistoryCommand {
       commandName: "list", abstract: "Who changed what and when, newest first (the default).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show at most N entries.") var limit = 20
-    @Option(help: "Only changes to this conn_id, variable key or Deployment.") var object: String?
-    @Option(help: "Only changes that touch this Deployment.") var deployment: String?
+    @Option(
+      help: "Only changes to this conn_id, variable key or Deployment.", completion: Completions.objects)
+    var object: String?
+    @Option(help: "Only changes that touch this Deployment.", completion: Completions.deployments)
+    var deployment: String?
     @Option(name: .shortAndLong, help: "table or json.") var output: OutputFormat = .table
 
     struct Item: Encodable {

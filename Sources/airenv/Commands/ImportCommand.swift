@@ -16,13 +16,15 @@ struct ImportCommand: ParsableCommand {
       """)
 
   @OptionGroup var global: GlobalOptions
-  @Argument(help: "The file to import.") var file: String
+  @Argument(help: "The file to import.", completion: .file()) var file: String
   @Option(
     help:
       "auto (by extension and content) or \(ImportFormat.allCases.dropFirst().map(\.rawValue).joined(separator: ", "))."
   )
   var format: ImportFormat = .auto
-  @Option(name: .customLong("scope-deployment"), help: "Import as objects of this Deployment only.")
+  @Option(
+    name: .customLong("scope-deployment"), help: "Import as objects of this Deployment only.",
+    completion: Completions.deployments)
   var scopeDeployment: String?
   @Flag(help: "Link the imported objects to all Deployments.") var linkAll = false
   @Option(help: "When an id exists: fail (default), skip it, or overwrite its base fields (links stay).")

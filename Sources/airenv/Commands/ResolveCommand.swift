@@ -6,7 +6,7 @@ struct ResolveCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resolve", abstract: "Everything one Deployment gets, with where each field comes from.")
   @OptionGroup var global: GlobalOptions
-  @Option(help: "The Deployment.") var deployment: String
+  @Option(help: "The Deployment.", completion: Completions.deployments) var deployment: String
   @Flag(help: "Show secret values.") var reveal = false
   @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 

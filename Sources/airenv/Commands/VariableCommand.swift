@@ -15,7 +15,8 @@ struct VariableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List variables, or what one Deployment gets with --deployment.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Show the variables this Deployment resolves.") var deployment: String?
+    @Option(help: "Show the variables this Deployment resolves.", completion: Completions.deployments)
+    var deployment: String?
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
     /// A variable's value as a table shows it.
@@ -62,8 +63,9 @@ struct VariableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show one variable with its links and overrides.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The key.") var key: String
-    @Option(name: .customLong("scope-deployment")) var scopeDeployment: String?
+    @Argument(help: "The key.", completion: Completions.objects) var key: String
+    @Option(name: .customLong("scope-deployment"), completion: Completions.deployments) var scopeDeployment:
+      String?
     @Flag(help: "Show secret values.") var reveal = false
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 

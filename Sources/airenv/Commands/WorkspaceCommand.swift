@@ -49,7 +49,7 @@ struct WorkspaceCommand: ParsableCommand {
   struct Rename: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Rename a Workspace.")
     @OptionGroup var global: GlobalOptions
-    @Argument var old: String
+    @Argument(completion: Completions.workspaces) var old: String
     @Argument var new: String
 
     func run() throws {
@@ -64,7 +64,7 @@ struct WorkspaceCommand: ParsableCommand {
   struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Delete a Workspace and everything in it.")
     @OptionGroup var global: GlobalOptions
-    @Argument var name: String
+    @Argument(completion: Completions.workspaces) var name: String
     @Flag(help: "Confirm without asking.") var yes = false
 
     func run() throws {
@@ -87,7 +87,7 @@ struct WorkspaceCommand: ParsableCommand {
   struct Use: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Make a Workspace the default.")
     @OptionGroup var global: GlobalOptions
-    @Argument var name: String
+    @Argument(completion: Completions.workspaces) var name: String
 
     func run() throws {
       let session = global.session

@@ -6,10 +6,13 @@ import Foundation
 
 /// The options every command takes (SPEC §5.1).
 struct GlobalOptions: ParsableArguments {
-  @Option(help: "Repository directory (else $AIRENV_REPO, else $XDG_DATA_HOME/airenv).")
+  @Option(
+    help: "Repository directory (else $AIRENV_REPO, else $XDG_DATA_HOME/airenv).", completion: .directory)
   var repo: String?
 
-  @Option(help: "Workspace name (else $AIRENV_WORKSPACE, else the default or only one).")
+  @Option(
+    help: "Workspace name (else $AIRENV_WORKSPACE, else the default or only one).",
+    completion: Completions.workspaces)
   var workspace: String?
 
   @Option(help: "Acting user (else $AIRENV_USER, else the login name).")

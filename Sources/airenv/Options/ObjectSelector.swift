@@ -5,8 +5,10 @@ import Foundation
 
 /// Names one object; `--scope-deployment` picks a Deployment-scoped one.
 struct ObjectSelector: ParsableArguments {
-  @Argument(help: "The conn_id or variable key.") var id: String
-  @Option(name: .customLong("scope-deployment"), help: "The Deployment that owns a Deployment-scoped object.")
+  @Argument(help: "The conn_id or variable key.", completion: Completions.objects) var id: String
+  @Option(
+    name: .customLong("scope-deployment"), help: "The Deployment that owns a Deployment-scoped object.",
+    completion: Completions.deployments)
   var scopeDeployment: String?
   @Option(help: "Refuse the change if the object's revision is no longer N (as read by `get`).")
   var expectRevision: Int?

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds airenv and installs the binary, its themes, shell completions for bash, zsh and fish,
+# and a man page generated from the command tree.
+#   PREFIX=/usr/local (default)   where to install; DESTDIR is prepended, for packaging
+#   CONFIGURATION=release         or debug (what the tests use, to reuse their build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix="${PREFIX:-/usr/local}"
+configuration="${CONFIGURATION:-release}"
+root="${DESTDIR:-}$prefix"
+
+swift build -c "$configuration" --product airenv
+binary="$(swift build -c "$configuration" --show-bin-path)/airenv"
+swift package plugin generate-manual --configuration "$configuration" >/dev/null
+manual=".build/plugins/GenerateManual/outputs/airenv/airenv.1"
+
+install -d "$root/bin" "$root/share/airenv/themes" "$root/share/man/man1" \
+  "$root/share/bash-completion/completions" "$root/share/zsh/site-functions" \
+  "$root/share/fish/vendor_completions.d"
+install -m 0755 "$binary" "$root/bin/airenv"
+install -m 0644 themes/*.json "$root/share/airenv/themes/"
+install -m 0644 "$manual" "$root/share/man/man1/airenv.1"
+"$binary" --generate-completion-script bash >"$root/share/bash-completion/completions/airenv"
+"$binary" --generate-completion-script zsh >"$root/share/zsh/site-functions/_airenv"
+"$binary" --generate-completion-script fish >"$root/share/fish/vendor_completions.d/airenv.fish"
+echo "installed airenv $("$root/bin/airenv" --version | cut -d' ' -f2) in $root"
