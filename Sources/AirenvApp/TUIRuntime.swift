@@ -101,12 +101,13 @@ public struct TUIRuntime {
     // not the whole log, at start-up and after every save.
     let entries =
       (try? application.repository.history(workspace: state.workspace.name, last: Self.historyShown)) ?? []
+    let names = state.workspace.deploymentNamesByID
     let lines = entries.reversed().map { entry in
       HistoryLine(
         sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
         command: entry.command + (entry.undoes.map { " #\($0)" } ?? "")
           + (entry.redoes.map { " #\($0)" } ?? ""),
-        summary: entry.summary, keys: entry.changes.map(\.key))
+        summary: entry.summary(deploymentNames: names), keys: entry.changes.map(\.key))
     }
     _ = update(&state, .historyLoaded(lines))
   }
@@ -124,7 +125,9 @@ public struct TUIRuntime {
       let (entry, workspace) = undo ? try application.undo() : try application.redo()
       _ = update(&state, .reloaded(workspace))
       let what = undo ? "undid #\(entry.undoes ?? 0)" : "redid #\(entry.redoes ?? 0)"
-      _ = update(&state, .applied(Outcome(message: what + ": " + entry.summary)))
+      _ = update(
+        &state,
+        .applied(Outcome(message: what + ": " + entry.summary(deploymentNames: workspace.deploymentNamesByID))))
     } catch {
       _ = update(&state, .failed(Self.message(for: error)))
     }

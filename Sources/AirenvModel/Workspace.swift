@@ -41,6 +41,11 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
     return deployment
   }
 
+  /// Each Deployment's name by its id, to show stored paths (`links.<id>.host`) in words.
+  public var deploymentNamesByID: [DeploymentID: String] {
+    Dictionary(deployments.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+  }
+
   /// Deployments sorted by name, the order every listing uses.
   public var sortedDeployments: [Deployment] {
     deployments.sorted { $0.name.lowercased() < $1.name.lowercased() }

@@ -17,16 +17,43 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   public var undoes: Int?
   public var redoes: Int?
 
-  public var summary: String {
+  /// What the change did in a line: each object with the fields that changed, or for a change
+  /// of many objects (an import, an undo of one) counts by verb and kind, so that a line stays
+  /// a line. Field paths name Deployments by `deploymentNames` (id → name) where known.
+  public func summary(deploymentNames: [String: String]) -> String {
+    func verb(_ change: ObjectChange) -> String {
+      change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
+    }
+    guard changes.count <= Self.objectsNamedInSummary else {
+      var counts: [String: Int] = [:]
+      var order: [String] = []
+      for change in changes {
+        let group = verb(change) + " " + change.kind
+        if counts[group] == nil { order.append(group) }
+        counts[group, default: 0] += 1
+      }
+      return order.map { group in
+        let count = counts[group]!
+        let (verb, kind) = (group.prefix { $0 != " " }, group.drop { $0 != " " }.dropFirst())
+        return "\(verb) \(count) \(kind)\(count == 1 ? "" : "s")"
+      }.joined(separator: ", ")
+    }
     let objects = changes.map { change in
-      let verb = change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
       let fields =
         change.fields.isEmpty || change.before == nil || change.afterDigest == nil
-        ? "" : " (" + change.fields.map(\.name).joined(separator: ", ") + ")"
-      return "\(verb) \(change.kind) \(change.key)\(fields)"
+        ? ""
+        : " ("
+          + change.fields.map { field in
+            field.name.split(separator: ".", omittingEmptySubsequences: false)
+              .map { deploymentNames[String($0)] ?? String($0) }.joined(separator: ".")
+          }.joined(separator: ", ") + ")"
+      return "\(verb(change)) \(change.kind) \(change.key)\(fields)"
     }
     return objects.joined(separator: "; ")
   }
+
+  /// Past this many objects a summary counts instead of naming.
+  public static let objectsNamedInSummary = 5
 }
 
 extension Repository {
@@ -85,6 +112,11 @@ public struct FieldChange: Codable, Equatable, Sendable {
   public var after: JSONValue?
   /// A secret field: its values are never recorded.
   public var secret: Bool
+
+  /// The fact of the change without its values, for a reader who may not see field values.
+  public var withoutValues: FieldChange {
+    FieldChange(name: name, before: nil, after: nil, secret: secret)
+  }
 }
 
 enum HistoryDiff {

@@ -161,3 +161,49 @@ struct HistoryTests {
   }
 
 }
+
+@Suite("History in words: names, bounded summaries, and what each role sees")
+struct HistoryWordsTests {
+  @Test func summariesNameDeploymentsNotTheirIds() throws {
+    let cli = try HistoryTests().fixture()
+    let table = try cli.ok("history")
+    #expect(table.contains("links.prod."), "\(table)")
+    #expect(!table.contains("dep_"), "\(table)")
+    try cli.ok("connection", "link", "db", "--deployment", "dev", "--host", "dev-2")
+    let undone = try cli.ok("undo")
+    #expect(undone.contains("links.dev") && !undone.contains("dep_"), "\(undone)")
+  }
+
+  /// An undo of a 300-object import says what it did in one short line, not 300 names.
+  @Test func aBulkChangeIsSummarisedByCounts() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    let file = cli.scratch + "/variables.json"
+    let variables = (0..<300).map { "\"bulk_\($0)\": \"value \($0)\"" }.joined(separator: ", ")
+    try Data("{\(variables)}".utf8).write(to: URL(fileURLWithPath: file))
+    try cli.ok("import", file, "--format", "airflow-json")
+    let history = try cli.ok("history")
+    #expect(history.contains("created 300 variables"), "\(history)")
+    let undone = try cli.ok("undo")
+    #expect(undone.contains("deleted 300 variables"), "\(undone)")
+    #expect(undone.utf8.count < 200, "\(undone)")
+  }
+
+  /// Role × surface: every member may read the history, in the CLI as on the TUI's History
+  /// screen; the values before and after need the Author role, as field values do elsewhere.
+  @Test(arguments: [("member", false), ("author", true), ("operator", true), ("owner", true)])
+  func historyShowsValuesOnlyToThoseWhoMaySeeThem(role: String, values: Bool) throws {
+    let cli = try HistoryTests().fixture()
+    try cli.ok("variable", "create", "plain_var", "--value", "before-value", "--link-all")
+    try cli.ok("variable", "update", "plain_var", "--value", "after-value")
+    if role != "owner" { try cli.ok("workspace", "member", "set", "reader", role) }
+    let user = role == "owner" ? "alice" : "reader"
+    let result = try cli.run("history", "--output", "json", environment: ["AIRENV_USER": user])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("plain_var"))
+    #expect(result.stdout.contains("after-value") == values, "\(role)")
+    #expect(!result.stdout.contains("var-Ω-secret") && !result.stdout.contains("prod-Ω-pw"))
+    let table = try cli.run("history", environment: ["AIRENV_USER": user])
+    #expect(table.status == 0 && table.stdout.contains("changed variable plain_var (base.value)"))
+  }
+}

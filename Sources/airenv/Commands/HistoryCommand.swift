@@ -91,7 +91,10 @@ extension HistoryCommand {
     func run() throws {
       let session = global.session
       let workspace = try session.read()
-      try workspace.authorize(.viewValues, for: session.actor.user)
+      // Every member sees what changed, as the TUI's History screen shows it; the values before
+      // and after need the right to see field values (secret ones are never recorded).
+      let values = workspace.allows(.viewValues, for: session.actor.user)
+      let names = workspace.deploymentNamesByID
       // Without a filter only the newest entries are needed; a filter has to look at them all.
       let filtered = object != nil || deployment != nil
       var entries = try session.repository.history(
@@ -114,12 +117,12 @@ extension HistoryCommand {
         Item(
           sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
           command: entry.command, deployment: entry.deployment,
-          summary: entry.summary, undoes: entry.undoes, redoes: entry.redoes,
+          summary: entry.summary(deploymentNames: names), undoes: entry.undoes, redoes: entry.redoes,
           changes: entry.changes.map { change in
             let action = change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
             return Item.Change(
               kind: change.kind, id: change.id, key: change.key, action: action, revision: change.revision,
-              fields: change.fields)
+              fields: values ? change.fields : change.fields.map(\.withoutValues))
           })
       }
       try Output.print(Array(items), as: output) {

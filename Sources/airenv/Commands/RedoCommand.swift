@@ -9,7 +9,7 @@ struct RedoCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    let entry = try global.session.application.redo().entry
-    Console.out("redid #\(entry.redoes ?? 0): \(entry.summary)")
+    let (entry, workspace) = try global.session.application.redo()
+    Console.out("redid #\(entry.redoes ?? 0): \(entry.summary(deploymentNames: workspace.deploymentNamesByID))")
   }
 }

@@ -10,7 +10,7 @@ struct UndoCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    let entry = try global.session.application.undo().entry
-    Console.out("undid #\(entry.undoes ?? 0): \(entry.summary)")
+    let (entry, workspace) = try global.session.application.undo()
+    Console.out("undid #\(entry.undoes ?? 0): \(entry.summary(deploymentNames: workspace.deploymentNamesByID))")
   }
 }
