@@ -102,12 +102,14 @@ public struct TUIRuntime {
     let entries =
       (try? application.repository.history(workspace: state.workspace.name, last: Self.historyShown)) ?? []
     let names = state.workspace.deploymentNamesByID
+    let values = state.workspace.allows(.viewValues, for: application.user)
     let lines = entries.reversed().map { entry in
       HistoryLine(
         sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
         command: entry.command + (entry.undoes.map { " #\($0)" } ?? "")
           + (entry.redoes.map { " #\($0)" } ?? ""),
-        summary: entry.summary(deploymentNames: names), keys: entry.changes.map(\.key))
+        summary: entry.summary(deploymentNames: names), keys: entry.changes.map(\.key),
+        detail: HistoryDetail.lines(entry, deploymentNames: names, values: values))
     }
     _ = update(&state, .historyLoaded(lines))
   }
@@ -127,7 +129,8 @@ public struct TUIRuntime {
       let what = undo ? "undid #\(entry.undoes ?? 0)" : "redid #\(entry.redoes ?? 0)"
       _ = update(
         &state,
-        .applied(Outcome(message: what + ": " + entry.summary(deploymentNames: workspace.deploymentNamesByID))))
+        .applied(
+          Outcome(message: what + ": " + entry.summary(deploymentNames: workspace.deploymentNamesByID))))
     } catch {
       _ = update(&state, .failed(Self.message(for: error)))
     }

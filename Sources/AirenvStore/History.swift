@@ -21,14 +21,11 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   /// of many objects (an import, an undo of one) counts by verb and kind, so that a line stays
   /// a line. Field paths name Deployments by `deploymentNames` (id → name) where known.
   public func summary(deploymentNames: [String: String]) -> String {
-    func verb(_ change: ObjectChange) -> String {
-      change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
-    }
     guard changes.count <= Self.objectsNamedInSummary else {
       var counts: [String: Int] = [:]
       var order: [String] = []
       for change in changes {
-        let group = verb(change) + " " + change.kind
+        let group = change.verb + " " + change.kind
         if counts[group] == nil { order.append(group) }
         counts[group, default: 0] += 1
       }
@@ -43,11 +40,8 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
         change.fields.isEmpty || change.before == nil || change.afterDigest == nil
         ? ""
         : " ("
-          + change.fields.map { field in
-            field.name.split(separator: ".", omittingEmptySubsequences: false)
-              .map { deploymentNames[String($0)] ?? String($0) }.joined(separator: ".")
-          }.joined(separator: ", ") + ")"
-      return "\(verb(change)) \(change.kind) \(change.key)\(fields)"
+          + change.fields.map { $0.path(deploymentNames: deploymentNames) }.joined(separator: ", ") + ")"
+      return "\(change.verb) \(change.kind) \(change.key)\(fields)"
     }
     return objects.joined(separator: "; ")
   }
@@ -80,6 +74,9 @@ public struct ObjectChange: Codable, Equatable, Sendable {
   public var afterDigest: String?
   /// The object's revision after the change.
   public var revision: Int?
+
+  /// created, deleted or changed.
+  public var verb: String { before == nil ? "created" : afterDigest == nil ? "deleted" : "changed" }
 }
 
 /// Bytes as lower-case hexadecimal (`String(format:)` per byte was a tenth of a large import).
@@ -112,6 +109,12 @@ public struct FieldChange: Codable, Equatable, Sendable {
   public var after: JSONValue?
   /// A secret field: its values are never recorded.
   public var secret: Bool
+
+  /// The field's dotted path with Deployment ids replaced by names where known.
+  public func path(deploymentNames: [String: String]) -> String {
+    name.split(separator: ".", omittingEmptySubsequences: false)
+      .map { deploymentNames[String($0)] ?? String($0) }.joined(separator: ".")
+  }
 
   /// The fact of the change without its values, for a reader who may not see field values.
   public var withoutValues: FieldChange {

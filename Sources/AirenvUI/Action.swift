@@ -55,14 +55,20 @@ public struct HistoryLine: Equatable, Sendable {
   public var summary: String
   /// The conn_ids, keys and Deployment names the change touched.
   public var keys: [String]
+  /// The entry in full, a line per object and per field, for its own screen.
+  public var detail: [String]
 
-  public init(sequence: Int, time: String, user: String, command: String, summary: String, keys: [String]) {
+  public init(
+    sequence: Int, time: String, user: String, command: String, summary: String, keys: [String],
+    detail: [String] = []
+  ) {
     self.sequence = sequence
     self.time = time
     self.user = user
     self.command = command
     self.summary = summary
     self.keys = keys
+    self.detail = detail
   }
 
   func matches(_ filter: String) -> Bool {

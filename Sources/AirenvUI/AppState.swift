@@ -35,6 +35,8 @@ public enum Mode: Equatable, Sendable {
   case resolved(DeploymentID)
   case diff(DeploymentID, DeploymentID)
   case history
+  /// One history entry in full, by its sequence number.
+  case historyEntry(Int)
 }
 
 public struct Message: Equatable, Sendable {
@@ -77,6 +79,8 @@ public struct AppState: Equatable, Sendable {
   public var pageScroll = 0
   /// The Workspace's saved changes, newest first, while the History screen is open.
   public var history: [HistoryLine] = []
+  /// The History screen's cursor: an index into the entries the filter lets through.
+  public var historyCursor = 0
   /// Sorted, filtered indices into the Workspace's arrays; rebuilt only when the Workspace or
   /// the filter changes, never per keystroke.
   public private(set) var rows: [Tab: [Int]] = [:]
@@ -233,7 +237,7 @@ public struct AppState: Equatable, Sendable {
       switch mode {
       case .list: return .list
       case .matrix: return .matrix
-      case .resolved, .diff, .history: return .resolved
+      case .resolved, .diff, .history, .historyEntry: return .resolved
       }
     }
   }

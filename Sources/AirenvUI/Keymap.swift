@@ -72,6 +72,9 @@ public enum Keymap {
       keys: [.enter], action: .open, summary: "open (edit; a Deployment's resolved set)", contexts: [.list],
       footer: true),
     Binding(
+      keys: [.enter], action: .open, summary: "an entry in full (History)", contexts: [.resolved],
+      footer: false),
+    Binding(
       keys: [.character("/")], action: .startFilter, summary: "filter (lists, matrix, history)",
       contexts: browsing,
       footer: true),

@@ -33,37 +33,8 @@ public func render(_ state: AppState) -> ScreenBuffer {
   switch state.mode {
   case .list: renderList(state, &screen, glyphs)
   case .matrix: renderMatrix(state, &screen, glyphs)
-  case .resolved(let id):
-    // Everything the page's lines depend on besides the Workspace: shown or masked secrets above all.
-    let key = "resolved|\(id)|\(state.mayViewValues)|\(state.revealed)|\(glyphs.ascii)"
-    renderPage(
-      state, &screen,
-      state.pages.value(for: key) { ResolvedPage.lines(state, deployment: id, glyphs: glyphs) })
-  case .diff(let first, let second):
-    let key = "diff|\(first)|\(second)|\(state.mayViewValues)|\(state.revealed)|\(glyphs.ascii)"
-    renderPage(
-      state, &screen, state.pages.value(for: key) { ResolvedPage.diff(state, first, second, glyphs: glyphs) })
-  case .history:
-    var lines: [[Span]] = [
-      [
-        Span("History of \(state.workspace.name), newest first", .title, bold: true),
-        Span("  u undo · Ctrl-R redo · Esc back", .muted),
-      ]
-    ]
-    let shown = state.history.filter { $0.matches(state.filter) }
-    if shown.isEmpty {
-      lines.append([
-        Span(state.history.isEmpty ? "no changes recorded yet" : "nothing matches the filter", .muted)
-      ])
-    }
-    for line in shown {
-      lines.append([
-        Span(glyphs.fit("#\(line.sequence)", 6), .muted), Span(glyphs.fit(line.time, 21), .muted),
-        Span(glyphs.fit(line.user, 10), .accent), Span(glyphs.fit(line.command, 20)),
-        Span(glyphs.clip(line.summary, max(0, state.width - 59)), .text),
-      ])
-    }
-    renderPage(state, &screen, lines)
+  case .resolved, .diff, .historyEntry: renderPage(state, &screen, pageLines(state, glyphs))
+  case .history: renderHistory(state, &screen, glyphs)
   }
   renderFooter(state, &screen)
   switch state.overlay {
@@ -110,6 +81,7 @@ private func renderTabs(_ state: AppState, _ screen: inout ScreenBuffer) {
   case .resolved: right = "RESOLVED"
   case .diff: right = "DIFF"
   case .history: right = "HISTORY"
+  case .historyEntry(let sequence): right = "HISTORY #\(sequence)"
   }
   if !state.filter.isEmpty { right = "filter: \(state.filter)  " + right }
   if !right.isEmpty {
@@ -195,7 +167,47 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
   }
 }
 
-// MARK: Pages (resolved set, diff)
+// MARK: Pages (resolved set, diff, history)
+
+/// The History screen: a title, a column header, then one row per entry with the cursor on one;
+/// each column as wide as its widest value (within a cap) and a space between, so none runs
+/// into the next.
+private func renderHistory(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  screen.put("History of \(state.workspace.name), newest first", x: 1, y: 2, role: .title, bold: true)
+  let shown = shownHistory(state)
+  guard !shown.isEmpty else {
+    let why = state.history.isEmpty ? "no changes recorded yet" : "nothing matches the filter"
+    screen.put(why, x: 1, y: 3, role: .muted)
+    return
+  }
+  func width(_ header: String, _ cap: Int, _ value: (HistoryLine) -> String) -> Int {
+    min(cap, shown.map { CellWidth.of(value($0)) }.max().map { max($0, header.count) } ?? header.count)
+  }
+  let columns: [(String, Int, (HistoryLine) -> String)] = [
+    ("#", width("#", 8) { "\($0.sequence)" }, { "\($0.sequence)" }),
+    ("TIME", width("TIME", 16) { minutes($0.time) }, { minutes($0.time) }),
+    ("USER", width("USER", 16) { $0.user }, { $0.user }),
+    ("COMMAND", width("COMMAND", 28) { $0.command }, { $0.command }),
+  ]
+  func row(_ cells: [String], last: String, y: Int, role: StyleRole) {
+    var x = 1
+    for (cell, column) in zip(cells, columns) {
+      screen.put(glyphs.fit(cell, column.1), x: x, y: y, role: role)
+      x += column.1 + 2
+    }
+    screen.put(glyphs.clip(last, max(0, state.width - x - 1)), x: x, y: y, role: role)
+  }
+  // To the minute in the list (2027-01-15 09:12); the entry's own screen has the whole time.
+  func minutes(_ time: String) -> String { String(time.prefix(16)).replacingOccurrences(of: "T", with: " ") }
+  row(columns.map(\.0), last: "WHAT (Enter: the entry in full)", y: 3, role: .muted)
+  let rows = historyRows(state)
+  for (offset, line) in shown.dropFirst(state.pageScroll).prefix(rows).enumerated() {
+    let y = 4 + offset
+    let selected = state.pageScroll + offset == state.historyCursor
+    row(columns.map { $0.2(line) }, last: line.summary, y: y, role: .text)
+    if selected { screen.restyle(x: 0, y: y, width: state.width, role: .selection) }
+  }
+}
 
 private func renderPage(_ state: AppState, _ screen: inout ScreenBuffer, _ lines: [[Span]]) {
   let start = min(state.pageScroll, max(0, lines.count - state.bodyHeight))
@@ -225,7 +237,8 @@ private func box(
   screen.put(" " + title + " ", x: x + 2, y: y, role: .title, bold: true)
 }
 
-private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+/// Every key by where it acts, from the keymap table: the help overlay's lines.
+func helpLines(_ glyphs: Glyphs) -> [[Span]] {
   var lines: [[Span]] = []
   // Keys that work everywhere are listed once; the too-small screen shows its own keys.
   let everywhere = Keymap.bindings.filter { $0.contexts.count == KeyContext.allCases.count }
@@ -254,6 +267,14 @@ private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
       [Span("  " + glyphs.fit("any other key", 16), .key, bold: true), Span("typed at the cursor", .text)],
       at: header + 1)
   }
+  return lines
+}
+
+/// Rows of the help overlay that show lines (inside its box).
+func helpRows(_ state: AppState) -> Int { max(1, state.height - 4) }
+
+private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  let lines = helpLines(glyphs)
   let width = min(state.width - 4, 76)
   let height = state.height - 2
   let x = (state.width - width) / 2

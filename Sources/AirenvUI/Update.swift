@@ -24,6 +24,7 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .historyLoaded(let lines):
     state.history = lines
+    if state.mode == .history { clampHistory(&state) }
     return []
   case .redraw:
     return [.redraw]
@@ -70,6 +71,7 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
   case .showHistory:
     state.mode = .history
     state.pageScroll = 0
+    state.historyCursor = 0
     return [.loadHistory]
   case .toggleReveal:
     if state.revealed {
@@ -83,6 +85,11 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
     switch state.mode {
     case .list: if !state.filter.isEmpty { state.setFilter("") }
     case .matrix, .resolved, .diff, .history: state.mode = .list
+    case .historyEntry(let sequence):
+      state.mode = .history
+      state.historyCursor = shownHistory(state).firstIndex { $0.sequence == sequence } ?? 0
+      state.pageScroll = 0
+      clampHistory(&state)
     }
   case .nextTab, .previousTab, .selectTab:
     let all = Tab.allCases
@@ -114,15 +121,34 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
     switch state.mode {
     case .list: return updateList(&state, action)
     case .matrix: return updateMatrix(&state, action)
-    case .resolved, .diff, .history:
+    case .history:
+      let rows = historyRows(state)
+      switch action {
+      case .moveDown: state.historyCursor += 1
+      case .moveUp: state.historyCursor -= 1
+      case .pageDown: state.historyCursor += rows
+      case .pageUp: state.historyCursor -= rows
+      case .moveHome: state.historyCursor = 0
+      case .open:
+        let shown = shownHistory(state)
+        if shown.indices.contains(state.historyCursor) {
+          state.mode = .historyEntry(shown[state.historyCursor].sequence)
+          state.pageScroll = 0
+        }
+        return []
+      default: break
+      }
+      clampHistory(&state)
+    case .resolved, .diff, .historyEntry:
       switch action {
       case .moveDown: state.pageScroll += 1
-      case .moveUp: state.pageScroll = max(0, state.pageScroll - 1)
+      case .moveUp: state.pageScroll -= 1
       case .pageDown: state.pageScroll += state.bodyHeight
-      case .pageUp: state.pageScroll = max(0, state.pageScroll - state.bodyHeight)
+      case .pageUp: state.pageScroll -= state.bodyHeight
       case .moveHome: state.pageScroll = 0
       default: break
       }
+      clampPage(&state)
     }
   }
   return []
@@ -346,11 +372,14 @@ private func updateHelp(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.overlay = nil
     state.pageScroll = 0
   case .moveDown: state.pageScroll += 1
-  case .moveUp: state.pageScroll = max(0, state.pageScroll - 1)
-  case .pageDown: state.pageScroll += state.bodyHeight
-  case .pageUp: state.pageScroll = max(0, state.pageScroll - state.bodyHeight)
+  case .moveUp: state.pageScroll -= 1
+  case .pageDown: state.pageScroll += helpRows(state)
+  case .pageUp: state.pageScroll -= helpRows(state)
+  case .moveHome: state.pageScroll = 0
   default: break
   }
+  state.pageScroll = max(
+    0, min(state.pageScroll, helpLines(Glyphs(ascii: state.ascii)).count - helpRows(state)))
   return []
 }
 

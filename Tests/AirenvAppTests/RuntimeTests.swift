@@ -162,4 +162,30 @@ struct RuntimeTests {
     #expect(form.error?.contains("bob") == true)
     #expect(driver.screen.contains("deleted"))
   }
+  /// The History screen's entry in full comes from the repository's own record: values before
+  /// and after for a user who may see field values, only the fact of the change for a Member.
+  @Test(arguments: [("alice", true), ("mo", false)])
+  func aHistoryEntryInFullShowsValuesToThoseWhoMaySeeThem(user: String, values: Bool) throws {
+    let fixture = try Fixture()
+    let workspace = try fixture.application.read()
+    let variable = try #require(workspace.variables.first { !$0.isSecret })
+    try fixture.changeElsewhere(
+      .updateVariable(
+        ObjectReference(.variable, variable.key), VariableChanges(value: "after-Ω"), linkedToAll: nil))
+    try fixture.changeElsewhere(.setMember(user: "mo", role: .member))
+    let application = Application(
+      repository: fixture.repository, workspaceName: "demo", user: user, readonly: false)
+    var state = AppState(
+      workspace: try application.read(),
+      session: SessionInfo(repository: fixture.root, user: user, readonly: false),
+      width: 120, height: 30)
+    // The newest entry is the member change; the one below it is the update.
+    let driver = ScriptedDriver(
+      width: 120, height: 30, script: [.key(.character("H")), .key(.down), .key(.enter)])
+    TUIRuntime(application: application, driver: driver, stopRequested: { driver.played }).run(&state)
+    let screen = driver.screen
+    #expect(screen.contains("changed variable \(variable.key)"), "\(screen)")
+    #expect(screen.contains("after-Ω") == values, "\(screen)")
+    #expect(screen.contains("values need the Author role") == !values, "\(screen)")
+  }
 }

@@ -309,6 +309,10 @@ struct KeymapTests {
         if case .selectTab(let tab) = binding.action, state.tab == tab {
           _ = update(&state, tab == .connections ? .selectTab(.variables) : .selectTab(.connections))
         }
+        if context == .resolved, binding.action == .open {
+          state.mode = .history
+          _ = update(&state, .historyLoaded(UIFixture.history))
+        }
         if context == .list, binding.action == .back {
           state = UIFixture.after([.startFilter, .insert("s"), .submit])
         }
@@ -388,6 +392,44 @@ struct KeymapTests {
       return
     }
     #expect(changes == VariableChanges())
+  }
+
+  /// The History screen has a cursor; Enter shows its entry in full, Esc (or q) comes back to
+  /// the same entry.
+  @Test func enterOpensAHistoryEntryAndBackReturnsToIt() {
+    var lines = UIFixture.history
+    lines[1].detail = ["changed connection warehouse_db", "  links.prod.fields.host: \"a\" → \"b\""]
+    var state = UIFixture.after([.showHistory])
+    _ = update(&state, .historyLoaded(lines))
+    state = UIFixture.after([.moveDown, .open], from: state)
+    #expect(state.mode == .historyEntry(3))
+    let screen = render(state).text
+    #expect(screen.contains("HISTORY #3") && screen.contains("links.prod.fields.host: \"a\" → \"b\""))
+    state = UIFixture.after([Keymap.action(for: .character("q"), in: state.keyContext)!], from: state)
+    #expect(state.mode == .history && state.historyCursor == 1)
+    // The cursor stops at either end instead of running past it.
+    state = UIFixture.after(Array(repeating: .moveDown, count: 50), from: state)
+    #expect(state.historyCursor == lines.count - 1)
+    state = UIFixture.after([.moveHome, .moveUp], from: state)
+    #expect(state.historyCursor == 0)
+  }
+
+  /// Scrolling past the end of a page or the help does not store up presses to undo first.
+  @Test func pageAndHelpScrollingIsClamped() {
+    let prod = UIFixture.workspace.deployment(named: "prod")!.id
+    var state = UIFixture.state()
+    state.mode = .resolved(prod)
+    state = UIFixture.after(Array(repeating: .pageDown, count: 100), from: state)
+    let bottom = state.pageScroll
+    #expect(bottom > 0)
+    let last = render(state).text
+    state = UIFixture.after([.moveUp], from: state)
+    #expect(state.pageScroll == bottom - 1)
+    #expect(render(state).text != last)
+    var help = UIFixture.after([.help] + Array(repeating: .moveDown, count: 500))
+    let helpBottom = help.pageScroll
+    help = UIFixture.after([.moveUp], from: help)
+    #expect(help.pageScroll == helpBottom - 1)
   }
 
   /// Nothing that works is missing from the help: every user intent has a key.

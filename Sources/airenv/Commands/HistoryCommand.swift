@@ -119,9 +119,9 @@ extension HistoryCommand {
           command: entry.command, deployment: entry.deployment,
           summary: entry.summary(deploymentNames: names), undoes: entry.undoes, redoes: entry.redoes,
           changes: entry.changes.map { change in
-            let action = change.before == nil ? "created" : change.afterDigest == nil ? "deleted" : "changed"
-            return Item.Change(
-              kind: change.kind, id: change.id, key: change.key, action: action, revision: change.revision,
+            Item.Change(
+              kind: change.kind, id: change.id, key: change.key, action: change.verb,
+              revision: change.revision,
               fields: values ? change.fields : change.fields.map(\.withoutValues))
           })
       }

@@ -10,6 +10,7 @@ struct RedoCommand: ParsableCommand {
 
   func run() throws {
     let (entry, workspace) = try global.session.application.redo()
-    Console.out("redid #\(entry.redoes ?? 0): \(entry.summary(deploymentNames: workspace.deploymentNamesByID))")
+    Console.out(
+      "redid #\(entry.redoes ?? 0): \(entry.summary(deploymentNames: workspace.deploymentNamesByID))")
   }
 }

@@ -11,6 +11,7 @@ struct UndoCommand: ParsableCommand {
 
   func run() throws {
     let (entry, workspace) = try global.session.application.undo()
-    Console.out("undid #\(entry.undoes ?? 0): \(entry.summary(deploymentNames: workspace.deploymentNamesByID))")
+    Console.out(
+      "undid #\(entry.undoes ?? 0): \(entry.summary(deploymentNames: workspace.deploymentNamesByID))")
   }
 }
