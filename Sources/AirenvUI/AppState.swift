@@ -109,6 +109,10 @@ public struct AppState: Equatable, Sendable {
   /// Rows available to the body: everything but the header, tab bar and two footer lines.
   public var bodyHeight: Int { max(0, height - 4) }
 
+  /// The list pane's width; the detail pane has the rest, after the border column between.
+  var listWidth: Int { min(46, max(30, width * 2 / 5)) }
+  var detailWidth: Int { max(0, width - listWidth - 3) }
+
   public var role: Role? { try? workspace.role(of: session.user) }
 
   /// Replaces the Workspace (after a save or a change on disk), keeping each tab's cursor

@@ -57,15 +57,19 @@ enum DetailView {
     } else {
       if let description = connection.base.fields[.description] { lines.append([Span(description, .muted)]) }
       lines.append([])
-      for field in [ConnectionField.host, .schema, .login, .password, .port] {
-        guard let value = connection.base.fields[field] else { continue }
+      let fields = ConnectionField.listedAsValues.filter { connection.base.fields[$0] != nil }
+      let extraKeys = connection.base.extra.keys.sorted()
+      let labels = fields.map(\.rawValue) + extraKeys.map { "extra." + $0 }
+      let width = Glyphs.labelWidth(labels, room: state.detailWidth)
+      for field in fields {
+        let value = connection.base.fields[field]!
         let shown = field == .password ? secret(value, state, glyphs) : Span(value)
-        lines.append([Span(glyphs.fit(field.rawValue, 12), .muted), shown])
+        lines.append([Span(glyphs.fit(field.rawValue, width), .muted), shown])
       }
-      for key in connection.base.extra.keys.sorted() {
+      for key in extraKeys {
         let value = connection.base.extra[key]!
         let shown = extraValue(value, key: key, of: connection.base, state, glyphs)
-        lines.append([Span(glyphs.fit("extra." + key, 12) + " ", .muted), shown])
+        lines.append([Span(glyphs.fit("extra." + key, width), .muted), shown])
       }
     }
     lines.append([])

@@ -1,7 +1,8 @@
 import AirenvModel
+import AirenvPresentation
 
 extension Form {
-  static let connectionColumns: [ConnectionField] = [.host, .schema, .login, .password, .port]
+  static let connectionColumns = ConnectionField.listedAsValues
 
   /// The create form; its fields follow the connection type's catalogue entry.
   static func createConnection(type: String = "postgres", keeping old: Form? = nil) -> Form {

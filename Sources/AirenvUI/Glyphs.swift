@@ -30,6 +30,13 @@ struct Glyphs {
 
   func clip(_ text: String, _ width: Int) -> String { CellWidth.clip(text, to: width, ellipsis: ellipsis) }
 
+  /// A label column as wide as its longest label and a space, but never more than half of
+  /// `room`, so that long extra keys (`extra.region_name`) show whole where there is space.
+  static func labelWidth(_ labels: some Sequence<String>, room: Int) -> Int {
+    let widest = labels.reduce(0) { max($0, CellWidth.of($1)) }
+    return max(4, min(widest + 1, room / 2))
+  }
+
   func fit(_ text: String, _ width: Int) -> String {
     let clipped = clip(text, width)
     return clipped + String(repeating: " ", count: max(0, width - CellWidth.of(clipped)))

@@ -116,7 +116,7 @@ private func renderFooter(_ state: AppState, _ screen: inout ScreenBuffer) {
 private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
   let top = 2
   let height = state.bodyHeight
-  let listWidth = min(46, max(30, state.width * 2 / 5))
+  let listWidth = state.listWidth
   let indices = state.rows[state.tab] ?? []
   let scroll = state.scroll[state.tab] ?? 0
   let selected = state.selection[state.tab] ?? 0

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvPresentation
 
 /// What one Deployment really gets, field by field with where each value comes from, and
 /// the differences between two Deployments.
@@ -22,15 +23,19 @@ enum ResolvedPage {
         Span(connection.key, .text, bold: true),
         Span("  " + (resolved.fields[.connType]?.value ?? ""), .muted),
       ])
-      for field in [ConnectionField.host, .schema, .login, .password, .port, .description] {
-        guard let value = resolved.fields[field] else { continue }
+      let fields = ([.description] + ConnectionField.listedAsValues).filter { resolved.fields[$0] != nil }
+      let extraKeys = resolved.extra.keys.sorted()
+      let width = Glyphs.labelWidth(
+        fields.map(\.rawValue) + extraKeys.map { "extra." + $0 }, room: state.width - 4)
+      for field in fields {
+        let value = resolved.fields[field]!
         let shown = field == .password ? DetailView.secret(value.value, state, glyphs) : Span(value.value)
-        lines.append([mark(value.provenance), Span(glyphs.fit(field.rawValue, 12), .muted), shown])
+        lines.append([mark(value.provenance), Span(glyphs.fit(field.rawValue, width), .muted), shown])
       }
-      for key in resolved.extra.keys.sorted() {
+      for key in extraKeys {
         let value = resolved.extra[key]!
         let shown = DetailView.extraValue(value.value, key: key, of: connection.base, state, glyphs)
-        lines.append([mark(value.provenance), Span(glyphs.fit("extra." + key, 12) + " ", .muted), shown])
+        lines.append([mark(value.provenance), Span(glyphs.fit("extra." + key, width), .muted), shown])
       }
     }
     lines.append([])

@@ -48,6 +48,9 @@ struct TerminalUITests {
     try tui.press("Left")
     try tui.press("Space")
     try tui.wait(for: "excluded Deployment \"feature-b\"")
+    // q leaves the matrix first (SPEC §5.2), then quits from the list.
+    try tui.press("q")
+    try tui.wait(for: "the list again") { !$0.contains("MATRIX") }
     try tui.press("q")
     try tui.wait(for: "AIRENV-EXITED 0")
     // The TUI saves through the same application layer as the CLI: its history entries name
@@ -209,6 +212,8 @@ struct TerminalUITests {
     try tui.wait(for: "warehouse_db")
     try tui.press("m")
     try tui.wait(for: "MATRIX")
+    try tui.press("q")
+    try tui.wait(for: "the list again") { !$0.contains("MATRIX") }
     try tui.press("q")
     try tui.wait(for: "AIRENV-EXITED 0")
   }

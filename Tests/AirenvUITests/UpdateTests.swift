@@ -432,6 +432,16 @@ struct KeymapTests {
     #expect(help.pageScroll == helpBottom - 1)
   }
 
+  /// An extra key's label shows whole when the pane has room for it (it was cut at 12 columns:
+  /// `extra.regio…`), in the detail pane and on the resolved page alike.
+  @Test func labelsAreWholeWhenThePaneHasRoom() {
+    let state = UIFixture.state(width: 100, height: 30)
+    #expect(render(state).text.contains("extra.region_name \"eu-west-1\""))
+    var resolved = state
+    resolved.mode = .resolved(UIFixture.workspace.deployment(named: "prod")!.id)
+    #expect(render(resolved).text.contains("extra.region_name \"eu-west-1\""))
+  }
+
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
     let intents: [Action] = [
