@@ -85,6 +85,9 @@ public struct AppState: Equatable, Sendable {
   /// the filter changes, never per keystroke.
   public private(set) var rows: [Tab: [Int]] = [:]
   public private(set) var deploymentOrder: [Int] = []
+  /// The Deployments the matrix has columns for and the detail pane lists, in name order: all
+  /// of them, or those an `@` word of the filter names.
+  public private(set) var deploymentColumns: [Int] = []
   private var connectionIndex = SearchIndex()
   private var variableIndex = SearchIndex()
   /// Per Deployment: how many connections and variables reach it, and how many override.
@@ -130,7 +133,7 @@ public struct AppState: Equatable, Sendable {
       selection[tab] = index
     }
     if case .matrix = keptDeployments.0, let id = keptDeployments.1,
-      let position = deploymentOrder.firstIndex(where: { workspace.deployments[$0].id == id })
+      let position = deploymentColumns.firstIndex(where: { workspace.deployments[$0].id == id })
     {
       matrix.column = position + 1
     }
@@ -149,14 +152,19 @@ public struct AppState: Equatable, Sendable {
     reindex()
   }
 
-  /// The rows each tab shows under the current filter.
+  /// The rows each tab shows under the current filter. Words of the filter that start with `@`
+  /// narrow the Deployments (the Deployments tab, the matrix's columns and the detail pane's
+  /// list) to names containing any of them; the rest of the filter narrows the objects.
   mutating func reindex() {
-    let needle = filter.lowercased()
-    rows[.connections] = connectionIndex.matching(needle)
-    rows[.variables] = variableIndex.matching(needle)
-    rows[.deployments] = deploymentOrder.filter {
-      needle.isEmpty || workspace.deployments[$0].name.lowercased().contains(needle)
+    let terms = FilterTerms(filter)
+    rows[.connections] = connectionIndex.matching(terms.objects)
+    rows[.variables] = variableIndex.matching(terms.objects)
+    let names = terms.deployments.isEmpty ? [terms.objects] : terms.deployments
+    rows[.deployments] = deploymentOrder.filter { index in
+      let name = workspace.deployments[index].name.lowercased()
+      return names.contains { $0.isEmpty || name.contains($0) }
     }
+    deploymentColumns = terms.deployments.isEmpty ? deploymentOrder : rows[.deployments] ?? []
   }
 
   public mutating func setFilter(_ text: String) {
@@ -210,11 +218,11 @@ public struct AppState: Equatable, Sendable {
 
   /// The Deployment of the matrix cursor's column, nil on the "All" column.
   public var matrixDeploymentID: DeploymentID? {
-    guard matrix.column > 0, matrix.column - 1 < deploymentOrder.count else { return nil }
-    return workspace.deployments[deploymentOrder[matrix.column - 1]].id
+    guard matrix.column > 0, matrix.column - 1 < deploymentColumns.count else { return nil }
+    return workspace.deployments[deploymentColumns[matrix.column - 1]].id
   }
 
-  public func deployment(at column: Int) -> Deployment { workspace.deployments[deploymentOrder[column]] }
+  public func deployment(at column: Int) -> Deployment { workspace.deployments[deploymentColumns[column]] }
 
   /// Whether the acting user may change things, and if not, why.
   public var changeRefusal: String? {
@@ -244,5 +252,20 @@ public struct AppState: Equatable, Sendable {
       case .resolved, .diff, .history, .historyEntry: return .resolved
       }
     }
+  }
+}
+
+/// A filter split into what narrows the objects and what narrows the Deployments (`@` words),
+/// both lower-cased.
+struct FilterTerms: Equatable {
+  var objects: String
+  var deployments: [String]
+
+  init(_ filter: String) {
+    let words = filter.lowercased().split(separator: " ", omittingEmptySubsequences: true)
+    deployments = words.filter { $0.hasPrefix("@") }.map { String($0.dropFirst()) }
+    objects = words.filter { !$0.hasPrefix("@") }.joined(separator: " ")
+    // A filter without `@` words keeps its spaces as typed.
+    if deployments.isEmpty { objects = filter.lowercased() }
   }
 }

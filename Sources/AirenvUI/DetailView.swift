@@ -74,7 +74,7 @@ enum DetailView {
     }
     lines.append([])
     lines.append([Span("Deployments", .title, bold: true)])
-    for position in state.deploymentOrder.indices {
+    for position in state.deploymentColumns.indices {
       let deployment = state.deployment(at: position)
       let cell = connection.cellState(for: deployment.id)
       var row = [Span(glyphs.cell(cell) + " ", Glyphs.role(cell)), Span(glyphs.fit(deployment.name, 20))]
@@ -105,7 +105,7 @@ enum DetailView {
     }
     lines.append([])
     lines.append([Span("Deployments", .title, bold: true)])
-    for position in state.deploymentOrder.indices {
+    for position in state.deploymentColumns.indices {
       let deployment = state.deployment(at: position)
       let cell = variable.cellState(for: deployment.id)
       var row = [Span(glyphs.cell(cell) + " ", Glyphs.role(cell)), Span(glyphs.fit(deployment.name, 20))]

@@ -75,7 +75,8 @@ public enum Keymap {
       keys: [.enter], action: .open, summary: "an entry in full (History)", contexts: [.resolved],
       footer: false),
     Binding(
-      keys: [.character("/")], action: .startFilter, summary: "filter (lists, matrix, history)",
+      keys: [.character("/")], action: .startFilter,
+      summary: "filter (lists, matrix, history; an @word narrows the Deployments)",
       contexts: browsing,
       footer: true),
     Binding(

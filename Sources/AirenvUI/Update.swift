@@ -213,7 +213,7 @@ private func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
 
 private func updateMatrix(_ state: inout AppState, _ action: Action) -> [Effect] {
   let rows = state.count(in: state.tab)
-  let columns = state.deploymentOrder.count + 1
+  let columns = state.deploymentColumns.count + 1
   switch action {
   case .moveDown: state.matrix.row += 1
   case .moveUp: state.matrix.row -= 1
@@ -321,7 +321,7 @@ private func toggleAll(_ state: inout AppState) -> [Effect] {
 /// Keeps the matrix cursor inside the grid and on screen, scrolling rows and columns.
 func clampMatrix(_ state: inout AppState) {
   let rows = state.count(in: state.tab)
-  let columns = state.deploymentOrder.count + 1
+  let columns = state.deploymentColumns.count + 1
   state.matrix.row = max(0, min(state.matrix.row, rows - 1))
   state.matrix.column = max(0, min(state.matrix.column, columns - 1))
   let visibleRows = max(1, state.bodyHeight - 4)

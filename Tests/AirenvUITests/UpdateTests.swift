@@ -442,6 +442,36 @@ struct KeymapTests {
     #expect(render(resolved).text.contains("extra.region_name \"eu-west-1\""))
   }
 
+  /// Sixty feature Deployments: an `@` word of the filter narrows the matrix to the columns it
+  /// names, each column shows its whole name, and the cell under the cursor is spelled out.
+  @Test func aFilterNarrowsTheMatrixColumnsToTheDeploymentsItNames() {
+    var workspace = UIFixture.workspace
+    for number in 0..<60 {
+      try! workspace.apply(
+        .createDeployment(name: "feature-login-\(number)", description: nil, tags: [], branch: nil),
+        by: UIFixture.actor)
+    }
+    var state = UIFixture.state(width: 120, height: 30)
+    _ = update(&state, .reloaded(workspace))
+    state = UIFixture.after(
+      [.toggleMatrix, .startFilter] + "@login-4".map { .insert($0) } + [.submit], from: state)
+    // feature-login-4 and feature-login-40 … 49.
+    #expect(state.deploymentColumns.count == 11)
+    #expect(state.count(in: .connections) == workspace.connections.count)
+    state = UIFixture.after([.moveRight, .moveRight, .moveRight], from: state)
+    let screen = render(state).text
+    #expect(screen.contains("11 of 65 Deployments"), "\(screen)")
+    // The cursor's column names its Deployment whole in the header, whatever the column width.
+    let header = screen.split(separator: "\n")[2]
+    #expect(header.contains("feature-login-41 "), "\(header)")
+    #expect(screen.contains("aws_default on feature-login-41: linked via all"), "\(screen)")
+    // The Deployments tab shows the same narrowing; Esc clears it everywhere.
+    state = UIFixture.after([.toggleMatrix, .selectTab(.deployments)], from: state)
+    #expect(state.count(in: .deployments) == 11)
+    state = UIFixture.after([.back], from: state)
+    #expect(state.count(in: .deployments) == 65 && state.deploymentColumns.count == 65)
+  }
+
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
     let intents: [Action] = [

@@ -37,7 +37,7 @@ struct DeploymentCommand: ParsableCommand {
         for item in items {
           table.add([
             item.name, item.tags.joined(separator: ","), item.branch ?? "", String(item.connections),
-            String(item.variables), TextTable.clip(item.description ?? ""),
+            String(item.variables), item.description ?? "",
           ])
         }
         return table.rendered

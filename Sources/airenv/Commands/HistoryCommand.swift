@@ -131,7 +131,7 @@ extension HistoryCommand {
           let command =
             item.command + (item.deployment.map { " \($0)" } ?? "") + (item.undoes.map { " #\($0)" } ?? "")
             + (item.redoes.map { " #\($0)" } ?? "")
-          table.add([String(item.sequence), item.time, item.user, command, TextTable.clip(item.summary, 70)])
+          table.add([String(item.sequence), item.time, item.user, command, item.summary])
         }
         guard items.isEmpty else { return table.rendered }
         if limit <= 0 { return "--limit \(limit) shows no entries\n" }

@@ -1,5 +1,6 @@
 import AirenvModel
 import AirenvPresentation
+import AirenvText
 import ArgumentParser
 import Foundation
 
@@ -33,16 +34,45 @@ struct MatrixCommand: ParsableCommand {
       rows: rows.sorted { $0.id.lowercased() < $1.id.lowercased() })
     let ascii = !Session.localeIsUTF8()
     try Output.print(view, as: output) {
-      var table = TextTable(header: [view.kind.keyName.uppercased(), "ALL"] + view.deployments)
-      for row in view.rows {
-        table.add(
-          [row.id, row.linkedToAll ? (ascii ? "yes" : "✓") : ""]
-            + view.deployments.map { (row.cells[$0] ?? .notLinked).glyph(ascii: ascii) })
+      // As many Deployment columns as fit the width per table; more Deployments make more
+      // tables, one under the other, each with the id column again.
+      let width = Console.width ?? Self.pipeWidth
+      var tables: [String] = []
+      let names = view.deployments.map { TerminalText.escaped($0) }
+      var remaining = view.deployments.indices[...]
+      repeat {
+        var table = TextTable(header: [view.kind.keyName.uppercased(), "ALL"])
+        for row in view.rows { table.add([row.id, row.linkedToAll ? (ascii ? "yes" : "✓") : ""]) }
+        var used = table.columnWidths.reduce(0) { $0 + $1 + 2 }
+        var chunk: [Int] = []
+        while let next = remaining.first, chunk.isEmpty || used + TextTable.width(of: names[next]) <= width {
+          chunk.append(next)
+          used += max(TextTable.width(of: names[next]), 1) + 2
+          remaining = remaining.dropFirst()
+        }
+        table.header += chunk.map { names[$0] }
+        table.rows = zip(table.rows, view.rows).map { cells, row in
+          cells + chunk.map { (row.cells[view.deployments[$0]] ?? .notLinked).glyph(ascii: ascii) }
+        }
+        tables.append(table.rendered(width: nil))
+      } while !remaining.isEmpty
+      // The legend wraps at the same width.
+      var legend = [""]
+      for item in CellState.allCases.map({ "\($0.glyph(ascii: ascii)) \($0.rawValue)" }) {
+        let line = legend[legend.count - 1]
+        if line.isEmpty || TextTable.width(of: line) + 3 + TextTable.width(of: item) <= width {
+          legend[legend.count - 1] = line.isEmpty ? item : line + "   " + item
+        } else {
+          legend.append(item)
+        }
       }
-      let legend = CellState.allCases.map { "\($0.glyph(ascii: ascii)) \($0.rawValue)" }
-      return table.rendered + "\n" + legend.joined(separator: "   ") + "\n"
+      return tables.joined(separator: "\n") + "\n" + legend.joined(separator: "\n") + "\n"
     }
   }
+
+  /// Without a terminal or $COLUMNS the tables are cut at this width, not into one line per
+  /// object as wide as every Deployment name together.
+  static let pipeWidth = 160
 
   private func row<P>(_ object: EnvironmentObject<P>, _ deployments: [Deployment]) -> Row {
     Row(

@@ -22,6 +22,17 @@ enum Console {
 
   static var interactive: Bool { isatty(0) == 1 && isatty(2) == 1 }
 
+  /// The width tables are fitted to: $COLUMNS, else the terminal's; nil for a pipe, which gets
+  /// whole rows.
+  static var width: Int? {
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+      return columns
+    }
+    var size = winsize()
+    guard isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+  }
+
   /// Asks a yes/no question on the terminal; anything but y/yes is no.
   static func confirm(_ question: String) -> Bool {
     FileHandle.standardError.write(Data("\(TerminalText.escaped(question)) [y/N] ".utf8))
