@@ -54,7 +54,8 @@ let package = Package(
       name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel", "AirenvText"], exclude: ["Goldens"]),
     .testTarget(
       name: "AirenvAppTests", dependencies: ["AirenvApp", "AirenvUI", "AirenvStore", "AirenvModel"]),
-    .testTarget(name: "AirenvCLITests", dependencies: ["airenv", "AirenvModel"]),
+    .testTarget(
+      name: "AirenvCLITests", dependencies: ["airenv", "AirenvModel", "AirenvStore", "AirenvUI"]),
   ],
   swiftLanguageModes: [.v6]
 )

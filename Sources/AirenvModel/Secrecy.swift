@@ -7,6 +7,11 @@ public enum Secrecy {
   /// An extra key is secret when its name contains one of Airflow's sensitive words.
   public static func isSecret(extraKey key: String) -> Bool { SensitiveNames.isSensitive(key) }
 
+  /// A variable is secret when flagged so, or when its key contains a sensitive word.
+  public static func isSecret(variableKey key: String, flagged: Bool) -> Bool {
+    flagged || SensitiveNames.isSensitive(key)
+  }
+
   /// A secret that could not be decrypted: no key, the wrong key, or a damaged ciphertext.
   /// The store puts this marker where the plaintext would be, carrying the ciphertext so that
   /// saving the object again writes the ciphertext back unchanged.
@@ -156,5 +161,5 @@ public enum Secrecy {
 
 extension EnvironmentObject where Payload == VariablePayload {
   /// Flagged secret, or secret by its name.
-  public var isSecret: Bool { base.secret || SensitiveNames.isSensitive(key) }
+  public var isSecret: Bool { Secrecy.isSecret(variableKey: key, flagged: base.secret) }
 }

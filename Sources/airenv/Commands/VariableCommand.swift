@@ -103,7 +103,7 @@ struct VariableCommand: ParsableCommand {
     @OptionGroup var sharing: SharingOptions
 
     func run() throws {
-      let isSecret = secret || SensitiveNames.isSensitive(key)
+      let isSecret = Secrecy.isSecret(variableKey: key, flagged: secret)
       let changes = VariableChanges(
         value: try value.read(secret: isSecret), description: description, secret: secret)
       try global.session.apply(.createVariable(key: key, fields: changes, sharing: try sharing.sharing()))
@@ -159,5 +159,6 @@ struct VariableCommand: ParsableCommand {
 
 /// Whether the variable is secret, to warn when its value is given on the command line.
 private func isSecret(_ workspace: Workspace, _ reference: ObjectReference) -> Bool {
-  (try? workspace.variable(reference).isSecret) ?? SensitiveNames.isSensitive(reference.key)
+  (try? workspace.variable(reference).isSecret)
+    ?? Secrecy.isSecret(variableKey: reference.key, flagged: false)
 }
