@@ -33,21 +33,21 @@ struct RoleSurfaceTests {
       "--link-all", input: "s3cr3t-Ω")
     let user = expected.role == "owner" ? "alice" : "reader"
     if user != "alice" { try cli.ok("workspace", "member", "set", "reader", expected.role) }
-    let as_ = ["AIRENV_USER": user]
+    let acting = ["AIRENV_USER": user]
 
     // The CLI.
-    let shown = try cli.run("connection", "get", "db", environment: as_)
+    let shown = try cli.run("connection", "get", "db", environment: acting)
     #expect(shown.status == 0, "\(shown.stderr)")
     #expect(shown.stdout.contains("db-host.example") == expected.values, "CLI values: \(shown.stdout)")
     #expect(!shown.stdout.contains("s3cr3t-Ω"))
-    let revealed = try cli.run("connection", "get", "db", "--reveal", environment: as_)
+    let revealed = try cli.run("connection", "get", "db", "--reveal", environment: acting)
     #expect((revealed.status == 0) == expected.reveal, "CLI reveal: \(revealed.stderr)")
     #expect(revealed.stdout.contains("s3cr3t-Ω") == expected.reveal)
     if !expected.reveal { #expect(revealed.status == 5) }
 
     // The TUI, on the same repository.
     let repository = Repository(
-      root: cli.repository, keyring: Keyring(environment: cli.environment.merging(as_) { $1 }))
+      root: cli.repository, keyring: Keyring(environment: cli.environment.merging(acting) { $1 }))
     var state = AppState(
       workspace: try repository.read(workspace: "w"),
       session: SessionInfo(repository: cli.repository, user: user, readonly: false), width: 120, height: 30)
