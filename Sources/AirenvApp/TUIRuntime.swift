@@ -40,6 +40,9 @@ public struct TUIRuntime {
       }
       switch picker.handle(key) {
       case .stay: driver.draw(picker.render())
+      case .redraw:
+        driver.repaint()
+        driver.draw(picker.render())
       case .quit: return nil
       case .open(let name):
         driver.invalidate()

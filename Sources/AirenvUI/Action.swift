@@ -46,6 +46,37 @@ public enum Action: Equatable, Sendable {
   case historyLoaded([HistoryLine])
 }
 
+extension Action {
+  /// Every intent a person can have, each of which some key must express (the key-coverage test
+  /// checks it). `insert` and `selectTab` stand for their whole families.
+  public static let userIntents: [Action] = [
+    .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .moveHome, .moveEnd, .nextTab,
+    .previousTab,
+    .selectTab(.connections), .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete,
+    .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
+    .undo,
+    .redo, .showHistory, .redraw, .nextField, .previousField, .submit, .clearField, .toggleOption,
+    .cycleOption,
+    .cycleOptionBack, .toggleRemoval, .deleteBackward, .deleteForward, .cursorStart, .cursorEnd, .killToStart,
+    .killToEnd, .killWord, .confirmYes, .confirmNo,
+  ]
+
+  /// Whether a person asks for this (through a key) rather than the runtime reporting it. The
+  /// switch has no default: a new action does not compile until it is placed on one side.
+  public var isUserIntent: Bool {
+    switch self {
+    case .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .moveHome, .moveEnd, .nextTab,
+      .previousTab, .selectTab, .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete,
+      .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
+      .undo, .redo, .showHistory, .redraw, .nextField, .previousField, .submit, .clearField, .toggleOption,
+      .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,
+      .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:
+      true
+    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded: false
+    }
+  }
+}
+
 /// One saved change as the History screen shows it.
 public struct HistoryLine: Equatable, Sendable {
   public var sequence: Int

@@ -8,6 +8,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
   case confirm = "Confirmation"
   case help = "Help"
   case tooSmall = "Terminal too small"
+  case picker = "Workspace picker"
 }
 
 /// One row of the keymap: keys, what they do, where, and whether the footer shows them.
@@ -23,7 +24,7 @@ public struct Binding: Sendable {
 /// the `?` help overlay, so the three never disagree.
 public enum Keymap {
   static let browsing: Set<KeyContext> = [.list, .matrix, .resolved]
-  static let scrolling: Set<KeyContext> = browsing.union([.help])
+  static let scrolling: Set<KeyContext> = browsing.union([.help, .picker])
   /// Where text is edited: form fields, and the filter and command lines.
   static let editing: Set<KeyContext> = [.form, .line]
 
@@ -74,6 +75,7 @@ public enum Keymap {
     Binding(
       keys: [.enter], action: .open, summary: "an entry in full (History)", contexts: [.resolved],
       footer: false),
+    Binding(keys: [.enter], action: .open, summary: "open the Workspace", contexts: [.picker], footer: true),
     Binding(
       keys: [.character("/")], action: .startFilter,
       summary: "filter (lists, matrix, history; an @word narrows the Deployments)",
@@ -81,7 +83,7 @@ public enum Keymap {
       footer: true),
     Binding(
       keys: [.character(":")], action: .startCommand,
-      summary: "command line (:resolve D, :diff A B, :history, :q)",
+      summary: "command line (" + CommandVerb.usages + ")",
       contexts: browsing, footer: false),
     Binding(keys: [.character("n")], action: .new, summary: "new", contexts: [.list], footer: true),
     Binding(keys: [.character("e")], action: .edit, summary: "edit", contexts: [.list], footer: true),
@@ -116,12 +118,14 @@ public enum Keymap {
     Binding(
       keys: [.escape], action: .back, summary: "back / cancel (never quits)",
       contexts: browsing.union([.help]), footer: false),
-    Binding(keys: [.character("q")], action: .quit, summary: "quit", contexts: [.list], footer: true),
+    Binding(
+      keys: [.character("q")], action: .quit, summary: "quit", contexts: [.list, .picker], footer: true),
     Binding(
       keys: [.character("q")], action: .back, summary: "back (q quits from the lists)",
       contexts: [.matrix, .resolved, .help], footer: true),
     Binding(
-      keys: [.control("c")], action: .quit, summary: "quit from anywhere", contexts: browsing.union([.help]),
+      keys: [.control("c")], action: .quit, summary: "quit from anywhere",
+      contexts: browsing.union([.help, .picker]),
       footer: false),
     Binding(
       keys: [.character("?")], action: .help, summary: "help", contexts: browsing.union([.help]), footer: true

@@ -514,7 +514,7 @@ private func updateCommandLine(_ state: inout AppState, _ editor: LineEditor, _ 
   return []
 }
 
-/// `:q`, `:resolve D`, `:diff A B`, `:matrix`, `:help`.
+/// Runs what was typed on the `:` line (the verbs of `CommandVerb`).
 private func runCommandLine(_ state: inout AppState, _ text: String) -> [Effect] {
   let words = text.split(separator: " ").map(String.init)
   func deployment(_ name: String) -> Deployment? {
@@ -522,25 +522,23 @@ private func runCommandLine(_ state: inout AppState, _ text: String) -> [Effect]
     if found == nil { state.message = Message(text: "no Deployment \"\(name)\"", isError: true) }
     return found
   }
-  switch words.first ?? "" {
-  case "q", "quit": return [.quit]
-  case "help": state.overlay = .help
-  case "matrix": return updateBrowsing(&state, .toggleMatrix)
-  case "history": return updateBrowsing(&state, .showHistory)
-  case "resolve" where words.count == 2:
+  switch CommandVerb.parse(words) {
+  case .quit?: return [.quit]
+  case .help?: state.overlay = .help
+  case .matrix?: return updateBrowsing(&state, .toggleMatrix)
+  case .history?: return updateBrowsing(&state, .showHistory)
+  case .resolve?:
     if let target = deployment(words[1]) {
       state.mode = .resolved(target.id)
       state.pageScroll = 0
     }
-  case "diff" where words.count == 3:
+  case .diff?:
     if let first = deployment(words[1]), let second = deployment(words[2]) {
       state.mode = .diff(first.id, second.id)
       state.pageScroll = 0
     }
-  default:
-    state.message = Message(
-      text: "unknown command \":\(text)\"; try :resolve DEPLOYMENT, :diff A B, :matrix, :help or :q",
-      isError: true)
+  case nil:
+    state.message = Message(text: "unknown command \":\(text)\"; try \(CommandVerb.usages)", isError: true)
   }
   return []
 }

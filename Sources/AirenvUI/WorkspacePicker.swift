@@ -17,15 +17,20 @@ public struct WorkspacePicker: Equatable, Sendable {
     case stay
     case open(String)
     case quit
+    /// Repaint the whole screen (Ctrl-L).
+    case redraw
   }
 
-  /// The picker's keys: ↑↓/jk move, Enter opens, q or Ctrl-C quits.
+  /// A key, as the keymap's picker context reads it.
   public mutating func handle(_ key: Key) -> Outcome {
-    switch key {
-    case .up, .character("k"): selection = max(0, selection - 1)
-    case .down, .character("j"): selection = min(names.count - 1, selection + 1)
-    case .enter: return names.isEmpty ? .stay : .open(names[selection])
-    case .character("q"), .control("c"): return .quit
+    switch Keymap.action(for: key, in: .picker) {
+    case .moveUp?: selection = max(0, selection - 1)
+    case .moveDown?: selection = min(names.count - 1, selection + 1)
+    case .pageUp?: selection = max(0, selection - max(1, height - 4))
+    case .pageDown?: selection = min(names.count - 1, selection + max(1, height - 4))
+    case .open?: return names.isEmpty ? .stay : .open(names[selection])
+    case .quit?: return .quit
+    case .redraw?: return .redraw
     default: break
     }
     return .stay
@@ -41,12 +46,12 @@ public struct WorkspacePicker: Equatable, Sendable {
       screen.put(line, x: 1, y: index + 2, role: index == selection ? .selection : .text)
     }
     screen.fill(x: 0, y: height - 2, width: width, height: 1, role: .footer)
-    var x = screen.put(" ↑↓", x: 0, y: height - 2, role: .key, bold: true)
-    x = screen.put(" move  ", x: x, y: height - 2, role: .footer)
-    x = screen.put("Enter", x: x, y: height - 2, role: .key, bold: true)
-    x = screen.put(" open  ", x: x, y: height - 2, role: .footer)
-    x = screen.put("q", x: x, y: height - 2, role: .key, bold: true)
-    screen.put(" quit  (`airenv workspace use NAME` sets a default)", x: x, y: height - 2, role: .footer)
+    var x = 1
+    for (key, summary) in [("↑↓", "move")] + Keymap.footer(for: .picker) {
+      x = screen.put(key, x: x, y: height - 2, role: .key, bold: true)
+      x = screen.put(" " + summary + "  ", x: x, y: height - 2, role: .footer)
+    }
+    screen.put("(`airenv workspace use NAME` sets a default)", x: x, y: height - 2, role: .footer)
     if ascii { screen.restrictToASCII() }
     return screen
   }

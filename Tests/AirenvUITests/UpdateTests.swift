@@ -288,10 +288,27 @@ struct KeymapTests {
     case .confirm: UIFixture.after([.moveEnd, .delete])
     case .help: UIFixture.after([.help, .moveDown])
     case .tooSmall: UIFixture.after([.resize(width: 60, height: 15)])
+    case .picker: UIFixture.state()  // not an AppState screen: see the picker's own test
     }
   }
 
-  @Test(arguments: KeyContext.allCases)
+  /// The Workspace picker reads its keys from the same table.
+  @Test func everyPickerKeyDoesSomething() {
+    for binding in Keymap.bindings where binding.contexts.contains(.picker) {
+      for key in binding.keys {
+        var picker = WorkspacePicker(names: ["a", "b", "c"], width: 80, height: 24, ascii: false)
+        picker.selection = 1
+        let before = picker
+        let outcome = picker.handle(key)
+        #expect(picker != before || outcome != .stay, "\(key.label) (\(binding.summary)) did nothing")
+      }
+    }
+    var picker = WorkspacePicker(names: ["a", "b"], width: 80, height: 24, ascii: false)
+    #expect(picker.handle(.down) == .stay && picker.handle(.enter) == .open("b"))
+    #expect(picker.handle(.character("q")) == .quit)
+  }
+
+  @Test(arguments: KeyContext.allCases.filter { $0 != .picker })
   func everyBoundKeyDoesSomething(context: KeyContext) {
     for binding in Keymap.bindings where binding.contexts.contains(context) {
       for key in binding.keys {
@@ -474,17 +491,8 @@ struct KeymapTests {
 
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
-    let intents: [Action] = [
-      .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .moveHome, .moveEnd, .nextTab,
-      .previousTab,
-      .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete, .toggleMatrix, .toggleLink,
-      .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help, .undo, .redo, .showHistory,
-      .nextField,
-      .previousField, .submit, .clearField, .toggleOption, .cycleOption, .cycleOptionBack, .toggleRemoval,
-      .deleteBackward, .deleteForward, .cursorStart, .cursorEnd, .killToStart, .killToEnd, .killWord,
-      .confirmYes,
-      .confirmNo, .redraw,
-    ]
+    let intents = Action.userIntents
+    #expect(intents.allSatisfy { $0.isUserIntent })
     for intent in intents {
       #expect(Keymap.bindings.contains { $0.action == intent }, "\(intent) has no key")
     }
