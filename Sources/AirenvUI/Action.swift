@@ -14,6 +14,7 @@ public enum Action: Equatable, Sendable {
   case startCommand
   case new
   case edit
+  case rename
   case delete
   case toggleMatrix
   case toggleLink
@@ -66,7 +67,8 @@ extension Action {
   public var isUserIntent: Bool {
     switch self {
     case .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .moveHome, .moveEnd, .nextTab,
-      .previousTab, .selectTab, .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete,
+      .previousTab, .selectTab, .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .rename,
+      .delete,
       .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
       .undo, .redo, .showHistory, .redraw, .nextField, .previousField, .submit, .clearField, .toggleOption,
       .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,

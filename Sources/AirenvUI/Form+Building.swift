@@ -171,6 +171,14 @@ extension Form {
       fields: [FormField("name", "Name", value: deployment.name)])
   }
 
+  /// A new conn_id or key; links, overrides and exclusions stay with the object.
+  static func renameObject<P>(_ object: EnvironmentObject<P>) -> Form {
+    let label = P.kind == .connection ? "conn_id" : "key"
+    return Form(
+      title: "Rename \(P.kind.rawValue) \(object.key)", purpose: .renameObject(reference(object)),
+      fields: [FormField(label, "New " + label, value: object.key)])
+  }
+
   /// Exactly this object, by its stable id (a Deployment-scoped object may share its conn_id
   /// with a Workspace one), and only as long as nobody changed it since it was shown.
   static func reference<P>(_ object: EnvironmentObject<P>) -> ObjectReference {

@@ -174,6 +174,9 @@ extension Form {
     case .renameDeployment(let name):
       let newName = field("name")!.value
       return .success(newName == name ? [] : [.renameDeployment(name: name, newName: newName)])
+    case .renameObject(let reference):
+      let newKey = (field("conn_id") ?? field("key"))!.value
+      return .success(newKey == reference.key ? [] : [.rename(reference, newKey: newKey)])
     }
   }
 }

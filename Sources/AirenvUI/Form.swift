@@ -54,6 +54,7 @@ public struct Form: Equatable, Sendable {
     case override(ObjectReference, deployment: String)
     case createDeployment
     case renameDeployment(String)
+    case renameObject(ObjectReference)
   }
 
   public var title: String

@@ -87,6 +87,9 @@ public enum Keymap {
       contexts: browsing, footer: false),
     Binding(keys: [.character("n")], action: .new, summary: "new", contexts: [.list], footer: true),
     Binding(keys: [.character("e")], action: .edit, summary: "edit", contexts: [.list], footer: true),
+    Binding(
+      keys: [.character("R")], action: .rename, summary: "rename (a conn_id, a key, a Deployment)",
+      contexts: [.list], footer: false),
     Binding(keys: [.character("d")], action: .delete, summary: "delete", contexts: [.list], footer: true),
     Binding(
       keys: [.character("m")], action: .toggleMatrix, summary: "linking matrix / back to the list",

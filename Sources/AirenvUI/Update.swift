@@ -185,6 +185,11 @@ private func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
     if let variable = state.selectedVariable { state.overlay = .form(.editVariable(variable)) }
     if let deployment = state.selectedDeployment { state.overlay = .form(.renameDeployment(deployment)) }
+  case .rename:
+    guard allowChange(&state) else { return [] }
+    if let connection = state.selectedConnection { state.overlay = .form(.renameObject(connection)) }
+    if let variable = state.selectedVariable { state.overlay = .form(.renameObject(variable)) }
+    if let deployment = state.selectedDeployment { state.overlay = .form(.renameDeployment(deployment)) }
   case .delete:
     guard allowChange(&state) else { return [] }
     if let connection = state.selectedConnection {

@@ -489,6 +489,25 @@ struct KeymapTests {
     #expect(state.count(in: .deployments) == 65 && state.deploymentColumns.count == 65)
   }
 
+  /// R renames the object under the cursor: exactly that object (by its stable id), with the
+  /// new id checked in the form as the CLI checks it.
+  @Test func rRenamesTheObjectUnderTheCursor() {
+    var state = UIFixture.after([.selectTab(.variables), .moveHome, .rename])
+    guard case .form(let form)? = state.overlay, case .renameObject(let reference) = form.purpose else {
+      Issue.record("no rename form")
+      return
+    }
+    #expect(reference.objectID != nil)
+    state = UIFixture.after([.killToStart] + "bad key!".map { .insert($0) } + [.submit], from: state)
+    guard case .form(let refused)? = state.overlay else {
+      Issue.record("the form closed on a bad key")
+      return
+    }
+    #expect(refused.field("key")?.error != nil)
+    state = UIFixture.after([.killToStart] + "alerts_to".map { .insert($0) }, from: state)
+    #expect(update(&state, .submit) == [.apply([.rename(reference, newKey: "alerts_to")], confirmed: false)])
+  }
+
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
     let intents = Action.userIntents
