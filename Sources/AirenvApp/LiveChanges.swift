@@ -7,10 +7,13 @@ import AirenvUI
 /// or why it cannot be read now (reported at once, cleared by the next good read).
 struct LiveChanges {
   let application: Application
+  /// The Workspace watched.
+  let workspace: WorkspaceID
   private var stamp: [Int]
 
   init(application: Application, workspace: WorkspaceID) {
     self.application = application
+    self.workspace = workspace
     stamp = application.repository.changeStamp(workspace: workspace)
   }
 

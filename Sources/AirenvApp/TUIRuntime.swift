@@ -90,6 +90,13 @@ public struct TUIRuntime {
           loadHistory(into: &state)
         case .redraw:
           driver.repaint()
+        case .workspace(let request):
+          perform(request, on: &state)
+          if live.workspace != state.workspace.id {
+            live = LiveChanges(application: application(for: state), workspace: state.workspace.id)
+          } else {
+            live.acknowledge(state.workspace)
+          }
         }
       }
       if effects.contains(where: { $0 != .loadHistory && $0 != .quit && $0 != .redraw }) {
@@ -99,7 +106,7 @@ public struct TUIRuntime {
     }
   }
 
-  private func loadHistory(into state: inout AppState) {
+  func loadHistory(into state: inout AppState) {
     // The History screen and the detail pane show recent changes: read only the newest entries,
     // not the whole log, at start-up and after every save.
     let entries =

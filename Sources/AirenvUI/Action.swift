@@ -26,6 +26,7 @@ public enum Action: Equatable, Sendable {
   case undo
   case redo
   case showHistory
+  case showWorkspaces
   /// Repaint every cell, whatever the terminal shows now (Ctrl-L).
   case redraw
 
@@ -45,6 +46,7 @@ public enum Action: Equatable, Sendable {
   case applied(Outcome)
   case failed(String)
   case historyLoaded([HistoryLine])
+  case workspacesLoaded([WorkspaceEntry])
 }
 
 extension Action {
@@ -56,7 +58,8 @@ extension Action {
     .selectTab(.connections), .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete,
     .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
     .undo,
-    .redo, .showHistory, .redraw, .nextField, .previousField, .submit, .clearField, .toggleOption,
+    .redo, .showHistory, .showWorkspaces, .redraw, .nextField, .previousField, .submit, .clearField,
+    .toggleOption,
     .cycleOption,
     .cycleOptionBack, .toggleRemoval, .deleteBackward, .deleteForward, .cursorStart, .cursorEnd, .killToStart,
     .killToEnd, .killWord, .confirmYes, .confirmNo,
@@ -70,11 +73,12 @@ extension Action {
       .previousTab, .selectTab, .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .rename,
       .delete,
       .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
-      .undo, .redo, .showHistory, .redraw, .nextField, .previousField, .submit, .clearField, .toggleOption,
+      .undo, .redo, .showHistory, .showWorkspaces, .redraw, .nextField, .previousField, .submit, .clearField,
+      .toggleOption,
       .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,
       .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:
       true
-    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded: false
+    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded, .workspacesLoaded: false
     }
   }
 }
@@ -118,9 +122,22 @@ public enum Effect: Equatable, Sendable {
   case undo
   case redo
   case loadHistory
+  /// A change to the repository's Workspaces, or opening another one.
+  case workspace(WorkspaceRequest)
   /// Forget what the terminal shows and repaint it whole.
   case redraw
   case quit
+}
+
+/// What the Workspaces screen asks of the runtime.
+public enum WorkspaceRequest: Equatable, Sendable {
+  /// Read the list (the runtime answers with `workspacesLoaded`).
+  case list
+  /// Show this Workspace instead of the one on screen.
+  case open(String)
+  case create(String)
+  case rename(String, to: String)
+  case delete(String)
 }
 
 public enum Tab: Int, CaseIterable, Hashable, Sendable {

@@ -17,8 +17,36 @@ public struct SessionInfo: Equatable, Sendable {
 /// A yes/no question that states the blast radius; "No" has the focus.
 public struct Confirmation: Equatable, Sendable {
   public var question: String
-  public var commands: [Command]
+  /// What "yes" does.
+  public var onYes: Effect
   public var yesFocused = false
+
+  public init(question: String, onYes: Effect) {
+    self.question = question
+    self.onYes = onYes
+  }
+
+  /// Model commands, applied confirmed on "yes".
+  public init(question: String, commands: [Command]) {
+    self.init(question: question, onYes: .apply(commands, confirmed: true))
+  }
+
+  /// The model commands "yes" applies, if that is what it does.
+  public var commands: [Command] {
+    if case .apply(let commands, _) = onYes { return commands }
+    return []
+  }
+}
+
+/// One Workspace of the repository, as the Workspaces screen lists it.
+public struct WorkspaceEntry: Equatable, Sendable {
+  public var name: String
+  public var isDefault: Bool
+
+  public init(name: String, isDefault: Bool) {
+    self.name = name
+    self.isDefault = isDefault
+  }
 }
 
 public enum Overlay: Equatable, Sendable {
@@ -37,6 +65,8 @@ public enum Mode: Equatable, Sendable {
   case history
   /// One history entry in full, by its sequence number.
   case historyEntry(Int)
+  /// The repository's Workspaces: open, create, rename, delete.
+  case workspaces
 }
 
 public struct Message: Equatable, Sendable {
@@ -81,6 +111,9 @@ public struct AppState: Equatable, Sendable {
   public var history: [HistoryLine] = []
   /// The History screen's cursor: an index into the entries the filter lets through.
   public var historyCursor = 0
+  /// The repository's Workspaces, while the Workspaces screen is open, and its cursor.
+  public var workspaces: [WorkspaceEntry] = []
+  public var workspaceCursor = 0
   /// Sorted, filtered indices into the Workspace's arrays; rebuilt only when the Workspace or
   /// the filter changes, never per keystroke.
   public private(set) var rows: [Tab: [Int]] = [:]
@@ -250,6 +283,7 @@ public struct AppState: Equatable, Sendable {
       case .list: return .list
       case .matrix: return .matrix
       case .resolved, .diff, .history, .historyEntry: return .resolved
+      case .workspaces: return .workspaces
       }
     }
   }

@@ -1,7 +1,7 @@
 /// The `:` command line's verbs. This one table parses what is typed, names the verbs in the
 /// `:` key's help, in the message for an unknown one and in the README's key list.
 enum CommandVerb: CaseIterable {
-  case resolve, diff, matrix, history, help, quit
+  case resolve, diff, matrix, history, workspace, workspaces, help, quit
 
   /// What is typed, first the name shown.
   var names: [String] {
@@ -10,6 +10,8 @@ enum CommandVerb: CaseIterable {
     case .diff: ["diff"]
     case .matrix: ["matrix"]
     case .history: ["history"]
+    case .workspace: ["workspace"]
+    case .workspaces: ["workspaces"]
     case .help: ["help"]
     case .quit: ["q", "quit"]
     }
@@ -20,7 +22,8 @@ enum CommandVerb: CaseIterable {
     switch self {
     case .resolve: ["DEPLOYMENT"]
     case .diff: ["A", "B"]
-    case .matrix, .history, .help, .quit: []
+    case .workspace: ["NAME"]
+    case .matrix, .history, .workspaces, .help, .quit: []
     }
   }
 
@@ -30,6 +33,8 @@ enum CommandVerb: CaseIterable {
     case .diff: "what differs between two Deployments"
     case .matrix: "the linking matrix"
     case .history: "the History screen"
+    case .workspace: "open another Workspace"
+    case .workspaces: "the Workspaces screen"
     case .help: "every key"
     case .quit: "quit"
     }

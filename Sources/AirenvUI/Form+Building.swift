@@ -171,6 +171,16 @@ extension Form {
       fields: [FormField("name", "Name", value: deployment.name)])
   }
 
+  static func createWorkspace() -> Form {
+    Form(title: "New Workspace", purpose: .createWorkspace, fields: [FormField("name", "Name")])
+  }
+
+  static func renameWorkspace(_ name: String) -> Form {
+    Form(
+      title: "Rename Workspace \(name)", purpose: .renameWorkspace(name),
+      fields: [FormField("name", "Name", value: name)])
+  }
+
   /// A new conn_id or key; links, overrides and exclusions stay with the object.
   static func renameObject<P>(_ object: EnvironmentObject<P>) -> Form {
     let label = P.kind == .connection ? "conn_id" : "key"

@@ -174,9 +174,23 @@ extension Form {
     case .renameDeployment(let name):
       let newName = field("name")!.value
       return .success(newName == name ? [] : [.renameDeployment(name: name, newName: newName)])
+    case .createWorkspace, .renameWorkspace:
+      return .success([])  // not a model command: see `workspaceRequest`
     case .renameObject(let reference):
       let newKey = (field("conn_id") ?? field("key"))!.value
       return .success(newKey == reference.key ? [] : [.rename(reference, newKey: newKey)])
+    }
+  }
+}
+
+extension Form {
+  /// What a Workspace form asks of the runtime, once its name is valid; nil for other forms.
+  var workspaceRequest: WorkspaceRequest? {
+    let name = field("name")?.value ?? ""
+    switch purpose {
+    case .createWorkspace: return .create(name)
+    case .renameWorkspace(let old): return .rename(old, to: name)
+    default: return nil
     }
   }
 }

@@ -55,6 +55,8 @@ public struct Form: Equatable, Sendable {
     case createDeployment
     case renameDeployment(String)
     case renameObject(ObjectReference)
+    case createWorkspace
+    case renameWorkspace(String)
   }
 
   public var title: String

@@ -9,6 +9,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
   case help = "Help"
   case tooSmall = "Terminal too small"
   case picker = "Workspace picker"
+  case workspaces = "Workspaces"
 }
 
 /// One row of the keymap: keys, what they do, where, and whether the footer shows them.
@@ -24,7 +25,7 @@ public struct Binding: Sendable {
 /// the `?` help overlay, so the three never disagree.
 public enum Keymap {
   static let browsing: Set<KeyContext> = [.list, .matrix, .resolved]
-  static let scrolling: Set<KeyContext> = browsing.union([.help, .picker])
+  static let scrolling: Set<KeyContext> = browsing.union([.help, .picker, .workspaces])
   /// Where text is edited: form fields, and the filter and command lines.
   static let editing: Set<KeyContext> = [.form, .line]
 
@@ -51,7 +52,8 @@ public enum Keymap {
     Binding(keys: [.pageUp], action: .pageUp, summary: "page up", contexts: scrolling, footer: false),
     Binding(keys: [.pageDown], action: .pageDown, summary: "page down", contexts: scrolling, footer: false),
     Binding(
-      keys: [.home, .character("g")], action: .moveHome, summary: "first row", contexts: browsing,
+      keys: [.home, .character("g")], action: .moveHome, summary: "first row",
+      contexts: browsing.union([.workspaces]),
       footer: false),
     Binding(
       keys: [.end, .character("G")], action: .moveEnd, summary: "last row", contexts: [.list, .matrix],
@@ -75,7 +77,10 @@ public enum Keymap {
     Binding(
       keys: [.enter], action: .open, summary: "an entry in full (History)", contexts: [.resolved],
       footer: false),
-    Binding(keys: [.enter], action: .open, summary: "open the Workspace", contexts: [.picker], footer: true),
+    Binding(
+      keys: [.enter], action: .open, summary: "open the Workspace", contexts: [.picker, .workspaces],
+      footer: true
+    ),
     Binding(
       keys: [.character("/")], action: .startFilter,
       summary: "filter (lists, matrix, history; an @word narrows the Deployments)",
@@ -85,12 +90,15 @@ public enum Keymap {
       keys: [.character(":")], action: .startCommand,
       summary: "command line (" + CommandVerb.usages + ")",
       contexts: browsing, footer: false),
-    Binding(keys: [.character("n")], action: .new, summary: "new", contexts: [.list], footer: true),
+    Binding(
+      keys: [.character("n")], action: .new, summary: "new", contexts: [.list, .workspaces], footer: true),
     Binding(keys: [.character("e")], action: .edit, summary: "edit", contexts: [.list], footer: true),
     Binding(
       keys: [.character("R")], action: .rename, summary: "rename (a conn_id, a key, a Deployment)",
-      contexts: [.list], footer: false),
-    Binding(keys: [.character("d")], action: .delete, summary: "delete", contexts: [.list], footer: true),
+      contexts: [.list, .workspaces], footer: false),
+    Binding(
+      keys: [.character("d")], action: .delete, summary: "delete", contexts: [.list, .workspaces],
+      footer: true),
     Binding(
       keys: [.character("m")], action: .toggleMatrix, summary: "linking matrix / back to the list",
       contexts: [.list, .matrix], footer: true),
@@ -116,22 +124,27 @@ public enum Keymap {
       contexts: browsing,
       footer: false),
     Binding(
+      keys: [.character("W")], action: .showWorkspaces, summary: "Workspaces: open, create, rename, delete",
+      contexts: browsing, footer: false),
+    Binding(
       keys: [.character("r")], action: .toggleReveal, summary: "reveal / hide secrets", contexts: browsing,
       footer: true),
     Binding(
       keys: [.escape], action: .back, summary: "back / cancel (never quits)",
-      contexts: browsing.union([.help]), footer: false),
+      contexts: browsing.union([.help, .workspaces]), footer: false),
     Binding(
       keys: [.character("q")], action: .quit, summary: "quit", contexts: [.list, .picker], footer: true),
     Binding(
       keys: [.character("q")], action: .back, summary: "back (q quits from the lists)",
-      contexts: [.matrix, .resolved, .help], footer: true),
+      contexts: [.matrix, .resolved, .help, .workspaces], footer: true),
     Binding(
       keys: [.control("c")], action: .quit, summary: "quit from anywhere",
-      contexts: browsing.union([.help, .picker]),
+      contexts: browsing.union([.help, .picker, .workspaces]),
       footer: false),
     Binding(
-      keys: [.character("?")], action: .help, summary: "help", contexts: browsing.union([.help]), footer: true
+      keys: [.character("?")], action: .help, summary: "help",
+      contexts: browsing.union([.help, .workspaces]),
+      footer: true
     ),
 
     Binding(keys: [.tab, .down], action: .nextField, summary: "next field", contexts: [.form], footer: true),

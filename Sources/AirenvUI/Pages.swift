@@ -22,7 +22,7 @@ func pageLines(_ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
       ],
       [Span(entry.command)], [],
     ] + entry.detail.map { line in [Span(line, line.hasPrefix("  ") ? .text : .title)] }
-  case .list, .matrix, .history: return []
+  case .list, .matrix, .history, .workspaces: return []
   }
 }
 

@@ -35,6 +35,7 @@ public func render(_ state: AppState) -> ScreenBuffer {
   case .matrix: renderMatrix(state, &screen, glyphs)
   case .resolved, .diff, .historyEntry: renderPage(state, &screen, pageLines(state, glyphs))
   case .history: renderHistory(state, &screen, glyphs)
+  case .workspaces: renderWorkspaces(state, &screen, glyphs)
   }
   renderFooter(state, &screen)
   switch state.overlay {
@@ -82,6 +83,7 @@ private func renderTabs(_ state: AppState, _ screen: inout ScreenBuffer) {
   case .diff: right = "DIFF"
   case .history: right = "HISTORY"
   case .historyEntry(let sequence): right = "HISTORY #\(sequence)"
+  case .workspaces: right = "WORKSPACES"
   }
   if !state.filter.isEmpty { right = "filter: \(state.filter)  " + right }
   if !right.isEmpty {
@@ -167,7 +169,32 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
   }
 }
 
-// MARK: Pages (resolved set, diff, history)
+// MARK: Pages (resolved set, diff, history, Workspaces)
+
+private func renderWorkspaces(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  screen.put("Workspaces in this repository", x: 1, y: 2, role: .title, bold: true)
+  screen.put(
+    "Enter open · n new · R rename · d delete · Esc back", x: 1, y: 3, role: .muted, maxWidth: state.width - 2
+  )
+  guard !state.workspaces.isEmpty else {
+    screen.put("reading…", x: 1, y: 5, role: .muted)
+    return
+  }
+  let rows = max(1, state.bodyHeight - 3)
+  let top = max(0, state.workspaceCursor - rows + 1)
+  for (offset, entry) in state.workspaces.dropFirst(top).prefix(rows).enumerated() {
+    let y = 5 + offset
+    var notes: [String] = []
+    if entry.name == state.workspace.name { notes.append("on screen") }
+    if entry.isDefault { notes.append("default") }
+    let text = glyphs.fit(entry.name, min(40, state.width / 2)) + "  " + notes.joined(separator: ", ")
+    screen.put(
+      text, x: 2, y: y, role: entry.name == state.workspace.name ? .accent : .text, maxWidth: state.width - 3)
+    if top + offset == state.workspaceCursor {
+      screen.restyle(x: 1, y: y, width: state.width - 2, role: .selection)
+    }
+  }
+}
 
 /// The History screen: a title, a column header, then one row per entry with the cursor on one;
 /// each column as wide as its widest value (within a cap) and a space between, so none runs

@@ -22,6 +22,14 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .reloadFailed(let reason):
     state.repositoryProblem = reason
     return []
+  case .workspacesLoaded(let entries):
+    let current =
+      state.workspaces.indices.contains(state.workspaceCursor)
+      ? state.workspaces[state.workspaceCursor].name : nil
+    state.workspaces = entries
+    state.workspaceCursor = entries.firstIndex { $0.name == current } ?? state.workspaceCursor
+    clampWorkspaceCursor(&state)
+    return []
   case .historyLoaded(let lines):
     state.history = lines
     if state.mode == .history { clampHistory(&state) }
@@ -84,7 +92,7 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
   case .back:
     switch state.mode {
     case .list: if !state.filter.isEmpty { state.setFilter("") }
-    case .matrix, .resolved, .diff, .history: state.mode = .list
+    case .matrix, .resolved, .diff, .history, .workspaces: state.mode = .list
     case .historyEntry(let sequence):
       state.mode = .history
       state.historyCursor = shownHistory(state).firstIndex { $0.sequence == sequence } ?? 0
@@ -117,10 +125,15 @@ private func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effec
       state.matrix.column = max(state.matrix.column, 0)
       clampMatrix(&state)
     }
+  case .showWorkspaces:
+    state.mode = .workspaces
+    state.workspaceCursor = 0
+    return [.workspace(.list)]
   default:
     switch state.mode {
     case .list: return updateList(&state, action)
     case .matrix: return updateMatrix(&state, action)
+    case .workspaces: return updateWorkspaces(&state, action)
     case .history:
       let rows = historyRows(state)
       switch action {
@@ -395,7 +408,7 @@ private func updateConfirm(_ state: inout AppState, _ confirmation: Confirmation
   switch action {
   case .confirmYes:
     state.overlay = nil
-    return [.apply(confirmation.commands, confirmed: true)]
+    return [confirmation.onYes]
   case .confirmNo:
     state.overlay = nil
     state.message = Message(text: "cancelled; nothing changed", isError: false)
@@ -426,6 +439,12 @@ private func updateForm(_ state: inout AppState, _ form: Form, _ action: Action)
       form = invalid.form
       form.error = "fix the marked fields"
     case .success(let commands):
+      if let request = form.workspaceRequest {
+        form.saving = true
+        form.error = nil
+        state.overlay = .form(form)
+        return [.workspace(request)]
+      }
       guard !commands.isEmpty else {
         state.overlay = nil
         state.message = Message(text: "nothing changed", isError: false)
@@ -532,6 +551,8 @@ private func runCommandLine(_ state: inout AppState, _ text: String) -> [Effect]
   case .help?: state.overlay = .help
   case .matrix?: return updateBrowsing(&state, .toggleMatrix)
   case .history?: return updateBrowsing(&state, .showHistory)
+  case .workspaces?: return updateBrowsing(&state, .showWorkspaces)
+  case .workspace?: return [.workspace(.open(words[1]))]
   case .resolve?:
     if let target = deployment(words[1]) {
       state.mode = .resolved(target.id)

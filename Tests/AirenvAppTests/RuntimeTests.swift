@@ -188,4 +188,31 @@ struct RuntimeTests {
     #expect(screen.contains("after-Ω") == values, "\(screen)")
     #expect(screen.contains("values need the Author role") == !values, "\(screen)")
   }
+  /// W lists the repository's Workspaces: create one, open it, rename it while it is on screen,
+  /// delete the other one (confirmed) — each through the application layer, on disk.
+  @Test func workspacesAreCreatedOpenedRenamedAndDeletedFromTheScreen() throws {
+    let fixture = try Fixture()
+    let driver = ScriptedDriver(
+      script: [.key(.character("W")), .key(.character("n"))] + ScriptedDriver.typing("team-b")
+        + [.key(.control("s")), .key(.enter)]
+        // Now on team-b: rename it, then delete demo (the one not on screen).
+        + [.key(.character("W")), .key(.down), .key(.character("R")), .key(.control("u"))]
+        + ScriptedDriver.typing("team-c") + [.key(.enter)]
+        + [.key(.home), .key(.character("d")), .key(.character("y"))])
+    let state = try fixture.play(driver)
+    #expect(state.workspace.name == "team-c")
+    #expect(try fixture.application.workspaces().map(\.name) == ["team-c"])
+    #expect(driver.screen.contains("deleted Workspace \"demo\""), "\(driver.screen)")
+    #expect(state.workspaces.map(\.name) == ["team-c"])
+  }
+
+  /// The Workspace on screen is never deleted from under the user.
+  @Test func theWorkspaceOnScreenCannotBeDeleted() throws {
+    let fixture = try Fixture()
+    let driver = ScriptedDriver(script: [.key(.character("W")), .key(.character("d")), .key(.character("y"))])
+    let state = try fixture.play(driver)
+    #expect(state.overlay == nil)
+    #expect(driver.screen.contains("is the Workspace on screen"))
+    #expect(try fixture.application.workspaces().map(\.name) == ["demo"])
+  }
 }

@@ -289,6 +289,13 @@ struct KeymapTests {
     case .help: UIFixture.after([.help, .moveDown])
     case .tooSmall: UIFixture.after([.resize(width: 60, height: 15)])
     case .picker: UIFixture.state()  // not an AppState screen: see the picker's own test
+    case .workspaces:
+      UIFixture.after(
+        [
+          .showWorkspaces,
+          .workspacesLoaded(["alpha", "demo", "zeta"].map { WorkspaceEntry(name: $0, isDefault: false) }),
+          .moveDown,
+        ])
     }
   }
 

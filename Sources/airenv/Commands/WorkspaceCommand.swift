@@ -22,7 +22,7 @@ struct WorkspaceCommand: ParsableCommand {
     }
 
     func run() throws {
-      let summaries = try global.session.repository.workspaceSummaries()
+      let summaries = try global.session.application.workspaces()
       try Output.print(summaries.map { Item(name: $0.name, id: $0.id, isDefault: $0.isDefault) }, as: output)
       {
         var table = TextTable("NAME", "DEFAULT", "ID")
@@ -38,10 +38,7 @@ struct WorkspaceCommand: ParsableCommand {
     @Argument(help: "The new Workspace's name.") var name: String
 
     func run() throws {
-      let session = global.session
-      try session.refuseIfReadonly()
-      try session.repository.initialize()
-      _ = try session.repository.createWorkspace(named: name, by: session.actor)
+      try global.session.application.createWorkspace(named: name)
       Console.out("created Workspace \"\(name)\"")
     }
   }
@@ -53,10 +50,7 @@ struct WorkspaceCommand: ParsableCommand {
     @Argument var new: String
 
     func run() throws {
-      let session = global.session
-      try session.refuseIfReadonly()
-      try session.repository.read(workspace: old).authorize(.administer, for: session.actor.user)
-      try session.repository.renameWorkspace(old, to: new, by: session.actor)
+      try global.session.application.renameWorkspace(old, to: new)
       Console.out("renamed Workspace \"\(old)\" to \"\(new)\"")
     }
   }
@@ -68,19 +62,17 @@ struct WorkspaceCommand: ParsableCommand {
     @Flag(help: "Confirm without asking.") var yes = false
 
     func run() throws {
-      let session = global.session
-      try session.refuseIfReadonly()
-      let workspace = try session.repository.read(workspace: name)
-      try workspace.authorize(.administer, for: session.actor.user)
-      let question =
-        "Delete Workspace \"\(workspace.name)\" with its \(workspace.deployments.count) Deployments, "
-        + "\(workspace.connections.count) connections and \(workspace.variables.count) variables?"
-      if !yes {
-        guard Console.interactive else { throw Failure.usage("\(question) Pass --yes to confirm.") }
-        guard Console.confirm(question) else { throw Failure(message: "cancelled; nothing changed", code: 1) }
+      let application = global.session.application
+      do {
+        try application.deleteWorkspace(name, confirmed: yes)
+      } catch ModelError.needsConfirmation(let impact) {
+        guard Console.interactive else { throw Failure.usage("\(impact.question) Pass --yes to confirm.") }
+        guard Console.confirm(impact.question) else {
+          throw Failure(message: "cancelled; nothing changed", code: 1)
+        }
+        try application.deleteWorkspace(name, confirmed: true)
       }
-      try session.repository.deleteWorkspace(workspace.name)
-      Console.out("deleted Workspace \"\(workspace.name)\"")
+      Console.out("deleted Workspace \"\(name)\"")
     }
   }
 

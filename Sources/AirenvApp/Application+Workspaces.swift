@@ -1,0 +1,43 @@
+import AirenvModel
+import AirenvStore
+
+/// Workspaces as a whole: listed, created, renamed, deleted — the rules the CLI's
+/// `workspace` commands and the TUI's Workspaces screen share.
+extension Application {
+  /// Every Workspace in the repository, by name.
+  public func workspaces() throws -> [WorkspaceSummary] {
+    try repository.workspaceSummaries().sorted { $0.name.lowercased() < $1.name.lowercased() }
+  }
+
+  /// A new, empty Workspace; whoever creates it is its Owner.
+  @discardableResult
+  public func createWorkspace(named name: String) throws -> Workspace {
+    try refuseIfReadonly()
+    try repository.initialize()
+    return try repository.createWorkspace(named: name, by: actor)
+  }
+
+  /// Renaming needs the Owner role in that Workspace.
+  public func renameWorkspace(_ name: String, to newName: String) throws {
+    try refuseIfReadonly()
+    try repository.read(workspace: name).authorize(.administer, for: user)
+    try repository.renameWorkspace(name, to: newName, by: actor)
+  }
+
+  /// Deleting needs the Owner role in that Workspace, and a confirmation that says what goes
+  /// (`ModelError.needsConfirmation` until `confirmed`).
+  public func deleteWorkspace(_ name: String, confirmed: Bool) throws {
+    try refuseIfReadonly()
+    let workspace = try repository.read(workspace: name)
+    try workspace.authorize(.administer, for: user)
+    guard confirmed else {
+      throw ModelError.needsConfirmation(
+        Impact(
+          question: "Delete Workspace \"\(workspace.name)\" with its "
+            + "\(workspace.deployments.count) Deployments, \(workspace.connections.count) connections, "
+            + "\(workspace.variables.count) variables and its history? This cannot be undone.",
+          deploymentCount: workspace.deployments.count))
+    }
+    try repository.deleteWorkspace(workspace.name)
+  }
+}
