@@ -22,12 +22,14 @@ let package = Package(
     ),
     .target(
       name: "AirenvFormats",
-      dependencies: ["AirenvModel", .product(name: "Yams", package: "Yams")]
+      dependencies: ["AirenvText", "AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
     .target(name: "AirenvPresentation", dependencies: ["AirenvText", "AirenvModel"]),
     .target(
       name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats", "AirenvPresentation"]),
-    .target(name: "AirenvApp", dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]),
+    .target(
+      name: "AirenvApp",
+      dependencies: ["AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]),
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .target(name: "CFatalSignal"),
     .target(name: "AirenvTerminal", dependencies: ["AirenvText", "AirenvUI", "CNcurses", "CFatalSignal"]),
@@ -47,7 +49,8 @@ let package = Package(
     ),
     .testTarget(name: "AirenvTextTests", dependencies: ["AirenvText"]),
     .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),
-    .testTarget(name: "AirenvPresentationTests", dependencies: ["AirenvPresentation", "AirenvModel"]),
+    .testTarget(
+      name: "AirenvPresentationTests", dependencies: ["AirenvPresentation", "AirenvModel", "AirenvText"]),
     .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
     .testTarget(

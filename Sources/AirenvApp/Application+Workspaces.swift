@@ -1,5 +1,6 @@
 import AirenvModel
 import AirenvStore
+import AirenvText
 
 /// Workspaces as a whole: listed, created, renamed, deleted — the rules the CLI's
 /// `workspace` commands and the TUI's Workspaces screen share.
@@ -34,8 +35,9 @@ extension Application {
       throw ModelError.needsConfirmation(
         Impact(
           question: "Delete Workspace \"\(workspace.name)\" with its "
-            + "\(workspace.deployments.count) Deployments, \(workspace.connections.count) connections, "
-            + "\(workspace.variables.count) variables and its history? This cannot be undone.",
+            + "\(counted(workspace.deployments.count, "Deployment")), "
+            + "\(counted(workspace.connections.count, "connection")), "
+            + "\(counted(workspace.variables.count, "variable")) and its history? This cannot be undone.",
           deploymentCount: workspace.deployments.count))
     }
     try repository.deleteWorkspace(workspace.name)

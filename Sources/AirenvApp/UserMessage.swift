@@ -1,6 +1,7 @@
 import AirenvFormats
 import AirenvModel
 import AirenvStore
+import AirenvText
 import Foundation
 
 /// How a refusal or a failure reads for the person at the terminal, and the exit code SPEC §5.1
@@ -43,7 +44,7 @@ public struct UserMessage: Equatable, Sendable {
       let count = error.problems.count
       self.init(
         lines: error.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map(\.message),
-        conclusion: "nothing was imported (\(count) problem\(count == 1 ? "" : "s"))", exitCode: 3)
+        conclusion: "nothing was imported (\(counted(count, "problem")))", exitCode: 3)
     case let error as ExportProblem:
       self.init(error.message, exitCode: error.isLocked ? 1 : 3)
     case ApplicationError.readonly:

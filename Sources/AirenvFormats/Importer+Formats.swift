@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvText
 import Foundation
 import Yams
 
@@ -361,7 +362,7 @@ extension Importer {
     }
     let pools = (airflow["pools"]?.sequence ?? []).filter { $0["pool_name"].flatMap(YAMLInput.text) != nil }
     if !pools.isEmpty {
-      set.ignored.append("\(pools.count) pools (airenv manages connections and variables only)")
+      set.ignored.append("\(counted(pools.count, "pool")) (airenv manages connections and variables only)")
     }
     set.problems = problems
     return set

@@ -1,3 +1,5 @@
+import AirenvText
+
 extension Workspace {
   mutating func create<P>(
     _ path: WritableKeyPath<Workspace, [EnvironmentObject<P>]>, key: String, fields: P.Changes,
@@ -82,7 +84,8 @@ extension Workspace {
       throw .needsConfirmation(
         Impact(
           question: "Delete \(describe(object))? \(count(receiving)) will no longer get it"
-            + (object.links.isEmpty ? "" : "; its \(object.links.count) links and their overrides go too"),
+            + (object.links.isEmpty
+              ? "" : "; its \(counted(object.links.count, "link")) and their overrides go too"),
           deploymentCount: receiving.count))
     }
     self[keyPath: path].remove(at: index)

@@ -161,6 +161,21 @@ struct ExitCodeTests {
     #expect(FileManager.default.fileExists(atPath: missing + "/json/connections.json"))
   }
 
+  /// Counts name their noun in the right number: "1 link", "1 secret field of 1 object".
+  @Test func messagesCountInTheRightNumber() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "prod")
+    try cli.ok("connection", "create", "db", "--type", "postgres", "--password-stdin", input: "pw")
+    try cli.ok("connection", "link", "db", "--deployment", "prod", "--host", "prod-db")
+    let export = try cli.run("export", "--deployment", "prod", "--format", "env")
+    #expect(export.stderr.contains("withheld 1 secret field of 1 object "), "\(export.stderr)")
+    let delete = try cli.run("connection", "delete", "db")
+    #expect(delete.stderr.contains("its 1 link and"), "\(delete.stderr)")
+    #expect(!delete.stderr.contains("1 links"))
+    #expect(try cli.ok("doctor").contains("no problems found"))
+  }
+
   @Test func aPlainPasswordFlagWarnsAboutShellHistory() throws {
     let cli = CLI()
     try cli.ok("workspace", "create", "w")

@@ -1,4 +1,5 @@
 import AirenvModel
+import AirenvText
 import Foundation
 import Testing
 

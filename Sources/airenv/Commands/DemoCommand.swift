@@ -1,5 +1,6 @@
 import AirenvModel
 import AirenvStore
+import AirenvText
 import ArgumentParser
 
 struct DemoCommand: ParsableCommand {
@@ -24,7 +25,8 @@ struct DemoCommand: ParsableCommand {
     }
     let filled = try session.createDemoWorkspace()
     Console.out(
-      "created Workspace \"\(filled.name)\" in \(session.repository.root) with \(filled.deployments.count) "
-        + "Deployments, \(filled.connections.count) connections and \(filled.variables.count) variables")
+      "created Workspace \"\(filled.name)\" in \(session.repository.root) with "
+        + "\(counted(filled.deployments.count, "Deployment")), \(counted(filled.connections.count, "connection")) "
+        + "and \(counted(filled.variables.count, "variable"))")
   }
 }

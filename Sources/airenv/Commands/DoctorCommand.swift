@@ -1,4 +1,5 @@
 import AirenvStore
+import AirenvText
 import ArgumentParser
 
 struct DoctorCommand: ParsableCommand {
@@ -29,7 +30,7 @@ struct DoctorCommand: ParsableCommand {
         let state = problem.fixed ? " [fixed]" : problem.fixable ? " [doctor --fix repairs this]" : ""
         lines.append("\(problem.kind): \(place)\n  \(problem.problem)\(state)")
       }
-      return lines.joined(separator: "\n") + "\n\(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
+      return lines.joined(separator: "\n") + "\n\(counted(problems.count, "problem"))\n"
     }
     let remaining = problems.filter { !$0.fixed }
     if !remaining.isEmpty { throw ExitCode(1) }

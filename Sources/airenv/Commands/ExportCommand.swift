@@ -100,7 +100,7 @@ struct ExportCommand: ParsableCommand {
     if !withheld.isEmpty {
       let objects = Set(withheld.map { $0.components(separatedBy: ":").prefix(2).joined(separator: ":") })
       Console.error(
-        "airenv: withheld \(withheld.count) secret fields of \(objects.count) objects (add --include-secrets "
+        "airenv: withheld \(counted(withheld.count, "secret field")) of \(counted(objects.count, "object")) (add --include-secrets "
           + "to export them): " + withheld.joined(separator: ", "))
     }
   }

@@ -1,6 +1,6 @@
 import AirenvModel
-import AirenvPresentation
 import AirenvStore
+import AirenvText
 import ArgumentParser
 import Foundation
 

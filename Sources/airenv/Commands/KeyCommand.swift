@@ -1,5 +1,6 @@
 import AirenvModel
 import AirenvStore
+import AirenvText
 import ArgumentParser
 
 struct KeyCommand: ParsableCommand {
@@ -55,7 +56,8 @@ struct KeyCommand: ParsableCommand {
           lines.append("secrets decrypt with this key")
         } else {
           lines.append(
-            "\(status.undecryptable.count) secrets fail authentication (changed or moved ciphertexts):")
+            "\(counted(status.undecryptable.count, "secret")) fail authentication (changed or moved ciphertexts):"
+          )
           lines += status.undecryptable.map { "  " + $0 }
         }
         return lines.joined(separator: "\n") + "\n"
