@@ -100,7 +100,9 @@ struct ExitCodeTests {
     let cli = CLI()
     try cli.ok("demo")
     #expect(try cli.ok("history", "--limit", "0").contains("--limit 0 shows no entries"))
-    #expect(try cli.ok("history", "--object", "nope").contains("no change to \"nope\" is recorded"))
+    #expect(
+      try cli.ok("history", "--object", "nope").contains(
+        "no connection, variable or Deployment \"nope\" exists, and no change to one is recorded"))
   }
 
   @Test func theVersionIsPrinted() throws {

@@ -195,8 +195,10 @@ struct ConnectionCommand: ParsableCommand {
       abstract: "Create a connection.",
       discussion: """
         Example (dev credentials shared with every Deployment):
-          airenv connection create warehouse_db --type postgres --host dev-db --port 5432 \\
-            --login airflow --password-env DEV_DB_PASSWORD --link-all
+          airenv connection create warehouse_db \\
+            --type postgres --host dev-db --port 5432 \\
+            --login airflow --password-env DEV_DB_PASSWORD \\
+            --link-all
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The conn_id.") var id: String

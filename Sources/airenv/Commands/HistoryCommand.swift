@@ -135,7 +135,15 @@ extension HistoryCommand {
         }
         guard items.isEmpty else { return table.rendered }
         if limit <= 0 { return "--limit \(limit) shows no entries\n" }
-        if let object { return "no change to \"\(object)\" is recorded\n" }
+        if let object {
+          let exists =
+            workspace.connections.contains { $0.key.lowercased() == object.lowercased() }
+            || workspace.variables.contains { $0.key.lowercased() == object.lowercased() }
+            || workspace.deployment(named: object) != nil
+          return exists
+            ? "no change to \"\(object)\" is recorded\n"
+            : "no connection, variable or Deployment \"\(object)\" exists, and no change to one is recorded\n"
+        }
         if let deployment { return "no change about Deployment \"\(deployment)\" is recorded\n" }
         return "no changes recorded yet\n"
       }
