@@ -1,6 +1,7 @@
 import AirenvModel
 import Foundation
 
+/// The `/` line: the lists narrow with each key; Enter keeps the filter, Esc clears it.
 func updateFilter(_ state: inout AppState, _ editor: LineEditor, _ action: Action) -> [Effect] {
   var editor = editor
   switch action {
@@ -18,6 +19,7 @@ func updateFilter(_ state: inout AppState, _ editor: LineEditor, _ action: Actio
   return []
 }
 
+/// The `:` line: Enter runs it (see `CommandVerb`), Esc drops it.
 func updateCommandLine(_ state: inout AppState, _ editor: LineEditor, _ action: Action) -> [Effect] {
   var editor = editor
   switch action {

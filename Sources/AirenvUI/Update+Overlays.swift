@@ -1,6 +1,7 @@
 import AirenvModel
 import Foundation
 
+/// The help overlay: scrolls, and closes on Esc, q or ?.
 func updateHelp(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
   case .quit: return [.quit]
@@ -19,6 +20,7 @@ func updateHelp(_ state: inout AppState, _ action: Action) -> [Effect] {
   return []
 }
 
+/// A confirmation: No has the focus; y, Enter on Yes, or the arrows then Enter.
 func updateConfirm(_ state: inout AppState, _ confirmation: Confirmation, _ action: Action)
   -> [Effect]
 {
@@ -40,6 +42,7 @@ func updateConfirm(_ state: inout AppState, _ confirmation: Confirmation, _ acti
   return []
 }
 
+/// A form: fields, toggles and choices edited in place; submitted as one change.
 func updateForm(_ state: inout AppState, _ form: Form, _ action: Action) -> [Effect] {
   var form = form
   guard !form.saving else { return [] }
