@@ -151,8 +151,10 @@ public struct TUIRuntime {
       // The state written is the latest (the change was applied to what was on disk under the
       // lock), so it is shown as it is, without reading the repository again.
       let performed = try application(for: state).perform(commands, confirmed: confirmed)
+      var outcome = performed.outcome
+      if outcome.changed { outcome.notes.append("u undoes it") }
       _ = update(&state, .reloaded(performed.workspace))
-      _ = update(&state, .applied(performed.outcome))
+      _ = update(&state, .applied(outcome))
     } catch {
       // A failed save keeps an open form as it was, with this message (an object deleted
       // meanwhile says who deleted it and when).

@@ -72,6 +72,8 @@ struct RuntimeTests {
     #expect(history.last?.command == "variable create" && history.last?.user == "alice")
     #expect(state.overlay == nil)
     #expect(driver.screen.contains("region_label"))
+    // A change says how to take it back.
+    #expect(driver.screen.contains("u undoes it"), "\(driver.screen)")
   }
 
   @Test func aChangeFromAnotherProcessAppearsAtTheNextIdlePoll() throws {

@@ -175,6 +175,8 @@ struct ExitCodeTests {
     let delete = try cli.run("connection", "delete", "db")
     #expect(delete.stderr.contains("its 1 link and"), "\(delete.stderr)")
     #expect(!delete.stderr.contains("1 links"))
+    // A deletion says how to take it back.
+    #expect(try cli.ok("connection", "delete", "db", "--yes").contains("`airenv undo` restores it"))
     #expect(try cli.ok("doctor").contains("no problems found"))
   }
 

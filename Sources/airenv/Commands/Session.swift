@@ -44,7 +44,12 @@ struct Session {
   func apply(_ command: Command, yes: Bool = false, inspect: (Workspace) -> Void = { _ in }) throws -> Outcome
   {
     do {
-      let outcome = try application.perform([command], confirmed: yes, inspect: inspect).outcome
+      var outcome = try application.perform([command], confirmed: yes, inspect: inspect).outcome
+      // A deletion can be taken back: say how.
+      if outcome.changed, case .delete = command { outcome.notes.append("`airenv undo` restores it") }
+      if outcome.changed, case .deleteDeployment = command {
+        outcome.notes.append("`airenv undo` restores it")
+      }
       report(outcome)
       return outcome
     } catch ModelError.needsConfirmation(let impact) {
