@@ -143,11 +143,9 @@ public struct AppState: Equatable, Sendable {
   public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
   /// Rows available to the body: everything but the header, tab bar and two footer lines.
-  public var bodyHeight: Int { max(0, height - 4) }
-
-  /// The list pane's width; the detail pane has the rest, after the border column between.
-  var listWidth: Int { min(46, max(30, width * 2 / 5)) }
-  var detailWidth: Int { max(0, width - listWidth - 3) }
+  /// Where each part of the screen is at this size.
+  public var layout: ScreenLayout { ScreenLayout(width: width, height: height) }
+  public var bodyHeight: Int { layout.body.height }
 
   public var role: Role? { try? workspace.role(of: session.user) }
 

@@ -60,7 +60,7 @@ enum DetailView {
       let fields = ConnectionField.listedAsValues.filter { connection.base.fields[$0] != nil }
       let extraKeys = connection.base.extra.keys.sorted()
       let labels = fields.map(\.rawValue) + extraKeys.map { "extra." + $0 }
-      let width = Glyphs.labelWidth(labels, room: state.detailWidth)
+      let width = Glyphs.labelWidth(labels, room: state.layout.detail.width)
       for field in fields {
         let value = connection.base.fields[field]!
         let shown = field == .password ? secret(value, state, glyphs) : Span(value)

@@ -65,7 +65,7 @@ func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Gly
     cellTexts[cellState] = glyphs.fit(
       String(repeating: " ", count: layout.columnWidth / 2 - 1) + glyphs.cell(cellState), layout.columnWidth)
   }
-  let visibleRows = max(1, state.bodyHeight - 4)
+  let visibleRows = state.layout.matrixRows
   for row in 0..<visibleRows {
     let position = state.matrix.rowOffset + row
     guard position < indices.count else { break }
@@ -99,7 +99,7 @@ func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Gly
     }
   }
   if indices.isEmpty { screen.put(" nothing to show", x: 0, y: top + 2, role: .muted) }
-  let legendY = top + state.bodyHeight - 1
+  let legendY = state.layout.body.maxY - 1
   var x = 1
   for cell in CellState.allCases {
     let item = glyphs.cell(cell) + " " + cell.rawValue.replacingOccurrences(of: "-", with: " ") + "  "

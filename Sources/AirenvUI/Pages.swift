@@ -31,14 +31,11 @@ func shownHistory(_ state: AppState) -> [HistoryLine] {
   state.history.filter { $0.matches(state.filter) }
 }
 
-/// Rows of the History screen that hold entries (below its title and column header).
-func historyRows(_ state: AppState) -> Int { max(1, state.bodyHeight - 2) }
-
 /// Keeps the History screen's cursor on an entry and in view.
 func clampHistory(_ state: inout AppState) {
   let count = shownHistory(state).count
   state.historyCursor = max(0, min(state.historyCursor, count - 1))
-  let rows = historyRows(state)
+  let rows = state.layout.historyRows
   if state.historyCursor < state.pageScroll { state.pageScroll = state.historyCursor }
   if state.historyCursor >= state.pageScroll + rows { state.pageScroll = state.historyCursor - rows + 1 }
   state.pageScroll = max(0, min(state.pageScroll, count - rows))

@@ -44,10 +44,11 @@ public func render(_ state: AppState) -> ScreenBuffer {
   case .form(let form)?: FormView.render(form, state: state, into: &screen, glyphs: glyphs)
   case .filter(let editor)?, .command(let editor)?:
     let prefix = state.overlay == .filter(editor) ? "/" : ":"
-    screen.fill(x: 0, y: state.height - 1, width: state.width, height: 1, role: .input)
+    let line = state.layout.messageLine
+    screen.fill(x: 0, y: line.y, width: line.width, height: 1, role: .input)
     let shown = editor.window(width: state.width - 1)
-    screen.put(prefix + shown.text, x: 0, y: state.height - 1, role: .input)
-    screen.restyle(x: 1 + shown.cursorColumn, y: state.height - 1, width: 1, role: .inputFocused)
+    screen.put(prefix + shown.text, x: 0, y: line.y, role: .input)
+    screen.restyle(x: 1 + shown.cursorColumn, y: line.y, width: 1, role: .inputFocused)
   case nil: break
   }
   if state.ascii { screen.restrictToASCII() }
@@ -92,7 +93,7 @@ private func renderTabs(_ state: AppState, _ screen: inout ScreenBuffer) {
 }
 
 private func renderFooter(_ state: AppState, _ screen: inout ScreenBuffer) {
-  let y = state.height - 2
+  let y = state.layout.footer.y
   screen.fill(x: 0, y: y, width: state.width, height: 1, role: .footer)
   var x = 1
   for (key, summary) in Keymap.footer(for: state.keyContext) {
@@ -104,12 +105,12 @@ private func renderFooter(_ state: AppState, _ screen: inout ScreenBuffer) {
   }
   if let message = state.message {
     screen.put(
-      message.text, x: 1, y: state.height - 1, role: message.isError ? .error : .success,
+      message.text, x: 1, y: state.layout.messageLine.y, role: message.isError ? .error : .success,
       maxWidth: state.width - 2)
   } else if let problem = state.repositoryProblem {
     screen.put(
       "changed on disk and unreadable: " + problem + " (showing the last good state)", x: 1,
-      y: state.height - 1, role: .error, maxWidth: state.width - 2)
+      y: state.layout.messageLine.y, role: .error, maxWidth: state.width - 2)
   }
 }
 
@@ -117,8 +118,8 @@ private func renderFooter(_ state: AppState, _ screen: inout ScreenBuffer) {
 
 private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
   let top = 2
-  let height = state.bodyHeight
-  let listWidth = state.listWidth
+  let height = state.layout.list.height
+  let listWidth = state.layout.list.width
   let indices = state.rows[state.tab] ?? []
   let scroll = state.scroll[state.tab] ?? 0
   let selected = state.selection[state.tab] ?? 0
@@ -180,7 +181,7 @@ private func renderWorkspaces(_ state: AppState, _ screen: inout ScreenBuffer, _
     screen.put("reading…", x: 1, y: 5, role: .muted)
     return
   }
-  let rows = max(1, state.bodyHeight - 3)
+  let rows = state.layout.workspaceRows
   let top = max(0, state.workspaceCursor - rows + 1)
   for (offset, entry) in state.workspaces.dropFirst(top).prefix(rows).enumerated() {
     let y = 5 + offset
@@ -227,7 +228,7 @@ private func renderHistory(_ state: AppState, _ screen: inout ScreenBuffer, _ gl
   // To the minute in the list (2027-01-15 09:12); the entry's own screen has the whole time.
   func minutes(_ time: String) -> String { String(time.prefix(16)).replacingOccurrences(of: "T", with: " ") }
   row(columns.map(\.0), last: "WHAT (Enter: the entry in full)", y: 3, role: .muted)
-  let rows = historyRows(state)
+  let rows = state.layout.historyRows
   for (offset, line) in shown.dropFirst(state.pageScroll).prefix(rows).enumerated() {
     let y = 4 + offset
     let selected = state.pageScroll + offset == state.historyCursor
@@ -297,16 +298,14 @@ func helpLines(_ glyphs: Glyphs) -> [[Span]] {
   return lines
 }
 
-/// Rows of the help overlay that show lines (inside its box).
-func helpRows(_ state: AppState) -> Int { max(1, state.height - 4) }
-
 private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
   let lines = helpLines(glyphs)
-  let width = min(state.width - 4, 76)
-  let height = state.height - 2
-  let x = (state.width - width) / 2
-  box(&screen, x: x, y: 1, width: width, height: height, title: "Keys (↑↓ scroll, Esc or ? close)", glyphs)
-  let visible = height - 2
+  let frame = state.layout.helpBox
+  let (x, width) = (frame.x, frame.width)
+  box(
+    &screen, x: x, y: frame.y, width: width, height: frame.height, title: "Keys (↑↓ scroll, Esc or ? close)",
+    glyphs)
+  let visible = state.layout.helpRows
   let start = min(state.pageScroll, max(0, lines.count - visible))
   for (offset, line) in lines.dropFirst(start).prefix(visible).enumerated() {
     var column = x + 2

@@ -90,7 +90,7 @@ private func updateScreen(_ state: inout AppState, _ action: Action) -> [Effect]
   case .matrix: return updateMatrix(&state, action)
   case .workspaces: return updateWorkspaces(&state, action)
   case .history:
-    let rows = historyRows(state)
+    let rows = state.layout.historyRows
     switch action {
     case .moveDown: state.historyCursor += 1
     case .moveUp: state.historyCursor -= 1
@@ -127,8 +127,8 @@ func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
   case .moveDown: position += 1
   case .moveUp: position -= 1
-  case .pageDown: position += state.bodyHeight - 1
-  case .pageUp: position -= state.bodyHeight - 1
+  case .pageDown: position += state.layout.listRows
+  case .pageUp: position -= state.layout.listRows
   case .moveHome: position = 0
   case .moveEnd: position = count - 1
   case .open:
@@ -174,7 +174,7 @@ func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
   position = max(0, min(position, count - 1))
   state.selection[state.tab] = position
   var top = state.scroll[state.tab] ?? 0
-  let visible = max(1, state.bodyHeight - 1)
+  let visible = state.layout.listRows
   if position < top { top = position }
   if position >= top + visible { top = position - visible + 1 }
   state.scroll[state.tab] = max(0, top)

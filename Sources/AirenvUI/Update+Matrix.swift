@@ -9,8 +9,8 @@ func updateMatrix(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .moveUp: state.matrix.row -= 1
   case .moveLeft: state.matrix.column -= 1
   case .moveRight: state.matrix.column += 1
-  case .pageDown: state.matrix.row += state.bodyHeight - 4
-  case .pageUp: state.matrix.row -= state.bodyHeight - 4
+  case .pageDown: state.matrix.row += state.layout.matrixRows
+  case .pageUp: state.matrix.row -= state.layout.matrixRows
   case .moveHome: state.matrix.row = 0
   case .moveEnd: state.matrix.row = state.count(in: state.tab) - 1
   case .toggleLinkedToAll:
@@ -124,7 +124,7 @@ func clampMatrix(_ state: inout AppState) {
   let columns = state.deploymentColumns.count + 1
   state.matrix.row = max(0, min(state.matrix.row, rows - 1))
   state.matrix.column = max(0, min(state.matrix.column, columns - 1))
-  let visibleRows = max(1, state.bodyHeight - 4)
+  let visibleRows = state.layout.matrixRows
   if state.matrix.row < state.matrix.rowOffset { state.matrix.rowOffset = state.matrix.row }
   if state.matrix.row >= state.matrix.rowOffset + visibleRows {
     state.matrix.rowOffset = state.matrix.row - visibleRows + 1

@@ -10,13 +10,13 @@ func updateHelp(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.pageScroll = 0
   case .moveDown: state.pageScroll += 1
   case .moveUp: state.pageScroll -= 1
-  case .pageDown: state.pageScroll += helpRows(state)
-  case .pageUp: state.pageScroll -= helpRows(state)
+  case .pageDown: state.pageScroll += state.layout.helpRows
+  case .pageUp: state.pageScroll -= state.layout.helpRows
   case .moveHome: state.pageScroll = 0
   default: break
   }
   state.pageScroll = max(
-    0, min(state.pageScroll, helpLines(Glyphs(ascii: state.ascii)).count - helpRows(state)))
+    0, min(state.pageScroll, helpLines(Glyphs(ascii: state.ascii)).count - state.layout.helpRows))
   return []
 }
 

@@ -9,8 +9,8 @@ func updateWorkspaces(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
   case .moveDown: state.workspaceCursor += 1
   case .moveUp: state.workspaceCursor -= 1
-  case .pageDown: state.workspaceCursor += state.bodyHeight - 2
-  case .pageUp: state.workspaceCursor -= state.bodyHeight - 2
+  case .pageDown: state.workspaceCursor += state.layout.workspaceRows
+  case .pageUp: state.workspaceCursor -= state.layout.workspaceRows
   case .moveHome: state.workspaceCursor = 0
   case .open:
     guard let selected else { return [] }
