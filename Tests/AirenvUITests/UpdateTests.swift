@@ -515,6 +515,26 @@ struct KeymapTests {
     #expect(update(&state, .submit) == [.apply([.rename(reference, newKey: "alerts_to")], confirmed: false)])
   }
 
+  /// Editing an object never edits its id (R renames): the conn_id or key is read-only, and the
+  /// focus starts on the first field that can change.
+  @Test func theIdIsReadOnlyOnEditAndFocusStartsOnTheFirstEditableField() {
+    for tab in [Tab.connections, .variables] {
+      var state = UIFixture.after([.selectTab(tab), .moveHome, .edit])
+      guard case .form(let form)? = state.overlay else {
+        Issue.record("no edit form on \(tab)")
+        continue
+      }
+      let id = tab == .connections ? "conn_id" : "key"
+      #expect(form.field(id)?.kind == .readOnly)
+      #expect(form.fields[form.focus].kind != .readOnly, "\(tab): focus on \(form.fields[form.focus].name)")
+      let before = form.field(id)?.value
+      state = UIFixture.after(
+        Array(repeating: .previousField, count: form.focus) + [.insert("x")], from: state)
+      guard case .form(let after)? = state.overlay else { continue }
+      #expect(after.fields[after.focus].name == id && after.field(id)?.value == before)
+    }
+  }
+
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
     let intents = Action.userIntents
