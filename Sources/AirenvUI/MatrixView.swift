@@ -34,8 +34,16 @@ struct MatrixLayout {
 /// the Workspace. The id column and the header row stay frozen.
 func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
   let layout = MatrixLayout(state: state)
-  let top = 2
-  let indices = state.rows[state.tab] ?? []
+  renderMatrixHeader(state, &screen, glyphs, layout)
+  renderMatrixRows(state, &screen, glyphs, layout)
+  renderMatrixStatus(state, &screen, glyphs)
+}
+
+/// The frozen header row: the id and All columns, then the visible Deployments' names.
+private func renderMatrixHeader(
+  _ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs, _ layout: MatrixLayout
+) {
+  let top = state.layout.body.y
   let firstColumn = state.matrix.columnOffset
   let lastColumn = min(state.deploymentColumns.count, firstColumn + layout.visibleDeploymentColumns)
   let label = state.tab == .connections ? "CONN_ID" : "KEY"
@@ -58,7 +66,16 @@ func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Gly
   if firstColumn > 0 { screen.put("<", x: layout.idWidth + layout.allWidth - 1, y: top, role: .accent) }
   if lastColumn < state.deploymentColumns.count { screen.put(">", x: state.width - 1, y: top, role: .accent) }
   screen.put(String(repeating: glyphs.horizontal, count: state.width), x: 0, y: top + 1, role: .border)
+}
 
+/// The visible rows times the visible columns, and nothing else.
+private func renderMatrixRows(
+  _ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs, _ layout: MatrixLayout
+) {
+  let top = state.layout.body.y
+  let indices = state.rows[state.tab] ?? []
+  let firstColumn = state.matrix.columnOffset
+  let lastColumn = min(state.deploymentColumns.count, firstColumn + layout.visibleDeploymentColumns)
   // Every cell of one state reads the same: made once per frame, not once per cell.
   var cellTexts: [CellState: String] = [:]
   for cellState in CellState.allCases {
@@ -99,6 +116,11 @@ func renderMatrix(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Gly
     }
   }
   if indices.isEmpty { screen.put(" nothing to show", x: 0, y: top + 2, role: .muted) }
+}
+
+/// The status line (the cell under the cursor in words, the position) and the legend.
+private func renderMatrixStatus(_ state: AppState, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  let indices = state.rows[state.tab] ?? []
   let legendY = state.layout.body.maxY - 1
   var x = 1
   for cell in CellState.allCases {

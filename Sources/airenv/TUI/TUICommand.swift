@@ -25,25 +25,7 @@ struct TUICommand: ParsableCommand {
       throw Failure(message: TerminalError.notATerminal.message, code: 1)
     }
     var session = global.session
-    var cleanup: String?
-    if demo {
-      // A new private directory each time (mkdtemp, mode 0700): a name made from the process id
-      // could meet one left by an earlier run that was killed, with a "demo" already in it.
-      var template = Array((NSTemporaryDirectory() + "airenv-demo-XXXXXX").utf8CString)
-      guard mkdtemp(&template) != nil else {
-        throw Failure(
-          message: "cannot create a temporary directory for the demo: \(String(cString: strerror(errno)))",
-          code: 1)
-      }
-      let directory = String(
-        decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      cleanup = directory
-      session.repository = Repository(
-        root: directory + "/repo", keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
-      try session.repository.initialize()
-      let workspace = try session.createDemoWorkspace()
-      session.workspaceName = workspace.name
-    }
+    let cleanup = demo ? try openDemo(in: &session) : nil
     defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
     let (chosenTheme, themeProblem) = ThemeLoader.load(theme, environment: environment)
     var workspace: Workspace
@@ -86,5 +68,28 @@ struct TUICommand: ParsableCommand {
     runtime.run(&state)
     terminal.close()
     if let signal = QuitSignal.pending { throw ExitCode(128 + signal) }
+  }
+
+  /// A demo Workspace in a new private directory (mkdtemp, mode 0700): a name made from the
+  /// process id could meet one left by an earlier run that was killed, with a "demo" already in
+  /// it. Returns the directory, which every way out removes.
+  private func openDemo(in session: inout Session) throws -> String {
+    var template = Array((NSTemporaryDirectory() + "airenv-demo-XXXXXX").utf8CString)
+    guard mkdtemp(&template) != nil else {
+      throw Failure(
+        message: "cannot create a temporary directory for the demo: \(String(cString: strerror(errno)))",
+        code: 1)
+    }
+    let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    do {
+      session.repository = Repository(
+        root: directory + "/repo", keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
+      try session.repository.initialize()
+      session.workspaceName = try session.createDemoWorkspace().name
+      return directory
+    } catch {
+      try? FileManager.default.removeItem(atPath: directory)
+      throw error
+    }
   }
 }
