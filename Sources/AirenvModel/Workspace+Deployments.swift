@@ -1,3 +1,4 @@
+import AirenvText
 import Foundation
 
 extension Workspace {
@@ -46,7 +47,9 @@ extension Workspace {
     let scoped =
       connections.filter { $0.scope == .deployment(id) }.count
       + variables.filter { $0.scope == .deployment(id) }.count
-    let loss = "\(links) links, \(exclusions) exclusions and \(scoped) Deployment-scoped objects"
+    let loss =
+      "\(counted(links, "link")), \(counted(exclusions, "exclusion")) and "
+      + counted(scoped, "Deployment-scoped object")
     guard confirmed else {
       throw .needsConfirmation(
         Impact(question: "Delete Deployment \"\(deployment.name)\" with its \(loss)?", deploymentCount: 1))

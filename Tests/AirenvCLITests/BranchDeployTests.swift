@@ -136,7 +136,7 @@ struct BranchDeployTests {
 
     let deployment = try cli.run("deployment", "delete", "dev")
     #expect(deployment.status == 2)
-    #expect(deployment.stderr.contains("Deployment-scoped objects"))
+    #expect(deployment.stderr.contains("1 Deployment-scoped object"))
     try cli.ok("deployment", "delete", "dev", "--yes")
     #expect(try cli.run("connection", "get", "scratch_db").status == 3)
   }

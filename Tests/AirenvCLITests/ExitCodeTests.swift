@@ -105,6 +105,18 @@ struct ExitCodeTests {
         "no connection, variable or Deployment \"nope\" exists, and no change to one is recorded"))
   }
 
+  /// Help wraps at words to the terminal's width, never in the middle of one.
+  @Test func helpWrapsAtWords() throws {
+    let help = try CLI().run("connection", "create", "--help", environment: ["COLUMNS": "60"])
+    #expect(help.status == 0)
+    let lines = help.stdout.split(separator: "\n")
+    for line in lines { #expect(line.count <= 60, "\(line)") }
+    let words = Set(help.stdout.split(whereSeparator: \.isWhitespace))
+    for word in ["google_cloud_platform,", "DEV_DB_PASSWORD", "$XDG_DATA_HOME/airenv)."] {
+      #expect(words.contains(Substring(word)), "\(word) was split")
+    }
+  }
+
   @Test func theVersionIsPrinted() throws {
     let result = try CLI().run("--version")
     #expect(result.status == 0)

@@ -86,7 +86,7 @@ struct ImportExportTests {
     """.write(toFile: file, atomically: true, encoding: .utf8)
     let output = try cli.ok("import", file, "--link-all")
     #expect(output.contains("imported \(file) (airflow-settings): created 3"))
-    #expect(output.contains("ignored 1 pools"))
+    #expect(output.contains("ignored 1 pool "))
     #expect(output.contains("variable empty_one has no value"))
     let resolved = try cli.ok("resolve", "--deployment", "dev", "--reveal", "--output", "json")
     #expect(resolved.contains("\"password\" : \"yes\""))
@@ -235,7 +235,7 @@ struct ImportExportTests {
     let masked = try cli.run("export", "--deployment", "dev", "--format", "env", "--user", "bob")
     #expect(masked.status == 0)
     #expect(!masked.stdout.contains("pw-Ω"))
-    #expect(masked.stderr.contains("withheld 1 secret fields of 1 objects"))
+    #expect(masked.stderr.contains("withheld 1 secret field of 1 object "))
     #expect(try cli.run("export", "--deployment", "dev", "--format", "env", "--user", "carol").status == 5)
     #expect(
       try cli.ok("export", "--deployment", "dev", "--format", "env", "--include-secrets").contains("pw-Ω"))

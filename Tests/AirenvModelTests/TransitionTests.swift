@@ -106,7 +106,7 @@ struct TransitionTests {
     let prod = fixture.id("prod")
     #expect(throws: ModelError.self) { try fixture.run(.deleteDeployment(name: "prod")) }
     let outcome = try fixture.run(.deleteDeployment(name: "prod"), confirmed: true)
-    #expect(outcome.message.contains("1 links, 1 exclusions and 1 Deployment-scoped objects"))
+    #expect(outcome.message.contains("1 link, 1 exclusion and 1 Deployment-scoped object"))
     #expect(fixture.workspace.deployment(named: "prod") == nil)
     #expect(fixture.workspace.connections.map(\.key).sorted() == ["excluded", "linked"])
     #expect(

@@ -535,6 +535,21 @@ struct KeymapTests {
     }
   }
 
+  /// A value longer than its field scrolls sideways around the cursor: the end while typing at
+  /// the end, the start after Home, and the cursor's cell is always drawn.
+  @Test func aLongFieldScrollsAroundTheCursor() {
+    let long = (0..<40).map { "w\($0)" }.joined(separator: "-")  // 158 characters
+    var state = UIFixture.after([.selectTab(.variables), .new, .nextField] + long.map { .insert($0) })
+    var screen = render(state)
+    #expect(screen.text.contains("w39"), "the end is not shown while typing there")
+    #expect(!screen.text.contains("w0-w1-w2"))
+    #expect(screen.cells.contains { $0.role == .selection })
+    state = UIFixture.after([.cursorStart], from: state)
+    screen = render(state)
+    #expect(screen.text.contains("w0-w1-w2") && !screen.text.contains("w39"))
+    #expect(screen.cells.contains { $0.role == .selection })
+  }
+
   /// Nothing that works is missing from the help: every user intent has a key.
   @Test func everyUserIntentHasAKey() {
     let intents = Action.userIntents
