@@ -18,16 +18,17 @@ extension Application {
     return try repository.createWorkspace(named: name, by: actor)
   }
 
-  /// Renaming needs the Owner role in that Workspace.
-  public func renameWorkspace(_ name: String, to newName: String) throws {
+  /// Renaming needs the Owner role in that Workspace. With `expectedID` (a screen that showed
+  /// it), refused unless `name` still stands for that very Workspace.
+  public func renameWorkspace(_ name: String, to newName: String, expectedID: WorkspaceID? = nil) throws {
     try refuseIfReadonly()
     try repository.read(workspace: name).authorize(.administer, for: user)
-    try repository.renameWorkspace(name, to: newName, by: actor)
+    try repository.renameWorkspace(name, to: newName, by: actor, expectedID: expectedID)
   }
 
   /// Deleting needs the Owner role in that Workspace, and a confirmation that says what goes
   /// (`ModelError.needsConfirmation` until `confirmed`).
-  public func deleteWorkspace(_ name: String, confirmed: Bool) throws {
+  public func deleteWorkspace(_ name: String, expectedID: WorkspaceID? = nil, confirmed: Bool) throws {
     try refuseIfReadonly()
     let workspace = try repository.read(workspace: name)
     try workspace.authorize(.administer, for: user)
@@ -40,6 +41,6 @@ extension Application {
             + "\(counted(workspace.variables.count, "variable")) and its history? This cannot be undone.",
           deploymentCount: workspace.deployments.count))
     }
-    try repository.deleteWorkspace(workspace.name)
+    try repository.deleteWorkspace(workspace.name, expectedID: expectedID ?? workspace.id)
   }
 }

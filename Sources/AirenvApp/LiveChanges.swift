@@ -23,7 +23,11 @@ struct LiveChanges {
     guard now != stamp else { return nil }
     stamp = now
     do {
-      return .reloaded(try application.repository.read(workspace: workspace.name))
+      // Followed by id: renamed elsewhere it is still this Workspace; deleted, it is gone.
+      guard let current = try application.repository.read(workspaceID: workspace.id) else {
+        return .reloadFailed("the Workspace on screen was deleted by another process; W opens another")
+      }
+      return .reloaded(current)
     } catch {
       // Files named from the repository's root: the status line is one row.
       let message = UserMessage(error)?.oneLine ?? "\(error)"

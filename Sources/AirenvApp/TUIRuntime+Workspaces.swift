@@ -15,20 +15,18 @@ extension TUIRuntime {
       case .create(let name):
         try application.createWorkspace(named: name)
         _ = update(&state, .applied(Outcome(message: "created Workspace \"\(name)\"; Enter opens it")))
-      case .rename(let old, let new):
-        try application.renameWorkspace(old, to: new)
-        if state.workspace.name == old {
-          var renamed = application
-          renamed.workspaceName = new
-          _ = update(&state, .reloaded(try renamed.read()))
+      case .rename(let old, let new, let id):
+        try application.renameWorkspace(old, to: new, expectedID: id)
+        if state.workspace.id == id, let renamed = try application.repository.read(workspaceID: id) {
+          _ = update(&state, .reloaded(renamed))
         }
         _ = update(&state, .applied(Outcome(message: "renamed Workspace \"\(old)\" to \"\(new)\"")))
-      case .delete(let name):
-        try application.deleteWorkspace(name, confirmed: true)
+      case .delete(let name, let id):
+        try application.deleteWorkspace(name, expectedID: id, confirmed: true)
         _ = update(&state, .applied(Outcome(message: "deleted Workspace \"\(name)\"")))
       }
       let entries = try application.workspaces().map {
-        WorkspaceEntry(name: $0.name, isDefault: $0.isDefault)
+        WorkspaceEntry(id: $0.id, name: $0.name, isDefault: $0.isDefault)
       }
       _ = update(&state, .workspacesLoaded(entries))
       if case .create(let name) = request, let index = entries.firstIndex(where: { $0.name == name }) {

@@ -79,6 +79,14 @@ public final class Repository: Sendable {
     }
   }
 
+  /// The Workspace with this id, whatever it is called now; nil when it no longer exists.
+  public func read(workspaceID id: WorkspaceID) throws(StoreError) -> Workspace? {
+    try locked(exclusive: false) { () throws(StoreError) -> Workspace? in
+      guard try summaries().contains(where: { $0.id == id }) else { return nil }
+      return try loadWorkspace(id)
+    }
+  }
+
   /// Applies `body` to the latest state of a Workspace and writes what it changed, with
   /// its history entry, in one atomic commit.
   @discardableResult
@@ -116,10 +124,15 @@ public final class Repository: Sendable {
     }
   }
 
-  public func renameWorkspace(_ name: String, to newName: String, by actor: Actor) throws {
+  /// With `expectedID`, refused unless `name` still stands for that Workspace (a screen that
+  /// showed it acts on exactly it).
+  public func renameWorkspace(
+    _ name: String, to newName: String, by actor: Actor, expectedID: WorkspaceID? = nil
+  ) throws {
     try checkWorkspaceName(newName)
     try withLock(exclusive: true) { () throws in
       let target = try chooseWorkspace(name)
+      if let expectedID, target.id != expectedID { throw StoreError.workspaceReplaced(name: name) }
       if let clash = try summaries().first(where: {
         $0.id != target.id && $0.name.lowercased() == newName.lowercased()
       }) {
@@ -135,10 +148,12 @@ public final class Repository: Sendable {
     }
   }
 
-  /// Deletes a Workspace directory; the caller confirms first.
-  public func deleteWorkspace(_ name: String) throws(StoreError) {
+  /// Deletes a Workspace directory; the caller confirms first. With `expectedID`, refused unless
+  /// `name` still stands for that Workspace.
+  public func deleteWorkspace(_ name: String, expectedID: WorkspaceID? = nil) throws(StoreError) {
     try locked(exclusive: true) { () throws(StoreError) in
       let target = try chooseWorkspace(name)
+      if let expectedID, target.id != expectedID { throw .workspaceReplaced(name: name) }
       try FileSystem.removeTree(layout.workspaceDirectory(target.id))
       if try readIndex().defaultWorkspace == target.id { try writeIndex(defaultWorkspace: nil) }
     }

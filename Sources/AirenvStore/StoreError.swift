@@ -7,6 +7,8 @@ public enum StoreError: Error, Equatable, Sendable {
   case workspaceNotFound(name: String, available: [String])
   case noWorkspace
   case workspaceNotChosen(available: [String])
+  /// The Workspace a screen showed under this name is not the one the name now stands for.
+  case workspaceReplaced(name: String)
   case keyProblem(String)
   case keyMismatch(location: String, fingerprint: String, repository: String)
   case keyMissing(location: String, repository: String)
@@ -34,6 +36,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case .workspaceNotChosen(let available):
       return "the repository has several Workspaces (\(available.joined(separator: ", "))); choose one "
         + "with --workspace NAME, AIRENV_WORKSPACE or `airenv workspace use NAME`"
+    case .workspaceReplaced(let name):
+      return "Workspace \"\(name)\" is not the one shown: it was renamed, deleted or replaced meanwhile; "
+        + "nothing was changed — look at the list again"
     case .keyProblem(let reason):
       return "encryption key: \(reason)"
     case .keyMismatch(let location, let fingerprint, let repository):

@@ -136,8 +136,9 @@ public enum WorkspaceRequest: Equatable, Sendable {
   /// Show this Workspace instead of the one on screen.
   case open(String)
   case create(String)
-  case rename(String, to: String)
-  case delete(String)
+  /// Rename or delete exactly the Workspace shown (by id) under the name shown.
+  case rename(String, to: String, id: WorkspaceID)
+  case delete(String, id: WorkspaceID)
 }
 
 public enum Tab: Int, CaseIterable, Hashable, Sendable {

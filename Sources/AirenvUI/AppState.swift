@@ -40,10 +40,13 @@ public struct Confirmation: Equatable, Sendable {
 
 /// One Workspace of the repository, as the Workspaces screen lists it.
 public struct WorkspaceEntry: Equatable, Sendable {
+  /// The Workspace's stable id: what the screen acts on, whatever its name is by then.
+  public var id: WorkspaceID
   public var name: String
   public var isDefault: Bool
 
-  public init(name: String, isDefault: Bool) {
+  public init(id: WorkspaceID, name: String, isDefault: Bool) {
+    self.id = id
     self.name = name
     self.isDefault = isDefault
   }

@@ -175,10 +175,10 @@ extension Form {
     Form(title: "New Workspace", purpose: .createWorkspace, fields: [FormField("name", "Name")])
   }
 
-  static func renameWorkspace(_ name: String) -> Form {
+  static func renameWorkspace(_ entry: WorkspaceEntry) -> Form {
     Form(
-      title: "Rename Workspace \(name)", purpose: .renameWorkspace(name),
-      fields: [FormField("name", "Name", value: name)])
+      title: "Rename Workspace \(entry.name)", purpose: .renameWorkspace(entry),
+      fields: [FormField("name", "Name", value: entry.name)])
   }
 
   /// A new conn_id or key; links, overrides and exclusions stay with the object.

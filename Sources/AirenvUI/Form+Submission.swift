@@ -210,7 +210,7 @@ extension Form {
     let name = field("name")?.value ?? ""
     switch purpose {
     case .createWorkspace: return .create(name)
-    case .renameWorkspace(let old): return .rename(old, to: name)
+    case .renameWorkspace(let old): return .rename(old.name, to: name, id: old.id)
     default: return nil
     }
   }

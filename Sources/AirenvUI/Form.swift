@@ -56,7 +56,7 @@ public struct Form: Equatable, Sendable {
     case renameDeployment(String)
     case renameObject(ObjectReference)
     case createWorkspace
-    case renameWorkspace(String)
+    case renameWorkspace(WorkspaceEntry)
   }
 
   public var title: String

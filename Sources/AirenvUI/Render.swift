@@ -186,11 +186,11 @@ private func renderWorkspaces(_ state: AppState, _ screen: inout ScreenBuffer, _
   for (offset, entry) in state.workspaces.dropFirst(top).prefix(rows).enumerated() {
     let y = 5 + offset
     var notes: [String] = []
-    if entry.name == state.workspace.name { notes.append("on screen") }
+    if entry.id == state.workspace.id { notes.append("on screen") }
     if entry.isDefault { notes.append("default") }
     let text = glyphs.fit(entry.name, min(40, state.width / 2)) + "  " + notes.joined(separator: ", ")
     screen.put(
-      text, x: 2, y: y, role: entry.name == state.workspace.name ? .accent : .text, maxWidth: state.width - 3)
+      text, x: 2, y: y, role: entry.id == state.workspace.id ? .accent : .text, maxWidth: state.width - 3)
     if top + offset == state.workspaceCursor {
       screen.restyle(x: 1, y: y, width: state.width - 2, role: .selection)
     }

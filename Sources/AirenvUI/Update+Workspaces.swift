@@ -21,11 +21,11 @@ func updateWorkspaces(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .rename:
     guard let selected else { return [] }
     guard !state.session.readonly else { return refuseReadonly(&state) }
-    state.overlay = .form(.renameWorkspace(selected.name))
+    state.overlay = .form(.renameWorkspace(selected))
   case .delete:
     guard let selected else { return [] }
     guard !state.session.readonly else { return refuseReadonly(&state) }
-    guard selected.name != state.workspace.name else {
+    guard selected.id != state.workspace.id else {
       state.message = Message(
         text: "\"\(selected.name)\" is the Workspace on screen: open another one first", isError: true)
       return []
@@ -34,7 +34,7 @@ func updateWorkspaces(_ state: inout AppState, _ action: Action) -> [Effect] {
       Confirmation(
         question: "Delete Workspace \"\(selected.name)\" with all its Deployments, connections, variables "
           + "and history? This cannot be undone.",
-        onYes: .workspace(.delete(selected.name))))
+        onYes: .workspace(.delete(selected.name, id: selected.id))))
   default: break
   }
   clampWorkspaceCursor(&state)

@@ -217,4 +217,39 @@ struct RuntimeTests {
     #expect(driver.screen.contains("is the Workspace on screen"))
     #expect(try fixture.application.workspaces().map(\.name) == ["demo"])
   }
+  /// The Workspace on screen is followed by id: renamed by another process it stays on screen
+  /// under its new name and saves go on working; deleted, the screen says so.
+  @Test func theWorkspaceOnScreenIsFollowedByIdThroughARenameAndADeletion() throws {
+    let fixture = try Fixture()
+    try fixture.application.createWorkspace(named: "spare")
+    let driver = ScriptedDriver(
+      script: [.run { try fixture.application.renameWorkspace("demo", to: "demo3") }, .idle]
+        + [.key(.character("2")), .key(.character("n"))] + ScriptedDriver.typing("after_rename")
+        + [.key(.tab)] + ScriptedDriver.typing("v") + [.key(.control("s"))]
+        + [.run { try fixture.application.deleteWorkspace("demo3", confirmed: true) }, .idle])
+    let state = try fixture.play(driver)
+    #expect(state.workspace.name == "demo3")
+    #expect(state.repositoryProblem?.contains("deleted by another process") == true)
+    #expect(driver.frames.contains { $0.text.contains("created variable \"after_rename\"") })
+  }
+
+  /// A deletion confirmed on screen acts on exactly the Workspace shown: if its name has come to
+  /// stand for another one meanwhile, nothing is deleted.
+  @Test func aConfirmedDeletionNeverReachesAWorkspaceThatTookTheName() throws {
+    let fixture = try Fixture()
+    try fixture.application.createWorkspace(named: "zeta")
+    try fixture.application.createWorkspace(named: "victim")
+    // Sorted: demo, victim, zeta.
+    let driver = ScriptedDriver(
+      script: [.key(.character("W")), .idle, .key(.down), .key(.down), .key(.character("d"))]
+        + [
+          .run {
+            try fixture.application.renameWorkspace("zeta", to: "zeta-old")
+            try fixture.application.renameWorkspace("victim", to: "zeta")
+          }
+        ] + [.key(.character("y"))])
+    try fixture.play(driver)
+    #expect(try fixture.application.workspaces().map(\.name) == ["demo", "zeta", "zeta-old"])
+    #expect(driver.screen.contains("is not the one shown"), "\(driver.screen)")
+  }
 }

@@ -293,7 +293,8 @@ struct KeymapTests {
       UIFixture.after(
         [
           .showWorkspaces,
-          .workspacesLoaded(["alpha", "demo", "zeta"].map { WorkspaceEntry(name: $0, isDefault: false) }),
+          .workspacesLoaded(
+            ["alpha", "demo", "zeta"].map { WorkspaceEntry(id: "ws_" + $0, name: $0, isDefault: false) }),
           .moveDown,
         ])
     }
