@@ -61,7 +61,7 @@ public struct TUIRuntime {
     loadHistory(into: &state)
     driver.draw(render(state))
     while !stopRequested() {
-      guard let key = driver.readKey(timeout: idleTimeout) else {
+      guard var key = driver.readKey(timeout: idleTimeout) else {
         if let change = live.poll(state.workspace) {
           _ = update(&state, change)
           if case .reloaded = change { loadHistory(into: &state) }
@@ -69,41 +69,54 @@ public struct TUIRuntime {
         }
         continue
       }
-      var effects: [Effect] = []
-      if key == .resize {
-        let size = driver.size
-        driver.invalidate()
-        effects = update(&state, .resize(width: size.width, height: size.height))
-      } else if let action = Keymap.action(for: key, in: state.keyContext) {
-        effects = update(&state, action)
-      }
-      for effect in effects {
-        switch effect {
-        case .quit: return
-        case .apply(let commands, let confirmed):
-          apply(commands, confirmed: confirmed, to: &state)
-          live.acknowledge(state.workspace)
-        case .undo, .redo:
-          revert(undo: effect == .undo, to: &state)
-          live.acknowledge(state.workspace)
-        case .loadHistory:
-          loadHistory(into: &state)
-        case .redraw:
-          driver.repaint()
-        case .workspace(let request):
-          perform(request, on: &state)
-          if live.workspace != state.workspace.id {
-            live = LiveChanges(application: application(for: state), workspace: state.workspace.id)
-          } else {
-            live.acknowledge(state.workspace)
-          }
-        }
-      }
-      if effects.contains(where: { $0 != .loadHistory && $0 != .quit && $0 != .redraw }) {
-        loadHistory(into: &state)
+      // Keys already waiting (a paste arrives as thousands) are all handled before one draw.
+      let started = DispatchTime.now()
+      while true {
+        guard handle(key, &state, &live) else { return }
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
+        guard elapsed < 50_000_000, let next = driver.readKey(timeout: 0) else { break }
+        key = next
       }
       driver.draw(render(state))
     }
+  }
+
+  /// One key through the keymap and `update`, and its effects carried out; false to quit.
+  private func handle(_ key: Key, _ state: inout AppState, _ live: inout LiveChanges) -> Bool {
+    var effects: [Effect] = []
+    if key == .resize {
+      let size = driver.size
+      driver.invalidate()
+      effects = update(&state, .resize(width: size.width, height: size.height))
+    } else if let action = Keymap.action(for: key, in: state.keyContext) {
+      effects = update(&state, action)
+    }
+    for effect in effects {
+      switch effect {
+      case .quit: return false
+      case .apply(let commands, let confirmed):
+        apply(commands, confirmed: confirmed, to: &state)
+        live.acknowledge(state.workspace)
+      case .undo, .redo:
+        revert(undo: effect == .undo, to: &state)
+        live.acknowledge(state.workspace)
+      case .loadHistory:
+        loadHistory(into: &state)
+      case .redraw:
+        driver.repaint()
+      case .workspace(let request):
+        perform(request, on: &state)
+        if live.workspace != state.workspace.id {
+          live = LiveChanges(application: application(for: state), workspace: state.workspace.id)
+        } else {
+          live.acknowledge(state.workspace)
+        }
+      }
+    }
+    if effects.contains(where: { $0 != .loadHistory && $0 != .quit && $0 != .redraw }) {
+      loadHistory(into: &state)
+    }
+    return true
   }
 
   func loadHistory(into state: inout AppState) {

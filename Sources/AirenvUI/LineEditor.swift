@@ -1,3 +1,4 @@
+import AirenvModel
 import AirenvText
 
 /// One line of editable text with a cursor: the editing keys every form field shares.
@@ -34,6 +35,8 @@ public struct LineEditor: Equatable, Sendable {
     let index = cursorIndex
     switch action {
     case .insert(let character):
+      // A field holds at most one value's worth (what the store accepts); more is not taken.
+      guard text.utf8.count + character.utf8.count <= Limits.valueBytes else { return true }
       text.insert(character, at: index)
       // The inserted code points may have joined the character before them: the cursor goes to
       // the first boundary at or after the end of what was inserted.
@@ -107,17 +110,18 @@ extension LineEditor {
   /// it: a long line scrolls sideways as the cursor moves, as in a shell.
   public func window(width: Int) -> (text: String, cursorColumn: Int) {
     guard width > 0 else { return ("", 0) }
-    let before = String(beforeCursor)
-    let after = text[text.index(text.startIndex, offsetBy: cursor)...]
-    if CellWidth.of(text) < width { return (text, CellWidth.of(before)) }
-    // Keep the cursor's cell on screen: drop characters from the left until what is left of
-    // the cursor leaves it a column.
-    var shown = Substring(before)
-    var used = CellWidth.of(before)
-    while used > width - 1, let first = shown.first {
-      used -= CellWidth.of(first)
-      shown = shown.dropFirst()
+    // Only the characters around the cursor are looked at, so a long value (a pasted
+    // certificate) costs a screen's width per keystroke, not its length.
+    var start = cursorIndex
+    var used = 0
+    while start > text.startIndex {
+      let previous = text.index(before: start)
+      let size = CellWidth.of(text[previous])
+      if used + size > width - 1 { break }
+      used += size
+      start = previous
     }
-    return (String(shown) + CellWidth.clip(String(after), to: width - used, ellipsis: ""), used)
+    let after = String(text[cursorIndex...].prefix(width * 2 + 8))
+    return (String(text[start..<cursorIndex]) + CellWidth.clip(after, to: width - used, ellipsis: ""), used)
   }
 }

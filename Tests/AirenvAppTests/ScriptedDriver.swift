@@ -34,6 +34,11 @@ final class ScriptedDriver: TerminalDriver {
   func repaint() { repaints += 1 }
 
   func readKey(timeout milliseconds: Int32) -> Key? {
+    // A read that does not wait (the runtime draining keys already typed) gets only keys: an
+    // idle moment or another process's work stays for the next read that waits.
+    if milliseconds == 0 {
+      guard case .key? = script.first else { return nil }
+    }
     while !script.isEmpty {
       switch script.removeFirst() {
       case .key(let key):
