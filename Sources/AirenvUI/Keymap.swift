@@ -139,7 +139,7 @@ public enum Keymap {
       contexts: [.matrix, .resolved, .help, .workspaces], footer: true),
     Binding(
       keys: [.control("c")], action: .quit, summary: "quit from anywhere",
-      contexts: browsing.union([.help, .picker, .workspaces]),
+      contexts: browsing.union([.help, .picker, .workspaces, .form, .line, .confirm]),
       footer: false),
     Binding(
       keys: [.character("?")], action: .help, summary: "help",

@@ -5,6 +5,7 @@ import Foundation
 func updateFilter(_ state: inout AppState, _ editor: LineEditor, _ action: Action) -> [Effect] {
   var editor = editor
   switch action {
+  case .quit: return [.quit]
   case .submit, .nextField:
     state.overlay = nil
   case .back:
@@ -23,6 +24,7 @@ func updateFilter(_ state: inout AppState, _ editor: LineEditor, _ action: Actio
 func updateCommandLine(_ state: inout AppState, _ editor: LineEditor, _ action: Action) -> [Effect] {
   var editor = editor
   switch action {
+  case .quit: return [.quit]
   case .back:
     state.overlay = nil
   case .submit:

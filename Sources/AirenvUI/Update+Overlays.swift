@@ -26,6 +26,7 @@ func updateConfirm(_ state: inout AppState, _ confirmation: Confirmation, _ acti
 {
   var confirmation = confirmation
   switch action {
+  case .quit: return [.quit]
   case .confirmYes:
     state.overlay = nil
     return [confirmation.onYes]
@@ -48,6 +49,7 @@ func updateForm(_ state: inout AppState, _ form: Form, _ action: Action) -> [Eff
   guard !form.saving else { return [] }
   let index = form.focus
   switch action {
+  case .quit: return [.quit]
   case .back:
     state.overlay = nil
     state.message = Message(text: "cancelled; nothing changed", isError: false)

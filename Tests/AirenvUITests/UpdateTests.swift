@@ -387,6 +387,12 @@ struct KeymapTests {
       let interrupt = Keymap.action(for: .control("c"), in: state.keyContext)!
       #expect(update(&state, interrupt) == [.quit], "\(mode)")
     }
+    // Ctrl-C quits from an open form, the filter and command lines and a confirmation too.
+    for opened in [[Action.new], [.startFilter], [.startCommand], [.moveEnd, .delete]] {
+      var state = UIFixture.after(opened)
+      let interrupt = Keymap.action(for: .control("c"), in: state.keyContext)
+      #expect(interrupt == .quit && update(&state, interrupt!) == [.quit], "\(opened)")
+    }
     var help = UIFixture.after([.help])
     #expect(update(&help, Keymap.action(for: .character("q"), in: help.keyContext)!).isEmpty)
     #expect(help.overlay == nil)
