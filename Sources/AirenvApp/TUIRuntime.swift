@@ -122,8 +122,16 @@ public struct TUIRuntime {
   func loadHistory(into state: inout AppState) {
     // The History screen and the detail pane show recent changes: read only the newest entries,
     // not the whole log, at start-up and after every save.
-    let entries =
-      (try? application.repository.history(workspace: state.workspace.name, last: Self.historyShown)) ?? []
+    let entries: [HistoryEntry]
+    do {
+      entries = try application.repository.history(workspace: state.workspace.name, last: Self.historyShown)
+    } catch {
+      let message = UserMessage(error)?.oneLine ?? "\(error)"
+      _ = update(
+        &state,
+        .historyUnreadable(message.replacingOccurrences(of: application.repository.root + "/", with: "")))
+      return
+    }
     let names = state.workspace.deploymentNamesByID
     let values = state.workspace.allows(.viewValues, for: application.user)
     let lines = entries.reversed().map { entry in

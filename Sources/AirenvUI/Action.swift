@@ -46,6 +46,8 @@ public enum Action: Equatable, Sendable {
   case applied(Outcome)
   case failed(String)
   case historyLoaded([HistoryLine])
+  /// The history cannot be read (a damaged entry file): why, for the History screen.
+  case historyUnreadable(String)
   case workspacesLoaded([WorkspaceEntry])
 }
 
@@ -78,7 +80,9 @@ extension Action {
       .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,
       .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:
       true
-    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded, .workspacesLoaded: false
+    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded, .historyUnreadable,
+      .workspacesLoaded:
+      false
     }
   }
 }
@@ -94,6 +98,9 @@ public struct HistoryLine: Equatable, Sendable {
   public var keys: [String]
   /// The entry in full, a line per object and per field, for its own screen.
   public var detail: [String]
+
+  /// Which entry this is: its sequence, time and user (a merge can bring two of one sequence).
+  public var id: String { "\(sequence) \(time) \(user)" }
 
   public init(
     sequence: Int, time: String, user: String, command: String, summary: String, keys: [String],

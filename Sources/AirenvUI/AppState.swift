@@ -66,8 +66,9 @@ public enum Mode: Equatable, Sendable {
   case resolved(DeploymentID)
   case diff(DeploymentID, DeploymentID)
   case history
-  /// One history entry in full, by its sequence number.
-  case historyEntry(Int)
+  /// One history entry in full, by its `HistoryLine.id` (two entries may share a sequence
+  /// number after a git merge).
+  case historyEntry(String)
   /// The repository's Workspaces: open, create, rename, delete.
   case workspaces
 }
@@ -112,6 +113,8 @@ public struct AppState: Equatable, Sendable {
   public var pageScroll = 0
   /// The Workspace's saved changes, newest first, while the History screen is open.
   public var history: [HistoryLine] = []
+  /// Why the history could not be read, when it could not.
+  public var historyProblem: String?
   /// The History screen's cursor: an index into the entries the filter lets through.
   public var historyCursor = 0
   /// The repository's Workspaces, while the Workspaces screen is open, and its cursor.

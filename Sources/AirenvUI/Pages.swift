@@ -11,9 +11,9 @@ func pageLines(_ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
   case .diff(let first, let second):
     let key = "diff|\(first)|\(second)|\(state.mayViewValues)|\(state.revealed)|\(glyphs.ascii)"
     return state.pages.value(for: key) { ResolvedPage.diff(state, first, second, glyphs: glyphs) }
-  case .historyEntry(let sequence):
-    guard let entry = state.history.first(where: { $0.sequence == sequence }) else {
-      return [[Span("entry #\(sequence) is no longer among the recent changes", .muted)]]
+  case .historyEntry(let id):
+    guard let entry = state.history.first(where: { $0.id == id }) else {
+      return [[Span("this entry is no longer among the recent changes", .muted)]]
     }
     return [
       [

@@ -83,7 +83,8 @@ private func renderTabs(_ state: AppState, _ screen: inout ScreenBuffer) {
   case .resolved: right = "RESOLVED"
   case .diff: right = "DIFF"
   case .history: right = "HISTORY"
-  case .historyEntry(let sequence): right = "HISTORY #\(sequence)"
+  case .historyEntry(let id):
+    right = "HISTORY #" + (state.history.first { $0.id == id }.map { String($0.sequence) } ?? "?")
   case .workspaces: right = "WORKSPACES"
   }
   if !state.filter.isEmpty { right = "filter: \(state.filter)  " + right }
@@ -204,6 +205,11 @@ private func renderHistory(_ state: AppState, _ screen: inout ScreenBuffer, _ gl
   screen.put("History of \(state.workspace.name), newest first", x: 1, y: 2, role: .title, bold: true)
   let shown = shownHistory(state)
   guard !shown.isEmpty else {
+    if let problem = state.historyProblem {
+      screen.put(
+        "the history cannot be read: " + problem, x: 1, y: 3, role: .error, maxWidth: state.width - 2)
+      return
+    }
     let why = state.history.isEmpty ? "no changes recorded yet" : "nothing matches the filter"
     screen.put(why, x: 1, y: 3, role: .muted)
     return

@@ -59,9 +59,9 @@ private func goBack(_ state: inout AppState) {
   switch state.mode {
   case .list: if !state.filter.isEmpty { state.setFilter("") }
   case .matrix, .resolved, .diff, .history, .workspaces: state.mode = .list
-  case .historyEntry(let sequence):
+  case .historyEntry(let id):
     state.mode = .history
-    state.historyCursor = shownHistory(state).firstIndex { $0.sequence == sequence } ?? 0
+    state.historyCursor = shownHistory(state).firstIndex { $0.id == id } ?? 0
     state.pageScroll = 0
     clampHistory(&state)
   }
@@ -100,7 +100,7 @@ private func updateScreen(_ state: inout AppState, _ action: Action) -> [Effect]
     case .open:
       let shown = shownHistory(state)
       if shown.indices.contains(state.historyCursor) {
-        state.mode = .historyEntry(shown[state.historyCursor].sequence)
+        state.mode = .historyEntry(shown[state.historyCursor].id)
         state.pageScroll = 0
       }
       return []

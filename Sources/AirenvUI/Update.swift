@@ -30,8 +30,19 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.workspaceCursor = entries.firstIndex { $0.name == current } ?? state.workspaceCursor
     clampWorkspaceCursor(&state)
     return []
+  case .historyUnreadable(let reason):
+    state.history = []
+    state.historyProblem = reason
+    return []
   case .historyLoaded(let lines):
+    state.historyProblem = nil
+    // The cursor stays on its entry when newer ones arrive above it.
+    let shown = shownHistory(state)
+    let current = shown.indices.contains(state.historyCursor) ? shown[state.historyCursor].id : nil
     state.history = lines
+    if let current, let index = shownHistory(state).firstIndex(where: { $0.id == current }) {
+      state.historyCursor = index
+    }
     if state.mode == .history { clampHistory(&state) }
     return []
   case .redraw:

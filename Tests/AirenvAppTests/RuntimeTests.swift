@@ -274,4 +274,16 @@ struct RuntimeTests {
     _ = editor.apply(.insert("z"))
     #expect(editor.text.utf8.count == Limits.valueBytes && editor.text.hasSuffix("y"))
   }
+  /// A damaged history entry is named on the History screen, not shown as an empty history.
+  @Test func aDamagedHistoryEntryIsNamedNotHidden() throws {
+    let fixture = try Fixture()
+    let directory = fixture.variablesDirectory.replacingOccurrences(of: "/variables", with: "/history")
+    let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).sorted().last)
+    try Data("{".utf8).write(to: URL(fileURLWithPath: directory + "/" + entry))
+    let driver = ScriptedDriver(width: 160, height: 30, script: [.key(.character("H"))])
+    try fixture.play(driver)
+    #expect(driver.screen.contains("the history cannot be read"), "\(driver.screen)")
+    #expect(driver.screen.contains(entry))
+    #expect(!driver.screen.contains("no changes recorded yet"))
+  }
 }

@@ -1,6 +1,7 @@
 import AirenvModel
-import AirenvUI
 import Testing
+
+@testable import AirenvUI
 
 @Suite("update: every action")
 struct UpdateTests {
@@ -433,7 +434,7 @@ struct KeymapTests {
     var state = UIFixture.after([.showHistory])
     _ = update(&state, .historyLoaded(lines))
     state = UIFixture.after([.moveDown, .open], from: state)
-    #expect(state.mode == .historyEntry(3))
+    #expect(state.mode == .historyEntry(lines[1].id))
     let screen = render(state).text
     #expect(screen.contains("HISTORY #3") && screen.contains("links.prod.fields.host: \"a\" → \"b\""))
     state = UIFixture.after([Keymap.action(for: .character("q"), in: state.keyContext)!], from: state)
@@ -443,6 +444,28 @@ struct KeymapTests {
     #expect(state.historyCursor == lines.count - 1)
     state = UIFixture.after([.moveHome, .moveUp], from: state)
     #expect(state.historyCursor == 0)
+  }
+
+  /// After a git merge two entries may share a sequence number: Enter opens the one under the
+  /// cursor, and a newer entry arriving above keeps the cursor on its entry.
+  @Test func historyEntriesAreToldApartBeyondTheirSequence() {
+    var lines = UIFixture.history
+    var twin = lines[1]
+    twin.user = "carol"
+    twin.detail = ["carol's change"]
+    lines[1].detail = ["alice's change"]
+    lines.insert(twin, at: 2)
+    var state = UIFixture.after([.showHistory])
+    _ = update(&state, .historyLoaded(lines))
+    state = UIFixture.after([.moveDown, .moveDown], from: state)
+    var newer = lines[0]
+    newer.sequence = 5
+    newer.time = "2027-01-15T09:30:00Z"
+    _ = update(&state, .historyLoaded([newer] + lines))
+    #expect(shownHistory(state)[state.historyCursor].user == "carol")
+    state = UIFixture.after([.open], from: state)
+    let screen = render(state).text
+    #expect(screen.contains("carol's change") && !screen.contains("alice's change"))
   }
 
   /// Scrolling past the end of a page or the help does not store up presses to undo first.
