@@ -20,7 +20,11 @@ install -d "$root/bin" "$root/share/airenv/themes" "$root/share/man/man1" \
 install -m 0755 "$binary" "$root/bin/airenv"
 install -m 0644 themes/*.json "$root/share/airenv/themes/"
 install -m 0644 "$manual" "$root/share/man/man1/airenv.1"
-"$binary" --generate-completion-script bash >"$root/share/bash-completion/completions/airenv"
-"$binary" --generate-completion-script zsh >"$root/share/zsh/site-functions/_airenv"
-"$binary" --generate-completion-script fish >"$root/share/fish/vendor_completions.d/airenv.fish"
+# Through install(1) like the rest, so a restrictive umask (sudo) cannot make them private.
+scripts=$(mktemp -d)
+trap 'rm -rf "$scripts"' EXIT
+for shell in bash zsh fish; do "$binary" --generate-completion-script "$shell" >"$scripts/$shell"; done
+install -m 0644 "$scripts/bash" "$root/share/bash-completion/completions/airenv"
+install -m 0644 "$scripts/zsh" "$root/share/zsh/site-functions/_airenv"
+install -m 0644 "$scripts/fish" "$root/share/fish/vendor_completions.d/airenv.fish"
 echo "installed airenv $("$root/bin/airenv" --version | cut -d' ' -f2) in $root"

@@ -29,8 +29,13 @@ struct LiveChanges {
       }
       return .reloaded(current)
     } catch {
-      // Files named from the repository's root: the status line is one row.
-      let message = UserMessage(error)?.oneLine ?? "\(error)"
+      // The status line is one row: the file (from the repository's root), its line, the reason.
+      let message: String
+      if case StoreError.corrupt(let path, let line, _, let reason) = error {
+        message = path + (line.map { ":\($0)" } ?? "") + ": " + reason
+      } else {
+        message = UserMessage(error)?.oneLine ?? "\(error)"
+      }
       return .reloadFailed(message.replacingOccurrences(of: application.repository.root + "/", with: ""))
     }
   }

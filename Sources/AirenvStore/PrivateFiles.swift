@@ -1,4 +1,5 @@
 import AirenvModel
+import Foundation
 
 /// Files written outside the repository (exports): atomically, mode 0600, in 0700 directories.
 public enum PrivateFiles {
@@ -18,9 +19,15 @@ public enum PrivateFiles {
 
   /// The directory `path` would be written into, when it is not there (a file or a new
   /// directory is made only inside one that exists, unless the user asks for parents).
-  public static func missingParent(of path: String) -> String? {
+  public static func missingParent(of path: String) -> (directory: String, reason: String)? {
     let parent = path.parent
-    return FileSystem.isDirectory(parent) ? nil : parent
+    if FileSystem.isDirectory(parent) { return nil }
+    var info = stat()
+    if stat(parent, &info) == 0 { return (parent, "is not a directory") }
+    let reason = errno
+    return (
+      parent, reason == ENOENT ? "does not exist" : "cannot be reached: \(String(cString: strerror(reason)))"
+    )
   }
 
   /// `directory/name` for a name that must stay one entry inside `directory`: a name read from

@@ -110,7 +110,7 @@ private func renderFooter(_ state: AppState, _ screen: inout ScreenBuffer) {
       maxWidth: state.width - 2)
   } else if let problem = state.repositoryProblem {
     screen.put(
-      "changed on disk and unreadable: " + problem + " (showing the last good state)", x: 1,
+      problem + " (unreadable on disk; the last good state is shown)", x: 1,
       y: state.layout.messageLine.y, role: .error, maxWidth: state.width - 2)
   }
 }

@@ -170,6 +170,13 @@ struct ExitCodeTests {
     try cli.ok(
       "export", "--deployment", "prod", "--format", "env", "--out", missing + "/prod.env", "--parents")
     #expect(FileManager.default.fileExists(atPath: missing + "/prod.env"))
+    // A parent that is a file is said to be one, and --parents cannot help it.
+    let file = cli.scratch + "/a-file"
+    try Data().write(to: URL(fileURLWithPath: file))
+    let notADirectory = try cli.run(
+      "export", "--deployment", "prod", "--format", "env", "--out", file + "/x.env", "--parents")
+    #expect(notADirectory.status == 2 && notADirectory.stderr.contains("is not a directory"))
+    #expect(!notADirectory.stderr.contains("--parents"))
     // A new directory inside one that exists is made without asking.
     try cli.ok("export", "--deployment", "prod", "--format", "airflow-json", "--out", missing + "/json")
     #expect(FileManager.default.fileExists(atPath: missing + "/json/connections.json"))

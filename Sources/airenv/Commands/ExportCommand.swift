@@ -40,10 +40,11 @@ struct ExportCommand: ParsableCommand {
   }
 
   func run() throws {
-    if let out, !parents, let missing = PrivateFiles.missingParent(of: out) {
-      throw Failure.usage(
-        "--out \(TerminalText.escaped(out)): the directory \(TerminalText.escaped(missing)) does not exist; "
-          + "create it, or add --parents to create it")
+    if let out, let missing = PrivateFiles.missingParent(of: out) {
+      let why =
+        "--out \(TerminalText.escaped(out)): \(TerminalText.escaped(missing.directory)) \(missing.reason)"
+      if missing.reason != "does not exist" { throw Failure.usage(why) }
+      if !parents { throw Failure.usage(why + "; create it, or add --parents to create it") }
     }
     let session = global.session
     let workspace = try session.read()
