@@ -132,7 +132,7 @@ public struct TUIRuntime {
         .historyUnreadable(message.replacingOccurrences(of: application.repository.root + "/", with: "")))
       return
     }
-    let names = state.workspace.deploymentNamesByID
+    let names = HistoryEntry.deploymentNames(in: entries, current: state.workspace.deploymentNamesByID)
     let values = state.workspace.allows(.viewValues, for: application.user)
     let lines = entries.reversed().map { entry in
       HistoryLine(

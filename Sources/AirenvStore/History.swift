@@ -46,6 +46,19 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
     return objects.joined(separator: "; ")
   }
 
+  /// Deployment names by id for summaries: the Workspace's `current` ones, and for Deployments
+  /// deleted since, the name the entries recorded for them.
+  public static func deploymentNames(in entries: [HistoryEntry], current: [String: String]) -> [String:
+    String]
+  {
+    var names = current
+    for change in entries.lazy.flatMap(\.changes) where change.kind == "deployment" && names[change.id] == nil
+    {
+      names[change.id] = change.key
+    }
+    return names
+  }
+
   /// Past this many objects a summary counts instead of naming.
   public static let objectsNamedInSummary = 5
 }

@@ -172,6 +172,12 @@ struct HistoryWordsTests {
     try cli.ok("connection", "link", "db", "--deployment", "dev", "--host", "dev-2")
     let undone = try cli.ok("undo")
     #expect(undone.contains("links.dev") && !undone.contains("dep_"), "\(undone)")
+    // A Deployment deleted since is still named, by what the history recorded for it.
+    try cli.ok("deployment", "create", "tmpd")
+    try cli.ok("connection", "link", "db", "--deployment", "tmpd", "--host", "x")
+    try cli.ok("deployment", "delete", "tmpd", "--yes")
+    let after = try cli.ok("history")
+    #expect(after.contains("links.tmpd.") && !after.contains("dep_"), "\(after)")
   }
 
   /// An undo of a 300-object import says what it did in one short line, not 300 names.

@@ -94,7 +94,6 @@ extension HistoryCommand {
       // Every member sees what changed, as the TUI's History screen shows it; the values before
       // and after need the right to see field values (secret ones are never recorded).
       let values = workspace.allows(.viewValues, for: session.actor.user)
-      let names = workspace.deploymentNamesByID
       // Without a filter only the newest entries are needed; a filter has to look at them all.
       let filtered = object != nil || deployment != nil
       var entries = try session.repository.history(
@@ -113,6 +112,7 @@ extension HistoryCommand {
           }
         }
       }
+      let names = HistoryEntry.deploymentNames(in: entries, current: workspace.deploymentNamesByID)
       let items = entries.suffix(max(0, limit)).reversed().map { entry in
         Item(
           sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
