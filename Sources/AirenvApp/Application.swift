@@ -38,16 +38,18 @@ public struct Application: Sendable {
   /// Applies `commands` in order as one change. A destructive one throws
   /// `ModelError.needsConfirmation` unless `confirmed`; `inspect` first sees the state the
   /// commands apply to (once, without a read of its own).
+  /// `named` is what the history entry calls the change (else the commands' names).
   @discardableResult
   public func perform(
-    _ commands: [Command], confirmed: Bool = false, inspect: (Workspace) -> Void = { _ in }
+    _ commands: [Command], named: String? = nil, confirmed: Bool = false,
+    inspect: (Workspace) -> Void = { _ in }
   ) throws -> Performed {
     try refuseIfReadonly()
     let actor = actor
     let deployments = Set(commands.compactMap(\.deploymentName))
     do {
       return try repository.update(
-        workspace: workspaceName, command: commands.map(\.name).joined(separator: ", "),
+        workspace: workspaceName, command: named ?? commands.map(\.name).joined(separator: ", "),
         deployment: deployments.count == 1 ? deployments.first : nil, by: actor.user
       ) { workspace in
         inspect(workspace)

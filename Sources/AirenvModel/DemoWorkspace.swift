@@ -40,7 +40,8 @@ public enum DemoWorkspace {
       ObjectReference(.variable, key), deployment: deployment, overrides: VariableChanges(value: value))
   }
 
-  static let commands: [Command] = [
+  /// The demo's content as the commands a user would type.
+  public static let commands: [Command] = [
     .createDeployment(name: "dev", description: "Shared development", tags: ["development"], branch: "main"),
     .createDeployment(name: "staging", description: "Pre-release checks", tags: ["staging"], branch: nil),
     .createDeployment(name: "prod", description: "Production", tags: ["production"], branch: nil),

@@ -43,22 +43,8 @@ struct ImportCommand: ParsableCommand {
     let set = Importer.read(text, file: file, format: format)
     let sharing: Sharing =
       scopeDeployment.map { .scoped(toDeployment: $0) } ?? (linkAll ? .linkedToAll : .restricted)
-    let report: ImportReport
-    if dryRun {
-      var workspace = try session.read()
-      try workspace.authorize(.change, for: session.actor.user)
-      report = try workspace.importing(
-        set, from: file, conflicts: onConflict, sharing: sharing, by: session.actor)
-    } else {
-      try session.refuseIfReadonly()
-      report = try session.repository.update(
-        workspace: session.workspaceName, command: "import", by: session.actor.user
-      ) { workspace in
-        try workspace.authorize(.change, for: session.actor.user)
-        return try workspace.importing(
-          set, from: file, conflicts: onConflict, sharing: sharing, by: session.actor)
-      }
-    }
+    let report = try session.application.importing(
+      set, from: file, conflicts: onConflict, sharing: sharing, dryRun: dryRun)
     let verb = dryRun ? "would import" : "imported"
     Console.out(
       "\(verb) \(file) (\(set.format.rawValue)): created \(report.created.count), updated \(report.updated.count), "

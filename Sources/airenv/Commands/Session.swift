@@ -69,11 +69,10 @@ struct Session {
 
   /// Adds the demo Workspace through ordinary commands, recorded in its history.
   func createDemoWorkspace() throws -> Workspace {
-    let workspace = try repository.createWorkspace(named: DemoWorkspace.name, by: actor)
-    return try repository.update(workspace: workspace.name, command: "demo", by: actor.user) { workspace in
-      try DemoWorkspace.build(into: &workspace, by: actor)
-      return workspace
-    }
+    var application = application
+    let workspace = try application.createWorkspace(named: DemoWorkspace.name)
+    application.workspaceName = workspace.name
+    return try application.perform(DemoWorkspace.commands, named: "demo", confirmed: true).workspace
   }
 
   /// Whether the locale is UTF-8 (LC_ALL, else LC_CTYPE, else LANG); otherwise draw in ASCII.
