@@ -31,6 +31,7 @@ extension Application {
   public func deleteWorkspace(_ name: String, expectedID: WorkspaceID? = nil, confirmed: Bool) throws {
     try refuseIfReadonly()
     let workspace = try repository.read(workspace: name)
+    if let expectedID, workspace.id != expectedID { throw StoreError.workspaceReplaced(name: name) }
     try workspace.authorize(.administer, for: user)
     guard confirmed else {
       throw ModelError.needsConfirmation(

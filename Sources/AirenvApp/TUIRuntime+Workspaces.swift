@@ -21,6 +21,16 @@ extension TUIRuntime {
           _ = update(&state, .reloaded(renamed))
         }
         _ = update(&state, .applied(Outcome(message: "renamed Workspace \"\(old)\" to \"\(new)\"")))
+      case .confirmDelete(let name, let id):
+        // The CLI's question, with what goes; permission and identity are checked first.
+        do {
+          try application.deleteWorkspace(name, expectedID: id, confirmed: false)
+        } catch ModelError.needsConfirmation(let impact) {
+          _ = update(
+            &state,
+            .confirm(Confirmation(question: impact.question, onYes: .workspace(.delete(name, id: id)))))
+          return
+        }
       case .delete(let name, let id):
         try application.deleteWorkspace(name, expectedID: id, confirmed: true)
         _ = update(&state, .applied(Outcome(message: "deleted Workspace \"\(name)\"")))

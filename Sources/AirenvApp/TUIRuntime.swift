@@ -67,6 +67,12 @@ public struct TUIRuntime {
           if case .reloaded = change { loadHistory(into: &state) }
           driver.draw(render(state))
         }
+        if state.mode == .workspaces, state.overlay == nil {
+          // The list follows other processes' creations, renames and deletions while it is open.
+          let before = state.workspaces
+          perform(.list, on: &state)
+          if state.workspaces != before { driver.draw(render(state)) }
+        }
         continue
       }
       // Keys already waiting (a paste arrives as thousands) are all handled before one draw.

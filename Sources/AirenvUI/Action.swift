@@ -48,6 +48,8 @@ public enum Action: Equatable, Sendable {
   case historyLoaded([HistoryLine])
   /// The history cannot be read (a damaged entry file): why, for the History screen.
   case historyUnreadable(String)
+  /// A question before an effect: the runtime asks it once it knows what is at stake.
+  case confirm(Confirmation)
   case workspacesLoaded([WorkspaceEntry])
 }
 
@@ -80,7 +82,7 @@ extension Action {
       .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,
       .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:
       true
-    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded, .historyUnreadable,
+    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded, .historyUnreadable, .confirm,
       .workspacesLoaded:
       false
     }
@@ -145,6 +147,8 @@ public enum WorkspaceRequest: Equatable, Sendable {
   case create(String)
   /// Rename or delete exactly the Workspace shown (by id) under the name shown.
   case rename(String, to: String, id: WorkspaceID)
+  /// Ask first: the runtime answers with the question the CLI asks (what goes), or a refusal.
+  case confirmDelete(String, id: WorkspaceID)
   case delete(String, id: WorkspaceID)
 }
 

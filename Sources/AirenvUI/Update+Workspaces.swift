@@ -30,11 +30,7 @@ func updateWorkspaces(_ state: inout AppState, _ action: Action) -> [Effect] {
         text: "\"\(selected.name)\" is the Workspace on screen: open another one first", isError: true)
       return []
     }
-    state.overlay = .confirm(
-      Confirmation(
-        question: "Delete Workspace \"\(selected.name)\" with all its Deployments, connections, variables "
-          + "and history? This cannot be undone.",
-        onYes: .workspace(.delete(selected.name, id: selected.id))))
+    return [.workspace(.confirmDelete(selected.name, id: selected.id))]
   default: break
   }
   clampWorkspaceCursor(&state)

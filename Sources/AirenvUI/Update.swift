@@ -30,6 +30,9 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.workspaceCursor = entries.firstIndex { $0.name == current } ?? state.workspaceCursor
     clampWorkspaceCursor(&state)
     return []
+  case .confirm(let confirmation):
+    state.overlay = .confirm(confirmation)
+    return []
   case .historyUnreadable(let reason):
     state.history = []
     state.historyProblem = reason

@@ -286,4 +286,24 @@ struct RuntimeTests {
     #expect(driver.screen.contains(entry))
     #expect(!driver.screen.contains("no changes recorded yet"))
   }
+  /// The TUI asks the CLI's question before deleting a Workspace (what goes, counted), and the
+  /// list follows Workspaces another process creates while it is open.
+  @Test func theWorkspacesScreenAsksWhatGoesAndFollowsOtherProcesses() throws {
+    let fixture = try Fixture()
+    try fixture.application.createWorkspace(named: "spare")
+    var questions: [String] = []
+    let driver = ScriptedDriver(
+      script: [
+        .key(.character("W")), .run { try fixture.application.createWorkspace(named: "later") }, .idle,
+      ]
+        + [.key(.down), .key(.down), .key(.character("d"))])
+    let state = try fixture.play(driver)
+    if case .confirm(let confirmation)? = state.overlay { questions.append(confirmation.question) }
+    #expect(state.workspaces.map(\.name) == ["demo", "later", "spare"])
+    #expect(
+      questions == [
+        "Delete Workspace \"spare\" with its 0 Deployments, 0 connections, 0 variables and its history? "
+          + "This cannot be undone."
+      ])
+  }
 }
