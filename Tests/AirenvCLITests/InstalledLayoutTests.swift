@@ -43,8 +43,10 @@ struct InstalledLayoutTests {
     let terminal = try TmuxSession(
       cli: cli, width: 160, height: 30, environment: ["PATH": prefix + "/bin:/usr/bin:/bin"],
       command: "cd / && airenv tui --demo --theme probe")
-    let screen = try terminal.wait(for: "Connections")
-    #expect(screen.contains("share/airenv/themes/probe.json"), "\(screen)")
+    // The message line is the last row a frame writes: wait for it rather than for the top.
+    let screen = try terminal.wait(for: "the theme's path on the message line") {
+      $0.contains("share/airenv/themes/probe.json")
+    }
     #expect(!screen.contains("not found"))
     try terminal.press("q")
     try terminal.wait(for: "AIRENV-EXITED 0")

@@ -84,12 +84,12 @@ struct TerminalHostileInputTests {
     try tui.press("/")
     try tui.type("v")
     try tui.press("Enter")
-    let moved = try tui.wait(for: "filter: v")
+    let moved = try tui.settled(for: "filter: v") { $0.contains("filter: v") }
     // Ctrl-L repaints every cell; the command line opened after it shows it was handled.
     try tui.press("C-l", ":")
     try tui.wait(for: "the command line") { $0.split(separator: "\n").last?.hasPrefix(":") == true }
     try tui.press("Escape")
-    let repainted = try tui.wait(for: "the command line to close") {
+    let repainted = try tui.settled(for: "the command line to close") {
       $0.split(separator: "\n").last?.hasPrefix(":") != true && $0.contains("filter: v")
     }
     #expect(moved == repainted, "before:\n\(moved)\nafter Ctrl-L:\n\(repainted)")

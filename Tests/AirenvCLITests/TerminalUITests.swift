@@ -90,7 +90,9 @@ struct TerminalUITests {
     try tui.wait(for: "redid #")
     #expect((try cli.json("resolve", "--deployment", "dev")["connections"] as? [Any])?.isEmpty == true)
     try tui.press("H")
-    let history = try tui.wait(for: "History of data, newest first")
+    let history = try tui.settled(for: "History of data, newest first") {
+      $0.contains("History of data, newest first")
+    }
     #expect(
       history.contains("redo #") && history.contains("undo #") && history.contains("connection exclude"),
       "\(history)")
@@ -98,7 +100,7 @@ struct TerminalUITests {
     try tui.type("create")
     try tui.press("Enter")
     // The tab bar shows the filter once it is applied (the list may be drawn before).
-    let filtered = try tui.wait(for: "filter: create")
+    let filtered = try tui.settled(for: "filter: create") { $0.contains("filter: create") }
     #expect(filtered.contains("connection create") && !filtered.contains("connection exclude"))
     try tui.press("Escape", "q")
     try tui.wait(for: "AIRENV-EXITED 0")
@@ -115,7 +117,7 @@ struct TerminalUITests {
     try cli.ok("connection", "create", "a_conn", "--type", "postgres")
     try tui.wait(for: "Connections (3)")
     // The cursor stays on z_conn, whose detail pane is still shown.
-    let screen = try tui.wait(for: "z_conn  http")
+    let screen = try tui.settled(for: "z_conn  http") { $0.contains("z_conn  http") }
     #expect(screen.contains("a_conn"))
   }
 
@@ -134,7 +136,7 @@ struct TerminalUITests {
     try tui.type("-west")
     try tui.wait(for: "eu-west")
     try tui.press("C-s")
-    let screen = try tui.wait(for: "changed by bob at")
+    let screen = try tui.settled(for: "changed by bob at") { $0.contains("changed by bob at") }
     #expect(screen.contains("variable \"region\" changed since you read it"))
     // Nothing of the stale edit was written: bob's value stands.
     try tui.press("Escape")

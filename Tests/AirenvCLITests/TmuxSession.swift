@@ -73,6 +73,23 @@ final class TmuxSession {
     throw CancellationError()
   }
 
+  /// Waits until the screen satisfies `condition` and then stops changing (two captures alike):
+  /// a frame is written in pieces, and a capture in the middle of one shows half of it.
+  @discardableResult
+  func settled(for description: String, seconds: Double = 15, _ condition: (String) -> Bool) throws -> String
+  {
+    var last = try wait(for: description, seconds: seconds, condition)
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      usleep(60_000)
+      let now = try screen()
+      if now == last && condition(now) { return now }
+      last = now
+    }
+    Issue.record("the screen never settled after \(description); the last was:\n\(last)")
+    throw CancellationError()
+  }
+
   @discardableResult
   func wait(for text: String, seconds: Double = 15) throws -> String {
     try wait(for: "\"\(text)\"", seconds: seconds) { $0.contains(text) }
