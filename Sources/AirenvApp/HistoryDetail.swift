@@ -25,5 +25,13 @@ enum HistoryDetail {
     return lines
   }
 
-  private static func text(_ value: JSONValue?) -> String { value.map(\.compactText) ?? "(none)" }
+  /// A value as JSON text, shortened past `shownCharacters` with its length said: the screen
+  /// cuts a line at its edge without a sign, and a 1 MiB value is no line to read.
+  static func text(_ value: JSONValue?) -> String {
+    guard let text = value.map(\.compactText) else { return "(none)" }
+    guard text.count > shownCharacters else { return text }
+    return text.prefix(shownCharacters) + "… (\(text.count) characters)"
+  }
+
+  static let shownCharacters = 120
 }

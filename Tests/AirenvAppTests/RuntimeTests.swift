@@ -306,4 +306,11 @@ struct RuntimeTests {
           + "This cannot be undone."
       ])
   }
+  /// A long value in a history entry is shortened with its length said, not cut at the edge.
+  @Test func aLongValueInAHistoryEntryIsShortenedVisibly() {
+    let long = JSONValue.string(String(repeating: "v", count: 5_000))
+    #expect(HistoryDetail.text(long) == "\"" + String(repeating: "v", count: 119) + "… (5002 characters)")
+    #expect(HistoryDetail.text(.string("short")) == "\"short\"")
+    #expect(HistoryDetail.text(nil) == "(none)")
+  }
 }
