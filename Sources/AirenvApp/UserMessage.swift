@@ -38,10 +38,8 @@ public struct UserMessage: Equatable, Sendable {
         case .permission: 5
         }
       self.init(error.message, exitCode: code)
-    case StoreError.workspaceReplaced:
-      self.init((error as! StoreError).message, exitCode: 4)
     case let error as StoreError:
-      self.init(error.message, exitCode: error.isRefusal ? 3 : 1)
+      self.init(error.message, exitCode: error.exitCode)
     case let error as ImportProblems:
       let count = error.problems.count
       self.init(

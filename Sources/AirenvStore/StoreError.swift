@@ -50,11 +50,13 @@ public enum StoreError: Error, Equatable, Sendable {
     }
   }
 
-  /// Whether the user asked for something that is not there (exit 3) rather than a failure.
-  public var isRefusal: Bool {
+  /// The exit code SPEC §5.1 gives it: 3 for something asked for that is not there, 4 for a
+  /// Workspace that changed under a screen that showed it, 1 for a failure.
+  public var exitCode: Int32 {
     switch self {
-    case .workspaceNotFound, .noWorkspace, .workspaceNotChosen: true
-    default: false
+    case .workspaceNotFound, .noWorkspace, .workspaceNotChosen: 3
+    case .workspaceReplaced: 4
+    default: 1
     }
   }
 }

@@ -251,6 +251,8 @@ struct RuntimeTests {
     try fixture.play(driver)
     #expect(try fixture.application.workspaces().map(\.name) == ["demo", "zeta", "zeta-old"])
     #expect(driver.screen.contains("is not the one shown"), "\(driver.screen)")
+    // The CLI would say the same as a conflict.
+    #expect(UserMessage(StoreError.workspaceReplaced(name: "zeta"))?.exitCode == 4)
   }
   /// A paste arrives as one key per character: 20,000 of them fill the field without the
   /// runtime drawing a frame per key or rescanning the whole line per key (it took 51 s for

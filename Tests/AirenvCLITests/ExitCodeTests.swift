@@ -196,6 +196,8 @@ struct ExitCodeTests {
     #expect(!delete.stderr.contains("1 links"))
     // A deletion says how to take it back.
     #expect(try cli.ok("connection", "delete", "db", "--yes").contains("`airenv undo` restores it"))
+    #expect(try cli.ok("deployment", "delete", "prod", "--yes").contains("`airenv undo` restores it"))
+    #expect(!(try cli.ok("deployment", "create", "qa")).contains("undo"))
     #expect(try cli.ok("doctor").contains("no problems found"))
   }
 

@@ -46,9 +46,10 @@ struct Session {
     do {
       var outcome = try application.perform([command], confirmed: yes, inspect: inspect).outcome
       // A deletion can be taken back: say how.
-      if outcome.changed, case .delete = command { outcome.notes.append("`airenv undo` restores it") }
-      if outcome.changed, case .deleteDeployment = command {
-        outcome.notes.append("`airenv undo` restores it")
+      switch command {
+      case .delete, .deleteDeployment:
+        if outcome.changed { outcome.notes.append("`airenv undo` restores it") }
+      default: break
       }
       report(outcome)
       return outcome

@@ -23,21 +23,22 @@ enum Completions {
   }
 
   static let workspaces = CompletionKind.custom { words, _, _ in
-    let repository = Repository(
+    ((try? repository(words).workspaceSummaries()) ?? []).map(\.name).sorted()
+  }
+
+  /// The repository the typed words name (`--repo`, else the environment), never written to.
+  private static func repository(_ words: [String]) -> Repository {
+    Repository(
       root: GlobalOptions.repositoryPath(
         explicit: value(of: "--repo", in: words), environment: ProcessInfo.processInfo.environment),
       readonly: true)
-    return ((try? repository.workspaceSummaries()) ?? []).map(\.name).sorted()
   }
 
   private static func names(_ words: [String], _ pick: (Workspace) -> [String]) -> [String] {
     let environment = ProcessInfo.processInfo.environment
-    let repository = Repository(
-      root: GlobalOptions.repositoryPath(explicit: value(of: "--repo", in: words), environment: environment),
-      readonly: true)
     let name =
       value(of: "--workspace", in: words) ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 }
-    guard let workspace = try? repository.read(workspace: name) else { return [] }
+    guard let workspace = try? repository(words).read(workspace: name) else { return [] }
     // A name that would garble the shell's line (a control character) is not offered.
     return Set(pick(workspace)).filter { !$0.unicodeScalars.contains(where: IdentifierRules.isControl) }
       .sorted()
