@@ -101,23 +101,7 @@ struct TerminalHostileInputTests {
   /// kills the process (a Swift trap is SIGILL; a stack overflow SIGSEGV).
   @Test(arguments: [SIGSEGV, SIGILL])
   func aFatalSignalRestoresTheTerminalAndRemovesTheDemo(signal: Int32) throws {
-    let cli = CLI()
-    let temporary = cli.scratch + "/tmp"
-    let pidFile = cli.scratch + "/pid"
-    try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-    // The shell writes its process id, then becomes airenv (exec keeps the id).
-    let tui = try TmuxSession(
-      cli: cli, environment: ["TMPDIR": temporary],
-      command: "sh -c 'echo \\$\\$ > \(pidFile); exec \(CLI.binary) tui --demo'; echo EXIT=\\$?; stty -a")
-    try tui.wait(for: "Workspace demo")
-    let demos = try FileManager.default.contentsOfDirectory(atPath: temporary).filter {
-      $0.hasPrefix("airenv-demo-")
-    }
-    #expect(demos.count == 1)
-    let pid = try #require(
-      pid_t(
-        try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-    #expect(kill(pid, signal) == 0)
+    let (tui, temporary) = try demoSignalled(with: signal)
     let after = try tui.wait(for: "AIRENV-EXITED")
     #expect(after.contains("the terminal was restored"))
     #expect(after.contains("EXIT=\(128 + signal)"))
@@ -137,23 +121,35 @@ struct TerminalHostileInputTests {
     __libc_current_sigrtmax(),
   ])
   func anEndingSignalLeavesThroughTheOrdinaryWayOut(signal: Int32) throws {
-    let cli = CLI()
-    let temporary = cli.scratch + "/tmp"
-    let pidFile = cli.scratch + "/pid"
-    try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-    let tui = try TmuxSession(
-      cli: cli, environment: ["TMPDIR": temporary],
-      command: "sh -c 'echo \\$\\$ > \(pidFile); exec \(CLI.binary) tui --demo'; echo EXIT=\\$?; stty -a")
-    try tui.wait(for: "Workspace demo")
-    let pid = try #require(
-      pid_t(
-        try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-    #expect(kill(pid, signal) == 0)
+    let (tui, temporary) = try demoSignalled(with: signal)
     let after = try tui.wait(for: "AIRENV-EXITED")
     #expect(after.contains("EXIT=\(128 + signal)"))
     #expect(after.contains(" icanon") && !after.contains("-icanon"))
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("airenv-demo-") }
         .isEmpty)
+  }
+
+  /// `airenv tui --demo` in tmux with its own TMPDIR, sent `signal` once its first screen is up;
+  /// the session (which prints the exit status and the terminal's modes afterwards) and TMPDIR.
+  private func demoSignalled(with signal: Int32) throws -> (TmuxSession, String) {
+    let cli = CLI()
+    let temporary = cli.scratch + "/tmp"
+    let pidFile = cli.scratch + "/pid"
+    try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+    // The shell writes its process id, then becomes airenv (exec keeps the id).
+    let tui = try TmuxSession(
+      cli: cli, environment: ["TMPDIR": temporary],
+      command: "sh -c 'echo \\$\\$ > \(pidFile); exec \(CLI.binary) tui --demo'; echo EXIT=\\$?; stty -a")
+    try tui.wait(for: "Workspace demo")
+    let demos = try FileManager.default.contentsOfDirectory(atPath: temporary).filter {
+      $0.hasPrefix("airenv-demo-")
+    }
+    #expect(demos.count == 1)
+    let pid = try #require(
+      pid_t(
+        try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(kill(pid, signal) == 0)
+    return (tui, temporary)
   }
 }

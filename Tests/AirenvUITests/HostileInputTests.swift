@@ -274,17 +274,10 @@ extension FormSecretTests {
         fields: ConnectionChanges(fields: [.connType: "http"], extraSet: ["api_key": .string("sk-1")]),
         sharing: .linkedToAll), by: UIFixture.actor)
     var state = AppState(workspace: workspace, session: UIFixture.state().session, width: 120, height: 40)
-    _ = update(&state, .edit)
-    guard case .form(var form)? = state.overlay,
-      let index = form.fields.firstIndex(where: { $0.name == "extra" })
-    else { throw CancellationError() }
-    let edited = form.fields[index].value.replacingOccurrences(of: from, with: to)
-    #expect(edited != form.fields[index].value)
-    form.fields[index].editor = LineEditor(edited)
-    state.overlay = .form(form)
-    #expect(update(&state, .submit).isEmpty)
+    let effects = try submitEditedExtra(&state) { $0.replacingOccurrences(of: from, with: to) }
+    #expect(effects.isEmpty)
     guard case .form(let refused)? = state.overlay else { throw CancellationError() }
-    #expect(refused.fields[index].error?.contains("masked value") == true)
+    #expect(refused.field("extra")?.error?.contains("masked value") == true)
   }
 }
 
@@ -435,15 +428,7 @@ struct NestedSecretTests {
   ])
   func aMaskInAListThatChangedIsRefused(from: String, to: String) throws {
     var state = try Self.state()
-    _ = update(&state, .edit)
-    guard case .form(var form)? = state.overlay,
-      let index = form.fields.firstIndex(where: { $0.name == "extra" })
-    else { throw CancellationError() }
-    let edited = form.fields[index].value.replacingOccurrences(of: from, with: to)
-    #expect(edited != form.fields[index].value)
-    form.fields[index].editor = LineEditor(edited)
-    state.overlay = .form(form)
-    let effects = update(&state, .submit)
+    let effects = try submitEditedExtra(&state) { $0.replacingOccurrences(of: from, with: to) }
     if from.hasPrefix("\"region") {
       // Outside the list, the masks are kept as they were.
       guard case .apply(let commands, _)? = effects.first,
@@ -456,7 +441,7 @@ struct NestedSecretTests {
     }
     #expect(effects.isEmpty)
     guard case .form(let refused)? = state.overlay else { throw CancellationError() }
-    #expect(refused.fields[index].error?.contains("list that changed") == true)
+    #expect(refused.field("extra")?.error?.contains("list that changed") == true)
   }
 
   @Test func reorderedElementsThatReadDifferentlyAreRefused() throws {
@@ -473,17 +458,12 @@ struct NestedSecretTests {
             ])
           ]), sharing: .linkedToAll), by: UIFixture.actor)
     var state = AppState(workspace: workspace, session: UIFixture.state().session, width: 160, height: 50)
-    _ = update(&state, .edit)
-    guard case .form(var form)? = state.overlay,
-      let index = form.fields.firstIndex(where: { $0.name == "extra" })
-    else { throw CancellationError() }
     let a = "{\"name\":\"a\",\"token\":\"••••••••\"}"
     let b = "{\"name\":\"b\",\"token\":\"••••••••\"}"
-    #expect(form.fields[index].value.contains(a + "," + b))
-    form.fields[index].editor = LineEditor(
-      form.fields[index].value.replacingOccurrences(of: a + "," + b, with: b + "," + a))
-    state.overlay = .form(form)
-    #expect(update(&state, .submit).isEmpty)
+    let effects = try submitEditedExtra(&state) {
+      $0.replacingOccurrences(of: a + "," + b, with: b + "," + a)
+    }
+    #expect(effects.isEmpty)
   }
 }
 
@@ -519,4 +499,18 @@ struct DeploymentCountTests {
       _ = update(&state, .moveDown)
     }
   }
+}
+
+/// Opens the edit form of the connection under the cursor, rewrites its extra JSON with `edit`
+/// (which must change it) and submits the form; the effects of the submission.
+func submitEditedExtra(_ state: inout AppState, _ edit: (String) -> String) throws -> [Effect] {
+  _ = update(&state, .edit)
+  guard case .form(var form)? = state.overlay,
+    let index = form.fields.firstIndex(where: { $0.name == "extra" })
+  else { throw CancellationError() }
+  let edited = edit(form.fields[index].value)
+  #expect(edited != form.fields[index].value, "the edit changed nothing")
+  form.fields[index].editor = LineEditor(edited)
+  state.overlay = .form(form)
+  return update(&state, .submit)
 }
