@@ -25,11 +25,14 @@ let package = Package(
       dependencies: ["AirenvText", "AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
     .target(name: "AirenvPresentation", dependencies: ["AirenvText", "AirenvModel"]),
+    .target(name: "AirenvDelivery", dependencies: ["AirenvModel", "AirenvFormats"]),
     .target(
       name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats", "AirenvPresentation"]),
     .target(
       name: "AirenvApp",
-      dependencies: ["AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI"]),
+      dependencies: [
+        "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "AirenvDelivery",
+      ]),
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .target(name: "CFatalSignal"),
     .target(name: "AirenvTerminal", dependencies: ["AirenvText", "AirenvUI", "CNcurses", "CFatalSignal"]),
@@ -37,6 +40,7 @@ let package = Package(
       name: "airenv",
       dependencies: [
         "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvApp", "AirenvPresentation",
+        "AirenvDelivery",
         "AirenvUI",
         "AirenvTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,6 +57,8 @@ let package = Package(
       name: "AirenvPresentationTests", dependencies: ["AirenvPresentation", "AirenvModel", "AirenvText"]),
     .testTarget(name: "AirenvStoreTests", dependencies: ["AirenvStore", "AirenvModel"]),
     .testTarget(name: "AirenvFormatsTests", dependencies: ["AirenvFormats", "AirenvModel"]),
+    .testTarget(
+      name: "AirenvDeliveryTests", dependencies: ["AirenvDelivery", "AirenvFormats", "AirenvModel"]),
     .testTarget(
       name: "AirenvUITests", dependencies: ["AirenvUI", "AirenvModel", "AirenvText"], exclude: ["Goldens"]),
     .testTarget(

@@ -1,3 +1,4 @@
+import AirenvDelivery
 import AirenvFormats
 import AirenvModel
 import AirenvStore
@@ -47,6 +48,13 @@ public struct UserMessage: Equatable, Sendable {
         conclusion: "nothing was imported (\(counted(count, "problem")))", exitCode: 3)
     case let error as ExportProblem:
       self.init(error.message, exitCode: error.isLocked ? 1 : 3)
+    case let error as DeliveryError:
+      let code: Int32 =
+        switch error {
+        case .refused: 3
+        default: 1
+        }
+      self.init(TerminalText.escaped(error.message), exitCode: code)
     case ApplicationError.readonly:
       self.init("read-only mode (--readonly): this command changes the repository; refused", exitCode: 5)
     case ApplicationError.deletedMeanwhile(let what, let key, let by, let at, let entry):

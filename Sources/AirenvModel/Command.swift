@@ -38,6 +38,8 @@ public enum Command: Equatable, Sendable {
   case createDeployment(name: String, description: String?, tags: [String], branch: String?)
   case renameDeployment(name: String, newName: String)
   case deleteDeployment(name: String)
+  /// Sets (or, with nil, removes) where a Deployment's resolved set is delivered.
+  case setTarget(deployment: String, target: DeliveryTarget?)
 
   case createConnection(key: String, fields: ConnectionChanges, sharing: Sharing)
   case updateConnection(ObjectReference, ConnectionChanges, linkedToAll: Bool?)
@@ -91,6 +93,7 @@ extension Command {
     case .createDeployment: "deployment create"
     case .renameDeployment: "deployment rename"
     case .deleteDeployment: "deployment delete"
+    case .setTarget(_, let target): target == nil ? "target remove" : "target set"
     case .createConnection: "connection create"
     case .updateConnection: "connection update"
     case .linkConnection: "connection link"
@@ -127,7 +130,8 @@ extension Command {
   /// The Deployment the command is about, where there is one.
   public var deploymentName: String? {
     switch self {
-    case .createDeployment(let name, _, _, _), .renameDeployment(let name, _), .deleteDeployment(let name):
+    case .createDeployment(let name, _, _, _), .renameDeployment(let name, _), .deleteDeployment(let name),
+      .setTarget(let name, _):
       name
     case .linkConnection(_, let deployment, _), .linkVariable(_, let deployment, _),
       .unlink(_, let deployment),

@@ -11,10 +11,12 @@ public struct Deployment: Codable, Equatable, Sendable, Identifiable {
   public var tags: [String]
   public var branch: String?
   public var stamp: Stamp
+  /// Where its resolved set is delivered; nil until someone sets one.
+  public var target: DeliveryTarget?
 
   public init(
     id: DeploymentID, name: String, description: String? = nil, tags: [String] = [],
-    branch: String? = nil, stamp: Stamp
+    branch: String? = nil, stamp: Stamp, target: DeliveryTarget? = nil
   ) {
     self.id = id
     self.name = name
@@ -22,5 +24,6 @@ public struct Deployment: Codable, Equatable, Sendable, Identifiable {
     self.tags = tags
     self.branch = branch
     self.stamp = stamp
+    self.target = target
   }
 }

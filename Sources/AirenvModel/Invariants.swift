@@ -77,6 +77,11 @@ extension Deployment: CheckedOnLoad {
     }
     if let branch { try check(IdentifierRules.problem(withLabel: branch), ["branch"], "the branch") }
     do { try stamp.checkInvariants() } catch { throw error.within(["stamp"]) }
+    if let target {
+      if let problem = target.problem { throw InvariantViolation(["target"], problem) }
+      if let password = target.password { try checkValue(password, ["target", "password"]) }
+      if let token = target.token { try checkValue(token, ["target", "token"]) }
+    }
   }
 }
 

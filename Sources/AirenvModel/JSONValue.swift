@@ -72,6 +72,11 @@ public enum JSONValue: Hashable, Sendable {
     return nil
   }
 
+  public var arrayValue: [JSONValue]? {
+    if case .array(let items) = self { return items }
+    return nil
+  }
+
   /// Parses JSON text as strictly as Python's `json.loads` (and so Airflow) reads it: no
   /// trailing comma, no leading zero, no duplicate member; the error says where and why it is
   /// not JSON.

@@ -14,6 +14,8 @@ extension Workspace {
       return try renameDeployment(name, to: newName, by: actor)
     case .deleteDeployment(let name):
       return try deleteDeployment(name, confirmed: confirmed, by: actor)
+    case .setTarget(let name, let target):
+      return try setTarget(of: name, to: target, by: actor)
 
     case .createConnection(let key, let fields, let sharing):
       return try create(\.connections, key: key, fields: fields, sharing: sharing, by: actor)

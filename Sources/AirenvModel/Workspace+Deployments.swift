@@ -34,6 +34,25 @@ extension Workspace {
     return Outcome(message: "renamed Deployment \"\(deployment.name)\" to \"\(newName)\"")
   }
 
+  mutating func setTarget(of name: String, to target: DeliveryTarget?, by actor: Actor) throws(ModelError)
+    -> Outcome
+  {
+    let deployment = try requireDeployment(named: name)
+    if let problem = target?.problem { throw .invalidField(field: "target", reason: problem) }
+    guard deployment.target != target else {
+      return Outcome(message: "Deployment \"\(deployment.name)\" already has that target", changed: false)
+    }
+    let index = deployments.firstIndex { $0.id == deployment.id }!
+    deployments[index].target = target
+    deployments[index].stamp.touch(by: actor)
+    guard let target else {
+      return Outcome(
+        message: "removed the target of Deployment \"\(deployment.name)\"",
+        notes: ["what was applied stays in Airflow; airenv no longer delivers there"])
+    }
+    return Outcome(message: "Deployment \"\(deployment.name)\" now delivers to \(target.address)")
+  }
+
   mutating func deleteDeployment(_ name: String, confirmed: Bool, by actor: Actor)
     throws(ModelError) -> Outcome
   {

@@ -29,7 +29,7 @@ extension Workspace {
         keys.append(reference.key)
       case .rename(let reference, let newKey):
         keys += [reference.key, newKey]
-      case .createDeployment, .renameDeployment, .deleteDeployment, .setMember, .removeMember,
+      case .createDeployment, .renameDeployment, .deleteDeployment, .setTarget, .setMember, .removeMember,
         .setSecretsFetching:
         return nil
       }

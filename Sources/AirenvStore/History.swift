@@ -17,10 +17,19 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   public var undoes: Int?
   public var redoes: Int?
 
+  /// An apply or a pull: it records what reached Airflow, which undo cannot take back.
+  public var isDelivery: Bool { changes.contains { $0.kind == "delivery" } }
+
   /// What the change did in a line: each object with the fields that changed, or for a change
   /// of many objects (an import, an undo of one) counts by verb and kind, so that a line stays
   /// a line. Field paths name Deployments by `deploymentNames` (id → name) where known.
   public func summary(deploymentNames: [String: String]) -> String {
+    if let delivery = changes.first(where: { $0.kind == "delivery" }) {
+      let counts = delivery.fields.compactMap { field in
+        field.after.flatMap { if case .integer(let count) = $0 { "\(count) \(field.name)" } else { nil } }
+      }
+      return "\(command) \(delivery.key)" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
+    }
     guard changes.count <= Self.objectsNamedInSummary else {
       var counts: [String: Int] = [:]
       var order: [String] = []

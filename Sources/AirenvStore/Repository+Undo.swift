@@ -9,7 +9,7 @@ extension Repository {
       let undone = Set(entries.compactMap(\.undoes))
       guard
         let target = entries.last(where: {
-          $0.user == actor.user && $0.undoes == nil && !undone.contains($0.sequence)
+          $0.user == actor.user && $0.undoes == nil && !undone.contains($0.sequence) && !$0.isDelivery
         })
       else { throw ModelError.nothingToUndo("\(actor.user) has no change left to undo in this Workspace") }
       return (target, HistoryNote(user: actor.user, command: "undo", undoes: target.sequence))
@@ -20,7 +20,8 @@ extension Repository {
   public func redo(workspace name: String?, by actor: Actor) throws -> HistoryEntry {
     try revert(workspace: name, by: actor) { entries in
       let redone = Set(entries.compactMap(\.redoes))
-      guard let latest = entries.last(where: { $0.user == actor.user }), let original = latest.undoes,
+      guard let latest = entries.last(where: { $0.user == actor.user && !$0.isDelivery }),
+        let original = latest.undoes,
         !redone.contains(original)
       else {
         throw ModelError.nothingToUndo("\(actor.user) has nothing to redo: the last change was not an undo")
@@ -121,7 +122,7 @@ extension Repository {
     case "deployment":
       try restore(
         change, in: &workspace.deployments, by: actor, check: check,
-        decode: { try decoded(Deployment.self, $0) })
+        decode: { sealer.unseal(try decoded(Deployment.self, $0)) })
     case "workspace":
       try check(workspace.stamp, "Workspace \(workspace.name)")
       if let before = change.before {

@@ -227,7 +227,7 @@ public final class Repository: Sendable {
     throw all.isEmpty ? .noWorkspace : .workspaceNotChosen(available: all.map(\.name))
   }
 
-  private func readIndex() throws(StoreError) -> RepositoryIndex {
+  func readIndex() throws(StoreError) -> RepositoryIndex {
     try StoredFile.read(
       RepositoryIndex.self, from: FileSystem.read(layout.index, limit: Limits.objectFileBytes),
       path: layout.index)
@@ -275,7 +275,8 @@ public final class Repository: Sendable {
     let sealer = try readingSealer(for: id)
     let workspace = Workspace(
       id: id, name: header.name, stamp: header.stamp,
-      deployments: try loadAll(in: layout.deployments(id), cache: deploymentFiles, variant: "") { $0 },
+      deployments: try loadAll(
+        in: layout.deployments(id), cache: deploymentFiles, variant: sealer.identity, then: sealer.unseal),
       connections: try loadAll(
         in: layout.connections(id), cache: connectionFiles, variant: sealer.identity, then: sealer.unseal),
       variables: try loadAll(
@@ -378,6 +379,12 @@ public final class Repository: Sendable {
       return new.filter { oldByID[$0.id] != $0 }
     }
     let deployments = changed(before.deployments, after.deployments, layout.deployments(after.id))
+    // A deleted Deployment's delivery record goes with it.
+    for deployment in before.deployments where !after.deployments.contains(where: { $0.id == deployment.id })
+    {
+      let record = layout.delivery(after.id) + "/\(deployment.id).json"
+      if FileSystem.exists(record) { deletes.append(record) }
+    }
     let connections = changed(before.connections, after.connections, layout.connections(after.id))
     let variables = changed(before.variables, after.variables, layout.variables(after.id))
     for deployment in deployments {
@@ -391,20 +398,23 @@ public final class Repository: Sendable {
     for variable in variables {
       try StoredFile.checkBeforeWriting(variable, path: layout.variables(after.id) + "/\(variable.id).json")
     }
+    let needsKey =
+      connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
+      || deployments.contains(where: SecretSealer.needsKey)
+    let sealer = try writingSealer(for: after.id, needsKey: needsKey, writes: &writes)
     let beforeDeployments = Dictionary(
       before.deployments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     for deployment in deployments {
       let path = layout.deployments(after.id) + "/\(deployment.id).json"
-      let bytes = StoredFile.encode(deployment)
+      let bytes = StoredFile.encode(
+        try sealedDeployment(deployment, before: beforeDeployments[deployment.id], path, sealer))
       writes.append((path, bytes))
       changes.append(
         change(
           "deployment", deployment.id, deployment.name, plain: (beforeDeployments[deployment.id], deployment),
-          path: path, written: bytes, secretPaths: []))
+          path: path, written: bytes,
+          secretPaths: Set(DeliveryTarget.secretFields.map { "target." + $0 })))
     }
-    let needsKey =
-      connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
-    let sealer = try writingSealer(for: after.id, needsKey: needsKey, writes: &writes)
     for (written, change) in try stored(
       connections, before: before.connections, in: layout.connections(after.id), seal: sealer.seal,
       secretPaths: HistorySecrets.paths)
@@ -452,6 +462,25 @@ public final class Repository: Sendable {
       try FileSystem.makeDirectory(directory)
     }
     try Journal.commit(writes: writes, deletes: deletes, layout: layout)
+  }
+
+  /// A Deployment as stored: target credentials sealed, an unchanged one keeping the
+  /// ciphertext it had (a new nonce for the same value would rewrite the file on every save).
+  private func sealedDeployment(
+    _ deployment: Deployment, before: Deployment?, _ path: String, _ sealer: SecretSealer
+  ) throws(StoreError) -> Deployment {
+    var sealed = try sealer.seal(deployment)
+    guard let before, before.target?.kind == deployment.target?.kind, deployment.target != nil,
+      let bytes = try? FileSystem.read(path, limit: Limits.objectFileBytes),
+      let stored = try? StoredFile.read(Deployment.self, from: bytes, path: path)
+    else { return sealed }
+    if before.target?.password == deployment.target?.password, let kept = stored.target?.password {
+      sealed.target?.password = kept
+    }
+    if before.target?.token == deployment.target?.token, let kept = stored.target?.token {
+      sealed.target?.token = kept
+    }
+    return sealed
   }
 
   /// The sealed files of changed connections or variables, each with its history change.
@@ -616,6 +645,13 @@ public final class Repository: Sendable {
               StoredFile.encode(try sealer.seal(connection))
             ))
         }
+        for deployment in workspace.deployments where SecretSealer.needsKey(deployment) {
+          writes.append(
+            (
+              layout.deployments(workspace.id) + "/\(deployment.id).json",
+              StoredFile.encode(try sealer.seal(deployment))
+            ))
+        }
         for variable in workspace.variables where SecretSealer.needsKey(variable) {
           writes.append(
             (
@@ -660,6 +696,12 @@ public final class Repository: Sendable {
         note("variable", variable.key, value, path)
         return value
       }
+    }
+    for deployment in workspace.deployments {
+      if let password = deployment.target?.password {
+        note("Deployment", deployment.name, password, "target password")
+      }
+      if let token = deployment.target?.token { note("Deployment", deployment.name, token, "target token") }
     }
     return found
   }
@@ -753,7 +795,7 @@ public final class Repository: Sendable {
     return try withExtendedLifetime(lock) { try body() }
   }
 
-  private func locked<Result>(exclusive: Bool, _ body: () throws(StoreError) -> Result)
+  func locked<Result>(exclusive: Bool, _ body: () throws(StoreError) -> Result)
     throws(StoreError) -> Result
   {
     do {

@@ -11,6 +11,7 @@ import Foundation
 ///     <root>/workspaces/<workspace-id>/connections/<object-id>.json
 ///     <root>/workspaces/<workspace-id>/variables/<object-id>.json
 ///     <root>/workspaces/<workspace-id>/history/<sequence>.json       one per saved change
+///     <root>/workspaces/<workspace-id>/delivery/<deployment-id>.json what was last applied to its target
 struct RepositoryLayout {
   let root: String
 
@@ -44,7 +45,7 @@ struct RepositoryLayout {
     case 3: return parts[0] == "workspaces" && file == "workspace.json"
     case 4:
       return parts[0] == "workspaces"
-        && ["deployments", "connections", "variables", "history"].contains(parts[2])
+        && ["deployments", "connections", "variables", "history", "delivery"].contains(parts[2])
         && file.hasSuffix(".json") && !file.hasPrefix(".")
     default: return false
     }
@@ -104,4 +105,5 @@ struct RepositoryLayout {
   }
 
   func history(_ id: String) -> String { workspaceDirectory(id) + "/history" }
+  func delivery(_ id: String) -> String { workspaceDirectory(id) + "/delivery" }
 }

@@ -50,6 +50,33 @@ struct SecretSealer {
     Self.mapSecrets(variable) { value, path in unsealText(value, path: variable.id + "/" + path) }
   }
 
+  /// A Deployment's target credentials, sealed under `<deployment id>/target/<field>`.
+  func seal(_ deployment: Deployment) throws(StoreError) -> Deployment {
+    guard var target = deployment.target else { return deployment }
+    if let password = target.password {
+      target.password = try sealText(password, path: deployment.id + "/target/password")
+    }
+    if let token = target.token { target.token = try sealText(token, path: deployment.id + "/target/token") }
+    var sealed = deployment
+    sealed.target = target
+    return sealed
+  }
+
+  func unseal(_ deployment: Deployment) -> Deployment {
+    guard var target = deployment.target else { return deployment }
+    target.password = target.password.map { unsealText($0, path: deployment.id + "/target/password") }
+    target.token = target.token.map { unsealText($0, path: deployment.id + "/target/token") }
+    var opened = deployment
+    opened.target = target
+    return opened
+  }
+
+  static func needsKey(_ deployment: Deployment) -> Bool {
+    [deployment.target?.password, deployment.target?.token].contains { value in
+      value.map { !$0.hasPrefix(envelopePrefix) && Secrecy.lock(of: $0) == nil } ?? false
+    }
+  }
+
   /// Whether an object holds a secret value that is stored as plaintext and must be sealed.
   static func needsKey(_ connection: Connection) -> Bool { holdsPlaintext(connection, walk: mapSecrets) }
   static func needsKey(_ variable: Variable) -> Bool { holdsPlaintext(variable, walk: mapSecrets) }

@@ -105,6 +105,10 @@ extension Deployment: StoredRecord {
     [
       "id": .scalar, "name": .scalar, "description": .scalar, "tags": .list(.scalar), "branch": .scalar,
       "stamp": StoredShape.stamp,
+      "target": .record([
+        "kind": .scalar, "url": .scalar, "username": .scalar, "password": .scalar, "token": .scalar,
+        "timeoutSeconds": .integer, "path": .scalar, "format": .scalar,
+      ]),
     ], versioned: true)
 }
 
@@ -201,7 +205,7 @@ extension HistoryEntry: StoredRecord {
         ])),
     ], versioned: true)
 
-  static let kinds: Set<String> = ["connection", "variable", "deployment", "workspace"]
+  static let kinds: Set<String> = ["connection", "variable", "deployment", "workspace", "delivery"]
 
   func checkInvariants() throws(InvariantViolation) {
     if let problem = IdentifierRules.problem(withUserName: user) {

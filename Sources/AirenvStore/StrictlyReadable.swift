@@ -80,9 +80,34 @@ extension Deployment: StrictlyReadable {
       case .some(let description) = members.optionalString("description"),
       let tags = members.values["tags"].flatMap(Members.strings),
       case .some(let branch) = members.optionalString("branch"),
-      let stamp = members.values["stamp"].flatMap(Stamp.init(strict:))
+      let stamp = members.values["stamp"].flatMap(Stamp.init(strict:)),
+      case .some(let target) = members.optional(
+        "target", default: DeliveryTarget?.none, { DeliveryTarget(strict: $0).map { .some($0) } })
     else { return nil }
-    self.init(id: id, name: name, description: description, tags: tags, branch: branch, stamp: stamp)
+    self.init(
+      id: id, name: name, description: description, tags: tags, branch: branch, stamp: stamp, target: target)
+  }
+}
+
+extension DeliveryTarget: StrictlyReadable {
+  init?(strict json: JSONValue) {
+    guard let members = Members(json), let kind = members.string("kind").flatMap(Kind.init(rawValue:)),
+      case .some(let url) = members.optionalString("url"),
+      case .some(let username) = members.optionalString("username"),
+      case .some(let password) = members.optionalString("password"),
+      case .some(let token) = members.optionalString("token"),
+      case .some(let path) = members.optionalString("path"),
+      case .some(let format) = members.optionalString("format"),
+      case .some(let timeout) = members.optional(
+        "timeoutSeconds", default: Int?.none,
+        { json -> Int?? in
+          if case .integer(let value) = json, let seconds = Int(exactly: value) { return .some(seconds) }
+          return nil
+        })
+    else { return nil }
+    self.init(
+      kind: kind, url: url, username: username, password: password, token: token, timeoutSeconds: timeout,
+      path: path, format: format)
   }
 }
 

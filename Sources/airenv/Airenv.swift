@@ -15,7 +15,7 @@ struct Airenv: ParsableCommand {
       ConnectionCommand.self, VariableCommand.self, MatrixCommand.self, ResolveCommand.self,
       DiffCommand.self, ExportCommand.self, ImportCommand.self, HistoryCommand.self, UndoCommand.self,
       RedoCommand.self, DoctorCommand.self,
-      KeyCommand.self, TUICommand.self,
+      KeyCommand.self, TargetCommand.self, PlanCommand.self, ApplyCommand.self, TUICommand.self,
     ],
     defaultSubcommand: TUICommand.self
   )

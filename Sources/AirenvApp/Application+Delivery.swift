@@ -1,0 +1,183 @@
+import AirenvDelivery
+import AirenvModel
+import AirenvStore
+import Foundation
+
+/// What an apply did: how many objects of each kind of change reached Airflow, which did not
+/// and why, and what did not read back as sent.
+public struct ApplyReport: Sendable {
+  public var plan: DeliveryPlan
+  public var applied: [PlanState: Int] = [:]
+  public var failed: [(kind: ObjectKind, id: String, reason: String)] = []
+  public var unverified: [String] = []
+
+  public var succeeded: Bool { failed.isEmpty && unverified.isEmpty }
+}
+
+/// What `target check` found.
+public struct TargetCheck: Sendable {
+  public var address: String
+  public var airflowVersion: String
+  public var api: String
+  public var connections: Int
+  public var variables: Int
+  public var secretsBackend: String?
+}
+
+extension Application {
+  /// The Deployment and its target; refused when it has none.
+  public func target(of deploymentName: String) throws -> (Workspace, Deployment, DeliveryTarget) {
+    let workspace = try read()
+    guard let deployment = workspace.deployment(named: deploymentName) else {
+      throw ModelError.notFound(what: "Deployment", name: deploymentName, workspace: workspace.name)
+    }
+    guard let target = deployment.target else {
+      throw DeliveryError.refused(
+        "Deployment \"\(deployment.name)\" has no target; set one with `airenv target set \(deployment.name) "
+          + "--airflow-url URL …` or `--directory PATH --format F`")
+    }
+    return (workspace, deployment, target)
+  }
+
+  /// Connects to the target and reads what it holds: proves the URL, the credentials and the
+  /// permission to list connections and variables.
+  public func checkTarget(of deploymentName: String) throws -> TargetCheck {
+    let (_, _, target) = try self.target(of: deploymentName)
+    guard target.kind == .airflowAPI else {
+      return TargetCheck(
+        address: target.address, airflowVersion: "-", api: "files", connections: 0, variables: 0,
+        secretsBackend: nil)
+    }
+    let client = try AirflowClient(target: target)
+    let live = try client.liveState()
+    return TargetCheck(
+      address: target.address, airflowVersion: client.version, api: client.api.rawValue,
+      connections: live.connections.count, variables: live.variables.count,
+      secretsBackend: client.secretsBackend())
+  }
+
+  /// The plan for one Deployment: its resolved set against its target and the record.
+  public func planDelivery(of deploymentName: String, prune: Bool, adopt: Bool) throws -> DeliveryPlan {
+    let (workspace, deployment, target) = try self.target(of: deploymentName)
+    return try planDelivery(
+      workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt
+    )
+    .plan
+  }
+
+  private func planDelivery(
+    workspace: Workspace, deployment: Deployment, target: DeliveryTarget, prune: Bool, adopt: Bool
+  ) throws -> (plan: DeliveryPlan, client: AirflowClient, record: DeliveryRecord?) {
+    guard target.kind == .airflowAPI else {
+      throw DeliveryError.refused(
+        "directory targets are delivered with `airenv export`; plan covers airflow-api")
+    }
+    let desired = try DesiredSet(workspace: workspace, deployment: deployment)
+    let client = try AirflowClient(target: target)
+    let live = try client.liveState()
+    let record = try repository.deliveryRecord(workspace: workspace.id, deployment: deployment.id)
+    let digester = try repository.secretDigester(
+      workspace: workspace.id, deployment: deployment.id, target: target.address)
+    let planner = Planner(prune: prune, adopt: adopt) { value, field in digester.digest(value, field: field) }
+    let plan = planner.plan(
+      deployment: deployment.name, target: target.address, desired: desired, live: live, record: record)
+    return (plan, client, record)
+  }
+
+  /// Makes the target equal the Deployment's resolved set. Before anything is sent, the objects
+  /// about to be sent are recorded as pending, so an apply killed half-way is finished by the next
+  /// one instead of leaving conflicts; afterwards only what Airflow confirmed is recorded, with one
+  /// history entry.
+  public func applyDelivery(
+    to deploymentName: String, prune: Bool, adopt: Bool, progress: (Int, Int) -> Void = { _, _ in }
+  ) throws -> ApplyReport {
+    try refuseIfReadonly()
+    let (workspace, deployment, target) = try self.target(of: deploymentName)
+    try workspace.authorize(.change, for: user)
+    let (plan, client, previous) = try planDelivery(
+      workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt)
+    var report = ApplyReport(plan: plan)
+    var record = previous?.target == target.address ? previous! : DeliveryRecord(target: target.address)
+    let sending = plan.objects.filter { !$0.operations.isEmpty }
+    // Objects that left Airflow and airenv alike leave the record too.
+    for object in plan.objects where object.state == .unchanged || object.state == .orphaned {
+      record[object.kind][object.id] = object.recordedEntry
+    }
+    guard !sending.isEmpty else {
+      return report
+    }
+    var intent = record
+    for object in sending where object.state != .delete {
+      var pending = object.recordedEntry
+      pending?.pending = true
+      intent[object.kind][object.id] = pending
+    }
+    try repository.saveDelivery(intent, workspace: workspace.id, deployment: deployment, note: nil)
+    let operations = Self.ordered(sending.flatMap(\.operations))
+    let outcome = client.send(operations) { done in progress(done, operations.count) }
+    let failedIDs = Set(outcome.failed.map { "\($0.0.kind.rawValue)/\($0.0.id)" })
+    for (operation, reason) in outcome.failed {
+      report.failed.append((operation.kind, operation.id, reason))
+    }
+    for object in sending {
+      if failedIDs.contains("\(object.kind.rawValue)/\(object.id)") {
+        record[object.kind][object.id] =
+          previous?.target == target.address ? previous?[object.kind][object.id] : nil
+        continue
+      }
+      record[object.kind][object.id] = object.recordedEntry
+      report.applied[object.state, default: 0] += 1
+    }
+    record.airflowVersion = client.version
+    record.appliedBy = user
+    record.appliedAt = ISO8601DateFormatter().string(from: Date())
+    report.unverified = try verify(
+      sending.filter { !failedIDs.contains("\($0.kind.rawValue)/\($0.id)") }, client)
+    let counts: [(String, Int)] = [
+      ("created", report.applied[.create] ?? 0),
+      ("updated", (report.applied[.update] ?? 0) + (report.applied[.drifted] ?? 0)),
+      ("adopted", report.applied[.conflict] ?? 0), ("deleted", report.applied[.delete] ?? 0),
+      ("failed", report.failed.count),
+    ]
+    try repository.saveDelivery(
+      record, workspace: workspace.id, deployment: deployment,
+      note: DeliveryNote(user: user, command: "apply", counts: counts))
+    return report
+  }
+
+  /// Deletes first (a password is cleared by re-creating), then creates, then updates; each
+  /// group connections before variables, so a bulk request carries one kind and one action.
+  private static func ordered(_ operations: [DeliveryOperation]) -> [DeliveryOperation] {
+    func rank(_ operation: DeliveryOperation) -> Int {
+      let action =
+        switch operation {
+        case .deleteConnection, .deleteVariable: 0
+        case .createConnection, .createVariable: 1
+        case .updateConnection, .updateVariable: 2
+        }
+      return action * 2 + (operation.kind == .connection ? 0 : 1)
+    }
+    return operations.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
+      .map(\.element)
+  }
+
+  /// Reads the target again: every object sent must now show what was sent.
+  private func verify(_ sent: [PlannedObject], _ client: AirflowClient) throws -> [String] {
+    guard !sent.isEmpty else { return [] }
+    let live = try client.liveState()
+    var problems: [String] = []
+    for object in sent {
+      if object.state == .delete {
+        let present =
+          object.kind == .connection ? live.connections[object.id] != nil : live.variables[object.id] != nil
+        if present { problems.append("\(object.kind.rawValue) \(object.id) is still in Airflow") }
+        continue
+      }
+      guard let expected = object.recordedEntry else { continue }
+      if let mismatch = DeliveryVerification.mismatch(expected, kind: object.kind, id: object.id, in: live) {
+        problems.append(mismatch)
+      }
+    }
+    return problems
+  }
+}

@@ -1,0 +1,202 @@
+import AirenvModel
+import Foundation
+
+/// A conversation with one running Airflow's REST API: 3.x (`/api/v2`, a JWT) or 2.10
+/// (`/api/v1`, basic auth), told apart by which `/version` answers.
+public final class AirflowClient: Sendable {
+  public enum API: String, Sendable {
+    case v2 = "/api/v2"
+    case v1 = "/api/v1"
+  }
+
+  public let version: String
+  public let api: API
+  let base: String
+  let transport: HTTPTransport
+  private let credentials: Credentials
+  private let session: TokenBox
+
+  enum Credentials: Sendable {
+    case password(username: String, password: String)
+    case token(String)
+  }
+
+  /// Connects: finds the version and, on 3.x with a username, obtains a token.
+  public init(target: DeliveryTarget) throws(DeliveryError) {
+    guard target.kind == .airflowAPI, let url = target.url else {
+      throw .refused("the target is not an airflow-api target")
+    }
+    base = url.hasSuffix("/") ? String(url.dropLast()) : url
+    transport = HTTPTransport(timeout: target.timeout)
+    if let token = target.token {
+      credentials = .token(token)
+    } else if let username = target.username, let password = target.password {
+      credentials = .password(username: username, password: password)
+    } else {
+      throw .refused("the target has no credentials; set them with `airenv target set`")
+    }
+    if Secrecy.lock(of: target.password ?? "") != nil || Secrecy.lock(of: target.token ?? "") != nil {
+      throw .refused("the target's credentials do not decrypt with the current key; see `airenv key status`")
+    }
+    session = TokenBox()
+    (api, version) = try Self.detect(base: base, transport: transport)
+  }
+
+  private static func detect(base: String, transport: HTTPTransport) throws(DeliveryError) -> (API, String) {
+    var answers: [String] = []
+    for api in [API.v2, .v1] {
+      guard let url = URL(string: base + api.rawValue + "/version") else {
+        throw .refused("the URL \(base) is not a valid URL")
+      }
+      let response = try transport.send("GET", url)
+      if response.status == 200,
+        let version = (try? JSONValue.parse(response.text))?.objectValue?["version"]?
+          .stringValue
+      {
+        if api == .v2 && !version.hasPrefix("3") || api == .v1 && !version.hasPrefix("2.") {
+          throw .notAirflow(url: base, detail: "it reports Airflow \(version) on \(api.rawValue)")
+        }
+        return (api, version)
+      }
+      answers.append("\(api.rawValue)/version answered \(response.status)")
+    }
+    throw .notAirflow(url: base, detail: answers.joined(separator: ", "))
+  }
+
+  // MARK: Requests
+
+  /// Sends a JSON request, logging in (again) once when the server says the token is not valid.
+  func request(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil)
+    throws(DeliveryError) -> (status: Int, json: JSONValue?)
+  {
+    var components = URLComponents(string: base + api.rawValue + path)
+    if !query.isEmpty { components?.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+    guard let url = components?.url else { throw .refused("cannot build a URL for \(path)") }
+    let bytes = body.map { Array($0.compactText.utf8) }
+    var response = try transport.send(method, url, headers: try authorization(renew: false), body: bytes)
+    if response.status == 401 || (response.status == 403 && response.text.contains("Invalid JWT")) {
+      response = try transport.send(method, url, headers: try authorization(renew: true), body: bytes)
+    }
+    switch response.status {
+    case 401: throw .rejectedCredentials(url: base, detail: response.detail)
+    case 403: throw .forbidden(url: base, detail: response.detail)
+    default: break
+    }
+    return (response.status, try? JSONValue.parse(response.text))
+  }
+
+  /// A request that must succeed with one of `expected`.
+  func require(
+    _ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+    expected: Set<Int> = [200]
+  ) throws(DeliveryError) -> JSONValue? {
+    let (status, json) = try request(method, path, query: query, body: body)
+    guard expected.contains(status) else {
+      throw .server(
+        url: base + api.rawValue + path, status: status, detail: Self.problem(json) ?? "no details")
+    }
+    return json
+  }
+
+  /// The `detail` or `title` of a problem answer.
+  static func problem(_ json: JSONValue?) -> String? {
+    guard let members = json?.objectValue else { return nil }
+    if let detail = members["detail"]?.stringValue { return String(detail.prefix(300)) }
+    if let detail = members["detail"] { return String(detail.compactText.prefix(300)) }
+    return members["title"]?.stringValue
+  }
+
+  private func authorization(renew: Bool) throws(DeliveryError) -> [String: String] {
+    switch credentials {
+    case .token(let token): return ["Authorization": "Bearer " + token]
+    case .password(let username, let password):
+      if api == .v1 {
+        return ["Authorization": "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()]
+      }
+      if !renew, let token = session.token { return ["Authorization": "Bearer " + token] }
+      let token = try login(username: username, password: password)
+      session.token = token
+      return ["Authorization": "Bearer " + token]
+    }
+  }
+
+  private func login(username: String, password: String) throws(DeliveryError) -> String {
+    guard let url = URL(string: base + "/auth/token") else { throw .refused("cannot build the login URL") }
+    let body = JSONValue.object(["username": .string(username), "password": .string(password)])
+    let response = try transport.send("POST", url, body: Array(body.compactText.utf8))
+    guard response.status == 200 || response.status == 201,
+      let token = (try? JSONValue.parse(response.text))?.objectValue?["access_token"]?.stringValue
+    else {
+      if response.status == 401 || response.status == 403 || response.status == 422 {
+        throw .rejectedCredentials(
+          url: base, detail: "the login for \"\(username)\" answered \(response.status)")
+      }
+      throw .server(url: base + "/auth/token", status: response.status, detail: response.detail)
+    }
+    return token
+  }
+
+  // MARK: Reading
+
+  /// Every connection and variable in the database, a page of 100 at a time.
+  public func liveState() throws(DeliveryError) -> LiveState {
+    var connections = try pages("/connections", member: "connections", order: "connection_id").compactMap(
+      LiveConnection.init(api:))
+    if api == .v1 {
+      // 2.10 lists connections without their extra: each is read on its own.
+      connections = try connections.map { connection throws(DeliveryError) in
+        let json = try require("GET", "/connections/" + Self.escaped(connection.id))
+        return json.flatMap(LiveConnection.init(api:)) ?? connection
+      }
+    }
+    let variables = try pages("/variables", member: "variables", order: "key").compactMap(
+      LiveVariable.init(api:))
+    return LiveState(version: version, connections: connections, variables: variables)
+  }
+
+  private func pages(_ path: String, member: String, order: String) throws(DeliveryError) -> [JSONValue] {
+    var items: [JSONValue] = []
+    while true {
+      let json = try require(
+        "GET", path, query: [("limit", "100"), ("offset", String(items.count)), ("order_by", order)])
+      guard let page = json?.objectValue?[member]?.arrayValue else {
+        throw .server(
+          url: base + api.rawValue + path, status: 200, detail: "the answer has no \(member) list")
+      }
+      items += page
+      let total = json?.objectValue?["total_entries"].flatMap { value -> Int? in
+        if case .integer(let count) = value { return Int(count) }
+        return nil
+      }
+      if page.isEmpty || (total.map { items.count >= $0 } ?? (page.count < 100)) { return items }
+      if items.count > 1_000_000 { throw .refused("the server lists more than a million \(member)") }
+    }
+  }
+
+  /// A path segment with everything but unreserved characters percent-encoded (variable keys
+  /// may hold `/`).
+  static func escaped(_ segment: String) -> String {
+    let allowed = CharacterSet(
+      charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+  }
+}
+
+/// The 3.x token, shared by the requests of one client.
+private final class TokenBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: String?
+
+  var token: String? {
+    get {
+      lock.lock()
+      defer { lock.unlock() }
+      return value
+    }
+    set {
+      lock.lock()
+      defer { lock.unlock() }
+      value = newValue
+    }
+  }
+}

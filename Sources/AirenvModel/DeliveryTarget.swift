@@ -1,0 +1,125 @@
+/// Where a Deployment's resolved set is delivered: a running Airflow's REST API, or a
+/// directory that Airflow reads files from. Stored on the Deployment; its credentials are
+/// secrets, sealed on disk like any other and never shown, logged or written to history.
+public struct DeliveryTarget: Codable, Equatable, Sendable {
+  public enum Kind: String, Codable, Sendable, CaseIterable {
+    case airflowAPI = "airflow-api"
+    case directory
+  }
+
+  /// The file formats a directory target may be written in: those Airflow reads directly.
+  public static let directoryFormats = ["airflow-json", "airflow-yaml", "airflow-env"]
+  /// Seconds a request may take when the target does not say.
+  public static let defaultTimeoutSeconds = 10
+  public static let timeoutRange = 1...600
+
+  public var kind: Kind
+  /// airflow-api: the server's base URL (`https://airflow.example.com`, no `/api/v2`).
+  public var url: String?
+  public var username: String?
+  /// airflow-api: the password for `username` (3.x: exchanged for a token; 2.10: basic auth).
+  public var password: String?
+  /// airflow-api: a bearer token given instead of a username and password.
+  public var token: String?
+  public var timeoutSeconds: Int?
+  /// directory: an absolute path and the format written there.
+  public var path: String?
+  public var format: String?
+
+  public init(
+    kind: Kind, url: String? = nil, username: String? = nil, password: String? = nil, token: String? = nil,
+    timeoutSeconds: Int? = nil, path: String? = nil, format: String? = nil
+  ) {
+    self.kind = kind
+    self.url = url
+    self.username = username
+    self.password = password
+    self.token = token
+    self.timeoutSeconds = timeoutSeconds
+    self.path = path
+    self.format = format
+  }
+
+  public static func airflowAPI(
+    url: String, username: String? = nil, password: String? = nil, token: String? = nil, timeoutSeconds: Int?
+  ) -> DeliveryTarget {
+    DeliveryTarget(
+      kind: .airflowAPI, url: url, username: username, password: password, token: token,
+      timeoutSeconds: timeoutSeconds)
+  }
+
+  public static func directory(path: String, format: String) -> DeliveryTarget {
+    DeliveryTarget(kind: .directory, path: path, format: format)
+  }
+
+  public var timeout: Int { timeoutSeconds ?? Self.defaultTimeoutSeconds }
+
+  /// Where it delivers, for listings and records: the URL or the directory, never a credential.
+  public var address: String {
+    switch kind {
+    case .airflowAPI: url ?? ""
+    case .directory: (path ?? "") + " (" + (format ?? "") + ")"
+    }
+  }
+
+  /// The names of the secret fields, as stored paths (`target.password`).
+  public static let secretFields = ["password", "token"]
+
+  /// The first rule this target breaks, in words; nil when it is usable.
+  public var problem: String? {
+    switch kind {
+    case .airflowAPI:
+      guard let url else { return "an airflow-api target needs a URL" }
+      if let problem = Self.urlProblem(url) { return problem }
+      if path != nil || format != nil { return "an airflow-api target has no directory or format" }
+      if token != nil && (username != nil || password != nil) {
+        return "give either a token or a username and password, not both"
+      }
+      if token == nil && (username == nil || password == nil) {
+        return "an airflow-api target needs a username and password, or a token"
+      }
+      if let username, username.isEmpty || username.utf8.count > 256 || username.contains(where: \.isNewline)
+      {
+        return "the username must be 1 to 256 characters on one line"
+      }
+      if let timeoutSeconds, !Self.timeoutRange.contains(timeoutSeconds) {
+        return
+          "the timeout must be from \(Self.timeoutRange.lowerBound) to \(Self.timeoutRange.upperBound) seconds"
+      }
+    case .directory:
+      guard let path, let format else { return "a directory target needs a path and a format" }
+      if !path.hasPrefix("/") || path.utf8.count > 4096
+        || path.contains(where: { $0.isNewline || $0 == "\0" })
+      {
+        return "the directory must be an absolute path on one line"
+      }
+      if !Self.directoryFormats.contains(format) {
+        return "the format must be one of " + Self.directoryFormats.joined(separator: ", ")
+      }
+      if url != nil || username != nil || password != nil || token != nil || timeoutSeconds != nil {
+        return "a directory target has no URL, credentials or timeout"
+      }
+    }
+    return nil
+  }
+
+  /// http or https, a host, no credentials, query or fragment: the REST paths are added to it.
+  static func urlProblem(_ url: String) -> String? {
+    let lowered = url.lowercased()
+    guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+      return "the URL must start with http:// or https://"
+    }
+    if url.utf8.count > 2048 { return "the URL is longer than 2048 bytes" }
+    if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0.value > 0x7E }) {
+      return "the URL may hold only printable ASCII without spaces (percent-encode the rest)"
+    }
+    let rest = url.drop(while: { $0 != ":" }).dropFirst(3)
+    let authority = rest.prefix(while: { $0 != "/" })
+    if authority.isEmpty { return "the URL has no host" }
+    if authority.contains("@") {
+      return "the URL must not hold credentials; give them with --username/--password-stdin or --token-env"
+    }
+    if url.contains("?") || url.contains("#") { return "the URL must not have a query or fragment" }
+    return nil
+  }
+}

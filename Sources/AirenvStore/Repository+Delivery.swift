@@ -1,0 +1,101 @@
+import AirenvModel
+import Crypto
+import Foundation
+
+/// Keyed digests of secrets delivered to a target: the same value gives the same digest for the
+/// same Deployment and target, and nobody without the repository's key can test a guess.
+public struct SecretDigester: Sendable {
+  private let key: SymmetricKey?
+
+  init(key: EncryptionKey?, workspace: WorkspaceID, deployment: DeploymentID, target: String) {
+    self.key = key.map {
+      HKDF<SHA256>.deriveKey(
+        inputKeyMaterial: $0.symmetric,
+        info: Data("airenv/delivery|\(workspace)|\(deployment)|\(target)".utf8),
+        outputByteCount: 32)
+    }
+  }
+
+  /// `hmac-sha256:` and 64 hexadecimal digits; nil without a key (no secret was ever stored).
+  public func digest(_ value: String, field: String) -> String? {
+    guard let key else { return nil }
+    let code = HMAC<SHA256>.authenticationCode(for: Data((field + "\u{0}" + value).utf8), using: key)
+    return "hmac-sha256:" + hexadecimal(code)
+  }
+}
+
+/// One saved apply or pull, for the history: counts by what happened.
+public struct DeliveryNote: Sendable {
+  public var user: String
+  public var command: String
+  public var counts: [(String, Int)]
+
+  public init(user: String, command: String, counts: [(String, Int)]) {
+    self.user = user
+    self.command = command
+    self.counts = counts
+  }
+}
+
+extension Repository {
+  /// What airenv last delivered to a Deployment's target; nil when it never delivered there.
+  public func deliveryRecord(workspace: WorkspaceID, deployment: DeploymentID) throws(StoreError)
+    -> DeliveryRecord?
+  {
+    try locked(exclusive: false) { () throws(StoreError) -> DeliveryRecord? in
+      try loadDeliveryRecord(workspace: workspace, deployment: deployment)
+    }
+  }
+
+  func loadDeliveryRecord(workspace: WorkspaceID, deployment: DeploymentID) throws(StoreError)
+    -> DeliveryRecord?
+  {
+    let path = layout.delivery(workspace) + "/\(deployment).json"
+    guard FileSystem.exists(path) else { return nil }
+    let bytes = try FileSystem.read(path, limit: Limits.historyFileBytes)
+    return try StoredFile.decode(DeliveryRecord.self, from: bytes, path: path)
+  }
+
+  /// The digester for secrets delivered to `deployment`'s `target`.
+  public func secretDigester(workspace: WorkspaceID, deployment: DeploymentID, target: String)
+    throws(StoreError)
+    -> SecretDigester
+  {
+    let fingerprint = try locked(exclusive: false) { () throws(StoreError) in try readIndex().keyFingerprint }
+    return SecretDigester(
+      key: try keyring.load(matching: fingerprint), workspace: workspace, deployment: deployment,
+      target: target)
+  }
+
+  /// Saves a Deployment's delivery record atomically; with `note`, together with one history
+  /// entry that says what was applied (an intent saved before sending has none).
+  public func saveDelivery(
+    _ record: DeliveryRecord, workspace: WorkspaceID, deployment: Deployment, note: DeliveryNote?
+  ) throws {
+    try withLock(exclusive: true) { () throws in
+      let path = layout.delivery(workspace) + "/\(deployment.id).json"
+      var writes: [(path: String, bytes: [UInt8])] = [(path, StoredFile.encode(record))]
+      if let note {
+        let sequence = (try historySequences(workspace).last ?? 0) + 1
+        let change = ObjectChange(
+          kind: "delivery", id: deployment.id, key: deployment.name,
+          fields: note.counts.filter { $0.1 > 0 }.map {
+            FieldChange(name: $0.0, before: nil, after: .integer(Int64($0.1)), secret: false)
+          }, before: nil, afterDigest: nil, revision: nil)
+        let entry = HistoryEntry(
+          sequence: sequence, time: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
+          user: note.user, command: note.command, deployment: deployment.name, changes: [change], undoes: nil,
+          redoes: nil)
+        writes.append(
+          (
+            layout.history(workspace) + "/" + RepositoryLayout.historyFileName(sequence),
+            StoredFile.encode(entry)
+          ))
+      }
+      for directory in Set(writes.map { ($0.path as NSString).deletingLastPathComponent }) {
+        try FileSystem.makeDirectory(directory)
+      }
+      try Journal.commit(writes: writes, deletes: [], layout: layout)
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import AirenvApp
+import AirenvDelivery
+import AirenvModel
+import AirenvText
+import ArgumentParser
+import Foundation
+
+struct ApplyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Make each Deployment's Airflow hold its resolved set (Operator or Owner).",
+    discussion: """
+      Shows the plan, asks for confirmation on a terminal (or needs --yes), then sends only what differs:
+      on Airflow 3.x in bulk requests of at most 100 objects, on 2.10 one request per object. Objects
+      in conflict are left alone unless --adopt; objects airenv applied and no longer has are deleted
+      only with --prune. What Airflow confirmed is recorded in the repository as one history entry, and
+      read back to verify. A partial failure says which objects did not reach Airflow and exits 1;
+      running apply again finishes the job.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+  @OptionGroup var scope: DeliveryScope
+  @Flag(help: "Show the plan and change nothing.") var dryRun = false
+  @Flag(help: "Apply without asking.") var yes = false
+
+  func run() throws {
+    let session = global.session
+    var failed = false
+    for name in try scope.deployments(in: session) {
+      let application = session.application
+      let plan = try application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt)
+      Console.out(PlanText.table(plan, verbose: false))
+      let sending = plan.objects.filter { !$0.operations.isEmpty }
+      if dryRun || sending.isEmpty { continue }
+      try application.refuseIfReadonly()
+      if !yes {
+        let question =
+          "Apply to \(plan.target)? It creates \(plan.count(.create)), updates "
+          + "\(plan.count(.update) + plan.count(.drifted)), adopts \(sending.filter { $0.state == .conflict }.count) "
+          + "and deletes \(plan.count(.delete)) objects of Deployment \(plan.deployment)."
+        guard Console.interactive else {
+          throw Failure.usage("\(question) Pass --yes to confirm (standard input is not a terminal).")
+        }
+        guard Console.confirm(question) else {
+          throw Failure(message: "cancelled; nothing was applied", code: 1)
+        }
+      }
+      let progress = ApplyProgress()
+      let report = try application.applyDelivery(to: name, prune: scope.prune, adopt: scope.adopt) {
+        done, total in
+        progress.update(done: done, total: total)
+      }
+      progress.finish()
+      failed = !report.succeeded || failed
+      Console.out(Self.summary(report))
+    }
+    if failed { throw ExitCode(1) }
+  }
+
+  static func summary(_ report: ApplyReport) -> String {
+    var lines: [String] = []
+    let updated: Int = (report.applied[.update] ?? 0) + (report.applied[.drifted] ?? 0)
+    let counts: [(String, Int)] = [
+      ("created", report.applied[.create] ?? 0), ("updated", updated),
+      ("adopted", report.applied[.conflict] ?? 0), ("deleted", report.applied[.delete] ?? 0),
+    ]
+    let applied: [String] = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
+    lines.append(
+      "applied to \(TerminalText.escaped(report.plan.deployment)): "
+        + (applied.isEmpty ? "nothing" : applied.joined(separator: ", ")))
+    for failure in report.failed {
+      lines.append(
+        "not applied: \(failure.kind.rawValue) \(TerminalText.escaped(failure.id)): \(TerminalText.escaped(failure.reason))"
+      )
+    }
+    lines += report.unverified.map { "not verified: " + TerminalText.escaped($0) }
+    if !report.failed.isEmpty {
+      lines.append(
+        "\(counted(report.failed.count, "object")) did not reach Airflow; run `airenv apply` again")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// A progress line on a terminal's standard error, for applies that take longer than a second.
+final class ApplyProgress {
+  private let start = Date()
+  private var shown = false
+
+  func update(done: Int, total: Int) {
+    guard isatty(STDERR_FILENO) == 1, Date().timeIntervalSince(start) > 1 else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[Kapplying: \(done) of \(total)".utf8))
+    shown = true
+  }
+
+  func finish() {
+    if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+}

@@ -1,0 +1,116 @@
+import AirenvApp
+import AirenvDelivery
+import AirenvModel
+import AirenvText
+import ArgumentParser
+import Foundation
+
+/// Options shared by `plan` and `apply`.
+struct DeliveryScope: ParsableArguments {
+  @Option(name: .shortAndLong, help: "The Deployment to deliver.") var deployment: String?
+  @Flag(help: "Every Deployment that has an airflow-api target.") var all = false
+  @Flag(help: "Delete objects airenv applied before and no longer has (never others).") var prune = false
+  @Flag(help: "Take over objects of the same id that airenv did not create.") var adopt = false
+
+  func deployments(in session: Session) throws -> [String] {
+    switch (deployment, all) {
+    case (let name?, false): return [name]
+    case (nil, true):
+      let names = try session.read().sortedDeployments.filter { $0.target?.kind == .airflowAPI }.map(\.name)
+      if names.isEmpty {
+        throw Failure.validation("no Deployment has an airflow-api target; see `airenv target set`")
+      }
+      return names
+    case (nil, false): throw Failure.usage("give --deployment NAME or --all")
+    default: throw Failure.usage("give --deployment or --all, not both")
+    }
+  }
+}
+
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Show what applying would change in each Deployment's Airflow.",
+    discussion: """
+      States: create, update (the fields named), drifted (changed in Airflow since airenv applied it),
+      conflict (an object airenv did not create has that id), orphaned (applied by airenv, no longer in
+      airenv: deleted only with --prune), delete, unchanged. Secrets are compared with what airenv last
+      applied, never read from Airflow. Exit status: 0 when nothing differs, 6 when something does,
+      another non-zero code on an error.
+      """)
+  static let differencesExitCode: Int32 = 6
+
+  @OptionGroup var global: GlobalOptions
+  @OptionGroup var scope: DeliveryScope
+  @Option(name: .shortAndLong, help: "table or json.") var output: PlanOutput = .table
+  @Flag(help: "List unchanged objects too.") var verbose = false
+
+  enum PlanOutput: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+  }
+
+  func run() throws {
+    let session = global.session
+    var plans: [DeliveryPlan] = []
+    for name in try scope.deployments(in: session) {
+      plans.append(try session.application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt))
+    }
+    switch output {
+    case .json: Console.out(PlanText.json(plans))
+    case .table: for plan in plans { Console.out(PlanText.table(plan, verbose: verbose)) }
+    }
+    if plans.contains(where: \.hasDifferences) { throw ExitCode(Self.differencesExitCode) }
+  }
+}
+
+/// A plan in words and in JSON; secret values never appear, only field names.
+enum PlanText {
+  static func table(_ plan: DeliveryPlan, verbose: Bool) -> String {
+    var lines = [
+      "Deployment \(TerminalText.escaped(plan.deployment)) → \(TerminalText.escaped(plan.target)) "
+        + "(Airflow \(TerminalText.escaped(plan.airflowVersion)))"
+    ]
+    lines += plan.warnings.map { "warning: " + TerminalText.escaped($0) }
+    var table = TextTable("KIND", "ID", "STATE", "DETAIL")
+    for object in plan.objects where verbose || object.state.isDifference {
+      var detail: [String] = []
+      if !object.fields.isEmpty { detail.append(object.fields.joined(separator: ", ")) }
+      if !object.drifted.isEmpty {
+        detail.append("changed in Airflow: " + object.drifted.joined(separator: ", "))
+      }
+      detail += object.notes
+      table.add([object.kind.rawValue, object.id, object.state.rawValue, detail.joined(separator: "; ")])
+    }
+    if !table.rows.isEmpty { lines.append(table.rendered) }
+    let summary = PlanState.allCases.compactMap { state -> String? in
+      let count = plan.count(state)
+      return count == 0 ? nil : "\(count) \(state.rawValue)"
+    }
+    lines.append(
+      plan.hasDifferences
+        ? "plan: " + summary.joined(separator: ", ") : "in sync: \(counted(plan.objects.count, "object"))")
+    return lines.joined(separator: "\n")
+  }
+
+  static func json(_ plans: [DeliveryPlan]) -> String {
+    let value = JSONValue.array(
+      plans.map { plan in
+        .object([
+          "deployment": .string(plan.deployment), "target": .string(plan.target),
+          "airflowVersion": .string(plan.airflowVersion), "inSync": .bool(!plan.hasDifferences),
+          "warnings": .array(plan.warnings.map(JSONValue.string)),
+          "objects": .array(
+            plan.objects.map { object in
+              .object([
+                "kind": .string(object.kind.rawValue), "id": .string(object.id),
+                "state": .string(object.state.rawValue),
+                "fields": .array(object.fields.map(JSONValue.string)),
+                "drifted": .array(object.drifted.map(JSONValue.string)),
+                "notes": .array(object.notes.map(JSONValue.string)),
+              ])
+            }),
+        ])
+      })
+    return Output.json(value)
+  }
+}
