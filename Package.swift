@@ -32,6 +32,7 @@ let package = Package(
       name: "AirenvApp",
       dependencies: [
         "AirenvText", "AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "AirenvDelivery",
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
     .target(name: "CFatalSignal"),

@@ -1,4 +1,5 @@
 import AirenvDelivery
+import AirenvFormats
 import AirenvModel
 import AirenvStore
 import Foundation
@@ -22,6 +23,8 @@ public struct TargetCheck: Sendable {
   public var connections: Int
   public var variables: Int
   public var secretsBackend: String?
+  /// Shadowing and other things worth knowing before an apply.
+  public var warnings: [String] = []
 }
 
 extension Application {
@@ -42,18 +45,19 @@ extension Application {
   /// Connects to the target and reads what it holds: proves the URL, the credentials and the
   /// permission to list connections and variables.
   public func checkTarget(of deploymentName: String) throws -> TargetCheck {
-    let (_, _, target) = try self.target(of: deploymentName)
+    let (workspace, deployment, target) = try self.target(of: deploymentName)
+    let warnings = Self.sharedTargets(workspace, deployment, target)
     guard target.kind == .airflowAPI else {
       return TargetCheck(
         address: target.address, airflowVersion: "-", api: "files", connections: 0, variables: 0,
-        secretsBackend: nil)
+        secretsBackend: nil, warnings: warnings)
     }
     let client = try AirflowClient(target: target)
     let live = try client.liveState()
     return TargetCheck(
       address: target.address, airflowVersion: client.version, api: client.api.rawValue,
       connections: live.connections.count, variables: live.variables.count,
-      secretsBackend: client.secretsBackend())
+      secretsBackend: client.secretsBackend(), warnings: warnings)
   }
 
   /// The plan for one Deployment: its resolved set against its target and the record.
@@ -67,21 +71,66 @@ extension Application {
 
   private func planDelivery(
     workspace: Workspace, deployment: Deployment, target: DeliveryTarget, prune: Bool, adopt: Bool
-  ) throws -> (plan: DeliveryPlan, client: AirflowClient, record: DeliveryRecord?) {
-    guard target.kind == .airflowAPI else {
-      throw DeliveryError.refused(
-        "directory targets are delivered with `airenv export`; plan covers airflow-api")
-    }
+  ) throws -> (plan: DeliveryPlan, endpoint: any DeliveryEndpoint, record: DeliveryRecord?) {
     let desired = try DesiredSet(workspace: workspace, deployment: deployment)
-    let client = try AirflowClient(target: target)
-    let live = try client.liveState()
     let record = try repository.deliveryRecord(workspace: workspace.id, deployment: deployment.id)
+    let endpoint: any DeliveryEndpoint
+    var driftedFiles: [String] = []
+    switch target.kind {
+    case .airflowAPI:
+      endpoint = try AirflowClient(target: target)
+    case .directory:
+      let set = try ExportSet(workspace: workspace, deployment: deployment, includingSecrets: true)
+      let directory = try DirectoryEndpoint(target: target, set: set, record: record)
+      driftedFiles = directory.driftedFiles()
+      if directory.record?.files == nil { driftedFiles = directory.files.map(\.name) }
+      endpoint = directory
+    }
+    let live = try endpoint.liveState()
     let digester = try repository.secretDigester(
       workspace: workspace.id, deployment: deployment.id, target: target.address)
-    let planner = Planner(prune: prune, adopt: adopt) { value, field in digester.digest(value, field: field) }
-    let plan = planner.plan(
+    // A directory's files are airenv's alone and rewritten whole: what left airenv leaves them.
+    let planner = Planner(prune: prune || target.kind == .directory, adopt: adopt) { value, field in
+      digester.digest(value, field: field)
+    }
+    var plan = planner.plan(
       deployment: deployment.name, target: target.address, desired: desired, live: live, record: record)
-    return (plan, client, record)
+    plan.driftedFiles = driftedFiles
+    plan.warnings += Self.sharedTargets(workspace, deployment, target)
+    if target.kind == .directory, let written = record?.files, record?.target == target.address {
+      plan.warnings += driftedFiles.map { name in
+        written[name] == nil
+          ? "\(name) is new in this format; applying writes it"
+          : "\(name) was changed outside airenv since it wrote it; applying rewrites it"
+      }
+    } else if target.kind == .directory {
+      plan.warnings.append(
+        "airenv has not written here yet; applying writes " + driftedFiles.joined(separator: ", "))
+    }
+    return (plan, endpoint, record)
+  }
+
+  /// Shadowing airenv can see: another Deployment delivering to the same Airflow puts the same
+  /// ids there too, and whichever applies last wins.
+  static func sharedTargets(_ workspace: Workspace, _ deployment: Deployment, _ target: DeliveryTarget)
+    -> [String]
+  {
+    func ids(_ deployment: Deployment) -> Set<String> {
+      Set(
+        workspace.resolvedConnections(for: deployment.id).map { "connection " + $0.0.key }
+          + workspace.resolvedVariables(for: deployment.id).map { "variable " + $0.0.key })
+    }
+    let mine = ids(deployment)
+    return workspace.sortedDeployments.compactMap { other in
+      guard other.id != deployment.id, other.target?.address == target.address else { return nil }
+      let both = mine.intersection(ids(other)).sorted()
+      guard !both.isEmpty else { return nil }
+      let named =
+        both.prefix(5).joined(separator: ", ") + (both.count > 5 ? " and \(both.count - 5) more" : "")
+      return
+        "Deployment \(other.name) delivers to the same target: \(named) would be written by both, and the "
+        + "last apply wins; give each Deployment its own Airflow"
+    }
   }
 
   /// Makes the target equal the Deployment's resolved set. Before anything is sent, the objects
@@ -94,18 +143,15 @@ extension Application {
     try refuseIfReadonly()
     let (workspace, deployment, target) = try self.target(of: deploymentName)
     try workspace.authorize(.change, for: user)
-    let (plan, client, previous) = try planDelivery(
+    let (plan, endpoint, previous) = try planDelivery(
       workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt)
     var report = ApplyReport(plan: plan)
     var record = previous?.target == target.address ? previous! : DeliveryRecord(target: target.address)
     let sending = plan.objects.filter { !$0.operations.isEmpty }
-    // Objects that left Airflow and airenv alike leave the record too.
     for object in plan.objects where object.state == .unchanged || object.state == .orphaned {
       record[object.kind][object.id] = object.recordedEntry
     }
-    guard !sending.isEmpty else {
-      return report
-    }
+    guard !sending.isEmpty || !plan.driftedFiles.isEmpty else { return report }
     var intent = record
     for object in sending where object.state != .delete {
       var pending = object.recordedEntry
@@ -114,7 +160,7 @@ extension Application {
     }
     try repository.saveDelivery(intent, workspace: workspace.id, deployment: deployment, note: nil)
     let operations = Self.ordered(sending.flatMap(\.operations))
-    let outcome = client.send(operations) { done in progress(done, operations.count) }
+    let outcome = endpoint.send(operations) { done in progress(done, operations.count) }
     let failedIDs = Set(outcome.failed.map { "\($0.0.kind.rawValue)/\($0.0.id)" })
     for (operation, reason) in outcome.failed {
       report.failed.append((operation.kind, operation.id, reason))
@@ -128,11 +174,21 @@ extension Application {
       record[object.kind][object.id] = object.recordedEntry
       report.applied[object.state, default: 0] += 1
     }
-    record.airflowVersion = client.version
+    record.airflowVersion = endpoint.version
     record.appliedBy = user
     record.appliedAt = ISO8601DateFormatter().string(from: Date())
-    report.unverified = try verify(
-      sending.filter { !failedIDs.contains("\($0.kind.rawValue)/\($0.id)") }, client)
+    if let directory = endpoint as? DirectoryEndpoint {
+      if outcome.failed.isEmpty { record.files = directory.fileDigests }
+      report.unverified = directory.driftedFiles(against: directory.fileDigests).map {
+        "\($0) does not hold what was written"
+      }
+      if !outcome.failed.isEmpty && operations.isEmpty {
+        report.failed.append((.connection, "-", "files not written"))
+      }
+    } else {
+      report.unverified = try verify(
+        sending.filter { !failedIDs.contains("\($0.kind.rawValue)/\($0.id)") }, endpoint)
+    }
     let counts: [(String, Int)] = [
       ("created", report.applied[.create] ?? 0),
       ("updated", (report.applied[.update] ?? 0) + (report.applied[.drifted] ?? 0)),
@@ -162,9 +218,9 @@ extension Application {
   }
 
   /// Reads the target again: every object sent must now show what was sent.
-  private func verify(_ sent: [PlannedObject], _ client: AirflowClient) throws -> [String] {
+  private func verify(_ sent: [PlannedObject], _ endpoint: any DeliveryEndpoint) throws -> [String] {
     guard !sent.isEmpty else { return [] }
-    let live = try client.liveState()
+    let live = try endpoint.liveState()
     var problems: [String] = []
     for object in sent {
       if object.state == .delete {

@@ -71,6 +71,8 @@ public enum DeliveryOperation: Sendable {
 public struct DeliveryOutcome: Sendable {
   public var succeeded: [DeliveryOperation] = []
   public var failed: [(DeliveryOperation, String)] = []
+
+  public init() {}
 }
 
 extension AirflowClient {

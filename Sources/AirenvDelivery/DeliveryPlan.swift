@@ -42,8 +42,11 @@ public struct DeliveryPlan: Sendable {
   /// Said once for the whole plan (shadowing, a record of another target …).
   public var warnings: [String]
 
+  /// directory targets: files changed outside airenv since it wrote them (applying rewrites them).
+  public var driftedFiles: [String] = []
+
   /// Whether anything differs: something to apply, drift, a conflict or an orphan.
-  public var hasDifferences: Bool { objects.contains { $0.state.isDifference } }
+  public var hasDifferences: Bool { objects.contains { $0.state.isDifference } || !driftedFiles.isEmpty }
 
   public func count(_ state: PlanState) -> Int { objects.filter { $0.state == state }.count }
   public var operations: [DeliveryOperation] { objects.flatMap(\.operations) }
@@ -112,11 +115,13 @@ public struct Planner: Sendable {
       recorded: record)
     let shown: [String: JSONValue]
     let password: LiveSecret
+    var shownSecrets: [String: String] = [:]
     switch object.kind {
     case .connection:
       guard let connection = live.connections[object.id] else { return creating(object, planned, recorded) }
       shown = connection.fields
       password = connection.password
+      shownSecrets = connection.secretValues
       if let text = connection.unreadableExtra {
         planned.notes.append("its extra in Airflow is not a JSON object (\(text.count) characters)")
       }
@@ -124,17 +129,26 @@ public struct Planner: Sendable {
       guard let variable = live.variables[object.id] else { return creating(object, planned, recorded) }
       shown = variable.fields
       password = .unknown
+      if variable.valueIsExact && object.secrets["value"] != nil { shownSecrets = ["value": variable.value] }
+    }
+    // Secrets a file shows are compared by digest; an API shows none.
+    func secretsDiffering(from expected: [String: String]) -> [String] {
+      guard live.showsSecrets else { return [] }
+      return Set(expected.keys).union(shownSecrets.keys).filter { field in
+        shownSecrets[field].flatMap { digest($0, field) } != expected[field]
+      }.sorted()
     }
     // Non-secret fields: what airenv wants against what Airflow shows.
     let names = Set(shown.keys).union(object.fields.keys).subtracting(object.secrets.keys)
-    let differing = names.filter { !MaskedComparison.matches(shown: shown[$0], known: object.fields[$0]) }
-      .sorted()
+    let differing =
+      names.filter { !MaskedComparison.matches(shown: shown[$0], known: object.fields[$0]) }.sorted()
+      + secretsDiffering(from: digests)
     guard let recorded else {
       planned.state = .conflict
-      planned.fields = differing + object.secrets.keys.sorted()
+      planned.fields = live.showsSecrets ? differing : differing + object.secrets.keys.sorted()
       planned.notes.append(
         adopt ? "adopted: airenv's version replaces it" : "not created by airenv; `--adopt` takes it over")
-      if !object.secrets.isEmpty {
+      if !object.secrets.isEmpty && !live.showsSecrets {
         planned.notes.append(
           "\(object.secrets.keys.sorted().joined(separator: ", ")) not verifiable: applied by someone else")
       }
@@ -159,6 +173,7 @@ public struct Planner: Sendable {
       !MaskedComparison.matches(shown: shown[$0], known: recorded.fields[$0])
     }
     .sorted()
+    drifted += secretsDiffering(from: recorded.secrets)
     if password == .absent && recorded.secrets["password"] != nil {
       drifted.append("password (removed in Airflow)")
     }

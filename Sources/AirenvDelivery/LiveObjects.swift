@@ -19,12 +19,18 @@ public struct LiveConnection: Equatable, Sendable {
   public var password: LiveSecret
   /// The extra text when it is not a JSON object (then no `extra.<key>` field is given).
   public var unreadableExtra: String?
+  /// Secret values where the endpoint shows them (files do; APIs never): compared by digest.
+  public var secretValues: [String: String]
 
-  public init(id: String, fields: [String: JSONValue], password: LiveSecret, unreadableExtra: String? = nil) {
+  public init(
+    id: String, fields: [String: JSONValue], password: LiveSecret, unreadableExtra: String? = nil,
+    secretValues: [String: String] = [:]
+  ) {
     self.id = id
     self.fields = fields
     self.password = password
     self.unreadableExtra = unreadableExtra
+    self.secretValues = secretValues
   }
 }
 
@@ -32,11 +38,14 @@ public struct LiveVariable: Equatable, Sendable {
   public var key: String
   public var value: String
   public var description: String?
+  /// Whether `value` is the real value (files), not one an API may have masked.
+  public var valueIsExact: Bool
 
-  public init(key: String, value: String, description: String?) {
+  public init(key: String, value: String, description: String?, valueIsExact: Bool = false) {
     self.key = key
     self.value = value
     self.description = description
+    self.valueIsExact = valueIsExact
   }
 }
 
@@ -46,8 +55,14 @@ public struct LiveState: Equatable, Sendable {
   public var connections: [String: LiveConnection]
   public var variables: [String: LiveVariable]
 
-  public init(version: String, connections: [LiveConnection], variables: [LiveVariable]) {
+  /// Whether secret values are shown (files): then they are compared too, by digest.
+  public var showsSecrets: Bool
+
+  public init(
+    version: String, connections: [LiveConnection], variables: [LiveVariable], showsSecrets: Bool = false
+  ) {
     self.version = version
+    self.showsSecrets = showsSecrets
     self.connections = Dictionary(connections.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     self.variables = Dictionary(variables.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
   }

@@ -10,6 +10,8 @@ public struct DeliveryRecord: Codable, Equatable, Sendable {
   public var appliedAt: String?
   public var connections: [String: DeliveredObject]
   public var variables: [String: DeliveredObject]
+  /// directory targets: each file written, by name, with the SHA-256 of what was written.
+  public var files: [String: String]?
 
   public init(
     target: String, airflowVersion: String? = nil, appliedBy: String? = nil, appliedAt: String? = nil,

@@ -211,6 +211,39 @@ struct DeliveryTests {
       "\(variables.keys.sorted().prefix(3))")
   }
 
+  @Test(.enabled(if: enabled, "needs real Airflow: run scripts/setup-airflow.sh"))
+  func aDirectoryTargetIsWhatLocalFilesystemBackendReads() throws {
+    let cli = try InteropTests.fixture()
+    let directory = cli.scratch + "/delivered"
+    try cli.ok("target", "set", "full", "--directory", directory, "--format", "airflow-json")
+    #expect(try plan(cli).status == 6)
+    let applied = try cli.run("apply", "--deployment", "full", "--yes")
+    #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+    #expect(try plan(cli).status == 0)
+    for name in ["connections.json", "variables.json"] {
+      let mode =
+        try FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.posixPermissions] as? Int
+      #expect(mode == 0o600, "\(name)")
+    }
+    // Airflow's own LocalFilesystemBackend reads exactly the resolved set.
+    let resolved = try cli.json("resolve", "--deployment", "full", "--reveal")
+    let ids = #"{"connections": [], "variables": []}"#
+    for version in InteropTests.versions {
+      try InteropTests().check(
+        try InteropTests().airflowView(version, "airflow-json", directory, ids: ids), against: resolved,
+        format: "airflow-json", label: "directory target, Airflow \(version)")
+    }
+    // A hand edit is drift; apply rewrites it. A deleted object leaves the files.
+    try "{}".write(toFile: directory + "/variables.json", atomically: true, encoding: .utf8)
+    let drifted = try cli.run("plan", "--deployment", "full")
+    #expect(drifted.status == 6 && drifted.stdout.contains("variables.json was changed outside airenv"))
+    try cli.ok("variable", "delete", "plain", "--yes")
+    #expect(try cli.run("apply", "--deployment", "full", "--yes").status == 0)
+    let variables = try String(contentsOfFile: directory + "/variables.json", encoding: .utf8)
+    #expect(variables.contains("json_var") && !variables.contains("\"plain\""))
+    #expect(try plan(cli).status == 0)
+  }
+
   @Test func aStoppedServerIsAClearErrorAndTheRecordIsUnchanged() throws {
     let cli = CLI()
     try cli.ok("workspace", "create", "w")

@@ -31,7 +31,7 @@ struct ApplyCommand: ParsableCommand {
       let plan = try application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt)
       Console.out(PlanText.table(plan, verbose: false))
       let sending = plan.objects.filter { !$0.operations.isEmpty }
-      if dryRun || sending.isEmpty { continue }
+      if dryRun || (sending.isEmpty && plan.driftedFiles.isEmpty) { continue }
       try application.refuseIfReadonly()
       if !yes {
         let question =

@@ -8,7 +8,7 @@ import Foundation
 /// Options shared by `plan` and `apply`.
 struct DeliveryScope: ParsableArguments {
   @Option(name: .shortAndLong, help: "The Deployment to deliver.") var deployment: String?
-  @Flag(help: "Every Deployment that has an airflow-api target.") var all = false
+  @Flag(help: "Every Deployment that has a target.") var all = false
   @Flag(help: "Delete objects airenv applied before and no longer has (never others).") var prune = false
   @Flag(help: "Take over objects of the same id that airenv did not create.") var adopt = false
 
@@ -16,9 +16,9 @@ struct DeliveryScope: ParsableArguments {
     switch (deployment, all) {
     case (let name?, false): return [name]
     case (nil, true):
-      let names = try session.read().sortedDeployments.filter { $0.target?.kind == .airflowAPI }.map(\.name)
+      let names = try session.read().sortedDeployments.filter { $0.target != nil }.map(\.name)
       if names.isEmpty {
-        throw Failure.validation("no Deployment has an airflow-api target; see `airenv target set`")
+        throw Failure.validation("no Deployment has a target; see `airenv target set`")
       }
       return names
     case (nil, false): throw Failure.usage("give --deployment NAME or --all")
@@ -67,8 +67,9 @@ struct PlanCommand: ParsableCommand {
 enum PlanText {
   static func table(_ plan: DeliveryPlan, verbose: Bool) -> String {
     var lines = [
-      "Deployment \(TerminalText.escaped(plan.deployment)) → \(TerminalText.escaped(plan.target)) "
-        + "(Airflow \(TerminalText.escaped(plan.airflowVersion)))"
+      "Deployment \(TerminalText.escaped(plan.deployment)) → \(TerminalText.escaped(plan.target))"
+        + (plan.airflowVersion.hasPrefix("files")
+          ? "" : " (Airflow \(TerminalText.escaped(plan.airflowVersion)))")
     ]
     lines += plan.warnings.map { "warning: " + TerminalText.escaped($0) }
     var table = TextTable("KIND", "ID", "STATE", "DETAIL")
