@@ -51,7 +51,7 @@ public struct DesiredSet: Sendable {
     objects += set.variables.map { Self.desired($0, secret: secretVariables.contains($0.key)) }
   }
 
-  static func desired(_ connection: ExportConnection, isSecretExtra: (String, JSONValue) -> Bool)
+  public static func desired(_ connection: ExportConnection, isSecretExtra: (String, JSONValue) -> Bool)
     -> DesiredObject
   {
     var fields: [String: JSONValue] = ["conn_type": .string(connection.connType)]
@@ -76,7 +76,7 @@ public struct DesiredSet: Sendable {
       variable: nil)
   }
 
-  static func desired(_ variable: ExportVariable, secret: Bool) -> DesiredObject {
+  public static func desired(_ variable: ExportVariable, secret: Bool) -> DesiredObject {
     var fields: [String: JSONValue] = [:]
     var secrets: [String: String] = [:]
     if secret { secrets["value"] = variable.value } else { fields["value"] = .string(variable.value) }
@@ -91,7 +91,7 @@ public struct DesiredSet: Sendable {
 
 extension LiveVariable {
   /// The variable's fields by the names plans use.
-  var fields: [String: JSONValue] {
+  public var fields: [String: JSONValue] {
     var fields: [String: JSONValue] = ["value": .string(value)]
     if let description, !description.isEmpty { fields["description"] = .string(description) }
     return fields

@@ -5,10 +5,10 @@ import AirenvModel
 /// known password where it appears inside other text. A masked part matches anything, so a
 /// comparison says "differs" only where a difference can be seen. JSON text is compared as
 /// JSON (3.x re-serialises it with other spacing).
-enum MaskedComparison {
-  static let mask = "***"
+public enum MaskedComparison {
+  public static let mask = "***"
 
-  static func matches(shown: JSONValue?, known: JSONValue?) -> Bool {
+  public static func matches(shown: JSONValue?, known: JSONValue?) -> Bool {
     switch (normalised(shown), normalised(known)) {
     case (nil, nil): return true
     case (nil, _), (_, nil): return false

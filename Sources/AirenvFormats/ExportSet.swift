@@ -85,11 +85,12 @@ public struct ExportSet: Equatable, Sendable {
         login: fields[.login],
         password: fields[.password], port: resolved.port, extra: resolved.extraObject)
       if includingSecrets {
-        if let password = export.password, Secrecy.lock(of: password) != nil {
-          throw ExportProblem.locked("the password of connection \"\(connection.key)\"")
+        if let password = export.password, let (lock, _) = Secrecy.lock(of: password) {
+          throw ExportProblem.refusing(lock, "the password of connection \"\(connection.key)\"")
         }
         if let key = export.extra.keys.sorted().first(where: { Secrecy.lock(of: export.extra[$0]!) != nil }) {
-          throw ExportProblem.locked("extra \"\(key)\" of connection \"\(connection.key)\"")
+          throw ExportProblem.refusing(
+            Secrecy.lock(of: export.extra[key]!)!, "extra \"\(key)\" of connection \"\(connection.key)\"")
         }
       } else {
         let secretKeys = export.extra.keys.filter { key in
@@ -115,8 +116,8 @@ public struct ExportSet: Equatable, Sendable {
         withheld.append("variable \(variable.key): value")
         continue
       }
-      if Secrecy.lock(of: resolved.value.value) != nil {
-        throw ExportProblem.locked("the value of variable \"\(variable.key)\"")
+      if let (lock, _) = Secrecy.lock(of: resolved.value.value) {
+        throw ExportProblem.refusing(lock, "the value of variable \"\(variable.key)\"")
       }
       variables.append(
         ExportVariable(key: variable.key, value: resolved.value.value, description: resolved.description))
@@ -141,12 +142,21 @@ public struct ExportSet: Equatable, Sendable {
 /// Why an export could not be written.
 public enum ExportProblem: Error, Equatable, Sendable {
   case locked(String)
+  /// A secret pulled from an Airflow that showed it masked: airenv never had its value.
+  case missing(String)
   case unrepresentable(format: String, reasons: [String])
+
+  static func refusing(_ lock: Secrecy.Lock, _ what: String) -> ExportProblem {
+    lock == .missing ? .missing(what) : .locked(what)
+  }
 
   public var message: String {
     switch self {
     case .locked(let what):
       return "\(what) does not decrypt with the current key; see `airenv key status`"
+    case .missing(let what):
+      return "\(what) is missing: it was pulled from an Airflow that does not reveal secrets; set it "
+        + "(`airenv connection update … --password-stdin`, `airenv variable update … --value-stdin`)"
     case .unrepresentable(let format, let reasons):
       return "the \(format) format cannot hold: " + reasons.joined(separator: "; ")
     }

@@ -18,7 +18,15 @@ public enum Secrecy {
   public enum Lock: String, Sendable {
     case locked
     case tampered
+    /// A secret airenv never had: pulled from an Airflow that shows it masked. Stored as
+    /// `missingStored`; resolve, export and apply refuse it until someone sets the value.
+    case missing
   }
+
+  /// How a missing secret is stored on disk: not a ciphertext, not a value (never `***`).
+  public static let missingStored = "enc:missing"
+  /// A missing secret as loaded.
+  public static var missingValue: String { lockedValue(.missing, ciphertext: missingStored) }
 
   static let lockPrefix = "\u{1}airenv-"
 
@@ -28,7 +36,7 @@ public enum Secrecy {
   /// Whether a value is a secret as stored (sealed) or one that could not be opened (locked):
   /// its text is a ciphertext, not the value, and is larger than the value.
   public static func isCiphertext(_ value: String) -> Bool {
-    value.hasPrefix(sealedPrefix) || lock(of: value) != nil
+    value.hasPrefix(sealedPrefix) || value == missingStored || lock(of: value) != nil
   }
 
   public static func lockedValue(_ lock: Lock, ciphertext: String) -> String {

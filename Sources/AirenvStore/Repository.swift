@@ -681,7 +681,8 @@ public final class Repository: Sendable {
   static func lockedSecrets(in workspace: Workspace) -> [String] {
     var found: [String] = []
     func note(_ kind: String, _ key: String, _ value: String, _ path: String) {
-      if let (lock, _) = Secrecy.lock(of: value) {
+      // A missing secret has no ciphertext: no key opens it, and a new key changes nothing.
+      if let (lock, _) = Secrecy.lock(of: value), lock != .missing {
         found.append("\(kind) \"\(key)\" \(path): \(lock.rawValue)")
       }
     }

@@ -227,6 +227,7 @@ struct SecretSealer {
   private func sealText(_ value: String, path: String) throws(StoreError) -> String {
     if value.hasPrefix(Self.envelopePrefix) { return value }
     if let (_, ciphertext) = Secrecy.lock(of: value) { return ciphertext }
+    if value == Secrecy.missingStored { return value }
     guard let key else { throw .keyProblem("no encryption key") }
     do {
       let box = try AES.GCM.seal(Data(value.utf8), using: key.symmetric, authenticating: additionalData(path))
@@ -237,6 +238,7 @@ struct SecretSealer {
   }
 
   private func unsealText(_ stored: String, path: String) -> String {
+    if stored == Secrecy.missingStored { return Secrecy.missingValue }
     guard stored.hasPrefix(Self.envelopePrefix) else { return stored }
     guard let key else { return Secrecy.lockedValue(.locked, ciphertext: stored) }
     guard let combined = Data(base64Encoded: String(stored.dropFirst(Self.envelopePrefix.count))),

@@ -244,6 +244,76 @@ struct DeliveryTests {
     #expect(try plan(cli).status == 0)
   }
 
+  @Test(
+    .enabled(if: enabled, "needs real Airflow: run scripts/setup-airflow.sh"),
+    arguments: InteropTests.versions)
+  func pullBringsWhatAirflowHoldsAndNeverStoresAMask(version: String) throws {
+    let server = try AirflowServer.shared(version)
+    try server.reset()
+    let v3 = version.hasPrefix("3")
+    try server.call(
+      "POST", "/connections",
+      body: #"{"connection_id":"legacy_db","conn_type":"postgres","host":"old.example.com","login":"app","#
+        + #""password":"s3cret!","port":5432,"extra":"{\"sslmode\": \"require\", \"api_token\": \"tk-1\"}"}"#)
+    try server.call("POST", "/variables", body: #"{"key":"region","value":"eu"}"#)
+    try server.call("POST", "/variables", body: #"{"key":"api_key","value":"k-123-secret"}"#)
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "full")
+    try cli.ok(
+      "target", "set", "full", "--airflow-url", server.url, "--username", server.username, "--password-env",
+      "PW",
+      environment: ["PW": server.password])
+
+    let dry = try cli.run("pull", "--deployment", "full", "--dry-run")
+    #expect(
+      dry.status == 0 && dry.stdout.contains("would add connection legacy_db"), "\(dry.stdout)\(dry.stderr)")
+    #expect((try cli.json("resolve", "--deployment", "full")["connections"] as? [Any])?.isEmpty == true)
+
+    let pulled = try cli.run("pull", "--deployment", "full")
+    #expect(pulled.status == 0, "\(pulled.stdout)\(pulled.stderr)")
+    let stored = try FileManager.default.subpathsOfDirectory(atPath: cli.repository).filter {
+      $0.hasSuffix(".json")
+    }
+    .map { try String(contentsOfFile: cli.repository + "/" + $0, encoding: .utf8) }.joined()
+    #expect(!stored.contains("***"))
+    #expect(!stored.contains("k-123-secret"))
+    let resolved = try cli.json("resolve", "--deployment", "full")
+    #expect((resolved["connections"] as? [[String: Any]])?.map { $0["conn_id"] as? String } == ["legacy_db"])
+    if v3 {
+      // 3.x shows the password and the secret extra masked: stored as missing, refused until set.
+      #expect(pulled.stdout.contains("secret missing: connection legacy_db: password"))
+      let export = try cli.run("export", "--deployment", "full", "--format", "env", "--include-secrets")
+      #expect(export.status != 0 && export.stderr.contains("is missing"), "\(export.stderr)")
+      let plan = try cli.run("plan", "--deployment", "full")
+      #expect(plan.status == 3 && plan.stderr.contains("is missing"), "\(plan.stderr)")
+      try cli.ok(
+        "connection", "update", "legacy_db", "--scope-deployment", "full", "--password-stdin",
+        input: "s3cret!")
+      try cli.ok(
+        "connection", "update", "legacy_db", "--scope-deployment", "full", "--extra-set-env",
+        "api_token=TOKEN",
+        environment: ["TOKEN": "tk-1"])
+      try cli.ok(
+        "variable", "update", "api_key", "--scope-deployment", "full", "--value-stdin", input: "k-123-secret")
+    } else {
+      // 2.10 shows variables in plain text: kept encrypted, with a warning.
+      #expect(pulled.stderr.contains("api_key") && pulled.stderr.contains("plain text"), "\(pulled.stderr)")
+    }
+    // Now airenv holds what Airflow holds; adopting changes nothing there.
+    #expect(try cli.run("apply", "--deployment", "full", "--yes", "--adopt").status == 0)
+    #expect(try plan(cli).status == 0)
+
+    // A change made in Airflow is shown, and taken over only when asked.
+    try server.call("PATCH", "/variables/region", body: #"{"key":"region","value":"us"}"#)
+    let shown = try cli.run("pull", "--deployment", "full")
+    #expect(shown.stdout.contains("differs: variable region: value"), "\(shown.stdout)")
+    #expect(try cli.run("variable", "get", "region", "--scope-deployment", "full").stdout.contains("eu"))
+    try cli.ok("pull", "--deployment", "full", "--take", "value")
+    #expect(try cli.run("variable", "get", "region", "--scope-deployment", "full").stdout.contains("us"))
+    #expect(try cli.run("history").stdout.contains("pull"))
+  }
+
   @Test func aStoppedServerIsAClearErrorAndTheRecordIsUnchanged() throws {
     let cli = CLI()
     try cli.ok("workspace", "create", "w")

@@ -143,7 +143,7 @@ extension ExportProblem {
   var code: Int32 {
     switch self {
     case .locked: 1
-    case .unrepresentable: 3
+    case .missing, .unrepresentable: 3
     }
   }
 }
