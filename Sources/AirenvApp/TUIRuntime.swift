@@ -1,5 +1,7 @@
+import AirenvDelivery
 import AirenvModel
 import AirenvStore
+import AirenvText
 import AirenvUI
 import Foundation
 
@@ -25,6 +27,8 @@ public struct TUIRuntime {
   }
 
   public static let historyShown = 500
+  /// Seconds between background measurements of the targets' sync state while idle.
+  static let syncInterval: TimeInterval = 30
 
   /// The Workspace picker (more than one Workspace and none chosen): the name chosen, or nil
   /// when the user quit (or a signal came) instead.
@@ -55,16 +59,26 @@ public struct TUIRuntime {
   /// Runs until the user quits or `stopRequested` says so.
   public func run(_ state: inout AppState) {
     var live = LiveChanges(application: application(for: state), workspace: state.workspace.id)
+    let sync = SyncMonitor(application: application)
     // The first frame does not wait for the history, which only the History screen and the
-    // detail pane's "recent changes" show.
+    // detail pane's "recent changes" show, nor for the targets, which are read in the background.
     driver.draw(render(state))
     loadHistory(into: &state)
+    sync.refresh(state.workspace)
     driver.draw(render(state))
     while !stopRequested() {
       guard var key = driver.readKey(timeout: idleTimeout) else {
+        sync.refresh(state.workspace, ifOlderThan: Self.syncInterval)
+        if let states = sync.take() {
+          _ = update(&state, .syncUpdated(states))
+          driver.draw(render(state))
+        }
         if let change = live.poll(state.workspace) {
           _ = update(&state, change)
-          if case .reloaded = change { loadHistory(into: &state) }
+          if case .reloaded = change {
+            loadHistory(into: &state)
+            sync.refresh(state.workspace)
+          }
           driver.draw(render(state))
         }
         if state.mode == .workspaces, state.overlay == nil {
@@ -78,7 +92,7 @@ public struct TUIRuntime {
       // Keys already waiting (a paste arrives as thousands) are all handled before one draw.
       let started = DispatchTime.now()
       while true {
-        guard handle(key, &state, &live) else { return }
+        guard handle(key, &state, &live, sync) else { return }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
         guard elapsed < 50_000_000, let next = driver.readKey(timeout: 0) else { break }
         key = next
@@ -88,7 +102,9 @@ public struct TUIRuntime {
   }
 
   /// One key through the keymap and `update`, and its effects carried out; false to quit.
-  private func handle(_ key: Key, _ state: inout AppState, _ live: inout LiveChanges) -> Bool {
+  private func handle(_ key: Key, _ state: inout AppState, _ live: inout LiveChanges, _ sync: SyncMonitor)
+    -> Bool
+  {
     var effects: [Effect] = []
     if key == .resize {
       let size = driver.size
@@ -103,6 +119,10 @@ public struct TUIRuntime {
       case .apply(let commands, let confirmed):
         apply(commands, confirmed: confirmed, to: &state)
         live.acknowledge(state.workspace)
+        sync.refresh(state.workspace)
+      case .deliver(let id):
+        deliver(id, to: &state)
+        sync.refresh(state.workspace)
       case .undo, .redo:
         revert(undo: effect == .undo, to: &state)
         live.acknowledge(state.workspace)
@@ -187,6 +207,33 @@ public struct TUIRuntime {
       // meanwhile says who deleted it and when).
       _ = update(&state, .failed(Self.message(for: error)))
     }
+  }
+
+  /// Applies a Deployment's plan (confirmed by the user) and says what reached Airflow.
+  private func deliver(_ id: DeploymentID, to state: inout AppState) {
+    guard let deployment = state.workspace.deployment(id: id) else { return }
+    _ = update(&state, .applied(Outcome(message: "applying to \(deployment.target?.address ?? "")…")))
+    driver.draw(render(state))
+    do {
+      let report = try application(for: state).applyDelivery(to: deployment.name, prune: false, adopt: false)
+      let applied = report.applied.values.reduce(0, +)
+      if report.succeeded {
+        _ = update(
+          &state, .applied(Outcome(message: "applied \(counted(applied, "object")) to \(deployment.name)")))
+      } else {
+        let first =
+          report.failed.first.map { "\($0.kind.rawValue) \($0.id): \($0.reason)" } ?? report.unverified.first
+          ?? ""
+        _ = update(
+          &state,
+          .failed(
+            "applied \(applied); \(counted(report.failed.count + report.unverified.count, "problem")): \(first); "
+              + "A tries again"))
+      }
+    } catch {
+      _ = update(&state, .failed(Self.message(for: error)))
+    }
+    loadHistory(into: &state)
   }
 
   /// What a failed save says on the message line: the same words as the CLI's.

@@ -29,6 +29,10 @@ public enum Action: Equatable, Sendable {
   case showWorkspaces
   /// Repaint every cell, whatever the terminal shows now (Ctrl-L).
   case redraw
+  /// The plan of the selected Deployment's target.
+  case showPlan
+  /// Apply the selected Deployment's plan, after a confirmation.
+  case deliver
 
   // Forms and line editing.
   case nextField, previousField, submit, clearField, toggleOption, cycleOptionBack, cycleOption, toggleRemoval
@@ -51,6 +55,7 @@ public enum Action: Equatable, Sendable {
   /// A question before an effect: the runtime asks it once it knows what is at stake.
   case confirm(Confirmation)
   case workspacesLoaded([WorkspaceEntry])
+  case syncUpdated([DeploymentID: DeploymentSync])
 }
 
 extension Action {
@@ -62,7 +67,8 @@ extension Action {
     .selectTab(.connections), .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete,
     .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
     .undo,
-    .redo, .showHistory, .showWorkspaces, .redraw, .nextField, .previousField, .submit, .clearField,
+    .redo, .showHistory, .showWorkspaces, .redraw, .showPlan, .deliver, .nextField, .previousField, .submit,
+    .clearField,
     .toggleOption,
     .cycleOption,
     .cycleOptionBack, .toggleRemoval, .deleteBackward, .deleteForward, .cursorStart, .cursorEnd, .killToStart,
@@ -77,13 +83,14 @@ extension Action {
       .previousTab, .selectTab, .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .rename,
       .delete,
       .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
-      .undo, .redo, .showHistory, .showWorkspaces, .redraw, .nextField, .previousField, .submit, .clearField,
+      .undo, .redo, .showHistory, .showWorkspaces, .redraw, .showPlan, .deliver, .nextField, .previousField,
+      .submit, .clearField,
       .toggleOption,
       .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,
       .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:
       true
     case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded, .historyUnreadable, .confirm,
-      .workspacesLoaded:
+      .workspacesLoaded, .syncUpdated:
       false
     }
   }
@@ -135,6 +142,8 @@ public enum Effect: Equatable, Sendable {
   case workspace(WorkspaceRequest)
   /// Forget what the terminal shows and repaint it whole.
   case redraw
+  /// Apply a Deployment's plan to its target (confirmed), then measure its sync state again.
+  case deliver(DeploymentID)
   case quit
 }
 

@@ -71,6 +71,8 @@ public enum Mode: Equatable, Sendable {
   case historyEntry(String)
   /// The repository's Workspaces: open, create, rename, delete.
   case workspaces
+  /// What applying would change in a Deployment's target.
+  case plan(DeploymentID)
 }
 
 public struct Message: Equatable, Sendable {
@@ -99,6 +101,8 @@ public struct AppState: Equatable, Sendable {
   public var height: Int
   public var tab: Tab = .connections
   public var mode: Mode = .list
+  /// Each targeted Deployment's sync state, as the runtime last measured it.
+  public var sync: [DeploymentID: DeploymentSync] = [:]
   public var selection: [Tab: Int] = [:]
   public var scroll: [Tab: Int] = [:]
   public var filter = ""
@@ -286,7 +290,7 @@ public struct AppState: Equatable, Sendable {
       switch mode {
       case .list: return .list
       case .matrix: return .matrix
-      case .resolved, .diff, .history, .historyEntry: return .resolved
+      case .resolved, .diff, .history, .historyEntry, .plan: return .resolved
       case .workspaces: return .workspaces
       }
     }

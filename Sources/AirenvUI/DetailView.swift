@@ -134,6 +134,13 @@ enum DetailView {
       lines.append([Span("tags    ", .muted), Span(deployment.tags.joined(separator: ", "))])
     }
     if let branch = deployment.branch { lines.append([Span("branch  ", .muted), Span(branch)]) }
+    if let target = deployment.target {
+      lines.append([Span("target  ", .muted), Span(target.address)])
+      let sync = state.sync[deployment.id] ?? .checking(target.address)
+      lines.append([
+        Span("sync    ", .muted), Span(sync.summary, sync.role), Span("  (p plan · A apply)", .muted),
+      ])
+    }
     lines.append([])
     lines.append([Span("Gets \(connections.reaching) connections and \(variables.reaching) variables", .text)]
     )

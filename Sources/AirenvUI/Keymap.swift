@@ -94,6 +94,15 @@ public enum Keymap {
       keys: [.character("n")], action: .new, summary: "new", contexts: [.list, .workspaces], footer: true),
     Binding(keys: [.character("e")], action: .edit, summary: "edit", contexts: [.list], footer: true),
     Binding(
+      keys: [.character("p")], action: .showPlan,
+      summary: "plan: what applying would change in the Deployment's target (Deployments tab)",
+      contexts: [.list],
+      footer: false),
+    Binding(
+      keys: [.character("A")], action: .deliver,
+      summary: "apply the Deployment's plan to its target (asks first)", contexts: [.list, .resolved],
+      footer: false),
+    Binding(
       keys: [.character("R")], action: .rename, summary: "rename (a conn_id, a key, a Deployment)",
       contexts: [.list, .workspaces], footer: false),
     Binding(

@@ -22,6 +22,16 @@ func pageLines(_ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
       ],
       [Span(entry.command)], [],
     ] + entry.detail.map { line in [Span(line, line.hasPrefix("  ") ? .text : .title)] }
+  case .plan(let id):
+    let name = state.workspace.deployment(id: id)?.name ?? id
+    guard let sync = state.sync[id] else {
+      return [[Span("Deployment \(name) has no target; set one with `airenv target set`", .muted)]]
+    }
+    return [
+      [Span("Plan of \(name)", .title, bold: true), Span("  → " + sync.target, .muted)],
+      [Span(sync.summary, sync.role)], [],
+    ] + sync.lines.map { [Span($0, $0.hasPrefix("  ") ? .text : .title)] }
+      + [[], [Span("A applies it (asks first) · Esc back", .muted)]]
   case .list, .matrix, .history, .workspaces: return []
   }
 }

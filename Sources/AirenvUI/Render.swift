@@ -33,7 +33,7 @@ public func render(_ state: AppState) -> ScreenBuffer {
   switch state.mode {
   case .list: renderList(state, &screen, glyphs)
   case .matrix: renderMatrix(state, &screen, glyphs)
-  case .resolved, .diff, .historyEntry: renderPage(state, &screen, pageLines(state, glyphs))
+  case .resolved, .diff, .historyEntry, .plan: renderPage(state, &screen, pageLines(state, glyphs))
   case .history: renderHistory(state, &screen, glyphs)
   case .workspaces: renderWorkspaces(state, &screen, glyphs)
   }
@@ -86,6 +86,7 @@ private func renderTabs(_ state: AppState, _ screen: inout ScreenBuffer) {
   case .historyEntry(let id):
     right = "HISTORY #" + (state.history.first { $0.id == id }.map { String($0.sequence) } ?? "?")
   case .workspaces: right = "WORKSPACES"
+  case .plan: right = "PLAN"
   }
   if !state.filter.isEmpty { right = "filter: \(state.filter)  " + right }
   if !right.isEmpty {
@@ -128,7 +129,10 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
   switch state.tab {
   case .connections: header = glyphs.fit("CONN_ID", listWidth - 18) + " TYPE"
   case .variables: header = glyphs.fit("KEY", listWidth - 12) + " SHARING"
-  case .deployments: header = glyphs.fit("NAME", listWidth - 14) + " TAGS"
+  case .deployments:
+    header =
+      glyphs.fit("NAME", listWidth - 14)
+      + (state.workspace.deployments.contains { $0.target != nil } ? " SYNC" : " TAGS")
   }
   screen.put(" " + header, x: 0, y: top, role: .muted, bold: true, maxWidth: listWidth)
   if indices.isEmpty {
@@ -152,9 +156,12 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
         + glyphs.fit(SharingSummary(variable, in: state.workspace).short(width: 10), 10)
     case .deployments:
       let deployment = state.workspace.deployments[index]
+      let targeted = state.workspace.deployments.contains { $0.target != nil }
+      let sync =
+        deployment.target == nil ? "no target" : state.sync[deployment.id]?.summary ?? "checking…"
       line =
         glyphs.fit(deployment.name, listWidth - 14) + " "
-        + glyphs.fit(deployment.tags.joined(separator: ","), 12)
+        + glyphs.fit(targeted ? sync : deployment.tags.joined(separator: ","), 12)
     }
     let isSelected = position == selected
     screen.put(" " + line, x: 0, y: top + 1 + row, role: isSelected ? .selection : .text, maxWidth: listWidth)

@@ -58,7 +58,7 @@ func updateBrowsing(_ state: inout AppState, _ action: Action) -> [Effect] {
 private func goBack(_ state: inout AppState) {
   switch state.mode {
   case .list: if !state.filter.isEmpty { state.setFilter("") }
-  case .matrix, .resolved, .diff, .history, .workspaces: state.mode = .list
+  case .matrix, .resolved, .diff, .history, .workspaces, .plan: state.mode = .list
   case .historyEntry(let id):
     state.mode = .history
     state.historyCursor = shownHistory(state).firstIndex { $0.id == id } ?? 0
@@ -107,7 +107,8 @@ private func updateScreen(_ state: inout AppState, _ action: Action) -> [Effect]
     default: break
     }
     clampHistory(&state)
-  case .resolved, .diff, .historyEntry:
+  case .resolved, .diff, .historyEntry, .plan:
+    if action == .deliver, case .plan(let id) = state.mode { return proposeDelivery(&state, id) }
     switch action {
     case .moveDown: state.pageScroll += 1
     case .moveUp: state.pageScroll -= 1
@@ -169,6 +170,16 @@ func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .toggleLinkedToAll:
     guard allowChange(&state) else { return [] }
     return toggleAll(&state)
+  case .showPlan, .deliver:
+    guard let deployment = state.selectedDeployment else {
+      state.message = Message(
+        text: "p and A act on a Deployment: select one on the Deployments tab", isError: true)
+      return []
+    }
+    if action == .deliver { return proposeDelivery(&state, deployment.id) }
+    state.mode = .plan(deployment.id)
+    state.pageScroll = 0
+    return []
   default: break
   }
   position = max(0, min(position, count - 1))
@@ -178,5 +189,36 @@ func updateList(_ state: inout AppState, _ action: Action) -> [Effect] {
   if position < top { top = position }
   if position >= top + visible { top = position - visible + 1 }
   state.scroll[state.tab] = max(0, top)
+  return []
+}
+
+/// Asks before applying a Deployment's plan, stating what it would do (No is focused); says why
+/// when there is nothing to apply or it cannot be known yet.
+func proposeDelivery(_ state: inout AppState, _ id: DeploymentID) -> [Effect] {
+  guard allowChange(&state) else { return [] }
+  let name = state.workspace.deployment(id: id)?.name ?? id
+  guard let sync = state.sync[id] else {
+    state.message = Message(
+      text: "Deployment \(name) has no target; set one with `airenv target set`", isError: true)
+    return []
+  }
+  switch sync.status {
+  case .checking:
+    state.message = Message(text: "still reading \(sync.target); try again in a moment", isError: false)
+  case .unreachable:
+    state.message = Message(text: "cannot apply: " + (sync.lines.first ?? sync.summary), isError: true)
+  case .inSync:
+    state.message = Message(text: "\(name) is in sync with \(sync.target): nothing to apply", isError: false)
+  case .toApply, .drifted, .conflict:
+    guard sync.toApply > 0 else {
+      state.message = Message(
+        text: "nothing airenv may apply: objects in conflict are taken over only with `airenv apply --adopt`",
+        isError: false)
+      return []
+    }
+    state.overlay = .confirm(
+      Confirmation(
+        question: "Apply to \(sync.target) for Deployment \(name)? \(sync.blastRadius)", onYes: .deliver(id)))
+  }
   return []
 }

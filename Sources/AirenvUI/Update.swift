@@ -50,6 +50,10 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     return []
   case .redraw:
     return [.redraw]
+  case .syncUpdated(let sync):
+    state.sync = sync
+    if case .plan = state.mode { clampPage(&state) }
+    return []
   case .failed(let text):
     if case .form(var form)? = state.overlay, form.saving {
       form.saving = false

@@ -314,6 +314,45 @@ struct DeliveryTests {
     #expect(try cli.run("history").stdout.contains("pull"))
   }
 
+  @Test(.enabled(if: enabled, "needs real Airflow: run scripts/setup-airflow.sh"))
+  func theTUIShowsSyncStatesAndAppliesAfterConfirmation() throws {
+    let server = try AirflowServer.shared("3.3.2")
+    try server.reset()
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "prod")
+    try cli.ok("deployment", "create", "dev")
+    try cli.ok("variable", "create", "region", "--value", "eu", "--link-all")
+    try cli.ok("connection", "create", "db", "--type", "postgres", "--host", "h", "--link-all")
+    try cli.ok(
+      "target", "set", "prod", "--airflow-url", server.url, "--username", server.username, "--password-env",
+      "PW",
+      environment: ["PW": server.password])
+    let tui = try TmuxSession(cli: cli, width: 120, height: 30, command: CLI.binary)
+    try tui.wait(for: "Connections (1)")
+    try tui.press("3")
+    // prod is measured in the background; dev has no target.
+    var screen = try tui.wait(for: "2 to apply")
+    #expect(screen.contains("no target"))
+    try tui.press("j")  // prod (sorted after dev)
+    try tui.press("p")
+    screen = try tui.wait(for: "Plan of prod")
+    #expect(screen.contains("create") && screen.contains("connection db"))
+    // A asks first, with No focused: Enter keeps everything as it is.
+    try tui.press("A")
+    screen = try tui.wait(for: "It creates 2")
+    try tui.press("Enter")
+    try tui.wait(for: "cancelled")
+    #expect((try server.databaseView()["variables"] as? [String: Any])?.isEmpty == true)
+    try tui.press("A")
+    try tui.wait(for: "It creates 2")
+    try tui.press("y")
+    try tui.wait(for: "applied 2 objects to prod")
+    try tui.press("Escape")
+    try tui.wait(for: "in sync")
+    #expect((try server.databaseView()["variables"] as? [String: String])?["region"] == "eu")
+  }
+
   @Test func aStoppedServerIsAClearErrorAndTheRecordIsUnchanged() throws {
     let cli = CLI()
     try cli.ok("workspace", "create", "w")

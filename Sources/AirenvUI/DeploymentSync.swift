@@ -1,0 +1,49 @@
+/// What the TUI knows about a Deployment's target: whether the Airflow there holds what the
+/// Deployment resolves to. Computed in the background by the runtime; the view-model only shows it.
+public struct DeploymentSync: Equatable, Sendable {
+  public enum Status: Equatable, Sendable {
+    case checking
+    case inSync
+    case toApply
+    case drifted
+    case conflict
+    case unreachable
+  }
+
+  public var status: Status
+  /// A few words for the list: `in sync`, `3 to apply`, `drifted`, `unreachable`.
+  public var summary: String
+  /// Where it delivers (URL or directory), never a credential.
+  public var target: String
+  /// The plan as lines, for the plan page (secret values never appear, only field names).
+  public var lines: [String]
+  /// Objects an apply would send, and in words what it would do (the confirmation's blast radius).
+  public var toApply: Int
+  public var blastRadius: String
+
+  public init(
+    status: Status, summary: String, target: String, lines: [String] = [], toApply: Int = 0,
+    blastRadius: String = ""
+  ) {
+    self.status = status
+    self.summary = summary
+    self.target = target
+    self.lines = lines
+    self.toApply = toApply
+    self.blastRadius = blastRadius
+  }
+
+  public static func checking(_ target: String) -> DeploymentSync {
+    DeploymentSync(status: .checking, summary: "checking…", target: target)
+  }
+
+  var role: StyleRole {
+    switch status {
+    case .checking: .muted
+    case .inSync: .linked
+    case .toApply: .accent
+    case .drifted, .conflict: .warning
+    case .unreachable: .error
+    }
+  }
+}
