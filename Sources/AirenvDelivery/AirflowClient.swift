@@ -98,11 +98,21 @@ public final class AirflowClient: Sendable {
     return json
   }
 
-  /// The `detail` or `title` of a problem answer.
+  /// The `detail` or `title` of a problem answer. A validation error's `input` (which may echo
+  /// a password that was sent) is left out: only where and why.
   static func problem(_ json: JSONValue?) -> String? {
     guard let members = json?.objectValue else { return nil }
     if let detail = members["detail"]?.stringValue { return String(detail.prefix(300)) }
-    if let detail = members["detail"] { return String(detail.compactText.prefix(300)) }
+    if let items = members["detail"]?.arrayValue {
+      let reasons = items.compactMap { item -> String? in
+        guard let fields = item.objectValue else { return nil }
+        let place = fields["loc"]?.arrayValue?.map { $0.stringValue ?? $0.compactText }.joined(separator: ".")
+        let message = fields["msg"]?.stringValue ?? "invalid"
+        return place.map { "\($0): \(message)" } ?? message
+      }
+      return String(reasons.joined(separator: "; ").prefix(300))
+    }
+    if members["detail"] != nil { return members["title"]?.stringValue ?? "refused (details withheld)" }
     return members["title"]?.stringValue
   }
 
@@ -143,10 +153,28 @@ public final class AirflowClient: Sendable {
     var connections = try pages("/connections", member: "connections", order: "connection_id").compactMap(
       LiveConnection.init(api:))
     if api == .v1 {
-      // 2.10 lists connections without their extra: each is read on its own.
-      connections = try connections.map { connection throws(DeliveryError) in
-        let json = try require("GET", "/connections/" + Self.escaped(connection.id))
-        return json.flatMap(LiveConnection.init(api:)) ?? connection
+      // 2.10 lists connections without their extra: each is read on its own, four at a time.
+      let listed = connections
+      let results = PageResults(count: listed.count)
+      let queue = OperationQueue()
+      queue.maxConcurrentOperationCount = 4
+      for (index, connection) in listed.enumerated() {
+        queue.addOperation { [self] in
+          do throws(DeliveryError) {
+            results.set(
+              index, .success([try require("GET", "/connections/" + Self.escaped(connection.id)) ?? .null]))
+          } catch {
+            results.set(index, .failure(error))
+          }
+        }
+      }
+      queue.waitUntilAllOperationsAreFinished()
+      connections = try zip(listed, results.all).map { connection, result throws(DeliveryError) in
+        switch result {
+        case .success(let json): return json.first.flatMap(LiveConnection.init(api:)) ?? connection
+        case .failure(let error): throw error
+        case nil: return connection
+        }
       }
     }
     let variables = try pages("/variables", member: "variables", order: "key").compactMap(
@@ -154,23 +182,52 @@ public final class AirflowClient: Sendable {
     return LiveState(version: version, connections: connections, variables: variables)
   }
 
+  /// Every item of a list. The first page says how many there are; the others are then read
+  /// four at a time (10,000 objects are 100 pages).
   private func pages(_ path: String, member: String, order: String) throws(DeliveryError) -> [JSONValue] {
-    var items: [JSONValue] = []
-    while true {
-      let json = try require(
-        "GET", path, query: [("limit", "100"), ("offset", String(items.count)), ("order_by", order)])
-      guard let page = json?.objectValue?[member]?.arrayValue else {
-        throw .server(
-          url: base + api.rawValue + path, status: 200, detail: "the answer has no \(member) list")
+    let (first, total) = try page(path, member: member, order: order, offset: 0)
+    guard let total, total > first.count, first.count == Self.pageSize else { return first }
+    if total > 1_000_000 { throw .refused("the server lists more than a million \(member)") }
+    let offsets = Array(stride(from: Self.pageSize, to: total, by: Self.pageSize))
+    let results = PageResults(count: offsets.count)
+    let queue = OperationQueue()
+    queue.maxConcurrentOperationCount = 4
+    for (index, offset) in offsets.enumerated() {
+      queue.addOperation { [self] in
+        do throws(DeliveryError) {
+          results.set(index, .success(try page(path, member: member, order: order, offset: offset).items))
+        } catch {
+          results.set(index, .failure(error))
+        }
       }
-      items += page
-      let total = json?.objectValue?["total_entries"].flatMap { value -> Int? in
-        if case .integer(let count) = value { return Int(count) }
-        return nil
-      }
-      if page.isEmpty || (total.map { items.count >= $0 } ?? (page.count < 100)) { return items }
-      if items.count > 1_000_000 { throw .refused("the server lists more than a million \(member)") }
     }
+    queue.waitUntilAllOperationsAreFinished()
+    var items = first
+    for result in results.all {
+      switch result {
+      case .success(let page): items += page
+      case .failure(let error): throw error
+      case nil: throw .refused("a page of \(member) was not read")
+      }
+    }
+    return items
+  }
+
+  static let pageSize = 100
+
+  private func page(_ path: String, member: String, order: String, offset: Int) throws(DeliveryError)
+    -> (items: [JSONValue], total: Int?)
+  {
+    let json = try require(
+      "GET", path, query: [("limit", String(Self.pageSize)), ("offset", String(offset)), ("order_by", order)])
+    guard let page = json?.objectValue?[member]?.arrayValue else {
+      throw .server(url: base + api.rawValue + path, status: 200, detail: "the answer has no \(member) list")
+    }
+    let total = json?.objectValue?["total_entries"].flatMap { value -> Int? in
+      if case .integer(let count) = value { return Int(count) }
+      return nil
+    }
+    return (page, total)
   }
 
   /// A path segment with everything but unreserved characters percent-encoded (variable keys
@@ -198,5 +255,25 @@ private final class TokenBox: @unchecked Sendable {
       defer { lock.unlock() }
       value = newValue
     }
+  }
+}
+
+/// Pages read on several threads, each put in its place.
+private final class PageResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private var results: [Result<[JSONValue], DeliveryError>?]
+
+  init(count: Int) { results = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ result: Result<[JSONValue], DeliveryError>) {
+    lock.lock()
+    defer { lock.unlock() }
+    results[index] = result
+  }
+
+  var all: [Result<[JSONValue], DeliveryError>?] {
+    lock.lock()
+    defer { lock.unlock() }
+    return results
   }
 }

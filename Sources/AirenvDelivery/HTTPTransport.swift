@@ -33,7 +33,9 @@ final class HTTPTransport: Sendable {
     configuration.timeoutIntervalForResource = TimeInterval(timeout)
     configuration.httpShouldSetCookies = false
     configuration.urlCache = nil
-    session = URLSession(configuration: configuration)
+    // A redirect is answered as the 3xx it is, never followed: following one could send the
+    // credentials to another host.
+    session = URLSession(configuration: configuration, delegate: RefusingRedirects(), delegateQueue: nil)
   }
 
   deinit { session.finishTasksAndInvalidate() }
@@ -114,5 +116,15 @@ private final class Outcome: @unchecked Sendable {
     default:
       (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? "network error \(error.code)"
     }
+  }
+}
+
+/// Refuses every redirect, so that the request's Authorization header stays with its host.
+private final class RefusingRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+  ) {
+    completionHandler(nil)
   }
 }

@@ -27,8 +27,9 @@ public struct DeliveryRecord: Codable, Equatable, Sendable {
 
   public subscript(kind: ObjectKind) -> [String: DeliveredObject] {
     get { kind == .connection ? connections : variables }
-    set {
-      if kind == .connection { connections = newValue } else { variables = newValue }
+    // In place: `record[kind][id] = …` for each of 10,000 objects must not copy the dictionary.
+    _modify {
+      if kind == .connection { yield &connections } else { yield &variables }
     }
   }
 

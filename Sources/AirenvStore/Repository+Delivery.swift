@@ -53,7 +53,21 @@ extension Repository {
     let path = layout.delivery(workspace) + "/\(deployment).json"
     guard FileSystem.exists(path) else { return nil }
     let bytes = try FileSystem.read(path, limit: Limits.historyFileBytes)
-    return try StoredFile.decode(DeliveryRecord.self, from: bytes, path: path)
+    let record = try StoredFile.decode(DeliveryRecord.self, from: bytes, path: path)
+    // Ids in the record decide what `--prune` deletes: one that no airenv object could have is
+    // refused, as a hand edit of an object file would be.
+    for (kind, ids) in [("connections", record.connections.keys), ("variables", record.variables.keys)] {
+      for id in ids.sorted() {
+        if let problem = IdentifierRules.problem(withObjectKey: id) {
+          throw .corrupt(
+            path: path, line: nil, column: nil,
+            reason:
+              "\(kind).\(id.prefix(80)) is not an id airenv could have applied (\(problem)); restore the file "
+              + "from git or delete it (the next plan then treats every object there as not airenv's)")
+        }
+      }
+    }
+    return record
   }
 
   /// The digester for secrets delivered to `deployment`'s `target`.
