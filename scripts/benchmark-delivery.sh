@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 airenv="$PWD/.build/release/airenv"
 bin="$PWD/.airflow/3.3.2/bin"
 count="${1:-5000}"
+# PASSWORDS=0 leaves the connections without passwords: Airflow's API server slows down with
+# every secret it has seen (BENCHMARKS.md), and this separates airenv's cost from that.
+passwords="${PASSWORDS:-1}"
 work=$(mktemp -d)
 export AIRFLOW_HOME="$work/airflow" AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS='airenv:admin'
@@ -21,12 +24,12 @@ trap 'kill -TERM -- -$server 2>/dev/null; sleep 2; kill -KILL -- -$server 2>/dev
 until curl -sf "http://127.0.0.1:$port/api/v2/version" > /dev/null; do sleep 0.5; done
 
 export AIRENV_REPO="$work/repo" AIRENV_KEY_FILE="$work/key" AIRENV_USER=bench
-python3 - "$work" "$count" <<'PY'
+python3 - "$work" "$count" "$passwords" <<'PY'
 import json, sys
-work, count = sys.argv[1], int(sys.argv[2])
+work, count, passwords = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 connections = {
     f"conn_{i:05d}": {"conn_type": "postgres", "host": f"db-{i}.example.com", "login": f"user{i}",
-                      "password": f"p@ss:{i}/%#", "port": 5432, "schema": "analytics",
+                      **({"password": f"p@ss:{i}/%#"} if passwords else {}), "port": 5432, "schema": "analytics",
                       "extra": {"sslmode": "require", "application_name": f"app{i}", "options": {"retries": i % 7}}}
     for i in range(count)}
 variables = {f"var_{i:05d}": (json.dumps({"n": i, "tags": ["a", "b"]}) if i % 2 else f"value {i}") for i in range(count)}
@@ -38,7 +41,8 @@ PY
 "$airenv" deployment create prod > /dev/null
 "$airenv" import "$work/connections.json" --format airflow-json --link-all > /dev/null
 "$airenv" import "$work/variables.json" --format airflow-json --link-all > /dev/null
-echo airenv-pw | "$airenv" target set prod --airflow-url "http://127.0.0.1:$port" --username airenv --password-stdin > /dev/null
+echo airenv-pw | "$airenv" target set prod --airflow-url "http://127.0.0.1:$port" --username airenv --password-stdin \
+  --timeout 600 > /dev/null
 
 seconds() {
   local start end
