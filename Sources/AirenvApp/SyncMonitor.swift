@@ -128,9 +128,15 @@ final class SyncMonitor: @unchecked Sendable {
       summary = "\(sending.count) to apply"
     }
     let updates = plan.count(.update) + plan.count(.drifted)
-    return DeploymentSync(
+    var objects: [String: String] = [:]
+    for object in plan.objects where object.state.isDifference {
+      objects[object.kind.rawValue + "/" + object.id] = object.state.rawValue
+    }
+    var state = DeploymentSync(
       status: status, summary: summary, target: plan.target, lines: lines, toApply: sending.count,
       blastRadius: "It creates \(plan.count(.create)), updates \(updates) and deletes \(plan.count(.delete)) "
         + "objects there; objects in conflict are left alone.")
+    state.objects = objects
+    return state
   }
 }

@@ -1,3 +1,5 @@
+import AirenvModel
+
 /// What the TUI knows about a Deployment's target: whether the Airflow there holds what the
 /// Deployment resolves to. Computed in the background by the runtime; the view-model only shows it.
 public struct DeploymentSync: Equatable, Sendable {
@@ -20,6 +22,8 @@ public struct DeploymentSync: Equatable, Sendable {
   /// Objects an apply would send, and in words what it would do (the confirmation's blast radius).
   public var toApply: Int
   public var blastRadius: String
+  /// Objects out of sync there, by `<kind>/<id>`, with their plan state (`update`, `drifted` …).
+  public var objects: [String: String] = [:]
 
   public init(
     status: Status, summary: String, target: String, lines: [String] = [], toApply: Int = 0,
@@ -36,6 +40,9 @@ public struct DeploymentSync: Equatable, Sendable {
   public static func checking(_ target: String) -> DeploymentSync {
     DeploymentSync(status: .checking, summary: "checking…", target: target)
   }
+
+  /// Where the object is out of sync in this Deployment's target, in a word; nil when it is not.
+  func state(of kind: ObjectKind, _ id: String) -> String? { objects[kind.rawValue + "/" + id] }
 
   var role: StyleRole {
     switch status {

@@ -83,9 +83,20 @@ enum DetailView {
       } else if cell == .excluded || cell == .inertExclusion {
         row.append(Span(cell == .excluded ? " excluded" : " excluded (inert: not linked to all)", .muted))
       }
+      row += outOfSync(.connection, connection.key, deployment, state)
       lines.append(row)
     }
     return lines + recentChanges(connection.key, state, glyphs)
+  }
+
+  /// `  ⟳ drifted in its Airflow`: where the Deployment's target differs for this object.
+  private static func outOfSync(
+    _ kind: ObjectKind, _ key: String, _ deployment: Deployment, _ state: AppState
+  )
+    -> [Span]
+  {
+    guard let word = state.sync[deployment.id]?.state(of: kind, key) else { return [] }
+    return [Span("  [\(word) in its Airflow]", word == "create" || word == "update" ? .accent : .warning)]
   }
 
   static func variableLines(_ variable: Variable, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
@@ -113,6 +124,7 @@ enum DetailView {
         row.append(Span(" = ", .muted))
         row.append(variable.isSecret ? secret(value, state, glyphs) : Span(value, .overridden))
       }
+      row += outOfSync(.variable, variable.key, deployment, state)
       lines.append(row)
     }
     return lines + recentChanges(variable.key, state, glyphs)

@@ -95,12 +95,12 @@ public enum Keymap {
     Binding(keys: [.character("e")], action: .edit, summary: "edit", contexts: [.list], footer: true),
     Binding(
       keys: [.character("p")], action: .showPlan,
-      summary: "plan: what applying would change in the Deployment's target (Deployments tab)",
+      summary: "plan: what applying would change",
       contexts: [.list],
       footer: false),
     Binding(
       keys: [.character("A")], action: .deliver,
-      summary: "apply the Deployment's plan to its target (asks first)", contexts: [.list, .resolved],
+      summary: "apply the plan to the target (asks first)", contexts: [.list, .resolved],
       footer: false),
     Binding(
       keys: [.character("R")], action: .rename, summary: "rename (a conn_id, a key, a Deployment)",

@@ -108,7 +108,12 @@ private func updateScreen(_ state: inout AppState, _ action: Action) -> [Effect]
     }
     clampHistory(&state)
   case .resolved, .diff, .historyEntry, .plan:
-    if action == .deliver, case .plan(let id) = state.mode { return proposeDelivery(&state, id) }
+    if action == .deliver {
+      if case .plan(let id) = state.mode { return proposeDelivery(&state, id) }
+      state.message = Message(
+        text: "A applies a plan: open one with p on the Deployments tab", isError: false)
+      return []
+    }
     switch action {
     case .moveDown: state.pageScroll += 1
     case .moveUp: state.pageScroll -= 1

@@ -334,6 +334,10 @@ struct DeliveryTests {
     // prod is measured in the background; dev has no target.
     var screen = try tui.wait(for: "2 to apply")
     #expect(screen.contains("no target"))
+    // An object's detail pane says where it is out of sync.
+    try tui.press("2")
+    try tui.wait(for: "[create in its Airflow]")
+    try tui.press("3")
     try tui.press("j")  // prod (sorted after dev)
     try tui.press("p")
     screen = try tui.wait(for: "Plan of prod")
