@@ -155,26 +155,9 @@ public final class AirflowClient: Sendable {
     if api == .v1 {
       // 2.10 lists connections without their extra: each is read on its own, four at a time.
       let listed = connections
-      let results = PageResults(count: listed.count)
-      let queue = OperationQueue()
-      queue.maxConcurrentOperationCount = 4
-      for (index, connection) in listed.enumerated() {
-        queue.addOperation { [self] in
-          do throws(DeliveryError) {
-            results.set(
-              index, .success([try require("GET", "/connections/" + Self.escaped(connection.id)) ?? .null]))
-          } catch {
-            results.set(index, .failure(error))
-          }
-        }
-      }
-      queue.waitUntilAllOperationsAreFinished()
-      connections = try zip(listed, results.all).map { connection, result throws(DeliveryError) in
-        switch result {
-        case .success(let json): return json.first.flatMap(LiveConnection.init(api:)) ?? connection
-        case .failure(let error): throw error
-        case nil: return connection
-        }
+      connections = try Self.fourAtATime(listed.count) { index throws(DeliveryError) in
+        let json = try self.require("GET", "/connections/" + Self.escaped(listed[index].id))
+        return json.flatMap(LiveConnection.init(api:)) ?? listed[index]
       }
     }
     let variables = try pages("/variables", member: "variables", order: "key").compactMap(
@@ -189,28 +172,34 @@ public final class AirflowClient: Sendable {
     guard let total, total > first.count, first.count == Self.pageSize else { return first }
     if total > 1_000_000 { throw .refused("the server lists more than a million \(member)") }
     let offsets = Array(stride(from: Self.pageSize, to: total, by: Self.pageSize))
-    let results = PageResults(count: offsets.count)
+    let rest = try Self.fourAtATime(offsets.count) { index throws(DeliveryError) in
+      try self.page(path, member: member, order: order, offset: offsets[index]).items
+    }
+    return first + rest.joined()
+  }
+
+  /// `body(0..<count)` on four threads (requests wait on the network, not the CPU), in order;
+  /// the first error in that order is thrown.
+  private static func fourAtATime<Value: Sendable>(
+    _ count: Int, _ body: @escaping @Sendable (Int) throws(DeliveryError) -> Value
+  ) throws(DeliveryError) -> [Value] {
+    let results = ConcurrentResults<Value>(count: count)
     let queue = OperationQueue()
     queue.maxConcurrentOperationCount = 4
-    for (index, offset) in offsets.enumerated() {
-      queue.addOperation { [self] in
+    for index in 0..<count {
+      queue.addOperation {
         do throws(DeliveryError) {
-          results.set(index, .success(try page(path, member: member, order: order, offset: offset).items))
+          results.set(index, .success(try body(index)))
         } catch {
           results.set(index, .failure(error))
         }
       }
     }
     queue.waitUntilAllOperationsAreFinished()
-    var items = first
-    for result in results.all {
-      switch result {
-      case .success(let page): items += page
-      case .failure(let error): throw error
-      case nil: throw .refused("a page of \(member) was not read")
-      }
+    return try results.all.map { result throws(DeliveryError) in
+      guard let result else { throw DeliveryError.refused("a request was not made") }
+      return try result.get()
     }
-    return items
   }
 
   static let pageSize = 100
@@ -258,20 +247,20 @@ private final class TokenBox: @unchecked Sendable {
   }
 }
 
-/// Pages read on several threads, each put in its place.
-private final class PageResults: @unchecked Sendable {
+/// Results made on several threads, each put in its place.
+private final class ConcurrentResults<Value: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
-  private var results: [Result<[JSONValue], DeliveryError>?]
+  private var results: [Result<Value, DeliveryError>?]
 
   init(count: Int) { results = Array(repeating: nil, count: count) }
 
-  func set(_ index: Int, _ result: Result<[JSONValue], DeliveryError>) {
+  func set(_ index: Int, _ result: Result<Value, DeliveryError>) {
     lock.lock()
     defer { lock.unlock() }
     results[index] = result
   }
 
-  var all: [Result<[JSONValue], DeliveryError>?] {
+  var all: [Result<Value, DeliveryError>?] {
     lock.lock()
     defer { lock.unlock() }
     return results
