@@ -11,8 +11,28 @@ public struct ApplyReport: Sendable {
   public var applied: [PlanState: Int] = [:]
   public var failed: [(kind: ObjectKind, id: String, reason: String)] = []
   public var unverified: [String] = []
+  /// Why nothing could be written at all (a directory target), when so.
+  public var unwritten: String?
 
-  public var succeeded: Bool { failed.isEmpty && unverified.isEmpty }
+  public var succeeded: Bool { failed.isEmpty && unverified.isEmpty && unwritten == nil }
+
+  /// What reached the target, by what happened to it (the history entry and every summary).
+  public var counts: [(String, Int)] {
+    [
+      ("created", applied[.create] ?? 0), ("updated", (applied[.update] ?? 0) + (applied[.drifted] ?? 0)),
+      ("adopted", applied[.conflict] ?? 0), ("deleted", applied[.delete] ?? 0),
+    ]
+  }
+}
+
+/// A plan and what applying it needs: the state it was made from and the open endpoint.
+public struct PreparedDelivery: Sendable {
+  public let plan: DeliveryPlan
+  let workspace: Workspace
+  let deployment: Deployment
+  let target: DeliveryTarget
+  let endpoint: any DeliveryEndpoint
+  let record: DeliveryRecord?
 }
 
 /// What `target check` found.
@@ -62,28 +82,33 @@ extension Application {
 
   /// The plan for one Deployment: its resolved set against its target and the record.
   public func planDelivery(of deploymentName: String, prune: Bool, adopt: Bool) throws -> DeliveryPlan {
-    let (workspace, deployment, target) = try self.target(of: deploymentName)
-    return try planDelivery(
-      workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt
-    )
-    .plan
+    try prepareDelivery(of: deploymentName, prune: prune, adopt: adopt).plan
   }
 
-  private func planDelivery(
+  /// A plan together with what applying it needs, so that `apply` sends what was shown without
+  /// reading the target a second time.
+  public func prepareDelivery(of deploymentName: String, prune: Bool, adopt: Bool) throws -> PreparedDelivery
+  {
+    let (workspace, deployment, target) = try self.target(of: deploymentName)
+    return try planDelivery(
+      workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt)
+  }
+
+  func planDelivery(
     workspace: Workspace, deployment: Deployment, target: DeliveryTarget, prune: Bool, adopt: Bool
-  ) throws -> (plan: DeliveryPlan, endpoint: any DeliveryEndpoint, record: DeliveryRecord?) {
+  ) throws -> PreparedDelivery {
     let desired = try DesiredSet(workspace: workspace, deployment: deployment)
     let record = try repository.deliveryRecord(workspace: workspace.id, deployment: deployment.id)
     let endpoint: any DeliveryEndpoint
     var driftedFiles: [String] = []
+    var fileWarnings: [String] = []
     switch target.kind {
     case .airflowAPI:
       endpoint = try AirflowClient(target: target)
     case .directory:
-      let set = try ExportSet(workspace: workspace, deployment: deployment, includingSecrets: true)
-      let directory = try DirectoryEndpoint(target: target, set: set, record: record)
+      let directory = try DirectoryEndpoint(target: target, set: desired.exportSet!, record: record)
       driftedFiles = directory.driftedFiles()
-      if directory.record?.files == nil { driftedFiles = directory.files.map(\.name) }
+      fileWarnings = directory.warnings(drifted: driftedFiles)
       endpoint = directory
     }
     let live = try endpoint.liveState()
@@ -96,18 +121,10 @@ extension Application {
     var plan = planner.plan(
       deployment: deployment.name, target: target.address, desired: desired, live: live, record: record)
     plan.driftedFiles = driftedFiles
-    plan.warnings += Self.sharedTargets(workspace, deployment, target)
-    if target.kind == .directory, let written = record?.files, record?.target == target.address {
-      plan.warnings += driftedFiles.map { name in
-        written[name] == nil
-          ? "\(name) is new in this format; applying writes it"
-          : "\(name) was changed outside airenv since it wrote it; applying rewrites it"
-      }
-    } else if target.kind == .directory {
-      plan.warnings.append(
-        "airenv has not written here yet; applying writes " + driftedFiles.joined(separator: ", "))
-    }
-    return (plan, endpoint, record)
+    plan.warnings += Self.sharedTargets(workspace, deployment, target) + fileWarnings
+    return PreparedDelivery(
+      plan: plan, workspace: workspace, deployment: deployment, target: target, endpoint: endpoint,
+      record: record)
   }
 
   /// Shadowing airenv can see: another Deployment delivering to the same Airflow puts the same
@@ -141,20 +158,32 @@ extension Application {
     to deploymentName: String, prune: Bool, adopt: Bool, progress: (Int, Int) -> Void = { _, _ in }
   ) throws -> ApplyReport {
     try refuseIfReadonly()
+    // Refused before any request is made.
     let (workspace, deployment, target) = try self.target(of: deploymentName)
     try workspace.authorize(.change, for: user)
-    let (plan, endpoint, previous) = try planDelivery(
+    let prepared = try planDelivery(
       workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt)
+    return try applyDelivery(prepared, progress: progress)
+  }
+
+  /// Applies a prepared plan (see `applyDelivery(to:)`).
+  public func applyDelivery(_ prepared: PreparedDelivery, progress: (Int, Int) -> Void = { _, _ in }) throws
+    -> ApplyReport
+  {
+    try refuseIfReadonly()
+    try prepared.workspace.authorize(.change, for: user)
+    let (plan, endpoint, previous) = (prepared.plan, prepared.endpoint, prepared.record)
+    let (workspace, deployment, target) = (prepared.workspace, prepared.deployment, prepared.target)
     var report = ApplyReport(plan: plan)
     var record = previous?.target == target.address ? previous! : DeliveryRecord(target: target.address)
-    let sending = plan.objects.filter { !$0.operations.isEmpty }
+    let sending = plan.sending
     for object in plan.objects where object.state == .unchanged || object.state == .orphaned {
-      record[object.kind][object.id] = object.recordedEntry
+      record[object.kind][object.id] = object.recorded
     }
-    guard !sending.isEmpty || !plan.driftedFiles.isEmpty else { return report }
+    guard plan.needsApply else { return report }
     var intent = record
     for object in sending where object.state != .delete {
-      var pending = object.recordedEntry
+      var pending = object.recorded
       pending?.pending = true
       intent[object.kind][object.id] = pending
     }
@@ -171,33 +200,28 @@ extension Application {
           previous?.target == target.address ? previous?[object.kind][object.id] : nil
         continue
       }
-      record[object.kind][object.id] = object.recordedEntry
+      record[object.kind][object.id] = object.recorded
       report.applied[object.state, default: 0] += 1
     }
     record.airflowVersion = endpoint.version
     record.appliedBy = user
     record.appliedAt = ISO8601DateFormatter().string(from: Date())
+    report.unwritten = outcome.unwritten
     if let directory = endpoint as? DirectoryEndpoint {
-      if outcome.failed.isEmpty { record.files = directory.fileDigests }
-      report.unverified = directory.driftedFiles(against: directory.fileDigests).map {
-        "\($0) does not hold what was written"
-      }
-      if !outcome.failed.isEmpty && operations.isEmpty {
-        report.failed.append((.connection, "-", "files not written"))
+      if outcome.unwritten == nil {
+        record.files = directory.fileDigests
+        report.unverified = directory.driftedFiles(against: directory.fileDigests).map {
+          "\($0) does not hold what was written"
+        }
       }
     } else {
       report.unverified = try verify(
         sending.filter { !failedIDs.contains("\($0.kind.rawValue)/\($0.id)") }, endpoint)
     }
-    let counts: [(String, Int)] = [
-      ("created", report.applied[.create] ?? 0),
-      ("updated", (report.applied[.update] ?? 0) + (report.applied[.drifted] ?? 0)),
-      ("adopted", report.applied[.conflict] ?? 0), ("deleted", report.applied[.delete] ?? 0),
-      ("failed", report.failed.count),
-    ]
     try repository.saveDelivery(
       record, workspace: workspace.id, deployment: deployment,
-      note: DeliveryNote(user: user, command: "apply", counts: counts))
+      note: DeliveryNote(
+        user: user, command: "apply", counts: report.counts + [("failed", report.failed.count)]))
     return report
   }
 
@@ -229,7 +253,7 @@ extension Application {
         if present { problems.append("\(object.kind.rawValue) \(object.id) is still in Airflow") }
         continue
       }
-      guard let expected = object.recordedEntry else { continue }
+      guard let expected = object.recorded else { continue }
       if let mismatch = DeliveryVerification.mismatch(expected, kind: object.kind, id: object.id, in: live) {
         problems.append(mismatch)
       }

@@ -45,13 +45,25 @@ struct DirectoryEndpoint: DeliveryEndpoint {
     return LiveState(version: version, connections: connections, variables: variables)
   }
 
-  /// Files whose content is not what airenv last wrote there (edited, replaced or removed).
-  func driftedFiles() -> [String] { record?.files.map(driftedFiles(against:)) ?? [] }
+  /// Files an apply must write: all of them before airenv first wrote here, else those whose
+  /// content is not what airenv last wrote (edited, replaced or removed).
+  func driftedFiles() -> [String] {
+    guard let written = record?.files else { return files.map(\.name) }
+    return driftedFiles(against: written)
+  }
 
   func driftedFiles(against written: [String: String]) -> [String] {
-    written.keys.sorted().filter { name in
+    files.map(\.name).filter { name in
       Self.digest(of: try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))) != written[name]
     }
+  }
+
+  /// What a plan says about the files.
+  func warnings(drifted: [String]) -> [String] {
+    guard record?.files != nil else {
+      return ["airenv has not written here yet; applying writes " + drifted.joined(separator: ", ")]
+    }
+    return drifted.map { "\($0) was changed outside airenv since it wrote it; applying rewrites it" }
   }
 
   /// The digests of the files as this apply writes them, for the record.
@@ -69,13 +81,15 @@ struct DirectoryEndpoint: DeliveryEndpoint {
       }
       outcome.succeeded = operations
     } catch {
-      outcome.failed = operations.map { ($0, "cannot write to \(directory): \(error.message)") }
+      let reason = "cannot write to \(directory): \(error.message)"
+      outcome.failed = operations.map { ($0, reason) }
+      outcome.unwritten = reason
     }
     progress(operations.count)
     return outcome
   }
 
   static func digest(of data: Data?) -> String? {
-    data.map { SHA256.hash(data: $0).map { String(format: "%02x", $0) }.joined() }
+    data.map { hexadecimal(SHA256.hash(data: $0)) }
   }
 }

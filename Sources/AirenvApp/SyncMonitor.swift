@@ -77,8 +77,11 @@ final class SyncMonitor: @unchecked Sendable {
         guard let target = deployment.target else { continue }
         let state: DeploymentSync
         do {
+          // The Workspace on screen is planned, not read again for each Deployment.
           state = Self.state(
-            of: try application.planDelivery(of: deployment.name, prune: false, adopt: false))
+            of: try application.planDelivery(
+              workspace: workspace, deployment: deployment, target: target, prune: false, adopt: false
+            ).plan)
         } catch {
           let message = UserMessage(error)?.oneLine ?? "\(error)"
           state = DeploymentSync(
@@ -97,20 +100,18 @@ final class SyncMonitor: @unchecked Sendable {
 
   /// A plan in the words of the list, the plan page and the confirmation.
   static func state(of plan: DeliveryPlan) -> DeploymentSync {
-    let sending = plan.objects.filter { !$0.operations.isEmpty }
     var lines = plan.warnings.map { "warning: " + $0 }
+    var objects: [String: String] = [:]
     for object in plan.objects where object.state.isDifference {
-      var detail = object.fields
-      if !object.drifted.isEmpty {
-        detail.append("changed in Airflow: " + object.drifted.joined(separator: ", "))
-      }
-      detail += object.notes
+      let detail = object.detail
       lines.append(
         "  \(object.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(object.kind.rawValue) "
           + "\(object.id)" + (detail.isEmpty ? "" : ": " + detail.joined(separator: "; ")))
+      objects[object.kind.rawValue + "/" + object.id] = object.state.rawValue
     }
     let drifted = plan.count(.drifted) + plan.driftedFiles.count
     let conflicts = plan.count(.conflict)
+    let sending = plan.sending.count
     let status: DeploymentSync.Status
     let summary: String
     if !plan.hasDifferences {
@@ -120,23 +121,15 @@ final class SyncMonitor: @unchecked Sendable {
     } else if drifted > 0 {
       status = .drifted
       summary = "drifted (\(drifted))"
-    } else if sending.isEmpty {
+    } else if sending == 0 {
       status = .conflict
       summary = conflicts > 0 ? counted(conflicts, "conflict") : "\(plan.count(.orphaned)) orphaned"
     } else {
       status = .toApply
-      summary = "\(sending.count) to apply"
+      summary = "\(sending) to apply"
     }
-    let updates = plan.count(.update) + plan.count(.drifted)
-    var objects: [String: String] = [:]
-    for object in plan.objects where object.state.isDifference {
-      objects[object.kind.rawValue + "/" + object.id] = object.state.rawValue
-    }
-    var state = DeploymentSync(
-      status: status, summary: summary, target: plan.target, lines: lines, toApply: sending.count,
-      blastRadius: "It creates \(plan.count(.create)), updates \(updates) and deletes \(plan.count(.delete)) "
-        + "objects there; objects in conflict are left alone.")
-    state.objects = objects
-    return state
+    return DeploymentSync(
+      status: status, summary: summary, target: plan.target, lines: lines, toApply: sending,
+      blastRadius: plan.blastRadius, objects: objects)
   }
 }

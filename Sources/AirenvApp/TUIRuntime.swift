@@ -216,19 +216,15 @@ public struct TUIRuntime {
     driver.draw(render(state))
     do {
       let report = try application(for: state).applyDelivery(to: deployment.name, prune: false, adopt: false)
-      let applied = report.applied.values.reduce(0, +)
+      let applied = report.counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+      let what = "applied to \(deployment.name): " + (applied.isEmpty ? "nothing" : applied)
       if report.succeeded {
-        _ = update(
-          &state, .applied(Outcome(message: "applied \(counted(applied, "object")) to \(deployment.name)")))
+        _ = update(&state, .applied(Outcome(message: what)))
       } else {
         let first =
-          report.failed.first.map { "\($0.kind.rawValue) \($0.id): \($0.reason)" } ?? report.unverified.first
-          ?? ""
-        _ = update(
-          &state,
-          .failed(
-            "applied \(applied); \(counted(report.failed.count + report.unverified.count, "problem")): \(first); "
-              + "A tries again"))
+          report.unwritten ?? report.failed.first.map { "\($0.kind.rawValue) \($0.id): \($0.reason)" }
+          ?? report.unverified.first ?? ""
+        _ = update(&state, .failed("\(what); not all of it: \(first); A tries again"))
       }
     } catch {
       _ = update(&state, .failed(Self.message(for: error)))

@@ -71,6 +71,8 @@ public enum DeliveryOperation: Sendable {
 public struct DeliveryOutcome: Sendable {
   public var succeeded: [DeliveryOperation] = []
   public var failed: [(DeliveryOperation, String)] = []
+  /// Why the endpoint wrote nothing at all (a directory that cannot be written), when so.
+  public var unwritten: String?
 
   public init() {}
 }

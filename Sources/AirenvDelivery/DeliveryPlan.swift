@@ -30,7 +30,15 @@ public struct PlannedObject: Sendable {
   /// What applying sends for it, in order; empty when it is left alone.
   public var operations: [DeliveryOperation]
   /// The record this object gets once its operations succeed (nil: it leaves the record).
-  var recorded: DeliveredObject?
+  public internal(set) var recorded: DeliveredObject?
+
+  /// What a plan line says after the state: the fields, what changed in Airflow, the notes.
+  public var detail: [String] {
+    var detail: [String] = []
+    if !fields.isEmpty { detail.append(fields.joined(separator: ", ")) }
+    if !drifted.isEmpty { detail.append("changed in Airflow: " + drifted.joined(separator: ", ")) }
+    return detail + notes
+  }
 }
 
 /// What applying a Deployment's resolved set to its target would do.
@@ -50,6 +58,17 @@ public struct DeliveryPlan: Sendable {
 
   public func count(_ state: PlanState) -> Int { objects.filter { $0.state == state }.count }
   public var operations: [DeliveryOperation] { objects.flatMap(\.operations) }
+  /// The objects an apply sends something for.
+  public var sending: [PlannedObject] { objects.filter { !$0.operations.isEmpty } }
+  /// Whether an apply would write anything: objects to send, or a directory's files to rewrite.
+  public var needsApply: Bool { !sending.isEmpty || !driftedFiles.isEmpty }
+
+  /// What an apply would do there, for a confirmation.
+  public var blastRadius: String {
+    let adopted = sending.filter { $0.state == .conflict }.count
+    return "It creates \(count(.create)), updates \(count(.update) + count(.drifted)), adopts \(adopted) and "
+      + "deletes \(count(.delete)) objects there; objects in conflict without --adopt are left alone."
+  }
 }
 
 /// Compares a Deployment's resolved set with what its target holds and what airenv last

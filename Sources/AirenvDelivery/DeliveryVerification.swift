@@ -33,11 +33,6 @@ public enum DeliveryVerification {
   }
 }
 
-extension PlannedObject {
-  /// What the record holds for this object once its operations succeed.
-  public var recordedEntry: DeliveredObject? { recorded }
-}
-
 extension AirflowClient {
   /// The secrets backend class, where the server exposes its configuration (3.x `[api]
   /// expose_config`); nil when it does not.

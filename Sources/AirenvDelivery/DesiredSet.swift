@@ -25,6 +25,8 @@ public struct DesiredObject: Sendable {
 /// Everything a Deployment resolves to, ready to compare with a target.
 public struct DesiredSet: Sendable {
   public var objects: [DesiredObject]
+  /// The same set in export form (secrets included), for targets that are written as files.
+  public private(set) var exportSet: ExportSet?
 
   public init(objects: [DesiredObject]) { self.objects = objects }
 
@@ -36,6 +38,7 @@ public struct DesiredSet: Sendable {
     } catch {
       throw .refused("cannot deliver Deployment \"\(deployment.name)\": \(error.message)")
     }
+    exportSet = set
     let connectionsByKey = Dictionary(
       workspace.resolvedConnections(for: deployment.id).map { ($0.0.key, $0.0) },
       uniquingKeysWith: { first, _ in first })

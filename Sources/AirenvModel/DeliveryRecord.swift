@@ -32,8 +32,6 @@ public struct DeliveryRecord: Codable, Equatable, Sendable {
       if kind == .connection { yield &connections } else { yield &variables }
     }
   }
-
-  public var isEmpty: Bool { connections.isEmpty && variables.isEmpty }
 }
 
 /// One object as airenv delivered it.

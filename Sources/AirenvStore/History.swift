@@ -102,7 +102,7 @@ public struct ObjectChange: Codable, Equatable, Sendable {
 }
 
 /// Bytes as lower-case hexadecimal (`String(format:)` per byte was a tenth of a large import).
-func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
+public func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
   let digits = Array("0123456789abcdef".utf8)
   var text: [UInt8] = []
   for byte in bytes {

@@ -23,12 +23,13 @@ public struct DeploymentSync: Equatable, Sendable {
   public var toApply: Int
   public var blastRadius: String
   /// Objects out of sync there, by `<kind>/<id>`, with their plan state (`update`, `drifted` …).
-  public var objects: [String: String] = [:]
+  public var objects: [String: String]
 
   public init(
     status: Status, summary: String, target: String, lines: [String] = [], toApply: Int = 0,
-    blastRadius: String = ""
+    blastRadius: String = "", objects: [String: String] = [:]
   ) {
+    self.objects = objects
     self.status = status
     self.summary = summary
     self.target = target

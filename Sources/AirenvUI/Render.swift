@@ -125,6 +125,8 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
   let indices = state.rows[state.tab] ?? []
   let scroll = state.scroll[state.tab] ?? 0
   let selected = state.selection[state.tab] ?? 0
+  // Once any Deployment has a target, the Deployments list shows sync states instead of tags.
+  let showsSync = state.tab == .deployments && state.workspace.deployments.contains { $0.target != nil }
   let header: String
   switch state.tab {
   case .connections: header = glyphs.fit("CONN_ID", listWidth - 18) + " TYPE"
@@ -132,7 +134,7 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
   case .deployments:
     header =
       glyphs.fit("NAME", listWidth - 14)
-      + (state.workspace.deployments.contains { $0.target != nil } ? " SYNC" : " TAGS")
+      + (showsSync ? " SYNC" : " TAGS")
   }
   screen.put(" " + header, x: 0, y: top, role: .muted, bold: true, maxWidth: listWidth)
   if indices.isEmpty {
@@ -156,12 +158,11 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
         + glyphs.fit(SharingSummary(variable, in: state.workspace).short(width: 10), 10)
     case .deployments:
       let deployment = state.workspace.deployments[index]
-      let targeted = state.workspace.deployments.contains { $0.target != nil }
       let sync =
         deployment.target == nil ? "no target" : state.sync[deployment.id]?.summary ?? "checking…"
       line =
         glyphs.fit(deployment.name, listWidth - 14) + " "
-        + glyphs.fit(targeted ? sync : deployment.tags.joined(separator: ","), 12)
+        + glyphs.fit(showsSync ? sync : deployment.tags.joined(separator: ","), 12)
     }
     let isSelected = position == selected
     screen.put(" " + line, x: 0, y: top + 1 + row, role: isSelected ? .selection : .text, maxWidth: listWidth)

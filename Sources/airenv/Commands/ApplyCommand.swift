@@ -28,16 +28,13 @@ struct ApplyCommand: ParsableCommand {
     var failed = false
     for name in try scope.deployments(in: session) {
       let application = session.application
-      let plan = try application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt)
+      let prepared = try application.prepareDelivery(of: name, prune: scope.prune, adopt: scope.adopt)
+      let plan = prepared.plan
       Console.out(PlanText.table(plan, verbose: false))
-      let sending = plan.objects.filter { !$0.operations.isEmpty }
-      if dryRun || (sending.isEmpty && plan.driftedFiles.isEmpty) { continue }
+      if dryRun || !plan.needsApply { continue }
       try application.refuseIfReadonly()
       if !yes {
-        let question =
-          "Apply to \(plan.target)? It creates \(plan.count(.create)), updates "
-          + "\(plan.count(.update) + plan.count(.drifted)), adopts \(sending.filter { $0.state == .conflict }.count) "
-          + "and deletes \(plan.count(.delete)) objects of Deployment \(plan.deployment)."
+        let question = "Apply to \(plan.target) for Deployment \(plan.deployment)? \(plan.blastRadius)"
         guard Console.interactive else {
           throw Failure.usage("\(question) Pass --yes to confirm (standard input is not a terminal).")
         }
@@ -46,8 +43,7 @@ struct ApplyCommand: ParsableCommand {
         }
       }
       let progress = ApplyProgress()
-      let report = try application.applyDelivery(to: name, prune: scope.prune, adopt: scope.adopt) {
-        done, total in
+      let report = try application.applyDelivery(prepared) { done, total in
         progress.update(done: done, total: total)
       }
       progress.finish()
@@ -59,12 +55,7 @@ struct ApplyCommand: ParsableCommand {
 
   static func summary(_ report: ApplyReport) -> String {
     var lines: [String] = []
-    let updated: Int = (report.applied[.update] ?? 0) + (report.applied[.drifted] ?? 0)
-    let counts: [(String, Int)] = [
-      ("created", report.applied[.create] ?? 0), ("updated", updated),
-      ("adopted", report.applied[.conflict] ?? 0), ("deleted", report.applied[.delete] ?? 0),
-    ]
-    let applied: [String] = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
+    let applied = report.counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
     lines.append(
       "applied to \(TerminalText.escaped(report.plan.deployment)): "
         + (applied.isEmpty ? "nothing" : applied.joined(separator: ", ")))
@@ -74,6 +65,7 @@ struct ApplyCommand: ParsableCommand {
       )
     }
     lines += report.unverified.map { "not verified: " + TerminalText.escaped($0) }
+    if let unwritten = report.unwritten { lines.append("not written: " + TerminalText.escaped(unwritten)) }
     if !report.failed.isEmpty {
       lines.append(
         "\(counted(report.failed.count, "object")) did not reach Airflow; run `airenv apply` again")

@@ -74,13 +74,9 @@ enum PlanText {
     lines += plan.warnings.map { "warning: " + TerminalText.escaped($0) }
     var table = TextTable("KIND", "ID", "STATE", "DETAIL")
     for object in plan.objects where verbose || object.state.isDifference {
-      var detail: [String] = []
-      if !object.fields.isEmpty { detail.append(object.fields.joined(separator: ", ")) }
-      if !object.drifted.isEmpty {
-        detail.append("changed in Airflow: " + object.drifted.joined(separator: ", "))
-      }
-      detail += object.notes
-      table.add([object.kind.rawValue, object.id, object.state.rawValue, detail.joined(separator: "; ")])
+      table.add([
+        object.kind.rawValue, object.id, object.state.rawValue, object.detail.joined(separator: "; "),
+      ])
     }
     if !table.rows.isEmpty { lines.append(table.rendered) }
     let summary = PlanState.allCases.compactMap { state -> String? in
