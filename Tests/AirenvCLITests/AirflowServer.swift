@@ -109,16 +109,6 @@ final class AirflowServer: @unchecked Sendable {
     throw ServerError(message: "Airflow \(version) did not start on \(url): \(log.suffix(2000))")
   }
 
-  /// Stops the server now (for the "server stopped" case); the watchdog then ends too.
-  func kill() {
-    if let pid = try? String(contentsOfFile: home + "/server.pid", encoding: .utf8).trimmingCharacters(
-      in: .whitespacesAndNewlines), let id = Int32(pid)
-    {
-      Glibc.kill(-id, SIGKILL)
-    }
-    process?.waitUntilExit()
-  }
-
   struct ServerError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

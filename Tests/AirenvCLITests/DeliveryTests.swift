@@ -150,11 +150,11 @@ struct DeliveryTests {
     try cli.ok(
       "target", "set", "full", "--airflow-url", server.url, "--username", server.username, "--password-env",
       "PW",
-      environment: ["PW": "wrong"])
+      environment: ["PW": "Wr0ng-Pässword!"])
     let wrong = try cli.run("apply", "--deployment", "full", "--yes")
     #expect(wrong.status == 1)
     #expect(wrong.stderr.contains("rejected the credentials") && wrong.stderr.contains("airenv target set"))
-    #expect(!wrong.stderr.contains("wrong"))
+    #expect(!wrong.stderr.contains("Wr0ng-Pässword!") && !wrong.stdout.contains("Wr0ng-Pässword!"))
     let files = try FileManager.default.subpathsOfDirectory(atPath: cli.repository)
     #expect(files.allSatisfy { !$0.contains("/delivery/") })
   }
@@ -242,6 +242,11 @@ struct DeliveryTests {
     let variables = try String(contentsOfFile: directory + "/variables.json", encoding: .utf8)
     #expect(variables.contains("json_var") && !variables.contains("\"plain\""))
     #expect(try plan(cli).status == 0)
+    // Undo cannot reach a target: it skips the apply entry and takes back the deletion before it.
+    let undo = try cli.run("undo")
+    #expect(undo.status == 0, "\(undo.stderr)")
+    #expect(try cli.run("variable", "get", "plain").status == 0)
+    #expect(try plan(cli).objects.first { $0["id"] as? String == "plain" }?["state"] as? String == "create")
   }
 
   @Test(
@@ -351,7 +356,7 @@ struct DeliveryTests {
     try tui.press("A")
     try tui.wait(for: "It creates 2")
     try tui.press("y")
-    try tui.wait(for: "applied 2 objects to prod")
+    try tui.wait(for: "applied to prod: 2 created")
     try tui.press("Escape")
     try tui.wait(for: "in sync")
     #expect((try server.databaseView()["variables"] as? [String: String])?["region"] == "eu")
@@ -375,6 +380,10 @@ struct DeliveryTests {
     }
     let show = try cli.run("target", "show", "prod")
     #expect(show.stdout.contains("set (hidden)") && !show.stdout.contains("secret-pw"))
+    // A key rotation re-seals the credential: it still opens (the error is the network's).
+    try cli.ok("key", "rotate")
+    let rotated = try cli.run("plan", "--deployment", "prod")
+    #expect(rotated.status == 1 && rotated.stderr.contains("cannot reach"), "\(rotated.stderr)")
     let files = try FileManager.default.subpathsOfDirectory(atPath: cli.repository)
     #expect(files.allSatisfy { !$0.contains("/delivery/") })
     // The credential is sealed on disk.
@@ -382,6 +391,49 @@ struct DeliveryTests {
       try String(contentsOfFile: cli.repository + "/" + $0, encoding: .utf8)
     }.joined()
     #expect(stored.contains("enc:v1:") && !stored.contains("secret-pw"))
+  }
+
+  @Test func aDeliveryRecordNamingAnImpossibleIdIsRefused() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "prod")
+    let port = try AirflowServer.freePort()
+    try cli.ok(
+      "target", "set", "prod", "--airflow-url", "http://127.0.0.1:\(port)", "--username", "u",
+      "--password-env", "PW",
+      environment: ["PW": "pw"])
+    // What --prune may delete comes from this file: a hand edit naming an id airenv could not
+    // have applied is refused before anything is sent.
+    let workspace = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: cli.repository + "/workspaces").first)
+    let deployment = try #require(
+      try FileManager.default.contentsOfDirectory(
+        atPath: cli.repository + "/workspaces/\(workspace)/deployments"
+      )
+      .first)
+    let records = cli.repository + "/workspaces/\(workspace)/delivery"
+    try FileManager.default.createDirectory(atPath: records, withIntermediateDirectories: true)
+    try
+      #"{"version": 1, "target": "http://127.0.0.1:\#(port)", "connections": {"../../x y": {"fields": {}, "secrets": {}}}, "variables": {}}"#
+      .write(toFile: records + "/" + deployment, atomically: true, encoding: .utf8)
+    let plan = try cli.run("plan", "--deployment", "prod")
+    #expect(
+      plan.status != 0 && plan.stderr.contains("is not an id airenv could have applied"), "\(plan.stderr)")
+  }
+
+  @Test func aDirectoryThatCannotBeWrittenIsAFailureNotASuccess() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "prod")
+    try cli.ok("variable", "create", "v", "--value", "1", "--link-all")
+    let file = cli.scratch + "/a-file"
+    try "x".write(toFile: file, atomically: true, encoding: .utf8)
+    try cli.ok("target", "set", "prod", "--directory", file + "/secrets", "--format", "airflow-json")
+    let apply = try cli.run("apply", "--deployment", "prod", "--yes")
+    #expect(apply.status == 1, "\(apply.stdout)\(apply.stderr)")
+    #expect(apply.stdout.contains("not written"), "\(apply.stdout)")
+    // Nothing was recorded as written: the next plan still has everything to do.
+    #expect(try cli.run("plan", "--deployment", "prod").stdout.contains("has not written here yet"))
   }
 
   @Test func targetsAreCheckedLikeAnyInput() throws {

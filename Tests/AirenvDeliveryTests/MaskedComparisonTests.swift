@@ -25,4 +25,14 @@ import Testing
     #expect(MaskedComparison.matches(shown: JSONValue.string(""), known: nil))
     #expect(!MaskedComparison.matches(shown: JSONValue.string("h"), known: nil))
   }
+
+  @Test func aValidationErrorNeverEchoesWhatWasSent() throws {
+    // FastAPI's 422 carries the offending input, which can be a password that was sent.
+    let answer = try JSONValue.parse(
+      #"{"detail": [{"type": "string_type", "loc": ["body", "password"], "msg": "Input should be a valid string", "input": "hunter2-secret"}]}"#
+    )
+    let problem = try #require(AirflowClient.problem(answer))
+    #expect(problem == "body.password: Input should be a valid string")
+    #expect(!problem.contains("hunter2"))
+  }
 }

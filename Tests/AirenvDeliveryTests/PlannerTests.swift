@@ -37,7 +37,7 @@ import Testing
       deployment: "p", target: "t", desired: set,
       live: LiveState(version: "3", connections: [], variables: []), record: nil)
     var record = DeliveryRecord(target: "t")
-    for object in plan.objects { record[object.kind][object.id] = object.recordedEntry }
+    for object in plan.objects { record[object.kind][object.id] = object.recorded }
     return record
   }
 

@@ -13,21 +13,9 @@ RESULT = os.fdopen(os.dup(1), "w", encoding="utf-8")
 os.dup2(2, 1)
 
 from airflow.models.connection import Connection  # noqa: E402
+from connection_view import view  # noqa: E402
 from airflow.models.variable import Variable  # noqa: E402
 from airflow.utils.session import create_session  # noqa: E402
-
-
-def view(conn):
-    return {
-        "conn_type": conn.conn_type,
-        "description": getattr(conn, "description", None),
-        "host": conn.host,
-        "schema": conn.schema,
-        "login": conn.login,
-        "password": conn.password,
-        "port": conn.port,
-        "extra": conn.extra_dejson,
-    }
 
 
 with create_session() as session:

@@ -23,19 +23,7 @@ os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp())
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
 
 from airflow.models.connection import Connection  # noqa: E402
-
-
-def view(conn):
-    return {
-        "conn_type": conn.conn_type,
-        "description": getattr(conn, "description", None),
-        "host": conn.host,
-        "schema": conn.schema,
-        "login": conn.login,
-        "password": conn.password,
-        "port": conn.port,
-        "extra": conn.extra_dejson,
-    }
+from connection_view import view  # noqa: E402
 
 
 def local_filesystem(connections_path, variables_path):
