@@ -34,18 +34,33 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 
 public struct ExportFile: Equatable, Sendable {
   public var name: String
-  public var contents: String
+  /// The text in pieces, in order: an export of many objects is assembled from the text of
+  /// each object and streamed to its file, never copied into one string.
+  public var chunks: [String]
+
+  public var contents: String { chunks.joined() }
+
+  public init(name: String, contents: String) {
+    self.name = name
+    chunks = [contents]
+  }
+
+  public init(name: String, chunks: [String]) {
+    self.name = name
+    self.chunks = chunks
+  }
+
+  public static func == (left: Self, right: Self) -> Bool {
+    left.name == right.name && left.contents == right.contents
+  }
 }
 
 public enum Exporter {
   public static func files(_ set: ExportSet, as format: ExportFormat) throws(ExportProblem) -> [ExportFile] {
     try checkNames(set)
     switch format {
-    case .airflowJSON:
-      return [
-        ExportFile(name: "connections.json", contents: prettyJSON(connectionsObject(set))),
-        ExportFile(name: "variables.json", contents: prettyJSON(variablesObject(set))),
-      ]
+    case .airflowJSON, .k8sSecret, .uri:
+      break
     case .airflowYAML:
       return [
         ExportFile(
@@ -53,21 +68,25 @@ public enum Exporter {
         ExportFile(name: "variables.yaml", contents: QuotedYAML.text(QuotedYAML.node(variablesObject(set)))),
       ]
     case .airflowEnv:
-      return try localFilesystemEnv(set)
+      try checkLocalFilesystemEnv(set)
     case .env:
       try refuseNUL(set, format: format)
-      return [ExportFile(name: format.fileName, contents: dotenv(set))]
     case .shell:
       try refuseNUL(set, format: format)
-      return [ExportFile(name: format.fileName, contents: try shell(set))]
+      try checkShellNames(set)
     case .airflowSettings:
       return [ExportFile(name: format.fileName, contents: airflowSettings(set))]
-    case .uri:
-      let lines = set.connections.map { "\($0.connId)\t\(AirflowURI.encode($0))\n" }
-      return [ExportFile(name: format.fileName, contents: lines.joined())]
-    case .k8sSecret:
-      return [ExportFile(name: format.fileName, contents: kubernetesSecret(set))]
     }
+    // Every check has passed: each object has its text in this format.
+    var connections = set.connections
+    var variables = set.variables
+    if sortsByEncoderOrder(format) {
+      connections.sort { JSONValue.precedesInEncoderOrder($0.connId, $1.connId) }
+      variables.sort { JSONValue.precedesInEncoderOrder($0.key, $1.key) }
+    }
+    return assembled(
+      deployment: set.deployment, connections: connections.map { fragment(of: $0, as: format)! },
+      variables: variables.map { fragment(of: $0, as: format)! }, as: format)
   }
 
   /// A second line of defence behind the checks on input and on load: every id and the
@@ -98,17 +117,11 @@ public enum Exporter {
     .object(Dictionary(uniqueKeysWithValues: set.variables.map { ($0.key, .string($0.value)) }))
   }
 
-  static func prettyJSON(_ value: JSONValue) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) + "\n"
-  }
-
   // MARK: LocalFilesystemBackend .env
 
-  /// Connections as URIs (a JSON value is silently misread there), variables raw: no quotes,
-  /// no escapes, one line each, never empty.
-  static func localFilesystemEnv(_ set: ExportSet) throws(ExportProblem) -> [ExportFile] {
+  /// Connections are written as URIs (a JSON value is silently misread there), variables raw:
+  /// no quotes, no escapes, one line each, never empty.
+  static func checkLocalFilesystemEnv(_ set: ExportSet) throws(ExportProblem) {
     var problems: [String] = []
     for variable in set.variables {
       if variable.value.isEmpty { problems.append("variable \(variable.key) is empty") }
@@ -119,12 +132,6 @@ public enum Exporter {
     guard problems.isEmpty else {
       throw .unrepresentable(format: "airflow-env", reasons: problems + ["use airflow-json or airflow-yaml"])
     }
-    let connections = set.connections.map { "\($0.connId)=\(AirflowURI.encode($0))\n" }.joined()
-    let variables = set.variables.map { "\($0.key)=\($0.value)\n" }.joined()
-    return [
-      ExportFile(name: "connections.env", contents: connections),
-      ExportFile(name: "variables.env", contents: variables),
-    ]
   }
 
   /// Whether Python's `str.splitlines()` — which Airflow's `.env` reader uses — would break the
@@ -154,29 +161,10 @@ public enum Exporter {
 
   static func environmentName(_ prefix: String, _ id: String) -> String { prefix + id.uppercased() }
 
-  static func dotenv(_ set: ExportSet) -> String {
-    var lines = ["# Airflow connections and variables of Deployment \(set.deployment), written by airenv"]
-    for connection in set.connections {
-      let json = JSONValue.object(connection.airflowObject).compactText
-      lines.append(environmentName("AIRFLOW_CONN_", connection.connId) + "=" + Quoting.dotenv(json))
-    }
-    for variable in set.variables {
-      lines.append(environmentName("AIRFLOW_VAR_", variable.key) + "=" + Quoting.dotenv(variable.value))
-    }
-    return lines.joined(separator: "\n") + "\n"
-  }
-
-  /// POSIX single quotes; `'` is written `'\''`. A name must be a POSIX shell name
-  /// (letters, digits and `_`), so ids with `.` or `-` are refused here.
-  static func shell(_ set: ExportSet) throws(ExportProblem) -> String {
-    let ids = set.connections.map(\.connId) + set.variables.map(\.key)
-    let bad = ids.filter { id in
-      !id.utf8.allSatisfy { byte in
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-          || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-          || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
-      }
-    }
+  /// A name must be a POSIX shell name (letters, digits and `_`), so ids with `.` or `-` are
+  /// refused for the shell format.
+  static func checkShellNames(_ set: ExportSet) throws(ExportProblem) {
+    let bad = (set.connections.map(\.connId) + set.variables.map(\.key)).filter { !isShellName($0) }
     guard bad.isEmpty else {
       throw .unrepresentable(
         format: "shell",
@@ -184,17 +172,6 @@ public enum Exporter {
           "\(bad.joined(separator: ", ")) cannot be shell variable names (\".\" or \"-\"); use --format env"
         ])
     }
-    var lines = ["# Airflow connections and variables of Deployment \(set.deployment), written by airenv"]
-    for connection in set.connections {
-      let json = JSONValue.object(connection.airflowObject).compactText
-      lines.append(
-        "export " + environmentName("AIRFLOW_CONN_", connection.connId) + "=" + Quoting.shell(json))
-    }
-    for variable in set.variables {
-      lines.append(
-        "export " + environmentName("AIRFLOW_VAR_", variable.key) + "=" + Quoting.shell(variable.value))
-    }
-    return lines.joined(separator: "\n") + "\n"
   }
 
   // MARK: Astro CLI's airflow_settings.yaml
@@ -243,9 +220,9 @@ public enum Exporter {
     return String(("airenv-" + cleaned).prefix(253)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
   }
 
-  static func kubernetesSecret(_ set: ExportSet) -> String {
-    let connections = Data(prettyJSON(connectionsObject(set)).utf8).base64EncodedString()
-    let variables = Data(prettyJSON(variablesObject(set)).utf8).base64EncodedString()
+  static func kubernetesSecret(deployment: String, connectionsJSON: String, variablesJSON: String) -> String {
+    let connections = Data(connectionsJSON.utf8).base64EncodedString()
+    let variables = Data(variablesJSON.utf8).base64EncodedString()
     let plain = { (text: String) in Node(text, Tag(.str), .plain) }
     let root = QuotedYAML.ordered([
       ("apiVersion", plain("v1")),
@@ -253,12 +230,12 @@ public enum Exporter {
       (
         "metadata",
         QuotedYAML.ordered([
-          ("name", plain(secretName(set.deployment))),
+          ("name", plain(secretName(deployment))),
           (
             "labels",
             QuotedYAML.ordered([
               ("app.kubernetes.io/managed-by", plain("airenv")),
-              ("airenv/deployment", Node(set.deployment, Tag(.str), .doubleQuoted)),
+              ("airenv/deployment", Node(deployment, Tag(.str), .doubleQuoted)),
             ])
           ),
         ])

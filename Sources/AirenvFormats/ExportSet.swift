@@ -78,50 +78,70 @@ public struct ExportSet: Equatable, Sendable {
     variables = []
     withheld = []
     for (connection, resolved) in workspace.resolvedConnections(for: deployment.id) {
-      let fields = resolved.fields.mapValues(\.value)
-      var export = ExportConnection(
-        connId: connection.key, connType: fields[.connType] ?? connection.base.connType,
-        description: fields[.description], host: fields[.host], schema: fields[.schema],
-        login: fields[.login],
-        password: fields[.password], port: resolved.port, extra: resolved.extraObject)
-      if includingSecrets {
-        if let password = export.password, let (lock, _) = Secrecy.lock(of: password) {
-          throw ExportProblem.refusing(lock, "the password of connection \"\(connection.key)\"")
-        }
-        if let key = export.extra.keys.sorted().first(where: { Secrecy.lock(of: export.extra[$0]!) != nil }) {
-          throw ExportProblem.refusing(
-            Secrecy.lock(of: export.extra[key]!)!, "extra \"\(key)\" of connection \"\(connection.key)\"")
-        }
-      } else {
-        let secretKeys = export.extra.keys.filter { key in
-          connection.base.isSecret(extraKey: key) || Secrecy.containsSecret(export.extra[key]!, key: key)
-        }
-        if export.password != nil {
-          export.password = nil
-          withheld.append("connection \(connection.key): password")
-        }
-        for key in secretKeys.sorted() {
-          if connection.base.isSecret(extraKey: key) {
-            export.extra[key] = nil
-          } else {
-            export.extra[key] = Self.withoutSecrets(export.extra[key]!)
-          }
-          withheld.append("connection \(connection.key): extra.\(key)")
-        }
-      }
-      connections.append(export)
+      let exported = try Self.exporting(connection, resolved, includingSecrets: includingSecrets)
+      connections.append(exported.connection)
+      withheld += exported.withheld
     }
     for (variable, resolved) in workspace.resolvedVariables(for: deployment.id) {
-      if variable.isSecret && !includingSecrets {
-        withheld.append("variable \(variable.key): value")
-        continue
-      }
-      if let (lock, _) = Secrecy.lock(of: resolved.value.value) {
-        throw ExportProblem.refusing(lock, "the value of variable \"\(variable.key)\"")
-      }
-      variables.append(
-        ExportVariable(key: variable.key, value: resolved.value.value, description: resolved.description))
+      let exported = try Self.exporting(variable, resolved, includingSecrets: includingSecrets)
+      if let value = exported.variable { variables.append(value) }
+      withheld += exported.withheld
     }
+  }
+
+  /// One connection as a Deployment gets it, and the secret fields left out of it.
+  static func exporting(_ connection: Connection, _ resolved: ResolvedConnection, includingSecrets: Bool)
+    throws(ExportProblem) -> (connection: ExportConnection, withheld: [String])
+  {
+    let fields = resolved.fields.mapValues(\.value)
+    var export = ExportConnection(
+      connId: connection.key, connType: fields[.connType] ?? connection.base.connType,
+      description: fields[.description], host: fields[.host], schema: fields[.schema],
+      login: fields[.login],
+      password: fields[.password], port: resolved.port, extra: resolved.extraObject)
+    var withheld: [String] = []
+    if includingSecrets {
+      if let password = export.password, let (lock, _) = Secrecy.lock(of: password) {
+        throw ExportProblem.refusing(lock, "the password of connection \"\(connection.key)\"")
+      }
+      if let key = export.extra.keys.sorted().first(where: { Secrecy.lock(of: export.extra[$0]!) != nil }) {
+        throw ExportProblem.refusing(
+          Secrecy.lock(of: export.extra[key]!)!, "extra \"\(key)\" of connection \"\(connection.key)\"")
+      }
+    } else {
+      let secretKeys = export.extra.keys.filter { key in
+        connection.base.isSecret(extraKey: key) || Secrecy.containsSecret(export.extra[key]!, key: key)
+      }
+      if export.password != nil {
+        export.password = nil
+        withheld.append("connection \(connection.key): password")
+      }
+      for key in secretKeys.sorted() {
+        if connection.base.isSecret(extraKey: key) {
+          export.extra[key] = nil
+        } else {
+          export.extra[key] = Self.withoutSecrets(export.extra[key]!)
+        }
+        withheld.append("connection \(connection.key): extra.\(key)")
+      }
+    }
+    return (export, withheld)
+  }
+
+  /// One variable as a Deployment gets it (nil when it is secret and secrets were not asked
+  /// for), and what was left out.
+  static func exporting(_ variable: Variable, _ resolved: ResolvedVariable, includingSecrets: Bool)
+    throws(ExportProblem) -> (variable: ExportVariable?, withheld: [String])
+  {
+    if variable.isSecret && !includingSecrets {
+      return (nil, ["variable \(variable.key): value"])
+    }
+    if let (lock, _) = Secrecy.lock(of: resolved.value.value) {
+      throw ExportProblem.refusing(lock, "the value of variable \"\(variable.key)\"")
+    }
+    return (
+      ExportVariable(key: variable.key, value: resolved.value.value, description: resolved.description), []
+    )
   }
 
   /// A nested value with its secret members removed.

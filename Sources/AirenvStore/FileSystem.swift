@@ -119,6 +119,20 @@ enum FileSystem {
   static func writeTemporary(_ bytes: [UInt8], besides path: String, flushing: Bool = true) throws(StoreError)
     -> String
   {
+    try writeTemporary(besides: path, flushing: flushing) { (sink: inout ByteSink) throws(StoreError) in
+      var failure: StoreError?
+      bytes.withUnsafeBytes { buffer in
+        do throws(StoreError) { try sink.write(buffer) } catch { failure = error }
+      }
+      if let failure { throw failure }
+    }
+  }
+
+  /// The same, with the contents given piece by piece to a sink that writes them in large
+  /// blocks: an export of 10,000 objects is streamed, never held as one string.
+  static func writeTemporary(
+    besides path: String, flushing: Bool = true, _ contents: (inout ByteSink) throws(StoreError) -> Void
+  ) throws(StoreError) -> String {
     let directory = path.parent
     let name = path.lastComponent
     var generator = SystemRandomNumberGenerator()
@@ -128,18 +142,13 @@ enum FileSystem {
       throw .io(path: temporary, reason: "cannot create: \(errorText())")
     }
     defer { close(descriptor) }
-    var written = 0
-    while written < bytes.count {
-      let count = bytes.withUnsafeBytes {
-        Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written)
-      }
-      if count < 0 {
-        if errno == EINTR { continue }
-        let reason = errorText()
-        unlink(temporary)
-        throw .io(path: path, reason: "cannot write: \(reason)")
-      }
-      written += count
+    do throws(StoreError) {
+      var sink = ByteSink(descriptor: descriptor, path: path)
+      try contents(&sink)
+      try sink.flush()
+    } catch {
+      unlink(temporary)
+      throw error
     }
     guard !flushing || fsync(descriptor) == 0 else {
       let reason = errorText()
@@ -162,6 +171,20 @@ enum FileSystem {
   /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.
   static func writeAtomically(_ bytes: [UInt8], to path: String) throws(StoreError) {
     let temporary = try writeTemporary(bytes, besides: path)
+    do {
+      try rename(temporary, to: path)
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+    try syncDirectory(path.parent)
+  }
+
+  /// Replaces `path` with the texts `chunks`, one after the other, written as a stream.
+  static func writeAtomically(chunks: [String], to path: String) throws(StoreError) {
+    let temporary = try writeTemporary(besides: path) { (sink: inout ByteSink) throws(StoreError) in
+      for chunk in chunks { try sink.write(chunk) }
+    }
     do {
       try rename(temporary, to: path)
     } catch {

@@ -11,6 +11,15 @@ public enum PrivateFiles {
     try FileSystem.writeAtomically(Array(text.utf8), to: path)
   }
 
+  /// Writes the texts `chunks` one after the other, streamed (an export is not joined first).
+  public static func write(chunks: [String], to path: String) throws(StoreError) {
+    guard !path.isEmpty else {
+      throw .io(path: "--out", reason: "the path is empty; name a file or a directory")
+    }
+    try FileSystem.makeDirectory(path.parent)
+    try FileSystem.writeAtomically(chunks: chunks, to: path)
+  }
+
   public static func makeDirectory(_ path: String) throws(StoreError) {
     try FileSystem.makeDirectory(path)
   }

@@ -6,8 +6,9 @@ import CFileSync
 import Foundation
 
 // Measures SPEC §8's budgets on a generated Workspace: 5,000 connections, 5,000 variables,
-// 100 Deployments, half the objects linked to all, 10% of links overridden.
-// Run: swift run -c release airenv-benchmark [--connections N] [--deployments N] [--skip-imports]
+// 100 Deployments, half the objects linked to all, 10% of links overridden; or, with --dense,
+// the worst case: every object linked to all and 500 overrides of each kind on one Deployment.
+// Run: swift run -c release airenv-benchmark [--dense] [--connections N] [--deployments N] [--skip-imports]
 
 /// The harness's options, checked like any other input: an unknown flag or a count that is not a
 /// positive number stops it before minutes of measuring.
@@ -15,12 +16,18 @@ struct BenchmarkOptions {
   var connections = 5_000
   var deployments = 100
   var skipImports = false
+  var dense = false
+  /// Where to write the generated repository and leave it (for profiling one command).
+  var keep: String?
 
   static let usage = """
-    usage: airenv-benchmark [--connections N] [--deployments N] [--skip-imports]
+    usage: airenv-benchmark [--dense] [--connections N] [--deployments N] [--skip-imports]
+      --dense           every object linked to all Deployments, every connection with a password
+                        and extras, 500 connections and 500 variables overridden on one Deployment
       --connections N   connections, and as many variables, to generate (default 5000)
       --deployments N   Deployments to generate (default 100)
       --skip-imports    leave out the import rows (they take minutes at the default size)
+      --keep DIR        write the generated repository to DIR (key DIR.key), leave it there and stop
     """
 
   init(_ arguments: ArraySlice<String>) throws(BenchmarkUsageError) {
@@ -30,6 +37,12 @@ struct BenchmarkOptions {
       case "--connections": connections = try Self.count(flag, rest.popFirst())
       case "--deployments": deployments = try Self.count(flag, rest.popFirst())
       case "--skip-imports": skipImports = true
+      case "--dense": dense = true
+      case "--keep":
+        guard let directory = rest.popFirst(), directory.hasPrefix("/") else {
+          throw BenchmarkUsageError(message: "--keep needs an absolute directory path")
+        }
+        keep = directory
       case "-h", "--help": throw BenchmarkUsageError(message: nil)
       default: throw BenchmarkUsageError(message: "unknown argument \"\(flag)\"")
       }
@@ -154,7 +167,13 @@ func timeToExit(_ executable: String, arguments: [String], environment: [String]
   }
   var status: Int32 = 0
   waitpid(pid, &status, 0)
-  return milliseconds(start)
+  let elapsed = milliseconds(start)
+  // A command that failed measured nothing: stop rather than print its time as a result.
+  guard status == 0 else {
+    print("airenv-benchmark: `airenv \(arguments.joined(separator: " "))` failed (wait status \(status))")
+    exit(1)
+  }
+  return elapsed
 }
 
 /// The physical floor of writing `count` files as a save does (each under a temporary name,
@@ -192,11 +211,23 @@ func generate() throws -> Workspace {
   for index in 0..<objectCount {
     var links: [DeploymentID: ConnectionOverride] = [:]
     var variableLinks: [DeploymentID: VariableOverride] = [:]
-    for link in 0..<10 {
-      let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
-      links[id] = link == 0 ? ConnectionOverride(fields: [.host: "prod-\(index)"]) : ConnectionOverride()
-      variableLinks[id] = link == 0 ? VariableOverride(value: "override-\(index)") : VariableOverride()
+    var extra: [String: JSONValue] = ["sslmode": .string("require")]
+    if options.dense {
+      // Every object reaches every Deployment; the first 500 of each kind differ on one of them.
+      if index < 500 {
+        links[ids[0]] = ConnectionOverride(fields: [.host: "prod-\(index)", .password: "prod-pw-\(index)"])
+        variableLinks[ids[0]] = VariableOverride(value: "override-\(index)")
+      }
+      extra["application_name"] = .string("app-\(index)")
+      extra["options"] = .object(["connect_timeout": .integer(10), "keepalives": .bool(true)])
+    } else {
+      for link in 0..<10 {
+        let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
+        links[id] = link == 0 ? ConnectionOverride(fields: [.host: "prod-\(index)"]) : ConnectionOverride()
+        variableLinks[id] = link == 0 ? VariableOverride(value: "override-\(index)") : VariableOverride()
+      }
     }
+    let linkedToAll = options.dense || index % 2 == 0
     workspace.connections.append(
       Connection(
         id: String(format: "con_%05d", index), key: String(format: "conn_%05d", index), scope: .workspace,
@@ -205,31 +236,37 @@ func generate() throws -> Workspace {
             .connType: "postgres", .host: "db-\(index).example.com", .login: "app", .password: "pw-\(index)",
             .port: "5432",
           ],
-          extra: ["sslmode": .string("require")]),
-        linkedToAll: index % 2 == 0, links: links, stamp: Stamp(by: actor)))
+          extra: extra),
+        linkedToAll: linkedToAll, links: links, stamp: Stamp(by: actor)))
     workspace.variables.append(
       Variable(
         id: String(format: "var_%05d", index), key: String(format: "var_%05d", index), scope: .workspace,
-        base: VariablePayload(value: "value-\(index)"), linkedToAll: index % 2 == 0, links: variableLinks,
+        base: VariablePayload(value: "value-\(index)"), linkedToAll: linkedToAll, links: variableLinks,
         stamp: Stamp(by: actor)))
   }
   return workspace
 }
 
 print(
-  "airenv benchmark: \(objectCount) connections, \(objectCount) variables, \(deploymentCount) Deployments")
+  "airenv benchmark: \(objectCount) connections, \(objectCount) variables, \(deploymentCount) Deployments"
+    + (options.dense ? ", every object linked to all (dense)" : ""))
 let generation = DispatchTime.now()
 let workspace = try generate()
 print(String(format: "  generated in %.0f ms", milliseconds(generation)))
 
-let root = NSTemporaryDirectory() + "airenv-benchmark-\(getpid())"
+let root = options.keep ?? NSTemporaryDirectory() + "airenv-benchmark-\(getpid())"
 defer {
-  try? FileManager.default.removeItem(atPath: root)
-  try? FileManager.default.removeItem(atPath: root + ".key")
+  if options.keep == nil {
+    try? FileManager.default.removeItem(atPath: root)
+    try? FileManager.default.removeItem(atPath: root + ".key")
+  }
 }
 let repository = Repository(root: root, keyring: Keyring(environment: ["AIRENV_KEY_FILE": root + ".key"]))
-try repository.initialize()
-let created = try repository.createWorkspace(named: "bench", by: actor)
+guard try repository.initialize() else {
+  print("airenv-benchmark: \(root) already holds a repository; give a new directory")
+  exit(1)
+}
+_ = try repository.createWorkspace(named: "bench", by: actor)
 let firstWrite = DispatchTime.now()
 try repository.update(workspace: "bench") { stored in
   stored.deployments = workspace.deployments
@@ -237,7 +274,10 @@ try repository.update(workspace: "bench") { stored in
   stored.variables = workspace.variables
 }
 print(String(format: "  first save of everything: %.0f ms", milliseconds(firstWrite)))
-_ = created
+if let kept = options.keep {
+  print("  kept: AIRENV_REPO=\(kept) AIRENV_KEY_FILE=\(kept).key")
+  exit(0)
+}
 
 var results: [(String, String, String)] = []
 // Open to first frame: read the Workspace from disk, build the state, render the matrix.
@@ -435,6 +475,42 @@ if FileManager.default.isExecutableFile(atPath: executable) {
     ))
 }
 
+// One-off commands as scripts run them: each a new process with nothing decoded yet, its
+// output discarded (written to DIR for exports, removed between runs).
+if FileManager.default.isExecutableFile(atPath: executable) {
+  let environment = ["AIRENV_REPO=" + root, "AIRENV_KEY_FILE=" + root + ".key", "HOME=" + root]
+  let exportDirectory = root + "-export"
+  let commands: [(String, [String], String)] = [
+    (
+      "`export --all --format airflow-json --include-secrets`, new process",
+      ["export", "--all", "--format", "airflow-json", "--out", exportDirectory, "--include-secrets"], "≤ 2 s"
+    ),
+    (
+      "`export --all --format env --include-secrets`, new process",
+      ["export", "--all", "--format", "env", "--out", exportDirectory, "--include-secrets"], "≤ 2 s"
+    ),
+    (
+      "`resolve --deployment deploy-000 --output json`, new process",
+      ["resolve", "--deployment", "deploy-000", "--output", "json"], "≤ 150 ms"
+    ),
+    ("`connection list --output json`, new process", ["connection", "list", "--output", "json"], "≤ 100 ms"),
+  ]
+  for (name, arguments, budget) in commands {
+    var samples: [Double] = []
+    for _ in 0..<3 {
+      try? FileManager.default.removeItem(atPath: exportDirectory)
+      samples.append(try timeToExit(executable, arguments: arguments, environment: environment))
+    }
+    try? FileManager.default.removeItem(atPath: exportDirectory)
+    results.append(
+      (
+        name,
+        String(format: "%.0f ms (median of 3: ", percentile(samples, 0.5))
+          + samples.map { String(format: "%.0f", $0) }.joined(separator: ", ") + ")", budget
+      ))
+  }
+}
+
 // Resolve + export one Deployment, and all of them.
 let target = loaded.sortedDeployments[0]
 var exportSamples: [Double] = []
@@ -521,6 +597,10 @@ if FileManager.default.isExecutableFile(atPath: executable)
         root: target, keyring: Keyring(environment: ["AIRENV_KEY_FILE": directory + "/key"]))
       try fresh.initialize()
       _ = try fresh.createWorkspace(named: "bench", by: actor)
+      // The dense case imports into a Workspace that has its Deployments: --link-all reaches them all.
+      if options.dense {
+        try fresh.update(workspace: "bench") { stored in stored.deployments = workspace.deployments }
+      }
       let time = try timeToExit(
         executable,
         arguments: [

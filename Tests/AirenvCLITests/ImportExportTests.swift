@@ -270,4 +270,29 @@ struct ImportExportTests {
     let shell = try cli.run("export", "--deployment", "dev", "--format", "shell")
     #expect(shell.status == 0)
   }
+
+  /// A file Airflow re-reads whole is worth a warning, said once for all the Deployments it
+  /// concerns rather than once per Deployment.
+  @Test func theReadWholeWarningIsSaidOnceForEveryDeployment() throws {
+    let cli = CLI()
+    try cli.ok("demo")
+    let lines = (0..<101).map { "AIRFLOW_CONN_BULK_\($0)=postgres://u:p@h/db" }.joined(separator: "\n")
+    let file = cli.scratch + "/bulk.env"
+    try lines.write(toFile: file, atomically: true, encoding: .utf8)
+    try cli.ok("import", file, "--link-all")
+    let result = try cli.run("export", "--all", "--format", "airflow-json", "--out", cli.scratch + "/all")
+    #expect(result.status == 0)
+    let warnings = result.stderr.components(separatedBy: "\n").filter {
+      $0.contains("re-reads the whole file")
+    }
+    #expect(warnings.count == 1, "\(result.stderr)")
+    let warning = warnings.first ?? ""
+    #expect(warning.contains("connections in the file of Deployments "))
+    for deployment in ["dev", "staging", "prod", "feature-login-flow", "feature-billing-v2"] {
+      #expect(warning.contains(deployment + " ("), "\(deployment): \(warning)")
+    }
+    let single = try cli.run(
+      "export", "--deployment", "dev", "--format", "airflow-json", "--out", cli.scratch + "/d")
+    #expect(single.stderr.contains("connections in the file of Deployment dev ("), "\(single.stderr)")
+  }
 }

@@ -74,6 +74,7 @@ struct ExportCommand: ParsableCommand {
       }
     }
     var withheld: [String] = []
+    var readWhole: [String] = []
     try Exporter.forEachExport(of: workspace, for: targets, includingSecrets: includeSecrets, as: format) {
       target, export in
       let set: ExportSet
@@ -91,12 +92,18 @@ struct ExportCommand: ParsableCommand {
             + "\(target.name) will not get: \(empty.joined(separator: ", "))")
       }
       if format.isReadWhole && set.connections.count > 100 {
-        Console.error(
-          "airenv: warning: Deployment \(target.name) has \(set.connections.count) connections; Airflow's "
-            + "LocalFilesystemBackend re-reads the whole file on every lookup, which grows with the square "
-            + "of its size — prefer --format env, where each lookup reads one variable")
+        readWhole.append("\(target.name) (\(set.connections.count))")
       }
       try write(files, for: target, all: targets.count > 1 || all)
+    }
+    // Said once for all the Deployments it concerns, not once for each of a hundred.
+    if !readWhole.isEmpty {
+      Console.error(
+        "airenv: warning: Airflow's LocalFilesystemBackend re-reads the whole file on every lookup, which grows "
+          + "with the square of its size — prefer --format env, where each lookup reads one variable; connections "
+          + "in the file of " + (readWhole.count == 1 ? "Deployment " : "Deployments ")
+          + readWhole.prefix(5).joined(separator: ", ")
+          + (readWhole.count > 5 ? " and \(readWhole.count - 5) more" : ""))
     }
     if !withheld.isEmpty {
       let objects = Set(withheld.map { $0.components(separatedBy: ":").prefix(2).joined(separator: ":") })
@@ -111,29 +118,29 @@ struct ExportCommand: ParsableCommand {
       // An export is data for a program (eval, dotenv, Airflow), written as it is to a pipe or
       // a file. A terminal would obey an escape sequence in a value (an OSC 52 that writes the
       // clipboard, a title change): there it is shown escaped, and said so.
+      if isatty(1) != 1 {
+        for chunk in files.lazy.flatMap(\.chunks) { print(chunk, terminator: "") }
+        return
+      }
       let text = files.map(\.contents).joined()
-      if isatty(1) == 1 {
-        let shown = TerminalText.escaped(text, keepingNewlines: true)
-        print(shown, terminator: "")
-        if shown != text {
-          Console.error(
-            "airenv: control characters in the values are shown as escapes on this terminal; redirect "
-              + "or --out to get the exact bytes")
-        }
-      } else {
-        print(text, terminator: "")
+      let shown = TerminalText.escaped(text, keepingNewlines: true)
+      print(shown, terminator: "")
+      if shown != text {
+        Console.error(
+          "airenv: control characters in the values are shown as escapes on this terminal; redirect "
+            + "or --out to get the exact bytes")
       }
       return
     }
     let directory = all ? try PrivateFiles.child(of: out, named: target.name) : out
     if files.count == 1 && !all && !PrivateFiles.isDirectory(out) && !out.hasSuffix("/") {
-      try PrivateFiles.write(files[0].contents, to: out)
+      try PrivateFiles.write(chunks: files[0].chunks, to: out)
       Console.error("airenv: wrote \(out)")
       return
     }
     try PrivateFiles.makeDirectory(directory)
     for file in files {
-      try PrivateFiles.write(file.contents, to: try PrivateFiles.child(of: directory, named: file.name))
+      try PrivateFiles.write(chunks: file.chunks, to: try PrivateFiles.child(of: directory, named: file.name))
       Console.error("airenv: wrote \(directory)/\(file.name)")
     }
   }
