@@ -170,12 +170,13 @@ struct SecretSealer {
     _ extra: [String: JSONValue], marked: Set<String>, path: String, _ transform: (String, String) -> String
   ) -> [String: JSONValue] {
     var result = extra
+    // A path is made only for a value that is secret or holds members (loading 10,000
+    // connections walks every extra key).
     for (key, value) in extra {
-      let keyPath = path + "/" + escape(key)
       if marked.contains(key) || Secrecy.isSecret(extraKey: key) {
-        result[key] = decodedValue(transform(encodedText(value), keyPath))
-      } else {
-        result[key] = mapNested(value, path: keyPath, transform)
+        result[key] = decodedValue(transform(encodedText(value), path + "/" + escape(key)))
+      } else if value.objectValue != nil || value.arrayValue != nil {
+        result[key] = mapNested(value, path: path + "/" + escape(key), transform)
       }
     }
     return result
