@@ -24,9 +24,20 @@ public struct DeploymentDifference: Equatable, Sendable {
 extension Workspace {
   /// Every object the two Deployments get differently, connections then variables, by id.
   public func differences(between first: DeploymentID, and second: DeploymentID) -> [DeploymentDifference] {
+    // An object both get with the same override (most often none) resolves the same for both:
+    // it is left out before anything is resolved, so two Deployments that share most of
+    // 10,000 objects compare only what sets them apart.
+    func same<P>(_ object: EnvironmentObject<P>) -> Bool {
+      guard object.reach(for: first) != nil, object.reach(for: second) != nil else { return false }
+      let overrides = [first, second].map { object.links[$0].flatMap { $0.isEmpty ? nil : $0 } }
+      return overrides[0] == overrides[1]
+    }
+    let sameConnections = Set(connections.filter(same).map(\.id))
+    let sameVariables = Set(variables.filter(same).map(\.id))
     func connectionFields(_ deployment: DeploymentID) -> [String: (String, [String: (String, Bool)])] {
       var result: [String: (String, [String: (String, Bool)])] = [:]
-      for (connection, resolved) in resolvedConnections(for: deployment) {
+      for connection in connections where !sameConnections.contains(connection.id) {
+        guard let resolved = connection.resolved(for: deployment) else { continue }
         var fields: [String: (String, Bool)] = [:]
         for (field, value) in resolved.fields {
           fields[field.rawValue] = (
@@ -45,7 +56,8 @@ extension Workspace {
     }
     func variableFields(_ deployment: DeploymentID) -> [String: (String, [String: (String, Bool)])] {
       var result: [String: (String, [String: (String, Bool)])] = [:]
-      for (variable, resolved) in resolvedVariables(for: deployment) {
+      for variable in variables where !sameVariables.contains(variable.id) {
+        guard let resolved = variable.resolved(for: deployment) else { continue }
         result[variable.key.lowercased()] = (
           variable.key, ["value": (resolved.value.value, variable.isSecret)]
         )

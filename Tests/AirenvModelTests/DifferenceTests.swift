@@ -27,4 +27,26 @@ struct DifferenceTests {
     #expect(token.status == .onlyInSecond && token.fields.isEmpty)
     #expect(fixture.workspace.differences(between: fixture.id("dev"), and: fixture.id("staging")).isEmpty)
   }
+
+  /// Objects both Deployments get with the same override are skipped before resolving; one
+  /// override apart, an exclusion, or a scoped object of the same id must still show.
+  @Test func onlyWhatSetsTwoDeploymentsApartIsCompared() throws {
+    var fixture = Fixture()
+    try fixture.postgres()
+    try fixture.postgres("same_override")
+    try fixture.postgres("one_apart")
+    try fixture.postgres("excluded")
+    for deployment in ["staging", "prod"] {
+      try fixture.run(link("same_override", deployment, [.host: "shared-override"]))
+    }
+    try fixture.run(link("one_apart", "prod", [.port: "6543"]))
+    try fixture.run(.exclude(ref("excluded"), deployment: "prod"))
+    let differences = fixture.workspace.differences(between: fixture.id("staging"), and: fixture.id("prod"))
+    #expect(differences.map(\.key) == ["excluded", "one_apart"])
+    #expect(differences.first { $0.key == "one_apart" }?.fields.map(\.name) == ["port"])
+    #expect(differences.first { $0.key == "excluded" }?.status == .onlyInFirst)
+    // Against a Deployment without the shared override, it differs again.
+    let fromDev = fixture.workspace.differences(between: fixture.id("dev"), and: fixture.id("prod"))
+    #expect(fromDev.map(\.key) == ["excluded", "one_apart", "same_override"])
+  }
 }
