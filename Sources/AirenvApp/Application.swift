@@ -29,8 +29,10 @@ public struct Application: Sendable {
   var actor: Actor { Actor(user: user, time: Date()) }
 
   /// The Workspace, for a user who may read it.
-  public func read() throws -> Workspace {
-    let workspace = try repository.read(workspace: workspaceName)
+  /// The Workspace; with `onlyObjectsKeyed`, holding only the connections and variables of
+  /// those keys (a partial Workspace, for showing one object).
+  public func read(onlyObjectsKeyed keys: [String]? = nil) throws -> Workspace {
+    let workspace = try repository.read(workspace: workspaceName, onlyObjectsKeyed: keys)
     _ = try workspace.role(of: user)
     return workspace
   }
@@ -40,8 +42,12 @@ public struct Application: Sendable {
   /// commands apply to (once, without a read of its own).
   /// `named` is what the history entry calls the change (else the commands' names).
   @discardableResult
+  /// With `readingOnlyNamedObjects`, a command on named objects reads only those (see
+  /// `Repository.update(onlyObjectsKeyed:)`): for a one-off command that shows nothing but its
+  /// outcome. The Workspace in `Performed` is then partial.
   public func perform(
     _ commands: [Command], named: String? = nil, confirmed: Bool = false,
+    readingOnlyNamedObjects: Bool = false,
     inspect: (Workspace) -> Void = { _ in }
   ) throws -> Performed {
     try refuseIfReadonly()
@@ -50,7 +56,10 @@ public struct Application: Sendable {
     do {
       return try repository.update(
         workspace: workspaceName, command: named ?? commands.map(\.name).joined(separator: ", "),
-        deployment: deployments.count == 1 ? deployments.first : nil, by: actor.user
+        deployment: deployments.count == 1 ? deployments.first : nil, by: actor.user,
+        // An object named by its stable id (a screen's) may have another key by now: read all.
+        onlyObjectsKeyed: readingOnlyNamedObjects && commands.allSatisfy({ $0.reference?.objectID == nil })
+          ? Workspace.objectKeys(of: commands) : nil
       ) { workspace in
         inspect(workspace)
         var outcome = Outcome(message: "nothing changed", changed: false)

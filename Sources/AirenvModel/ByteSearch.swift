@@ -14,3 +14,26 @@ extension Array where Element == UInt8 {
     }
   }
 }
+
+extension Array where Element == UInt8 {
+  /// Whether a stored object's bytes may hold one of `keys` (ASCII, lower-cased) as its key,
+  /// compared ignoring case as the model compares keys. Sure only of a "no": text with a
+  /// backslash (a JSON escape could spell any key) or any non-ASCII byte (a non-ASCII letter
+  /// may lower-case to an ASCII one, as the Kelvin sign does to "k") is always a "maybe".
+  public func mayHoldKey(of keys: [[UInt8]]) -> Bool {
+    withUnsafeBufferPointer { text in
+      if text.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") }) { return true }
+      return keys.contains { key in
+        guard let first = key.first, key.count <= text.count else { return key.isEmpty }
+        return (0...(text.count - key.count)).contains { start in
+          Self.lowered(text[start]) == first
+            && (1..<key.count).allSatisfy { Self.lowered(text[start + $0]) == key[$0] }
+        }
+      }
+    }
+  }
+
+  private static func lowered(_ byte: UInt8) -> UInt8 {
+    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+  }
+}

@@ -16,7 +16,7 @@ extension Workspace {
   }
 
   /// The object keys the commands name, or nil when one of them may read every object.
-  static func objectKeys(of commands: [Command]) -> [String]? {
+  public static func objectKeys(of commands: [Command]) -> [String]? {
     var keys: [String] = []
     for command in commands {
       switch command {

@@ -73,9 +73,13 @@ public final class Repository: Sendable {
     try locked(exclusive: false) { () throws(StoreError) in try summaries() }
   }
 
-  public func read(workspace name: String?) throws(StoreError) -> Workspace {
+  /// The Workspace as stored; with `onlyObjectsKeyed`, only the connections and variables whose
+  /// key is one of `keys` ignoring case (see `update`), for a command that shows one object.
+  public func read(workspace name: String?, onlyObjectsKeyed keys: [String]? = nil) throws(StoreError)
+    -> Workspace
+  {
     try locked(exclusive: false) { () throws(StoreError) in
-      try loadWorkspace(try chooseWorkspace(name).id)
+      try loadWorkspace(try chooseWorkspace(name).id, keys: keys)
     }
   }
 
@@ -89,15 +93,22 @@ public final class Repository: Sendable {
 
   /// Applies `body` to the latest state of a Workspace and writes what it changed, with
   /// its history entry, in one atomic commit.
+  ///
+  /// With `onlyObjectsKeyed`, `body` gets the Workspace with only the connections and variables
+  /// whose key is one of `keys` ignoring case (Deployments, members and settings whole): what
+  /// `Workspace.trial` shows a command on those keys reads. Every object file is still read, but
+  /// only those that may hold one of the keys are parsed, so a one-off change in a Workspace of
+  /// 10,000 objects does not build all of them. The Workspace given is then partial: it must
+  /// not be shown as the whole.
   @discardableResult
   public func update<Result>(
     workspace name: String?, command: String = "change", deployment: String? = nil,
-    by user: String = "unknown",
+    by user: String = "unknown", onlyObjectsKeyed keys: [String]? = nil,
     _ body: (inout Workspace) throws -> Result
   ) throws -> Result {
     try withLock(exclusive: true) { () throws in
       let id = try chooseWorkspace(name).id
-      let before = try loadWorkspace(id)
+      let before = try loadWorkspace(id, keys: keys)
       var after = before
       let result = try body(&after)
       try write(
@@ -260,7 +271,14 @@ public final class Repository: Sendable {
       keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
   }
 
-  func loadWorkspace(_ id: WorkspaceID) throws(StoreError) -> Workspace {
+  /// The Workspace as stored; with `keys`, only the connections and variables that hold one of
+  /// them ignoring case (a key that is not plain ASCII reads them all).
+  func loadWorkspace(_ id: WorkspaceID, keys: [String]? = nil) throws(StoreError) -> Workspace {
+    let wanted: (@Sendable ([UInt8]) -> Bool)? = keys.flatMap { keys in
+      guard keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
+      let lowered = keys.map { Array($0.lowercased().utf8) }
+      return { bytes in bytes.mayHoldKey(of: lowered) }
+    }
     // Reads and writes stay inside the repository: no directory of it may be a link.
     for directory in ["workspaces", "workspaces/\(id)"]
       + ["deployments", "connections", "variables", "history"].map({
@@ -278,9 +296,11 @@ public final class Repository: Sendable {
       deployments: try loadAll(
         in: layout.deployments(id), cache: deploymentFiles, variant: sealer.identity, then: sealer.unseal),
       connections: try loadAll(
-        in: layout.connections(id), cache: connectionFiles, variant: sealer.identity, then: sealer.unseal),
+        in: layout.connections(id), cache: connectionFiles, variant: sealer.identity, wanted: wanted,
+        then: sealer.unseal),
       variables: try loadAll(
-        in: layout.variables(id), cache: variableFiles, variant: sealer.identity, then: sealer.unseal),
+        in: layout.variables(id), cache: variableFiles, variant: sealer.identity, wanted: wanted,
+        then: sealer.unseal),
       members: header.members, settings: header.settings)
     if let clash = workspace.nameClashes().first {
       let directory =
@@ -301,9 +321,11 @@ public final class Repository: Sendable {
   /// Reads, decodes and (with `then`) unseals the objects of a directory.
   private func loadAll<Value: StoredRecord & StrictlyReadable & Identifiable<String> & Sendable>(
     in directory: String, cache: DecodedFileCache<Value>, variant: String,
-    then finish: @Sendable (Value) -> Value
+    wanted: (@Sendable ([UInt8]) -> Bool)? = nil, then finish: @Sendable (Value) -> Value
   ) throws(StoreError) -> [Value] {
-    try decodeFiles(try FileSystem.jsonFiles(in: directory), in: directory, cache: cache, variant: variant) {
+    try decodeFiles(
+      try FileSystem.jsonFiles(in: directory), in: directory, cache: cache, variant: variant, wanted: wanted
+    ) {
       bytes, name, path throws(StoreError) in
       let value = try StoredFile.read(Value.self, from: bytes, path: path, opening: finish)
       guard value.id + ".json" == name else {
@@ -316,10 +338,11 @@ public final class Repository: Sendable {
 
   /// Decodes files of one directory on every core, reusing what an earlier read decoded from
   /// the same version of a file (see `DecodedFileCache`); the first problem in the order of
-  /// `names` is the one reported.
+  /// `names` is the one reported. With `wanted`, a file whose bytes it refuses is left out
+  /// unparsed (and its value is not kept: this session has not seen it whole).
   private func decodeFiles<Value: Sendable>(
     _ names: [String], in directory: String, cache: DecodedFileCache<Value>, variant: String,
-    limit: Int = Limits.objectFileBytes,
+    limit: Int = Limits.objectFileBytes, wanted: (@Sendable ([UInt8]) -> Bool)? = nil,
     _ decode: @Sendable (_ bytes: [UInt8], _ name: String, _ path: String) throws(StoreError) -> Value
   ) throws(StoreError) -> [Value] {
     if names.isEmpty { return [] }
@@ -330,8 +353,8 @@ public final class Repository: Sendable {
     let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     defer { if handle >= 0 { close(handle) } }
     let compare = handle >= 0 && !cache.isEmpty(directory)
-    let results = names.concurrentMap { name -> Result<Value, StoreError> in
-      if compare, let signature = FileSignature(directory: handle, name: name),
+    let results = names.concurrentMap { name -> Result<Value?, StoreError> in
+      if wanted == nil, compare, let signature = FileSignature(directory: handle, name: name),
         let value = cache.value(in: directory, named: name, signature: signature, variant: variant)
       {
         return .success(value)
@@ -339,6 +362,7 @@ public final class Repository: Sendable {
       let path = directory + "/" + name
       do throws(StoreError) {
         let (bytes, signature) = try FileSystem.readWithSignature(path, in: handle, named: name, limit: limit)
+        if let wanted, !wanted(bytes) { return .success(nil) }
         let value = try decode(bytes, name, path)
         if let signature, signature.isSettled(now: now, after: settleSeconds) {
           cache.store(value, in: directory, named: name, signature: signature, variant: variant)
@@ -349,7 +373,12 @@ public final class Repository: Sendable {
       }
     }
     cache.keepOnly(names, in: directory)
-    return try results.map { result throws(StoreError) in try result.get() }
+    var values: [Value] = []
+    values.reserveCapacity(results.count)
+    for result in results {
+      if let value = try result.get() { values.append(value) }
+    }
+    return values
   }
 
   // MARK: Writing

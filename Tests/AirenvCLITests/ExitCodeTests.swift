@@ -233,9 +233,16 @@ struct ExitCodeTests {
     let path = cli.repository + "/" + variables[0]
     let damaged = Data("{\n  \"version\": 1,\n  \"key\": \"x\"\n  \"oops\": 1\n}\n".utf8)
     try damaged.write(to: URL(fileURLWithPath: path))
-    let result = try cli.run("variable", "create", "another", "--value", "1")
-    #expect(result.status == 1)
-    #expect(result.stderr.contains("\(path):4:3: not valid JSON: expected \",\" or \"}\""))
+    // Every command that may read it refuses: a listing, and a change naming a key it may hold.
+    for arguments in [["variable", "list"], ["variable", "create", "X", "--value", "1"]] {
+      let result = try cli.run(arguments)
+      #expect(result.status == 1, "\(arguments)")
+      #expect(result.stderr.contains("\(path):4:3: not valid JSON: expected \",\" or \"}\""), "\(arguments)")
+    }
+    // A change to other objects parses only the files that may hold their keys (issue 14), and
+    // leaves the damaged file as it is.
+    #expect(try cli.run("variable", "create", "another", "--value", "1").status == 0)
     #expect(FileManager.default.contents(atPath: path) == damaged)
+    #expect(try cli.run("doctor").stdout.contains(path))
   }
 }

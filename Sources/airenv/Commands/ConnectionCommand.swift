@@ -150,7 +150,7 @@ struct ConnectionCommand: ParsableCommand {
 
     func run() throws {
       let session = global.session
-      let (workspace, policy) = try session.read(reveal: reveal)
+      let (workspace, policy) = try session.read(reveal: reveal, onlyObjectsKeyed: [id])
       let connection = try workspace.connection(
         ObjectReference(.connection, id, scopeDeployment: scopeDeployment))
       if let name = deployment {

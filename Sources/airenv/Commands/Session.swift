@@ -16,8 +16,10 @@ struct Session {
 
   /// The Workspace and what the acting user may see of it; revealing secrets needs
   /// Operator or Owner.
-  func read(reveal: Bool) throws -> (Workspace, ViewPolicy) {
-    let workspace = try read()
+  /// With `onlyObjectsKeyed`, the Workspace holds only the objects of those keys: for a
+  /// command that shows one object, which then need not build the other 10,000.
+  func read(reveal: Bool, onlyObjectsKeyed keys: [String]? = nil) throws -> (Workspace, ViewPolicy) {
+    let workspace = try application.read(onlyObjectsKeyed: keys)
     if reveal { try workspace.authorize(.revealSecrets, for: actor.user) }
     return (workspace, ViewPolicy(reveal: reveal, values: workspace.allows(.viewValues, for: actor.user)))
   }
@@ -44,7 +46,10 @@ struct Session {
   func apply(_ command: Command, yes: Bool = false, inspect: (Workspace) -> Void = { _ in }) throws -> Outcome
   {
     do {
-      var outcome = try application.perform([command], confirmed: yes, inspect: inspect).outcome
+      // Only the outcome is shown: the command reads only the objects it names.
+      var outcome = try application.perform(
+        [command], confirmed: yes, readingOnlyNamedObjects: true, inspect: inspect
+      ).outcome
       // A deletion can be taken back: say how.
       switch command {
       case .delete, .deleteDeployment:

@@ -71,7 +71,7 @@ struct VariableCommand: ParsableCommand {
 
     func run() throws {
       let session = global.session
-      let (workspace, policy) = try session.read(reveal: reveal)
+      let (workspace, policy) = try session.read(reveal: reveal, onlyObjectsKeyed: [key])
       let variable = try workspace.variable(ObjectReference(.variable, key, scopeDeployment: scopeDeployment))
       let view = VariableView(variable, in: workspace, policy: policy)
       try session.requireUnlocked(view.locked ? [view.key] : [], reveal: reveal)
