@@ -28,10 +28,20 @@ struct FileSignature: Equatable, Sendable {
     #endif
   }
 
-  /// The signature of `name` in the open directory `directory`.
+  init(device: UInt64, inode: UInt64, size: Int64, modified: timespec, changed: timespec) {
+    self.device = device
+    self.inode = inode
+    self.size = size
+    self.modified = modified
+    self.changed = changed
+  }
+
+  /// The signature of the regular file `name` in the open directory `directory` (a link is
+  /// not followed: its own signature never matches a file's).
   init?(directory: Int32, name: String) {
     var status = stat()
-    guard fstatat(directory, name, &status, 0) == 0 else { return nil }
+    guard fstatat(directory, name, &status, AT_SYMLINK_NOFOLLOW) == 0, (status.st_mode & S_IFMT) == S_IFREG
+    else { return nil }
     self.init(status)
   }
 

@@ -21,6 +21,10 @@ public final class Repository: Sendable {
   /// A bulk change's entry holds every object it changed; such entries are not kept.
   private let historyFiles = DecodedFileCache<HistoryEntry>(largestFile: 256 * 1024)
 
+  /// Where key indexes are kept between processes (see `KeyIndex`); nil for none.
+  private let cacheDirectory: String?
+  private let keyIndexes = KeyIndexMemory()
+
   /// How many seconds a file must be unchanged before what was decoded from it is reused
   /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
   let settleSeconds: Int
@@ -28,14 +32,24 @@ public final class Repository: Sendable {
   /// it was before that change, and writes nothing.
   public let finishesInterruptedChanges: Bool
 
+  /// With `caches`, a one-off command keeps an index of which key each file holds there (see
+  /// `KeyIndex`); `Repository.cacheDirectory(environment:)` names the usual place.
   public convenience init(
     root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment),
-    readonly: Bool = false
+    readonly: Bool = false, caches: String? = nil
   ) {
-    self.init(root: root, keyring: keyring, settleSeconds: 2, readonly: readonly)
+    self.init(root: root, keyring: keyring, settleSeconds: 2, readonly: readonly, cacheDirectory: caches)
   }
 
-  init(root: String, keyring: Keyring, settleSeconds: Int, readonly: Bool = false) {
+  /// The user's cache directory: `$XDG_CACHE_HOME/airenv`, else `~/.cache/airenv`.
+  public static func cacheDirectory(environment: [String: String]) -> String? {
+    KeyIndex.directory(environment: environment)
+  }
+
+  init(
+    root: String, keyring: Keyring, settleSeconds: Int, readonly: Bool = false, cacheDirectory: String? = nil
+  ) {
+    self.cacheDirectory = cacheDirectory
     finishesInterruptedChanges = !readonly
     let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
     self.root = trimmed
@@ -274,11 +288,6 @@ public final class Repository: Sendable {
   /// The Workspace as stored; with `keys`, only the connections and variables that hold one of
   /// them ignoring case (a key that is not plain ASCII reads them all).
   func loadWorkspace(_ id: WorkspaceID, keys: [String]? = nil) throws(StoreError) -> Workspace {
-    let wanted: (@Sendable ([UInt8]) -> Bool)? = keys.flatMap { keys in
-      guard keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
-      let lowered = keys.map { Array($0.lowercased().utf8) }
-      return { bytes in bytes.mayHoldKey(of: lowered) }
-    }
     // Reads and writes stay inside the repository: no directory of it may be a link.
     for directory in ["workspaces", "workspaces/\(id)"]
       + ["deployments", "connections", "variables", "history"].map({
@@ -291,16 +300,29 @@ public final class Repository: Sendable {
     }
     let header = try loadHeader(id)
     let sealer = try readingSealer(for: id)
+    let indexPath = cacheDirectory.map { KeyIndex.path(in: $0, root: root, workspace: id) }
+    let index = indexPath.flatMap { path in keyIndexes.index(at: path) ?? KeyIndex(readingFrom: path) }
+    let directories = [("connections", layout.connections(id)), ("variables", layout.variables(id))]
+    var selections: [String: FileSelection] = [:]
+    if let keys, keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+      let lowered = keys.map { Array($0.lowercased().utf8) }
+      for (section, directory) in directories {
+        selections[section] = FileSelection(
+          names: try FileSystem.jsonFiles(in: directory), in: directory, keys: lowered,
+          index: indexPath == nil ? nil : index?.sections[section] ?? [:])
+      }
+    }
+    let collected = KeyCollector()
     let workspace = Workspace(
       id: id, name: header.name, stamp: header.stamp,
       deployments: try loadAll(
         in: layout.deployments(id), cache: deploymentFiles, variant: sealer.identity, then: sealer.unseal),
-      connections: try loadAll(
-        in: layout.connections(id), cache: connectionFiles, variant: sealer.identity, wanted: wanted,
-        then: sealer.unseal),
-      variables: try loadAll(
-        in: layout.variables(id), cache: variableFiles, variant: sealer.identity, wanted: wanted,
-        then: sealer.unseal),
+      connections: try loadObjects(
+        in: layout.connections(id), section: "connections", cache: connectionFiles, variant: sealer.identity,
+        selection: selections["connections"], collecting: collected, then: sealer.unseal),
+      variables: try loadObjects(
+        in: layout.variables(id), section: "variables", cache: variableFiles, variant: sealer.identity,
+        selection: selections["variables"], collecting: collected, then: sealer.unseal),
       members: header.members, settings: header.settings)
     if let clash = workspace.nameClashes().first {
       let directory =
@@ -315,34 +337,102 @@ public final class Repository: Sendable {
           + "\(clash.reason) (a git merge of two clones that each created it?); remove the file you do "
           + "not want (`git rm`), or rename one in its file, then run `airenv doctor`")
     }
+    if let indexPath {
+      // Without a usable index (none yet, or many files changed since, as after a pull), the
+      // files it could not vouch for are parsed once more to learn their keys. That is all it
+      // does: what the command saw and did is settled above, whatever those files hold.
+      let unknown = selections.values.reduce(0) { $0 + $1.unknown }
+      if unknown > max(64, selections.values.reduce(0) { $0 + $1.names.count } / 100) {
+        for (section, directory) in directories {
+          if let selection = selections[section] {
+            learnKeys(
+              of: selection.names.filter { selection.trusted[$0] == nil }, in: directory, section: section,
+              into: collected)
+          }
+        }
+      }
+      // What this read learnt, with what it could still trust of the old index.
+      var sections = collected.sections
+      for (section, selection) in selections {
+        sections[section, default: [:]].merge(selection.trusted) { parsed, _ in parsed }
+      }
+      let fresh = KeyIndex(sections: sections)
+      // Written when it knows a file the old one did not (a young file is entered once it has
+      // settled, so a save in a session does not write the index each time).
+      if fresh.knowsMore(than: index) { fresh.write(to: indexPath) }
+      keyIndexes.remember(fresh, at: indexPath)
+    }
     return workspace
   }
 
-  /// Reads, decodes and (with `then`) unseals the objects of a directory.
+  /// Enters the key of each settled file of `names` that reads as an object in `collector`; a
+  /// file that does not is left for the command that reads it to refuse.
+  private func learnKeys(
+    of names: [String], in directory: String, section: String, into collector: KeyCollector
+  ) {
+    let now = time(nil)
+    let settleSeconds = settleSeconds
+    _ = names.concurrentMap { name -> Bool in
+      let path = directory + "/" + name
+      guard let (bytes, signature) = try? FileSystem.readWithSignature(path, limit: Limits.objectFileBytes),
+        let signature, signature.isSettled(now: now, after: settleSeconds),
+        let key = section == "connections"
+          ? (try? Self.decode(Connection.self, bytes, name, path, opening: { $0 }))?.key
+          : (try? Self.decode(Variable.self, bytes, name, path, opening: { $0 }))?.key
+      else { return false }
+      collector.add(section, name, signature, key)
+      return true
+    }
+  }
+
+  /// Reads, decodes and (with `then`) unseals the Deployments of a directory.
   private func loadAll<Value: StoredRecord & StrictlyReadable & Identifiable<String> & Sendable>(
     in directory: String, cache: DecodedFileCache<Value>, variant: String,
-    wanted: (@Sendable ([UInt8]) -> Bool)? = nil, then finish: @Sendable (Value) -> Value
+    then finish: @Sendable (Value) -> Value
   ) throws(StoreError) -> [Value] {
-    try decodeFiles(
-      try FileSystem.jsonFiles(in: directory), in: directory, cache: cache, variant: variant, wanted: wanted
-    ) {
-      bytes, name, path throws(StoreError) in
-      let value = try StoredFile.read(Value.self, from: bytes, path: path, opening: finish)
-      guard value.id + ".json" == name else {
-        throw .corrupt(
-          path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
-      }
-      return value
+    try decodeFiles(try FileSystem.jsonFiles(in: directory), in: directory, cache: cache, variant: variant) {
+      bytes, name, path throws(StoreError) in try Self.decode(Value.self, bytes, name, path, opening: finish)
     }
+  }
+
+  /// Reads the connections or variables of a directory: with `selection`, only the files that
+  /// may hold its keys. Each settled file parsed is entered in `collecting` with its key.
+  private func loadObjects<P: StoredPayload & StrictlyReadable>(
+    in directory: String, section: String, cache: DecodedFileCache<EnvironmentObject<P>>, variant: String,
+    selection: FileSelection?, collecting collector: KeyCollector,
+    then finish: @Sendable (EnvironmentObject<P>) -> EnvironmentObject<P>
+  ) throws(StoreError) -> [EnvironmentObject<P>] where P.Override: StrictlyReadable {
+    let names: [String]
+    if let selection { names = selection.names } else { names = try FileSystem.jsonFiles(in: directory) }
+    return try decodeFiles(
+      names, in: directory, cache: cache, variant: variant, selection: selection,
+      settled: { name, signature, object in collector.add(section, name, signature, object.key) }
+    ) { bytes, name, path throws(StoreError) in
+      try Self.decode(EnvironmentObject<P>.self, bytes, name, path, opening: finish)
+    }
+  }
+
+  /// One object file read strictly (see `StoredFile.read`), its id checked against its name.
+  private static func decode<Value: StoredRecord & StrictlyReadable & Identifiable<String>>(
+    _ type: Value.Type, _ bytes: [UInt8], _ name: String, _ path: String, opening finish: (Value) -> Value
+  ) throws(StoreError) -> Value {
+    let value = try StoredFile.read(Value.self, from: bytes, path: path, opening: finish)
+    guard value.id + ".json" == name else {
+      throw .corrupt(
+        path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")
+    }
+    return value
   }
 
   /// Decodes files of one directory on every core, reusing what an earlier read decoded from
   /// the same version of a file (see `DecodedFileCache`); the first problem in the order of
-  /// `names` is the one reported. With `wanted`, a file whose bytes it refuses is left out
-  /// unparsed (and its value is not kept: this session has not seen it whole).
+  /// `names` is the one reported. With `selection`, a file it rules out is left out unparsed
+  /// (and nothing of it is kept: this session has not seen it whole). `settled` hears of each
+  /// value read from a file that had settled, with the file's signature.
   private func decodeFiles<Value: Sendable>(
     _ names: [String], in directory: String, cache: DecodedFileCache<Value>, variant: String,
-    limit: Int = Limits.objectFileBytes, wanted: (@Sendable ([UInt8]) -> Bool)? = nil,
+    limit: Int = Limits.objectFileBytes, selection: FileSelection? = nil,
+    settled: (@Sendable (String, FileSignature, Value) -> Void)? = nil,
     _ decode: @Sendable (_ bytes: [UInt8], _ name: String, _ path: String) throws(StoreError) -> Value
   ) throws(StoreError) -> [Value] {
     if names.isEmpty { return [] }
@@ -354,18 +444,21 @@ public final class Repository: Sendable {
     defer { if handle >= 0 { close(handle) } }
     let compare = handle >= 0 && !cache.isEmpty(directory)
     let results = names.concurrentMap { name -> Result<Value?, StoreError> in
-      if wanted == nil, compare, let signature = FileSignature(directory: handle, name: name),
+      if let selection, selection.rulesOut(name) { return .success(nil) }
+      if selection == nil, compare, let signature = FileSignature(directory: handle, name: name),
         let value = cache.value(in: directory, named: name, signature: signature, variant: variant)
       {
+        settled?(name, signature, value)
         return .success(value)
       }
       let path = directory + "/" + name
       do throws(StoreError) {
         let (bytes, signature) = try FileSystem.readWithSignature(path, in: handle, named: name, limit: limit)
-        if let wanted, !wanted(bytes) { return .success(nil) }
+        if let selection, !selection.mayHold(bytes) { return .success(nil) }
         let value = try decode(bytes, name, path)
         if let signature, signature.isSettled(now: now, after: settleSeconds) {
           cache.store(value, in: directory, named: name, signature: signature, variant: variant)
+          settled?(name, signature, value)
         }
         return .success(value)
       } catch {

@@ -41,3 +41,61 @@ struct PartialReadTests {
     #expect(try cli.ok("doctor").contains("no problems"))
   }
 }
+
+/// The key index in the user's cache directory: used only for files that kept their signature,
+/// replaced when damaged, never a reason to miss an object.
+@Suite("CLI: the key index is a cache, never an authority")
+struct KeyIndexTests {
+  private func indexFile(_ cli: CLI) -> String? {
+    let directory = cli.scratch + "/.cache/airenv"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.first { $0.hasSuffix(".keys") }.map { directory + "/" + $0 }
+  }
+
+  /// Files enter the index once they have settled (two seconds unchanged): a full read is run
+  /// until the index names every key, up to ten seconds.
+  private func waitForIndex(_ cli: CLI, holding keys: [String]) throws -> String {
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
+      try cli.ok("variable", "list")
+      if let path = indexFile(cli), let bytes = FileManager.default.contents(atPath: path),
+        keys.allSatisfy({ String(decoding: bytes, as: UTF8.self).contains($0) })
+      {
+        return path
+      }
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+    throw CocoaError(.fileReadNoSuchFile)
+  }
+
+  @Test func anEditedFileIsReadAgainAndADamagedIndexIsReplaced() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "data")
+    for key in ["alpha", "beta", "delta"] { try cli.ok("variable", "create", key, "--value", "v") }
+    let index = try waitForIndex(cli, holding: ["alpha", "beta", "delta"])
+    #expect(try FileManager.default.attributesOfItem(atPath: index)[.posixPermissions] as? NSNumber == 0o600)
+    #expect(!String(decoding: FileManager.default.contents(atPath: index)!, as: UTF8.self).contains("\"v\""))
+    // The index says this file holds "beta"; an edit makes it hold "gamma".
+    let files = try FileManager.default.contentsOfDirectory(atPath: cli.repository + "/workspaces")
+    let variables = cli.repository + "/workspaces/" + files.first { $0.hasPrefix("ws_") }! + "/variables"
+    for name in try FileManager.default.contentsOfDirectory(atPath: variables) {
+      let path = variables + "/" + name
+      let text = try String(contentsOfFile: path, encoding: .utf8)
+      if text.contains("\"key\" : \"beta\"") {
+        try text.replacingOccurrences(of: "\"key\" : \"beta\"", with: "\"key\" : \"gamma\"")
+          .write(toFile: path, atomically: false, encoding: .utf8)
+      }
+    }
+    let taken = try cli.run("variable", "create", "gamma", "--value", "x")
+    #expect(taken.status != 0 && taken.stderr.contains("is already used by"), "\(taken.stderr)")
+    #expect(try cli.ok("variable", "get", "gamma").contains("gamma"))
+    #expect(try cli.run("variable", "get", "beta").status != 0)
+    // A damaged index is ignored, and the next full read writes a whole one.
+    try Data("airenv key index 1\ngarbage".utf8).write(to: URL(fileURLWithPath: index))
+    #expect(try cli.ok("variable", "get", "alpha").contains("alpha"))
+    try cli.ok("variable", "list")
+    let rewritten = try #require(FileManager.default.contents(atPath: index))
+    #expect(rewritten.count > 100 && !String(decoding: rewritten, as: UTF8.self).contains("garbage"))
+    #expect(try cli.run("variable", "create", "DELTA", "--value", "x").status != 0)
+  }
+}

@@ -62,7 +62,8 @@ struct GlobalOptions: ParsableArguments {
     let environment = ProcessInfo.processInfo.environment
     return Session(
       repository: Repository(
-        root: Self.repositoryPath(explicit: repo, environment: environment), readonly: readonly),
+        root: Self.repositoryPath(explicit: repo, environment: environment), readonly: readonly,
+        caches: Repository.cacheDirectory(environment: environment)),
       workspaceName: workspace ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 },
       actor: Actor(user: Self.userName(explicit: user, environment: environment), time: Date()),
       readonly: readonly)

@@ -1,0 +1,140 @@
+import AirenvModel
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Which key each connection and variable file of a Workspace holds, kept between processes in
+/// the user's cache directory, so that a one-off command naming a key need not read 10,000
+/// files to find the few that hold it.
+///
+/// It is a cache, never an authority: an entry is used only while its file has the signature
+/// it had when it was parsed (device, inode, size, modification and change times), and only
+/// files that had settled then are entered (see `FileSignature.isSettled`). It holds keys and
+/// file names, never a value. A damaged, truncated or foreign index is ignored and written
+/// again from the files; it is replaced atomically, so concurrent writers and a process killed
+/// half-way leave a whole index or none.
+struct KeyIndex: Equatable, Sendable {
+  struct Entry: Equatable, Sendable {
+    var signature: FileSignature
+    var key: String
+  }
+
+  /// Directory ("connections", "variables") → file name → entry.
+  var sections: [String: [String: Entry]]
+
+  private static let magic = Array("airenv key index 1\n".utf8)
+  private static let digestSize = SHA256.byteCount
+  private static let largestFile = 64 * 1024 * 1024
+
+  init(sections: [String: [String: Entry]]) { self.sections = sections }
+
+  /// The index file of a Workspace in `directory`, named for the repository and the Workspace.
+  static func path(in directory: String, root: String, workspace: WorkspaceID) -> String {
+    var absolute = root
+    if let resolved = realpath(root, nil) {
+      absolute = String(cString: resolved)
+      free(resolved)
+    }
+    let name = hexadecimal(SHA256.hash(data: Data((absolute + "\n" + workspace).utf8))).prefix(32)
+    return directory + "/" + name + ".keys"
+  }
+
+  /// The cache directory: `$XDG_CACHE_HOME/airenv`, else `~/.cache/airenv`; nil when neither
+  /// is an absolute path (no index is kept then).
+  static func directory(environment: [String: String]) -> String? {
+    if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/airenv" }
+    if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/airenv" }
+    return nil
+  }
+
+  /// Whether this index holds an entry that `other` lacks or holds otherwise.
+  func knowsMore(than other: KeyIndex?) -> Bool {
+    sections.contains { section, entries in
+      let known = other?.sections[section] ?? [:]
+      return entries.contains { name, entry in known[name] != entry }
+    }
+  }
+
+  /// The index at `path`; nil when there is none or it is not whole.
+  init?(readingFrom path: String) {
+    guard let (bytes, _) = try? FileSystem.readWithSignature(path, limit: Self.largestFile),
+      bytes.count >= Self.magic.count + Self.digestSize, bytes.starts(with: Self.magic)
+    else { return nil }
+    let body = bytes.count - Self.digestSize
+    guard SHA256.hash(data: bytes[0..<body]).elementsEqual(bytes[body...]) else { return nil }
+    var sections: [String: [String: Entry]] = [:]
+    let parsed = bytes.withUnsafeBytes { raw -> Bool in
+      var reader = CacheFileReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), from: Self.magic.count)
+      do throws(CacheFileDamage) {
+        for _ in 0..<(try reader.count()) {
+          let section = try reader.string()
+          let count = try reader.count()
+          var entries: [String: Entry] = Dictionary(minimumCapacity: count)
+          for _ in 0..<count {
+            let name = try reader.string()
+            let signature = try Self.signature(&reader)
+            entries[name] = Entry(signature: signature, key: try reader.string())
+          }
+          sections[section] = entries
+        }
+        return reader.isAtEnd
+      } catch {
+        return false
+      }
+    }
+    guard parsed else { return nil }
+    self.sections = sections
+  }
+
+  /// Replaces the index at `path` at once. An index that cannot be written is not an error:
+  /// the next command reads the files.
+  func write(to path: String) {
+    var writer = CacheFileWriter()
+    writer.append(Self.magic[...])
+    writer.unsigned(UInt64(sections.count))
+    for (name, entries) in sections.sorted(by: { $0.key < $1.key }) {
+      writer.string(name)
+      writer.unsigned(UInt64(entries.count))
+      for (file, entry) in entries {
+        writer.string(file)
+        Self.signature(entry.signature, to: &writer)
+        writer.string(entry.key)
+      }
+    }
+    var bytes = writer.bytes
+    bytes.append(contentsOf: SHA256.hash(data: bytes))
+    guard (try? FileSystem.makeDirectory(path.parent)) != nil,
+      let temporary = try? FileSystem.writeTemporary(bytes, besides: path, flushing: false)
+    else { return }
+    if (try? FileSystem.rename(temporary, to: path)) == nil { unlink(temporary) }
+  }
+
+  private static func signature(_ signature: FileSignature, to writer: inout CacheFileWriter) {
+    writer.unsigned(signature.device)
+    writer.unsigned(signature.inode)
+    writer.integer(signature.size)
+    for time in [signature.modified, signature.changed] {
+      writer.integer(Int64(time.tv_sec))
+      writer.integer(Int64(time.tv_nsec))
+    }
+  }
+
+  private static func signature(_ reader: inout CacheFileReader) throws(CacheFileDamage) -> FileSignature {
+    let device = try reader.unsigned()
+    let inode = try reader.unsigned()
+    let size = try reader.integer()
+    var times: [timespec] = []
+    for _ in 0..<2 {
+      guard let seconds = Int(exactly: try reader.integer()),
+        let nanoseconds = Int(exactly: try reader.integer())
+      else { throw CacheFileDamage() }
+      times.append(timespec(tv_sec: seconds, tv_nsec: nanoseconds))
+    }
+    return FileSignature(device: device, inode: inode, size: size, modified: times[0], changed: times[1])
+  }
+}
