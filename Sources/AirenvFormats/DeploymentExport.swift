@@ -16,6 +16,19 @@ extension Exporter {
     of workspace: Workspace, for deployments: [Deployment], includingSecrets: Bool, as format: ExportFormat,
     _ body: (Deployment, Result<DeploymentExport, ExportProblem>) throws -> Void
   ) rethrows {
+    // One Deployment gains nothing from rendering every object of the Workspace beforehand.
+    guard deployments.count > 1 else {
+      for deployment in deployments {
+        try body(
+          deployment,
+          Result { () throws(ExportProblem) in
+            let set = try ExportSet(
+              workspace: workspace, deployment: deployment, includingSecrets: includingSecrets)
+            return DeploymentExport(set: set, files: try files(set, as: format))
+          })
+      }
+      return
+    }
     let shared = SharedExport(workspace: workspace, includingSecrets: includingSecrets, format: format)
     let batch = max(1, ProcessInfo.processInfo.activeProcessorCount)
     for start in stride(from: 0, to: deployments.count, by: batch) {

@@ -56,7 +56,8 @@ struct FileSignature: Equatable, Sendable {
   /// edited in place twice within one step could keep its signature; such a young file is
   /// read again every time until it settles (git's "racy clean" rule).
   func isSettled(now: time_t, after seconds: Int) -> Bool {
-    max(modified.tv_sec, changed.tv_sec) + seconds <= now
+    // Subtracting from now, not adding to the file's time: a file may claim any time at all.
+    max(modified.tv_sec, changed.tv_sec) <= now - seconds
   }
 }
 

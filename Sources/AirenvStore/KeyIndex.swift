@@ -60,9 +60,21 @@ struct KeyIndex: Equatable, Sendable {
     }
   }
 
-  /// The index at `path`; nil when there is none or it is not whole.
+  /// Whether `path` is this user's own and no one else may write it (nor its directory): an
+  /// index another user could plant would tell a command to skip files.
+  private static func isPrivate(_ path: String) -> Bool {
+    isOwnAndClosed(path) && isOwnAndClosed(path.parent)
+  }
+
+  private static func isOwnAndClosed(_ path: String) -> Bool {
+    var status = stat()
+    return lstat(path, &status) == 0 && status.st_uid == geteuid() && status.st_mode & 0o022 == 0
+  }
+
+  /// The index at `path`; nil when there is none, it is not whole, or it is not private.
   init?(readingFrom path: String) {
-    guard let (bytes, _) = try? FileSystem.readWithSignature(path, limit: Self.largestFile),
+    guard Self.isPrivate(path),
+      let (bytes, _) = try? FileSystem.readWithSignature(path, limit: Self.largestFile),
       bytes.count >= Self.magic.count + Self.digestSize, bytes.starts(with: Self.magic)
     else { return nil }
     let body = bytes.count - Self.digestSize
@@ -74,7 +86,7 @@ struct KeyIndex: Equatable, Sendable {
         for _ in 0..<(try reader.count()) {
           let section = try reader.string()
           let count = try reader.count()
-          var entries: [String: Entry] = Dictionary(minimumCapacity: count)
+          var entries: [String: Entry] = Dictionary(minimumCapacity: min(count, 1 << 16))
           for _ in 0..<count {
             let name = try reader.string()
             let signature = try Self.signature(&reader)
@@ -89,6 +101,13 @@ struct KeyIndex: Equatable, Sendable {
     }
     guard parsed else { return nil }
     self.sections = sections
+  }
+
+  /// Whether an index can be kept at `path`: its directory exists (or is made), is this user's
+  /// own and writable.
+  static func canBeKept(at path: String) -> Bool {
+    (try? FileSystem.makeDirectory(path.parent)) != nil && access(path.parent, W_OK) == 0
+      && isOwnAndClosed(path.parent)
   }
 
   /// Replaces the index at `path` at once. An index that cannot be written is not an error:

@@ -342,13 +342,15 @@ public final class Repository: Sendable {
       // files it could not vouch for are parsed once more to learn their keys. That is all it
       // does: what the command saw and did is settled above, whatever those files hold.
       let unknown = selections.values.reduce(0) { $0 + $1.unknown }
-      if unknown > max(64, selections.values.reduce(0) { $0 + $1.names.count } / 100) {
+      if unknown > max(64, selections.values.reduce(0) { $0 + $1.names.count } / 100),
+        KeyIndex.canBeKept(at: indexPath)
+      {
+        let parsed = collected.sections
         for (section, directory) in directories {
-          if let selection = selections[section] {
-            learnKeys(
-              of: selection.names.filter { selection.trusted[$0] == nil }, in: directory, section: section,
-              into: collected)
-          }
+          guard let selection = selections[section] else { continue }
+          learnKeys(
+            of: selection.names.filter { selection.trusted[$0] == nil && parsed[section]?[$0] == nil },
+            in: directory, section: section, into: collected)
         }
       }
       // What this read learnt, with what it could still trust of the old index.
@@ -372,9 +374,16 @@ public final class Repository: Sendable {
   ) {
     let now = time(nil)
     let settleSeconds = settleSeconds
+    let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    defer { if handle >= 0 { close(handle) } }
     _ = names.concurrentMap { name -> Bool in
       let path = directory + "/" + name
-      guard let (bytes, signature) = try? FileSystem.readWithSignature(path, limit: Limits.objectFileBytes),
+      // A file that has not settled (just pulled, or dated in the future) would not be entered:
+      // it is not read at all.
+      guard handle >= 0, let status = FileSignature(directory: handle, name: name),
+        status.isSettled(now: now, after: settleSeconds),
+        let (bytes, signature) = try? FileSystem.readWithSignature(
+          path, in: handle, named: name, limit: Limits.objectFileBytes),
         let signature, signature.isSettled(now: now, after: settleSeconds),
         let key = section == "connections"
           ? (try? Self.decode(Connection.self, bytes, name, path, opening: { $0 }))?.key

@@ -255,13 +255,17 @@ let workspace = try generate()
 print(String(format: "  generated in %.0f ms", milliseconds(generation)))
 
 let root = options.keep ?? NSTemporaryDirectory() + "airenv-benchmark-\(getpid())"
+// Opened as the app opens it: with a cache directory for the key index, beside the repository.
+let caches = root + "-cache"
 defer {
   if options.keep == nil {
     try? FileManager.default.removeItem(atPath: root)
     try? FileManager.default.removeItem(atPath: root + ".key")
+    try? FileManager.default.removeItem(atPath: caches)
   }
 }
-let repository = Repository(root: root, keyring: Keyring(environment: ["AIRENV_KEY_FILE": root + ".key"]))
+let repository = Repository(
+  root: root, keyring: Keyring(environment: ["AIRENV_KEY_FILE": root + ".key"]), caches: caches)
 guard try repository.initialize() else {
   print("airenv-benchmark: \(root) already holds a repository; give a new directory")
   exit(1)
@@ -286,7 +290,7 @@ var openSamples: [Double] = []
 var loaded = workspace
 for _ in 0..<5 {
   let start = DispatchTime.now()
-  loaded = try Repository(root: root, keyring: repository.keyring).read(workspace: "bench")
+  loaded = try Repository(root: root, keyring: repository.keyring, caches: caches).read(workspace: "bench")
   var state = AppState(
     workspace: loaded, session: SessionInfo(repository: root, user: "bench", readonly: false), width: 200,
     height: 60)
