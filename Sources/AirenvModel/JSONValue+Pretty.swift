@@ -15,7 +15,7 @@ extension JSONValue {
   /// `prettyText` writes members, so that an object can be assembled from its members.
   public static func prettyMember(_ key: String, _ value: JSONValue, level: Int, into text: inout String) {
     text += String(repeating: "  ", count: level)
-    prettyQuote(key, into: &text)
+    quote(key, into: &text, shortBackspaceAndFormFeed: true)
     text += " : "
     value.writePretty(to: &text, level: level)
   }
@@ -32,7 +32,7 @@ extension JSONValue {
     case .bool(let flag): text += flag ? "true" : "false"
     case .integer(let number): text += String(number)
     case .double(let number): text += Self.encoderText(number)
-    case .string(let string): Self.prettyQuote(string, into: &text)
+    case .string(let string): Self.quote(string, into: &text, shortBackspaceAndFormFeed: true)
     case .array(let items):
       text += "[\n"
       for (index, item) in items.enumerated() {
@@ -56,32 +56,5 @@ extension JSONValue {
   private static func encoderText(_ number: Double) -> String {
     guard number.isFinite, let data = try? JSONEncoder().encode(number) else { return "null" }
     return String(decoding: data, as: UTF8.self)
-  }
-
-  /// `JSONEncoder`'s escapes: the two-character ones JSON has, `\u00xx` (lower-case) for other
-  /// control characters, everything else (DEL, U+2028, `/`) as it is.
-  private static func prettyQuote(_ string: String, into text: inout String) {
-    text += "\""
-    if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      text += string
-      text += "\""
-      return
-    }
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "\"": text += "\\\""
-      case "\\": text += "\\\\"
-      case "\n": text += "\\n"
-      case "\r": text += "\\r"
-      case "\t": text += "\\t"
-      case "\u{08}": text += "\\b"
-      case "\u{0C}": text += "\\f"
-      case _ where scalar.value < 0x20:
-        let digits = String(scalar.value, radix: 16)
-        text += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-      default: text.unicodeScalars.append(scalar)
-      }
-    }
-    text += "\""
   }
 }

@@ -129,7 +129,9 @@ public enum JSONValue: Hashable, Sendable {
     }
   }
 
-  private static func quote(_ string: String, into text: inout String) {
+  /// A JSON string: the two-character escapes, `\u00xx` (lower-case) for other control
+  /// characters; with `shortBackspaceAndFormFeed`, `\b` and `\f` as `JSONEncoder` writes them.
+  static func quote(_ string: String, into text: inout String, shortBackspaceAndFormFeed: Bool = false) {
     text += "\""
     // Most strings need no escape at all and are copied whole.
     if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
@@ -144,6 +146,8 @@ public enum JSONValue: Hashable, Sendable {
       case "\n": text += "\\n"
       case "\r": text += "\\r"
       case "\t": text += "\\t"
+      case "\u{08}" where shortBackspaceAndFormFeed: text += "\\b"
+      case "\u{0C}" where shortBackspaceAndFormFeed: text += "\\f"
       case _ where scalar.value < 0x20:
         text +=
           "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)

@@ -7,68 +7,80 @@ import Foundation
   import Darwin
 #endif
 
-/// Which object files of a directory a command naming some keys must parse: those the key
-/// index says hold one of the keys, and those it cannot vouch for whose bytes may hold one.
+/// Which object files of a directory a command naming some keys must read: all but those the
+/// key index vouches hold another key; of those read, only the ones whose bytes may hold a key
+/// are parsed (`mayHold`).
 struct FileSelection: Sendable {
-  /// The directory's files.
-  let names: [String]
-  /// The index entries whose file still has its signature.
-  let trusted: [String: KeyIndex.Entry]
-  /// How many files the index could not vouch for.
-  let unknown: Int
+  /// The files to read, in listing order.
+  let candidates: [String]
+  /// The index entries whose file still has its signature, sorted by name.
+  let trusted: [KeyIndex.Entry]
+  /// The files the index could not vouch for.
+  let unknown: [String]
+  let total: Int
   private let keys: [[UInt8]]
-  private let ruledOut: Set<String>
 
-  /// `keys` lower-cased ASCII; `index` nil when no index is kept (then every file is read).
-  init(names: [String], in directory: String, keys: [[UInt8]], index: [String: KeyIndex.Entry]?) {
-    self.names = names
+  /// `names` sorted as listed; `keys` lower-cased ASCII; `index` sorted by name, nil when no
+  /// index is kept.
+  init(names: [String], in directory: String, keys: [[UInt8]], index: [KeyIndex.Entry]?) {
     self.keys = keys
+    total = names.count
     guard let index, !index.isEmpty else {
-      trusted = [:]
-      ruledOut = []
-      unknown = index == nil ? 0 : names.count
+      candidates = names
+      trusted = []
+      unknown = index == nil ? [] : names
       return
+    }
+    // The listing and the index are both sorted by name: walked side by side.
+    var listed: [KeyIndex.Entry?] = []
+    listed.reserveCapacity(names.count)
+    var position = 0
+    for name in names {
+      while position < index.count && index[position].name < name { position += 1 }
+      listed.append(position < index.count && index[position].name == name ? index[position] : nil)
     }
     let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     defer { if handle >= 0 { close(handle) } }
-    let checked = names.concurrentMap { name -> KeyIndex.Entry? in
-      guard handle >= 0, let entry = index[name],
-        let signature = FileSignature(directory: handle, name: name),
-        signature == entry.signature
-      else { return nil }
-      return entry
+    let still = listed.concurrentMap { entry -> Bool in
+      guard handle >= 0, let entry, let signature = FileSignature(directory: handle, name: entry.name) else {
+        return false
+      }
+      return signature == entry.signature
     }
-    var trusted: [String: KeyIndex.Entry] = [:]
-    var ruledOut: Set<String> = []
-    for (name, entry) in zip(names, checked) {
-      guard let entry else { continue }
-      trusted[name] = entry
-      if !keys.contains(Array(entry.key.lowercased().utf8)) { ruledOut.insert(name) }
+    var candidates: [String] = []
+    var trusted: [KeyIndex.Entry] = []
+    var unknown: [String] = []
+    trusted.reserveCapacity(names.count)
+    for (index, name) in names.enumerated() {
+      guard still[index], let entry = listed[index] else {
+        unknown.append(name)
+        candidates.append(name)
+        continue
+      }
+      trusted.append(entry)
+      if keys.contains(Array(entry.key.lowercased().utf8)) { candidates.append(name) }
     }
+    self.candidates = candidates
     self.trusted = trusted
-    self.ruledOut = ruledOut
-    unknown = names.count - trusted.count
+    self.unknown = unknown
   }
 
-  /// Whether the index vouches that the file holds none of the keys: it is not even read.
-  func rulesOut(_ name: String) -> Bool { ruledOut.contains(name) }
-
-  /// Whether a file the index could not vouch for may hold one of the keys.
+  /// Whether a file read may hold one of the keys.
   func mayHold(_ bytes: [UInt8]) -> Bool { bytes.mayHoldKey(of: keys) }
 }
 
 /// The keys of the files a read parsed, gathered from every core.
 final class KeyCollector: @unchecked Sendable {
-  private var gathered: [String: [String: KeyIndex.Entry]] = [:]
+  private var gathered: [String: [KeyIndex.Entry]] = [:]
   private let lock = NSLock()
 
   func add(_ section: String, _ name: String, _ signature: FileSignature, _ key: String) {
     lock.lock()
-    gathered[section, default: [:]][name] = KeyIndex.Entry(signature: signature, key: key)
+    gathered[section, default: []].append(KeyIndex.Entry(name: name, signature: signature, key: key))
     lock.unlock()
   }
 
-  var sections: [String: [String: KeyIndex.Entry]] {
+  var sections: [String: [KeyIndex.Entry]] {
     lock.lock()
     defer { lock.unlock() }
     return gathered

@@ -170,14 +170,7 @@ enum FileSystem {
 
   /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.
   static func writeAtomically(_ bytes: [UInt8], to path: String) throws(StoreError) {
-    let temporary = try writeTemporary(bytes, besides: path)
-    do {
-      try rename(temporary, to: path)
-    } catch {
-      unlink(temporary)
-      throw error
-    }
-    try syncDirectory(path.parent)
+    try moveIntoPlace(try writeTemporary(bytes, besides: path), at: path)
   }
 
   /// Replaces `path` with the texts `chunks`, one after the other, written as a stream.
@@ -185,6 +178,11 @@ enum FileSystem {
     let temporary = try writeTemporary(besides: path) { (sink: inout ByteSink) throws(StoreError) in
       for chunk in chunks { try sink.write(chunk) }
     }
+    try moveIntoPlace(temporary, at: path)
+  }
+
+  /// Renames a flushed temporary file over `path` and flushes the directory.
+  private static func moveIntoPlace(_ temporary: String, at path: String) throws(StoreError) {
     do {
       try rename(temporary, to: path)
     } catch {

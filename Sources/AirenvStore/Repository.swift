@@ -309,7 +309,7 @@ public final class Repository: Sendable {
       for (section, directory) in directories {
         selections[section] = FileSelection(
           names: try FileSystem.jsonFiles(in: directory), in: directory, keys: lowered,
-          index: indexPath == nil ? nil : index?.sections[section] ?? [:])
+          index: indexPath == nil ? nil : index?.sections[section] ?? [])
       }
     }
     let collected = KeyCollector()
@@ -341,28 +341,36 @@ public final class Repository: Sendable {
       // Without a usable index (none yet, or many files changed since, as after a pull), the
       // files it could not vouch for are parsed once more to learn their keys. That is all it
       // does: what the command saw and did is settled above, whatever those files hold.
-      let unknown = selections.values.reduce(0) { $0 + $1.unknown }
-      if unknown > max(64, selections.values.reduce(0) { $0 + $1.names.count } / 100),
+      let unknown = selections.values.reduce(0) { $0 + $1.unknown.count }
+      if unknown > max(64, selections.values.reduce(0) { $0 + $1.total } / 100),
         KeyIndex.canBeKept(at: indexPath)
       {
         let parsed = collected.sections
         for (section, directory) in directories {
           guard let selection = selections[section] else { continue }
+          let known = Set((parsed[section] ?? []).map(\.name))
           learnKeys(
-            of: selection.names.filter { selection.trusted[$0] == nil && parsed[section]?[$0] == nil },
-            in: directory, section: section, into: collected)
+            of: selection.unknown.filter { !known.contains($0) }, in: directory, section: section,
+            into: collected)
         }
       }
-      // What this read learnt, with what it could still trust of the old index.
-      var sections = collected.sections
-      for (section, selection) in selections {
-        sections[section, default: [:]].merge(selection.trusted) { parsed, _ in parsed }
+      // Written when this read learnt a file the index did not hold (a young file is entered
+      // once it has settled, so a save in a session does not write the index each time).
+      let learnt = collected.sections
+      if index.map({ $0.lacksAny(of: learnt) }) ?? !learnt.isEmpty {
+        var sections: [String: [KeyIndex.Entry]] = [:]
+        for (section, _) in directories {
+          var byName: [String: KeyIndex.Entry] = [:]
+          for entry in selections[section]?.trusted ?? [] { byName[entry.name] = entry }
+          for entry in learnt[section] ?? [] { byName[entry.name] = entry }
+          sections[section] = Array(byName.values)
+        }
+        let fresh = KeyIndex(sections: sections)
+        fresh.write(to: indexPath)
+        keyIndexes.remember(fresh, at: indexPath)
+      } else if let index {
+        keyIndexes.remember(index, at: indexPath)
       }
-      let fresh = KeyIndex(sections: sections)
-      // Written when it knows a file the old one did not (a young file is entered once it has
-      // settled, so a save in a session does not write the index each time).
-      if fresh.knowsMore(than: index) { fresh.write(to: indexPath) }
-      keyIndexes.remember(fresh, at: indexPath)
     }
     return workspace
   }
@@ -412,7 +420,7 @@ public final class Repository: Sendable {
     then finish: @Sendable (EnvironmentObject<P>) -> EnvironmentObject<P>
   ) throws(StoreError) -> [EnvironmentObject<P>] where P.Override: StrictlyReadable {
     let names: [String]
-    if let selection { names = selection.names } else { names = try FileSystem.jsonFiles(in: directory) }
+    if let selection { names = selection.candidates } else { names = try FileSystem.jsonFiles(in: directory) }
     return try decodeFiles(
       names, in: directory, cache: cache, variant: variant, selection: selection,
       settled: { name, signature, object in collector.add(section, name, signature, object.key) }
@@ -453,7 +461,6 @@ public final class Repository: Sendable {
     defer { if handle >= 0 { close(handle) } }
     let compare = handle >= 0 && !cache.isEmpty(directory)
     let results = names.concurrentMap { name -> Result<Value?, StoreError> in
-      if let selection, selection.rulesOut(name) { return .success(nil) }
       if selection == nil, compare, let signature = FileSignature(directory: handle, name: name),
         let value = cache.value(in: directory, named: name, signature: signature, variant: variant)
       {

@@ -25,11 +25,24 @@ import Testing
   @Test func whatIsWrittenReadsBackAndAnyDamageIsIgnored() throws {
     let path = directory() + "/w.keys"
     let index = KeyIndex(sections: [
-      "connections": ["con_1.json": .init(signature: signature(seconds: 10), key: "db")],
-      "variables": ["var_1.json": .init(signature: signature(seconds: -3), key: "region_code")],
+      "connections": [
+        .init(name: "con_2.json", signature: signature(seconds: 10), key: "db"),
+        .init(name: "con_1.json", signature: signature(seconds: 11), key: "api"),
+      ],
+      "variables": [.init(name: "var_1.json", signature: signature(seconds: -3), key: "region_code")],
     ])
     index.write(to: path)
     #expect(KeyIndex(readingFrom: path) == index)
+    #expect(index.sections["connections"]?.map(\.name) == ["con_1.json", "con_2.json"])
+    #expect(!index.lacksAny(of: ["connections": [index.sections["connections"]![1]]]))
+    #expect(
+      index.lacksAny(of: [
+        "connections": [.init(name: "con_2.json", signature: signature(seconds: 12), key: "db")]
+      ]))
+    #expect(
+      index.lacksAny(of: [
+        "variables": [.init(name: "var_0.json", signature: signature(seconds: 1), key: "k")]
+      ]))
     let bytes = try #require(FileManager.default.contents(atPath: path))
     for position in [0, 20, bytes.count / 2, bytes.count - 1] {
       var damaged = bytes
@@ -46,7 +59,7 @@ import Testing
   @Test func anIndexOthersMayWriteIsNotTrusted() throws {
     let folder = directory()
     let path = folder + "/o.keys"
-    KeyIndex(sections: ["variables": ["var_1.json": .init(signature: signature(seconds: 1), key: "k")]])
+    KeyIndex(sections: ["variables": [.init(name: "var_1.json", signature: signature(seconds: 1), key: "k")]])
       .write(to: path)
     #expect(KeyIndex(readingFrom: path) != nil)
     chmod(path, 0o622)
