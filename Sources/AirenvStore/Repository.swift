@@ -421,9 +421,15 @@ public final class Repository: Sendable {
   ) throws(StoreError) -> [EnvironmentObject<P>] where P.Override: StrictlyReadable {
     let names: [String]
     if let selection { names = selection.candidates } else { names = try FileSystem.jsonFiles(in: directory) }
+    // A session's later reads (the TUI after each save) leave the index as its first read made
+    // it: comparing 10,000 entries on every save cost more than the few files it would learn,
+    // and a command later reads those few itself.
+    var learn: (@Sendable (String, FileSignature, EnvironmentObject<P>) -> Void)?
+    if selection != nil || cache.isEmpty(directory) {
+      learn = { name, signature, object in collector.add(section, name, signature, object.key) }
+    }
     return try decodeFiles(
-      names, in: directory, cache: cache, variant: variant, selection: selection,
-      settled: { name, signature, object in collector.add(section, name, signature, object.key) }
+      names, in: directory, cache: cache, variant: variant, selection: selection, settled: learn
     ) { bytes, name, path throws(StoreError) in
       try Self.decode(EnvironmentObject<P>.self, bytes, name, path, opening: finish)
     }
