@@ -1,4 +1,3 @@
-import AirenvModel
 import Foundation
 
 /// Why a cache file could not be read: it is then ignored and the JSON files are read instead.
@@ -20,22 +19,10 @@ struct CacheFileWriter {
 
   /// Zig-zag, so that small negative numbers stay small.
   mutating func integer(_ value: Int64) { unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
-  mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
-  mutating func double(_ value: Double) { unsigned(value.bitPattern) }
 
   mutating func string(_ value: String) {
     unsigned(UInt64(value.utf8.count))
     bytes.append(contentsOf: value.utf8)
-  }
-
-  mutating func optional(_ value: String?) {
-    bool(value != nil)
-    if let value { string(value) }
-  }
-
-  mutating func strings(_ values: some Collection<String>) {
-    unsigned(UInt64(values.count))
-    for value in values { string(value) }
   }
 
   mutating func append(_ raw: ArraySlice<UInt8>) { bytes.append(contentsOf: raw) }
@@ -72,14 +59,6 @@ struct CacheFileReader {
     return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
   }
 
-  mutating func bool() throws(CacheFileDamage) -> Bool {
-    guard offset < bytes.count, bytes[offset] <= 1 else { throw CacheFileDamage() }
-    offset += 1
-    return bytes[offset - 1] == 1
-  }
-
-  mutating func double() throws(CacheFileDamage) -> Double { Double(bitPattern: try unsigned()) }
-
   /// A count of things each at least one byte long: never more than the bytes left.
   mutating func count() throws(CacheFileDamage) -> Int {
     let value = try unsigned()
@@ -93,20 +72,5 @@ struct CacheFileReader {
       decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
     offset += length
     return text
-  }
-
-  mutating func optional() throws(CacheFileDamage) -> String? { try bool() ? try string() : nil }
-
-  mutating func strings() throws(CacheFileDamage) -> [String] {
-    var values: [String] = []
-    for _ in 0..<(try count()) { values.append(try string()) }
-    return values
-  }
-
-  /// Skips `length` bytes and returns where they were.
-  mutating func skip(_ length: Int) throws(CacheFileDamage) -> Range<Int> {
-    guard length >= 0, length <= bytes.count - offset else { throw CacheFileDamage() }
-    offset += length
-    return (offset - length)..<offset
   }
 }
