@@ -149,7 +149,7 @@ public enum Exporter {
   /// A process environment cannot hold a NUL byte: a shell would cut the value there silently.
   static func refuseNUL(_ set: ExportSet, format: ExportFormat) throws(ExportProblem) {
     // Connections are written as JSON, which writes a NUL as \u0000: only variables hold one raw.
-    let bad = set.variables.filter { $0.value.utf8.contains(0) }.map(\.key)
+    let bad = set.variables.filter { holdsNUL($0.value) }.map(\.key)
     guard bad.isEmpty else {
       throw .unrepresentable(
         format: format.rawValue,

@@ -21,18 +21,11 @@ extension Exporter {
       return nil
     }
     switch format {
-    case .airflowJSON, .k8sSecret:
-      var text = ""
-      JSONValue.prettyMember(connection.connId, .object(connection.airflowObject), level: 1, into: &text)
-      return text
-    case .env:
-      let json = JSONValue.object(connection.airflowObject).compactText
-      return environmentName("AIRFLOW_CONN_", connection.connId) + "=" + Quoting.dotenv(json) + "\n"
-    case .shell:
-      guard isShellName(connection.connId) else { return nil }
-      let json = JSONValue.object(connection.airflowObject).compactText
-      return "export " + environmentName("AIRFLOW_CONN_", connection.connId) + "=" + Quoting.shell(json)
-        + "\n"
+    case .airflowJSON, .k8sSecret: return jsonMember(connection.connId, .object(connection.airflowObject))
+    case .env, .shell:
+      return environmentLine(
+        "AIRFLOW_CONN_", connection.connId, JSONValue.object(connection.airflowObject).compactText, as: format
+      )
     case .uri: return "\(connection.connId)\t\(AirflowURI.encode(connection))\n"
     case .airflowEnv: return "\(connection.connId)=\(AirflowURI.encode(connection))\n"
     case .airflowYAML, .airflowSettings: return nil
@@ -44,17 +37,10 @@ extension Exporter {
   static func fragment(of variable: ExportVariable, as format: ExportFormat) -> String? {
     guard isAssembled(format), IdentifierRules.problem(withObjectKey: variable.key) == nil else { return nil }
     switch format {
-    case .airflowJSON, .k8sSecret:
-      var text = ""
-      JSONValue.prettyMember(variable.key, .string(variable.value), level: 1, into: &text)
-      return text
-    case .env:
-      guard !variable.value.utf8.contains(0) else { return nil }
-      return environmentName("AIRFLOW_VAR_", variable.key) + "=" + Quoting.dotenv(variable.value) + "\n"
-    case .shell:
-      guard !variable.value.utf8.contains(0), isShellName(variable.key) else { return nil }
-      return "export " + environmentName("AIRFLOW_VAR_", variable.key) + "=" + Quoting.shell(variable.value)
-        + "\n"
+    case .airflowJSON, .k8sSecret: return jsonMember(variable.key, .string(variable.value))
+    case .env, .shell:
+      guard !holdsNUL(variable.value) else { return nil }
+      return environmentLine("AIRFLOW_VAR_", variable.key, variable.value, as: format)
     case .uri: return ""
     case .airflowEnv:
       guard !variable.value.isEmpty, !splitsLinesInPython(variable.value) else { return nil }
@@ -62,6 +48,28 @@ extension Exporter {
     case .airflowYAML, .airflowSettings: return nil
     }
   }
+
+  /// One member of a pretty JSON object at the first level.
+  private static func jsonMember(_ id: String, _ value: JSONValue) -> String {
+    var text = ""
+    JSONValue.prettyMember(id, value, level: 1, into: &text)
+    return text
+  }
+
+  /// One variable of a process environment: `NAME='value'` for dotenv, `export NAME='value'` for
+  /// a shell (nil when the id is not a shell name).
+  private static func environmentLine(
+    _ prefix: String, _ id: String, _ value: String, as format: ExportFormat
+  )
+    -> String?
+  {
+    if format == .env { return environmentName(prefix, id) + "=" + Quoting.dotenv(value) + "\n" }
+    guard isShellName(id) else { return nil }
+    return "export " + environmentName(prefix, id) + "=" + Quoting.shell(value) + "\n"
+  }
+
+  /// Whether a value holds a NUL byte, which an environment variable cannot.
+  static func holdsNUL(_ value: String) -> Bool { value.utf8.contains(0) }
 
   /// A Deployment's files from its objects' texts, each list already in the file's order.
   static func assembled(

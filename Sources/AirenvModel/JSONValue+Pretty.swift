@@ -5,9 +5,9 @@ extension JSONValue {
   /// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]` (two spaces, `"key" : value`).
   /// Written by hand because the export of many Deployments writes it for every object:
   /// `JSONEncoder` was two thirds of such an export.
-  public func prettyText(level: Int = 0) -> String {
+  public var prettyText: String {
     var text = ""
-    writePretty(to: &text, level: level)
+    writePretty(to: &text, level: 0)
     return text
   }
 

@@ -23,7 +23,7 @@ public final class Repository: Sendable {
 
   /// Where key indexes are kept between processes (see `KeyIndex`); nil for none.
   private let cacheDirectory: String?
-  private let keyIndexes = KeyIndexMemory()
+  let keyIndexes = KeyIndexMemory()
 
   /// How many seconds a file must be unchanged before what was decoded from it is reused
   /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
@@ -303,15 +303,10 @@ public final class Repository: Sendable {
     let indexPath = cacheDirectory.map { KeyIndex.path(in: $0, root: root, workspace: id) }
     let index = indexPath.flatMap { path in keyIndexes.index(at: path) ?? KeyIndex(readingFrom: path) }
     let directories = [("connections", layout.connections(id)), ("variables", layout.variables(id))]
-    var selections: [String: FileSelection] = [:]
-    if let keys, keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
-      let lowered = keys.map { Array($0.lowercased().utf8) }
-      for (section, directory) in directories {
-        selections[section] = FileSelection(
-          names: try FileSystem.jsonFiles(in: directory), in: directory, keys: lowered,
-          index: indexPath == nil ? nil : index?.sections[section] ?? [])
-      }
-    }
+    let selections =
+      try keys.map { keys throws(StoreError) in
+        try selectFiles(holding: keys, in: directories, keepsIndex: indexPath != nil, index: index)
+      } ?? [:]
     let collected = KeyCollector()
     let workspace = Workspace(
       id: id, name: header.name, stamp: header.stamp,
@@ -338,68 +333,10 @@ public final class Repository: Sendable {
           + "not want (`git rm`), or rename one in its file, then run `airenv doctor`")
     }
     if let indexPath {
-      // Without a usable index (none yet, or many files changed since, as after a pull), the
-      // files it could not vouch for are parsed once more to learn their keys. That is all it
-      // does: what the command saw and did is settled above, whatever those files hold.
-      let unknown = selections.values.reduce(0) { $0 + $1.unknown.count }
-      if unknown > max(64, selections.values.reduce(0) { $0 + $1.total } / 100),
-        KeyIndex.canBeKept(at: indexPath)
-      {
-        let parsed = collected.sections
-        for (section, directory) in directories {
-          guard let selection = selections[section] else { continue }
-          let known = Set((parsed[section] ?? []).map(\.name))
-          learnKeys(
-            of: selection.unknown.filter { !known.contains($0) }, in: directory, section: section,
-            into: collected)
-        }
-      }
-      // Written when this read learnt a file the index did not hold (a young file is entered
-      // once it has settled, so a save in a session does not write the index each time).
-      let learnt = collected.sections
-      if index.map({ $0.lacksAny(of: learnt) }) ?? !learnt.isEmpty {
-        var sections: [String: [KeyIndex.Entry]] = [:]
-        for (section, _) in directories {
-          var byName: [String: KeyIndex.Entry] = [:]
-          for entry in selections[section]?.trusted ?? [] { byName[entry.name] = entry }
-          for entry in learnt[section] ?? [] { byName[entry.name] = entry }
-          sections[section] = Array(byName.values)
-        }
-        let fresh = KeyIndex(sections: sections)
-        fresh.write(to: indexPath)
-        keyIndexes.remember(fresh, at: indexPath)
-      } else if let index {
-        keyIndexes.remember(index, at: indexPath)
-      }
+      updateKeyIndex(
+        at: indexPath, index, learning: collected, selections: selections, in: directories)
     }
     return workspace
-  }
-
-  /// Enters the key of each settled file of `names` that reads as an object in `collector`; a
-  /// file that does not is left for the command that reads it to refuse.
-  private func learnKeys(
-    of names: [String], in directory: String, section: String, into collector: KeyCollector
-  ) {
-    let now = time(nil)
-    let settleSeconds = settleSeconds
-    let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    defer { if handle >= 0 { close(handle) } }
-    _ = names.concurrentMap { name -> Bool in
-      let path = directory + "/" + name
-      // A file that has not settled (just pulled, or dated in the future) would not be entered:
-      // it is not read at all.
-      guard handle >= 0, let status = FileSignature(directory: handle, name: name),
-        status.isSettled(now: now, after: settleSeconds),
-        let (bytes, signature) = try? FileSystem.readWithSignature(
-          path, in: handle, named: name, limit: Limits.objectFileBytes),
-        let signature, signature.isSettled(now: now, after: settleSeconds),
-        let key = section == "connections"
-          ? (try? Self.decode(Connection.self, bytes, name, path, opening: { $0 }))?.key
-          : (try? Self.decode(Variable.self, bytes, name, path, opening: { $0 }))?.key
-      else { return false }
-      collector.add(section, name, signature, key)
-      return true
-    }
   }
 
   /// Reads, decodes and (with `then`) unseals the Deployments of a directory.
@@ -436,7 +373,7 @@ public final class Repository: Sendable {
   }
 
   /// One object file read strictly (see `StoredFile.read`), its id checked against its name.
-  private static func decode<Value: StoredRecord & StrictlyReadable & Identifiable<String>>(
+  static func decode<Value: StoredRecord & StrictlyReadable & Identifiable<String>>(
     _ type: Value.Type, _ bytes: [UInt8], _ name: String, _ path: String, opening finish: (Value) -> Value
   ) throws(StoreError) -> Value {
     let value = try StoredFile.read(Value.self, from: bytes, path: path, opening: finish)

@@ -26,7 +26,7 @@ import Testing
     ]),
   ])
   func writesWhatJSONEncoderWrites(value: JSONValue) throws {
-    #expect(value.prettyText() == (try encoderText(value)))
+    #expect(value.prettyText == (try encoderText(value)))
   }
 
   /// Random nested values from a fixed seed: any shape the hand-written cases missed.
@@ -55,7 +55,7 @@ import Testing
     }
     for _ in 0..<500 {
       let sample = value(depth: 0)
-      #expect(sample.prettyText() == (try encoderText(sample)), "\(sample)")
+      #expect(sample.prettyText == (try encoderText(sample)), "\(sample)")
     }
   }
 
@@ -67,6 +67,6 @@ import Testing
       JSONValue.prettyMember(key, members[key]!, level: 1, into: &text)
     }
     text += "\n}"
-    #expect(text == JSONValue.object(members).prettyText())
+    #expect(text == JSONValue.object(members).prettyText)
   }
 }
