@@ -30,9 +30,14 @@ public struct Application: Sendable {
 
   /// The Workspace, for a user who may read it.
   /// The Workspace; with `onlyObjectsKeyed`, holding only the connections and variables of
-  /// those keys (a partial Workspace, for showing one object).
-  public func read(onlyObjectsKeyed keys: [String]? = nil) throws -> Workspace {
-    let workspace = try repository.read(workspace: workspaceName, onlyObjectsKeyed: keys)
+  /// those keys (a partial Workspace, for showing one object); with `onlyKind`, only objects of
+  /// that kind (for a listing of it); without `openingSecrets`, with secrets left sealed (see
+  /// `Repository.read`).
+  public func read(
+    onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil, openingSecrets: Bool = true
+  ) throws -> Workspace {
+    let workspace = try repository.read(
+      workspace: workspaceName, onlyObjectsKeyed: keys, onlyKind: kind, openingSecrets: openingSecrets)
     _ = try workspace.role(of: user)
     return workspace
   }

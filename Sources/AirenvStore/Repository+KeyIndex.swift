@@ -54,7 +54,8 @@ extension Repository {
       if let index { keyIndexes.remember(index, at: path) }
       return
     }
-    var sections: [String: [KeyIndex.Entry]] = [:]
+    // A section this read did not look at (a listing of the other kind) keeps its entries.
+    var sections = index?.sections ?? [:]
     for (section, _) in directories {
       var byName: [String: KeyIndex.Entry] = [:]
       for entry in selections[section]?.trusted ?? [] { byName[entry.name] = entry }

@@ -88,12 +88,19 @@ public final class Repository: Sendable {
   }
 
   /// The Workspace as stored; with `onlyObjectsKeyed`, only the connections and variables whose
-  /// key is one of `keys` ignoring case (see `update`), for a command that shows one object.
-  public func read(workspace name: String?, onlyObjectsKeyed keys: [String]? = nil) throws(StoreError)
-    -> Workspace
-  {
+  /// key is one of `keys` ignoring case (see `update`), for a command that shows one object;
+  /// with `onlyKind`, no object of the other kind, for a listing of one kind (whose files are
+  /// then neither read nor checked). Without `openingSecrets`, the secrets of connections and
+  /// variables are not decrypted: each holds its stored ciphertext, for a view that shows no
+  /// secret and no secret's state (which then never has a plaintext in memory).
+  public func read(
+    workspace name: String?, onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil,
+    openingSecrets: Bool = true
+  ) throws(StoreError) -> Workspace {
     try locked(exclusive: false) { () throws(StoreError) in
-      try loadWorkspace(try chooseWorkspace(name).id, keys: keys)
+      try loadWorkspace(
+        try chooseWorkspace(name).id, keys: keys, kinds: kind.map { [$0] } ?? Set(ObjectKind.allCases),
+        openingSecrets: openingSecrets)
     }
   }
 
@@ -286,8 +293,12 @@ public final class Repository: Sendable {
   }
 
   /// The Workspace as stored; with `keys`, only the connections and variables that hold one of
-  /// them ignoring case (a key that is not plain ASCII reads them all).
-  func loadWorkspace(_ id: WorkspaceID, keys: [String]? = nil) throws(StoreError) -> Workspace {
+  /// them ignoring case (a key that is not plain ASCII reads them all); only the objects of
+  /// `kinds`; secrets left sealed without `openingSecrets` (see `read`).
+  func loadWorkspace(
+    _ id: WorkspaceID, keys: [String]? = nil, kinds: Set<ObjectKind> = Set(ObjectKind.allCases),
+    openingSecrets: Bool = true
+  ) throws(StoreError) -> Workspace {
     // Reads and writes stay inside the repository: no directory of it may be a link.
     for directory in ["workspaces", "workspaces/\(id)"]
       + ["deployments", "connections", "variables", "history"].map({
@@ -302,22 +313,30 @@ public final class Repository: Sendable {
     let sealer = try readingSealer(for: id)
     let indexPath = cacheDirectory.map { KeyIndex.path(in: $0, root: root, workspace: id) }
     let index = indexPath.flatMap { path in keyIndexes.index(at: path) ?? KeyIndex(readingFrom: path) }
-    let directories = [("connections", layout.connections(id)), ("variables", layout.variables(id))]
+    let directories = [
+      (ObjectKind.connection, layout.connections(id)), (ObjectKind.variable, layout.variables(id)),
+    ].filter { kinds.contains($0.0) }.map { ($0.0.plural, $0.1) }
     let selections =
       try keys.map { keys throws(StoreError) in
         try selectFiles(holding: keys, in: directories, keepsIndex: indexPath != nil, index: index)
       } ?? [:]
     let collected = KeyCollector()
+    // A decoded file is kept for the same stored bytes read the same way only.
+    let variant = openingSecrets ? sealer.identity : "sealed"
+    let openConnection: @Sendable (Connection) -> Connection = { openingSecrets ? sealer.unseal($0) : $0 }
+    let openVariable: @Sendable (Variable) -> Variable = { openingSecrets ? sealer.unseal($0) : $0 }
     let workspace = Workspace(
       id: id, name: header.name, stamp: header.stamp,
       deployments: try loadAll(
         in: layout.deployments(id), cache: deploymentFiles, variant: sealer.identity, then: sealer.unseal),
-      connections: try loadObjects(
-        in: layout.connections(id), section: "connections", cache: connectionFiles, variant: sealer.identity,
-        selection: selections["connections"], collecting: collected, then: sealer.unseal),
-      variables: try loadObjects(
-        in: layout.variables(id), section: "variables", cache: variableFiles, variant: sealer.identity,
-        selection: selections["variables"], collecting: collected, then: sealer.unseal),
+      connections: kinds.contains(.connection)
+        ? try loadObjects(
+          in: layout.connections(id), section: "connections", cache: connectionFiles, variant: variant,
+          selection: selections["connections"], collecting: collected, then: openConnection) : [],
+      variables: kinds.contains(.variable)
+        ? try loadObjects(
+          in: layout.variables(id), section: "variables", cache: variableFiles, variant: variant,
+          selection: selections["variables"], collecting: collected, then: openVariable) : [],
       members: header.members, settings: header.settings)
     if let clash = workspace.nameClashes().first {
       let directory =

@@ -242,6 +242,9 @@ struct ExitCodeTests {
     // A change to other objects parses only the files that may hold their keys (issue 14), and
     // leaves the damaged file as it is.
     #expect(try cli.run("variable", "create", "another", "--value", "1").status == 0)
+    // A listing of connections reads no variable file; what gives a Deployment both does.
+    #expect(try cli.run("connection", "list").status == 0)
+    #expect(try cli.run("resolve", "--deployment", "dev").stderr.contains(path))
     #expect(FileManager.default.contents(atPath: path) == damaged)
     #expect(try cli.run("doctor").stdout.contains(path))
   }

@@ -109,11 +109,12 @@ struct HandEditedRepositoryTests {
         }
       ) + 1 + edit.lineOffset
 
-    // Showing one object parses only the files that may hold it (issue 14): the damaged one.
-    let showing =
-      edit.directory == "connections" ? ["connection", "get", "db"] : ["variable", "get", "region"]
+    // Showing one object parses only the files that may hold it, and a listing only the files
+    // of its kind (issue 14): the damaged one.
+    let kind = edit.directory == "connections" ? "connection" : "variable"
+    let showing = [kind, "get", edit.directory == "connections" ? "db" : "region"]
     for arguments in [
-      ["connection", "list"], showing, ["resolve", "--deployment", "prod"],
+      [kind, "list"], showing, ["resolve", "--deployment", "prod"],
       ["export", "--deployment", "prod", "--format", "env"], ["doctor"],
     ] {
       let result = try cli.run(arguments)

@@ -98,4 +98,26 @@ struct KeyIndexTests {
     #expect(rewritten.count > 100 && !String(decoding: rewritten, as: UTF8.self).contains("garbage"))
     #expect(try cli.run("variable", "create", "DELTA", "--value", "x").status != 0)
   }
+
+  /// A listing reads one kind of object: when it writes the index again (it learnt a file),
+  /// the other kind's entries stay in it.
+  @Test func aListingOfOneKindKeepsTheOtherKindsEntries() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "data")
+    for key in ["alpha", "beta"] { try cli.ok("variable", "create", key, "--value", "v") }
+    try cli.ok("connection", "create", "first_db", "--type", "postgres")
+    _ = try waitForIndex(cli, holding: ["alpha", "beta"])
+    try cli.ok("connection", "create", "second_db", "--type", "postgres")
+    let deadline = Date().addingTimeInterval(10)
+    var text = ""
+    while Date() < deadline && !text.contains("second_db") {
+      try cli.ok("connection", "list")
+      text =
+        indexFile(cli).flatMap { FileManager.default.contents(atPath: $0) }
+        .map { String(decoding: $0, as: UTF8.self) } ?? ""
+      if !text.contains("second_db") { Thread.sleep(forTimeInterval: 0.2) }
+    }
+    #expect(text.contains("first_db") && text.contains("second_db"), "\(text)")
+    #expect(text.contains("alpha") && text.contains("beta"), "\(text)")
+  }
 }

@@ -57,6 +57,9 @@ import Testing
       let sample = value(depth: 0)
       #expect(sample.prettyText == (try encoderText(sample)), "\(sample)")
     }
+    // A list long enough to be written on every core, nested as `resolve` nests it.
+    let long = JSONValue.object(["connections": .array((0..<700).map { _ in value(depth: 1) })])
+    #expect(long.prettyText == (try encoderText(long)))
   }
 
   @Test func anObjectAssembledFromItsMembersIsTheSameText() {

@@ -56,6 +56,26 @@ final class TemporaryRepository {
 struct RepositoryTests {
   func demo() throws -> TemporaryRepository { try TemporaryRepository.demo() }
 
+  /// A listing that shows no secret reads without decrypting any: each secret holds its
+  /// stored ciphertext, never the plaintext; only the kind asked for is read.
+  @Test func aReadWithoutOpeningSecretsHoldsNoPlaintext() throws {
+    let temporary = try TemporaryRepository()
+    try temporary.apply(
+      .createConnection(
+        key: "db", fields: ConnectionChanges(fields: [.connType: "postgres", .password: "hunter2-plain"]),
+        sharing: .restricted))
+    try temporary.apply(
+      .createVariable(key: "api_token", fields: VariableChanges(value: "tok-plain"), sharing: .restricted))
+    let opened = try temporary.repository.read(workspace: nil)
+    #expect(opened.connections.first?.base.fields[.password] == "hunter2-plain")
+    let sealed = try temporary.repository.read(workspace: nil, onlyKind: .connection, openingSecrets: false)
+    let password = try #require(sealed.connections.first?.base.fields[.password])
+    #expect(password.hasPrefix(Secrecy.sealedPrefix) && !password.contains("hunter2"))
+    #expect(sealed.variables.isEmpty)
+    // Read the usual way again, the same repository still opens them.
+    #expect(try temporary.repository.read(workspace: nil).variables.first?.base.value == "tok-plain")
+  }
+
   @Test func aWorkspaceReadsBackExactlyAsWritten() throws {
     let temporary = try demo()
     let workspace = try temporary.repository.read(workspace: nil)

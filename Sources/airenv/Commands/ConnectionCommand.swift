@@ -20,7 +20,7 @@ struct ConnectionCommand: ParsableCommand {
     var deployment: String?
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
-    struct Item: Encodable {
+    struct Item: JSONShaped {
       var connId: String
       var connType: String
       var host: String?
@@ -29,13 +29,19 @@ struct ConnectionCommand: ParsableCommand {
       var reach: Reach?
       var overridden: [String]?
       var revision: Int
-      enum CodingKeys: String, CodingKey {
-        case connId = "conn_id", connType = "conn_type", host, port, sharing, reach, overridden, revision
+      var json: JSONValue {
+        .members([
+          "conn_id": .string(connId), "conn_type": .string(connType), "host": JSONValue(host),
+          "port": JSONValue(port), "sharing": sharing.json, "reach": reach.map { .string($0.rawValue) },
+          "overridden": overridden.map(JSONValue.strings), "revision": .integer(Int64(revision)),
+        ])
       }
     }
 
     func run() throws {
-      let (workspace, policy) = try global.session.read(reveal: false)
+      // The listing shows no secret and no secret's state: none is decrypted.
+      let (workspace, policy) = try global.session.read(
+        reveal: false, onlyKind: .connection, openingSecrets: false)
       var items: [Item] = []
       if let name = deployment {
         guard let target = workspace.deployment(named: name) else {

@@ -17,9 +17,16 @@ struct Session {
   /// The Workspace and what the acting user may see of it; revealing secrets needs
   /// Operator or Owner.
   /// With `onlyObjectsKeyed`, the Workspace holds only the objects of those keys: for a
-  /// command that shows one object, which then need not build the other 10,000.
-  func read(reveal: Bool, onlyObjectsKeyed keys: [String]? = nil) throws -> (Workspace, ViewPolicy) {
-    let workspace = try application.read(onlyObjectsKeyed: keys)
+  /// command that shows one object, which then need not build the other 10,000. With
+  /// `onlyKind`, it holds objects of that kind only: for a listing of it. Without
+  /// `openingSecrets` no secret is decrypted (see `Repository.read`).
+  func read(
+    reveal: Bool, onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil,
+    openingSecrets: Bool = true
+  ) throws -> (Workspace, ViewPolicy) {
+    precondition(openingSecrets || !reveal, "a revealed view needs its secrets opened")
+    let workspace = try application.read(
+      onlyObjectsKeyed: keys, onlyKind: kind, openingSecrets: openingSecrets)
     if reveal { try workspace.authorize(.revealSecrets, for: actor.user) }
     return (workspace, ViewPolicy(reveal: reveal, values: workspace.allows(.viewValues, for: actor.user)))
   }

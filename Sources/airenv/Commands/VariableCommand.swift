@@ -27,7 +27,7 @@ struct VariableCommand: ParsableCommand {
     }
 
     func run() throws {
-      let (workspace, policy) = try global.session.read(reveal: false)
+      let (workspace, policy) = try global.session.read(reveal: false, onlyKind: .variable)
       if let deployment {
         let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, policy: policy)
         try Output.print(resolved.variables, as: output) {

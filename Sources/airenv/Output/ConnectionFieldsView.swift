@@ -1,6 +1,6 @@
 import AirenvModel
 
-struct ConnectionFieldsView: Encodable {
+struct ConnectionFieldsView: JSONShaped {
   var connType: String
   var description: String?
   var host: String?
@@ -14,8 +14,13 @@ struct ConnectionFieldsView: Encodable {
   /// Secret fields that cannot be decrypted with the current key.
   var locked: [String]
 
-  enum CodingKeys: String, CodingKey {
-    case connType = "conn_type", description, host, schema, login, password, port, extra, masked, locked
+  var json: JSONValue {
+    .members([
+      "conn_type": .string(connType), "description": JSONValue(description), "host": JSONValue(host),
+      "schema": JSONValue(schema), "login": JSONValue(login), "password": JSONValue(password),
+      "port": JSONValue(port), "extra": extra.map(JSONValue.object), "masked": .strings(masked),
+      "locked": .strings(locked),
+    ])
   }
 
   init(
@@ -59,15 +64,18 @@ struct ConnectionFieldsView: Encodable {
 }
 
 /// One link's overrides: only the fields that are set.
-struct ConnectionFieldsOverrideView: Encodable {
+struct ConnectionFieldsOverrideView: JSONShaped {
   var fields: [String: String?]
   var extraSet: [String: JSONValue]
   var extraUnset: [String]
   var masked: [String]
   var locked: [String]
 
-  enum CodingKeys: String, CodingKey {
-    case fields, extraSet = "extra_set", extraUnset = "extra_unset", masked, locked
+  var json: JSONValue {
+    .members([
+      "fields": .nullableStrings(fields), "extra_set": .object(extraSet), "extra_unset": .strings(extraUnset),
+      "masked": .strings(masked), "locked": .strings(locked),
+    ])
   }
 
   init(_ link: ConnectionOverride, secretKeys: Set<String>, policy: ViewPolicy) {

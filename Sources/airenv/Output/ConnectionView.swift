@@ -1,6 +1,6 @@
 import AirenvModel
 
-struct ConnectionView: Encodable {
+struct ConnectionView: JSONShaped {
   var connId: String
   var id: String
   var sharing: SharingView
@@ -10,9 +10,12 @@ struct ConnectionView: Encodable {
   var updatedAt: String
   var updatedBy: String
 
-  enum CodingKeys: String, CodingKey {
-    case connId = "conn_id", id, sharing, base, overrides, revision
-    case updatedAt = "updated_at", updatedBy = "updated_by"
+  var json: JSONValue {
+    .members([
+      "conn_id": .string(connId), "id": .string(id), "sharing": sharing.json, "base": base.json,
+      "overrides": .object(overrides.mapValues(\.json)), "revision": .integer(Int64(revision)),
+      "updated_at": .string(updatedAt), "updated_by": .string(updatedBy),
+    ])
   }
 
   init(_ connection: Connection, in workspace: Workspace, policy: ViewPolicy) {

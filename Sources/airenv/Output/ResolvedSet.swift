@@ -2,8 +2,8 @@ import AirenvModel
 import AirenvText
 
 /// What one Deployment gets, with provenance: the JSON shape of `airenv resolve`.
-struct ResolvedSet: Encodable {
-  struct ConnectionEntry: Encodable {
+struct ResolvedSet: JSONShaped {
+  struct ConnectionEntry: JSONShaped {
     var connId: String
     var reach: Reach
     var fields: ConnectionFieldsView
@@ -11,10 +11,15 @@ struct ResolvedSet: Encodable {
     var provenance: [String: Provenance]
     var removed: [String]
 
-    enum CodingKeys: String, CodingKey { case connId = "conn_id", reach, fields, provenance, removed }
+    var json: JSONValue {
+      .members([
+        "conn_id": .string(connId), "reach": .string(reach.rawValue), "fields": fields.json,
+        "provenance": .object(provenance.mapValues { .string($0.rawValue) }), "removed": .strings(removed),
+      ])
+    }
   }
 
-  struct VariableEntry: Encodable {
+  struct VariableEntry: JSONShaped {
     var key: String
     var reach: Reach
     var value: String?
@@ -23,6 +28,14 @@ struct ResolvedSet: Encodable {
     var masked: Bool
     var locked: Bool
     var provenance: Provenance
+
+    var json: JSONValue {
+      .members([
+        "key": .string(key), "reach": .string(reach.rawValue), "value": JSONValue(value),
+        "description": JSONValue(description), "secret": .bool(secret), "masked": .bool(masked),
+        "locked": .bool(locked), "provenance": .string(provenance.rawValue),
+      ])
+    }
   }
 
   var workspace: String
@@ -30,13 +43,21 @@ struct ResolvedSet: Encodable {
   var connections: [ConnectionEntry]
   var variables: [VariableEntry]
 
+  var json: JSONValue {
+    .members([
+      "workspace": .string(workspace), "deployment": .string(deployment), "connections": connections.json,
+      "variables": variables.json,
+    ])
+  }
+
   init(workspace: Workspace, deployment name: String, policy: ViewPolicy) throws {
     guard let target = workspace.deployment(named: name) else {
       throw ModelError.notFound(what: "Deployment", name: name, workspace: workspace.name)
     }
     self.workspace = workspace.name
     deployment = target.name
-    connections = workspace.resolvedConnections(for: target.id).map { connection, resolved in
+    // Each object's entry is made on every core: `resolve` shows 10,000 of them.
+    connections = workspace.resolvedConnections(for: target.id).concurrentMap { connection, resolved in
       var provenance: [String: Provenance] = [:]
       for (field, value) in resolved.fields { provenance[field.rawValue] = value.provenance }
       for (key, value) in resolved.extra { provenance["extra.\(key)"] = value.provenance }
@@ -49,7 +70,7 @@ struct ResolvedSet: Encodable {
         removed: resolved.removedFields.map(\.rawValue).sorted()
           + resolved.removedExtraKeys.sorted().map { "extra.\($0)" })
     }
-    variables = workspace.resolvedVariables(for: target.id).map { variable, resolved in
+    variables = workspace.resolvedVariables(for: target.id).concurrentMap { variable, resolved in
       let locked = Secrecy.lock(of: resolved.value.value) != nil
       let hidden = locked || !policy.values || (variable.isSecret && !policy.reveal)
       return VariableEntry(

@@ -3,7 +3,7 @@ import AirenvPresentation
 
 /// The stable JSON shapes of objects in listings and `get`. Secret values are replaced by
 /// null and named in `masked` unless revealed.
-struct SharingView: Encodable {
+struct SharingView: JSONShaped {
   var scope: String
   var owner: String?
   var linkedToAll: Bool
@@ -17,6 +17,13 @@ struct SharingView: Encodable {
     linkedToAll = sharing.linkedToAll
     links = sharing.links
     exclusions = sharing.exclusions
+  }
+
+  var json: JSONValue {
+    .members([
+      "scope": .string(scope), "owner": JSONValue(owner), "linkedToAll": .bool(linkedToAll),
+      "links": .strings(links), "exclusions": .strings(exclusions),
+    ])
   }
 
   /// The listing's words for it, the TUI's too: "all", "all but feature-x", "only dev" …

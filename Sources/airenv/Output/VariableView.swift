@@ -1,6 +1,6 @@
 import AirenvModel
 
-struct VariableView: Encodable {
+struct VariableView: JSONShaped {
   var key: String
   var id: String
   var value: String?
@@ -14,9 +14,14 @@ struct VariableView: Encodable {
   var updatedAt: String
   var updatedBy: String
 
-  enum CodingKeys: String, CodingKey {
-    case key, id, value, description, secret, sharing, overrides, masked, locked, revision
-    case updatedAt = "updated_at", updatedBy = "updated_by"
+  var json: JSONValue {
+    .members([
+      "key": .string(key), "id": .string(id), "value": JSONValue(value),
+      "description": JSONValue(description),
+      "secret": .bool(secret), "sharing": sharing.json, "overrides": .nullableStrings(overrides),
+      "masked": .bool(masked), "locked": .bool(locked), "revision": .integer(Int64(revision)),
+      "updated_at": .string(updatedAt), "updated_by": .string(updatedBy),
+    ])
   }
 
   init(_ variable: Variable, in workspace: Workspace, policy: ViewPolicy) {
