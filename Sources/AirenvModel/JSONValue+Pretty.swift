@@ -11,6 +11,17 @@ extension JSONValue {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// The text of `prettyText`, handed to `deliver` in pieces of about `pieceSize` bytes, so a
+  /// listing of 10,000 objects is written as it is made rather than held whole. A piece ends
+  /// between two items of a list, never inside a string or a character.
+  public func writePrettyText(inPiecesOf pieceSize: Int = 256 * 1024, to deliver: (String) -> Void) {
+    withoutActuallyEscaping(deliver) { deliver in
+      var pieces = PieceSink(pieceSize: pieceSize, deliver: deliver)
+      writePretty(to: &pieces, level: 0)
+      pieces.deliverRest()
+    }
+  }
+
   /// Appends the text of one member of an object at `level` (`"key" : value`), as
   /// `prettyText` writes members, so that an object can be assembled from its members.
   public static func prettyMember(_ key: String, _ value: JSONValue, level: Int, into text: inout String) {
@@ -64,6 +75,7 @@ extension JSONValue {
         if index > 0 { text.write(",\n") }
         text.write(Self.indent(level + 1))
         text.write(utf8: itemText)
+        text.itemEnded()
       }
       text.write("\n")
       text.write(Self.indent(level))
@@ -74,6 +86,7 @@ extension JSONValue {
         if index > 0 { text.write(",\n") }
         text.write(Self.indent(level + 1))
         item.writePretty(to: &text, level: level + 1)
+        text.itemEnded()
       }
       text.write("\n")
       text.write(Self.indent(level))
@@ -105,5 +118,32 @@ extension JSONValue {
   private static func encoderText(_ number: Double) -> String {
     guard number.isFinite, let data = try? JSONEncoder().encode(number) else { return "null" }
     return String(decoding: data, as: UTF8.self)
+  }
+}
+
+/// Bytes handed on as text whenever a list item ends past `pieceSize`.
+private struct PieceSink: JSONTextSink {
+  var bytes: [UInt8] = []
+  let pieceSize: Int
+  let deliver: (String) -> Void
+
+  init(pieceSize: Int, deliver: @escaping (String) -> Void) {
+    self.pieceSize = pieceSize
+    self.deliver = deliver
+    bytes.reserveCapacity(pieceSize + pieceSize / 4)
+  }
+
+  mutating func write(_ text: String) { bytes.write(text) }
+  mutating func write(_ scalar: Unicode.Scalar) { bytes.write(scalar) }
+  mutating func write(utf8 more: [UInt8]) { bytes.append(contentsOf: more) }
+
+  mutating func itemEnded() {
+    if bytes.count >= pieceSize { deliverRest() }
+  }
+
+  mutating func deliverRest() {
+    if bytes.isEmpty { return }
+    deliver(String(decoding: bytes, as: UTF8.self))
+    bytes.removeAll(keepingCapacity: true)
   }
 }

@@ -167,6 +167,12 @@ protocol JSONTextSink {
   mutating func write(_ text: String)
   mutating func write(_ scalar: Unicode.Scalar)
   mutating func write(utf8 bytes: [UInt8])
+  /// Called after each item of a list: a place where the text may be handed on in pieces.
+  mutating func itemEnded()
+}
+
+extension JSONTextSink {
+  mutating func itemEnded() {}
 }
 
 extension String: JSONTextSink {

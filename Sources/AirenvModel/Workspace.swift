@@ -61,9 +61,9 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
     Self.sortedByKey(variables.compactMap { object in object.resolved(for: deployment).map { (object, $0) } })
   }
 
-  /// Sorted by id ignoring case; each key is lower-cased once, not in every comparison.
+  /// Sorted by id ignoring case.
   private static func sortedByKey<P, R>(_ pairs: [(EnvironmentObject<P>, R)]) -> [(EnvironmentObject<P>, R)] {
-    pairs.map { ($0.0.key.lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    pairs.sortedIgnoringCase { $0.0.key }
   }
 
   /// How a user names an object in messages: kind, id and, if scoped, its Deployment.
@@ -73,5 +73,13 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
       return "the \(P.kind.rawValue) \"\(object.key)\" of Deployment \"\(name)\""
     }
     return "the Workspace \(P.kind.rawValue) \"\(object.key)\""
+  }
+}
+
+extension Sequence {
+  /// Sorted by a text ignoring case; each element's text is lower-cased once, not in every
+  /// comparison (sorting 5,000 objects otherwise lower-cases 130,000 strings).
+  public func sortedIgnoringCase(by text: (Element) -> String) -> [Element] {
+    map { (text($0).lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
   }
 }

@@ -78,7 +78,8 @@ final class DecodedFileCache<Value: Sendable>: @unchecked Sendable {
   /// How many times each directory was read, for `keepOnly`.
   private var reads: [String: Int] = [:]
   private let lock = NSLock()
-  /// Larger files are decoded each time rather than held in memory.
+  /// Larger files are decoded each time rather than held in memory (a negative size: none
+  /// is kept, as by a one-off command that reads each file once).
   let largestFile: Int64
 
   init(largestFile: Int64 = .max) { self.largestFile = largestFile }
@@ -94,6 +95,7 @@ final class DecodedFileCache<Value: Sendable>: @unchecked Sendable {
   func store(
     _ value: Value, in directory: String, named name: String, signature: FileSignature, variant: String
   ) {
+    guard signature.size <= largestFile else { return }
     lock.lock()
     directories[directory, default: [:]][name] = Entry(signature: signature, variant: variant, value: value)
     lock.unlock()

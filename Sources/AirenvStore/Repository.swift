@@ -15,11 +15,11 @@ public final class Repository: Sendable {
   public let root: String
   public let keyring: Keyring
   let layout: RepositoryLayout
-  private let deploymentFiles = DecodedFileCache<Deployment>()
-  private let connectionFiles = DecodedFileCache<Connection>()
-  private let variableFiles = DecodedFileCache<Variable>()
+  private let deploymentFiles: DecodedFileCache<Deployment>
+  private let connectionFiles: DecodedFileCache<Connection>
+  private let variableFiles: DecodedFileCache<Variable>
   /// A bulk change's entry holds every object it changed; such entries are not kept.
-  private let historyFiles = DecodedFileCache<HistoryEntry>(largestFile: 256 * 1024)
+  private let historyFiles: DecodedFileCache<HistoryEntry>
 
   /// Where key indexes are kept between processes (see `KeyIndex`); nil for none.
   private let cacheDirectory: String?
@@ -33,12 +33,16 @@ public final class Repository: Sendable {
   public let finishesInterruptedChanges: Bool
 
   /// With `caches`, a one-off command keeps an index of which key each file holds there (see
-  /// `KeyIndex`); `Repository.cacheDirectory(environment:)` names the usual place.
+  /// `KeyIndex`); `Repository.cacheDirectory(environment:)` names the usual place. Without
+  /// `keepsDecodedFiles` (a one-off command, which reads each file once), nothing decoded is
+  /// kept in memory for a later read.
   public convenience init(
     root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment),
-    readonly: Bool = false, caches: String? = nil
+    readonly: Bool = false, caches: String? = nil, keepsDecodedFiles: Bool = true
   ) {
-    self.init(root: root, keyring: keyring, settleSeconds: 2, readonly: readonly, cacheDirectory: caches)
+    self.init(
+      root: root, keyring: keyring, settleSeconds: 2, readonly: readonly, cacheDirectory: caches,
+      keepsDecodedFiles: keepsDecodedFiles)
   }
 
   /// The user's cache directory: `$XDG_CACHE_HOME/airenv`, else `~/.cache/airenv`.
@@ -47,8 +51,14 @@ public final class Repository: Sendable {
   }
 
   init(
-    root: String, keyring: Keyring, settleSeconds: Int, readonly: Bool = false, cacheDirectory: String? = nil
+    root: String, keyring: Keyring, settleSeconds: Int, readonly: Bool = false, cacheDirectory: String? = nil,
+    keepsDecodedFiles: Bool = true
   ) {
+    let largestFile: Int64 = keepsDecodedFiles ? .max : -1
+    deploymentFiles = DecodedFileCache(largestFile: largestFile)
+    connectionFiles = DecodedFileCache(largestFile: largestFile)
+    variableFiles = DecodedFileCache(largestFile: largestFile)
+    historyFiles = DecodedFileCache(largestFile: keepsDecodedFiles ? 256 * 1024 : -1)
     self.cacheDirectory = cacheDirectory
     finishesInterruptedChanges = !readonly
     let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root

@@ -10,6 +10,9 @@ struct StrictJSONReader {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var position = 0
   private var depth = 0
+  /// The members of the objects being read, innermost last: an object's dictionary is made
+  /// once its size is known, so it is never grown and rehashed member by member.
+  private var pending: [(key: String, value: JSONValue)] = []
   /// Deeper documents are left to JSONDecoder, which refuses them with a reason, rather
   /// than recursing until the stack runs out.
   private static let maximumDepth = 256
@@ -62,12 +65,13 @@ struct StrictJSONReader {
 
   private mutating func object() -> JSONValue? {
     position += 1
-    var members: [String: JSONValue] = [:]
     skipWhitespace()
     if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
       position += 1
-      return .object(members)
+      return .object([:])
     }
+    let start = pending.count
+    defer { pending.removeSubrange(start...) }
     while true {
       skipWhitespace()
       guard position < bytes.count, bytes[position] == UInt8(ascii: "\""), let key = string() else {
@@ -76,14 +80,20 @@ struct StrictJSONReader {
       skipWhitespace()
       guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
       position += 1
-      guard let member = value(), members.updateValue(member, forKey: key) == nil else { return nil }
+      guard let member = value() else { return nil }
+      pending.append((key, member))
       skipWhitespace()
       guard position < bytes.count else { return nil }
       let separator = bytes[position]
       position += 1
-      if separator == UInt8(ascii: "}") { return .object(members) }
+      if separator == UInt8(ascii: "}") { break }
       guard separator == UInt8(ascii: ",") else { return nil }
     }
+    var members = [String: JSONValue](minimumCapacity: pending.count - start)
+    for (key, value) in pending[start...] {
+      guard members.updateValue(value, forKey: key) == nil else { return nil }
+    }
+    return .object(members)
   }
 
   private mutating func array() -> JSONValue? {

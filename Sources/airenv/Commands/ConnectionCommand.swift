@@ -58,7 +58,7 @@ struct ConnectionCommand: ParsableCommand {
               revision: connection.stamp.revision))
         }
       } else {
-        for connection in workspace.connections.sorted(by: { $0.key.lowercased() < $1.key.lowercased() }) {
+        for connection in workspace.connections.sortedIgnoringCase(by: \.key) {
           items.append(
             Item(
               connId: connection.key, connType: connection.base.connType,

@@ -31,7 +31,7 @@ struct MatrixCommand: ParsableCommand {
       ? workspace.variables.map { row($0, deployments) } : workspace.connections.map { row($0, deployments) }
     let view = View(
       kind: variables ? .variable : .connection, deployments: deployments.map(\.name),
-      rows: rows.sorted { $0.id.lowercased() < $1.id.lowercased() })
+      rows: rows.sortedIgnoringCase(by: \.id))
     let ascii = !Session.localeIsUTF8()
     try Output.print(view, as: output) {
       // As many Deployment columns as fit the width per table; more Deployments make more

@@ -43,7 +43,7 @@ struct VariableCommand: ParsableCommand {
         }
         return
       }
-      let views = workspace.variables.sorted { $0.key.lowercased() < $1.key.lowercased() }
+      let views = workspace.variables.sortedIgnoringCase(by: \.key)
         .map { VariableView($0, in: workspace, policy: policy) }
       try Output.print(views, as: output) {
         var table = TextTable("KEY", "VALUE", "SECRET", "DEPLOYMENTS", "OVERRIDES")

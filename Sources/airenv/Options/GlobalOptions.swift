@@ -58,12 +58,18 @@ struct GlobalOptions: ParsableArguments {
     }
   }
 
-  var session: Session {
+  /// The session of a one-off command: it reads each file once, so nothing decoded is kept.
+  var session: Session { session(keepingDecodedFiles: false) }
+
+  /// The session of the TUI, which reads again after every change: only what changed is decoded.
+  var longLivedSession: Session { session(keepingDecodedFiles: true) }
+
+  private func session(keepingDecodedFiles: Bool) -> Session {
     let environment = ProcessInfo.processInfo.environment
     return Session(
       repository: Repository(
         root: Self.repositoryPath(explicit: repo, environment: environment), readonly: readonly,
-        caches: Repository.cacheDirectory(environment: environment)),
+        caches: Repository.cacheDirectory(environment: environment), keepsDecodedFiles: keepingDecodedFiles),
       workspaceName: workspace ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 },
       actor: Actor(user: Self.userName(explicit: user, environment: environment), time: Date()),
       readonly: readonly)

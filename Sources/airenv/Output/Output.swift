@@ -8,7 +8,11 @@ enum Output {
   static func print<Value: Encodable>(_ value: Value, as format: OutputFormat, table: () -> String) throws {
     switch format {
     case .table: Console.out(table(), terminator: "")
-    case .json: Swift.print(json(value))
+    case .json:
+      guard let shaped = value as? any JSONShaped else { return Swift.print(json(value)) }
+      // Written as it is made: `resolve` of 10,000 objects is megabytes of text.
+      shaped.json.writePrettyText { Swift.print(TerminalText.escapedInJSON($0), terminator: "") }
+      Swift.print("")
     case .yaml:
       let encoder = YAMLEncoder()
       encoder.options.sortKeys = true

@@ -24,7 +24,7 @@ struct TUICommand: ParsableCommand {
     guard isatty(0) == 1, isatty(1) == 1 else {
       throw Failure(message: TerminalError.notATerminal.message, code: 1)
     }
-    var session = global.session
+    var session = global.longLivedSession
     let cleanup = demo ? try openDemo(in: &session) : nil
     defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
     let (chosenTheme, themeProblem) = ThemeLoader.load(theme, environment: environment)
