@@ -46,6 +46,9 @@ public enum TerminalText {
   /// controls, separators) written as `\u` escapes; C0 controls JSON itself escapes. The JSON
   /// means the same, and a terminal that shows it obeys none of them.
   public static func escapedInJSON(_ json: String) -> String {
+    // Every such control is DEL or beyond ASCII: text below DEL (nearly all of a listing) is
+    // passed by a byte scan, not decoded scalar by scalar.
+    if json.utf8.allSatisfy({ $0 < 0x7F }) { return json }
     guard json.unicodeScalars.contains(where: { $0.value >= 0x7F && isControl($0) }) else { return json }
     var result = ""
     result.reserveCapacity(json.utf8.count + 16)
