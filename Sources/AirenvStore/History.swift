@@ -13,9 +13,31 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   /// The Deployment the command was about, where there is one.
   public var deployment: String?
   public var changes: [ObjectChange]
-  /// The entry this one reverted (undo), or re-applied (redo).
+  /// The entry this one reverted (undo), or re-applied (redo), by sequence (as shown) and by
+  /// file name (which, unlike a sequence after a git merge, names one entry).
   public var undoes: Int?
   public var redoes: Int?
+  public var undoesEntry: String?
+  public var redoesEntry: String?
+  /// The name of the entry's file without `.json`; given on reading, not stored in it.
+  public internal(set) var name = ""
+
+  enum CodingKeys: String, CodingKey {
+    case sequence, time, user, command, deployment, changes, undoes, redoes, undoesEntry, redoesEntry
+  }
+
+  /// The entry an undo (`undoes`) or a redo (`redoes`) refers to, by name: the one it records,
+  /// or for an entry written before names were recorded, the latest earlier entry of its user
+  /// with that sequence.
+  static func referent(
+    of entry: HistoryEntry, _ sequence: Int?, _ name: String?, among entries: [HistoryEntry]
+  ) -> String? {
+    if let name { return name }
+    guard let sequence, let position = entries.firstIndex(where: { $0.name == entry.name }) else {
+      return nil
+    }
+    return entries[..<position].last { $0.user == entry.user && $0.sequence == sequence }?.name
+  }
 
   /// An apply or a pull: it records what reached Airflow, which undo cannot take back.
   public var isDelivery: Bool { changes.contains { $0.kind == "delivery" } }

@@ -96,13 +96,13 @@ extension Repository {
           fields: note.counts.filter { $0.1 > 0 }.map {
             FieldChange(name: $0.0, before: nil, after: .integer(Int64($0.1)), secret: false)
           }, before: nil, afterDigest: nil, revision: nil)
+        let time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let entry = HistoryEntry(
-          sequence: sequence, time: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
-          user: note.user, command: note.command, deployment: deployment.name, changes: [change], undoes: nil,
-          redoes: nil)
+          sequence: sequence, time: time, user: note.user, command: note.command, deployment: deployment.name,
+          changes: [change], undoes: nil, redoes: nil)
         writes.append(
           (
-            layout.history(workspace) + "/" + RepositoryLayout.historyFileName(sequence),
+            layout.history(workspace) + "/" + RepositoryLayout.historyFileName(sequence, time: time),
             StoredFile.encode(entry)
           ))
       }

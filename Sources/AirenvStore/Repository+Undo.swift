@@ -6,27 +6,40 @@ extension Repository {
   /// of its own. Refused when someone changed an affected object since.
   public func undo(workspace name: String?, by actor: Actor) throws -> HistoryEntry {
     try revert(workspace: name, by: actor) { entries in
-      let undone = Set(entries.compactMap(\.undoes))
+      let undone = Set(
+        entries.compactMap { entry in
+          HistoryEntry.referent(of: entry, entry.undoes, entry.undoesEntry, among: entries)
+        })
       guard
         let target = entries.last(where: {
-          $0.user == actor.user && $0.undoes == nil && !undone.contains($0.sequence) && !$0.isDelivery
+          $0.user == actor.user && $0.undoes == nil && !undone.contains($0.name) && !$0.isDelivery
         })
       else { throw ModelError.nothingToUndo("\(actor.user) has no change left to undo in this Workspace") }
-      return (target, HistoryNote(user: actor.user, command: "undo", undoes: target.sequence))
+      return (
+        target,
+        HistoryNote(user: actor.user, command: "undo", undoes: target.sequence, undoesEntry: target.name)
+      )
     }
   }
 
   /// Re-applies the change the acting user's latest undo reverted.
   public func redo(workspace name: String?, by actor: Actor) throws -> HistoryEntry {
     try revert(workspace: name, by: actor) { entries in
-      let redone = Set(entries.compactMap(\.redoes))
+      let redone = Set(
+        entries.compactMap { entry in
+          HistoryEntry.referent(of: entry, entry.redoes, entry.redoesEntry, among: entries)
+        })
       guard let latest = entries.last(where: { $0.user == actor.user && !$0.isDelivery }),
         let original = latest.undoes,
-        !redone.contains(original)
+        let originalName = HistoryEntry.referent(of: latest, original, latest.undoesEntry, among: entries),
+        !redone.contains(originalName)
       else {
         throw ModelError.nothingToUndo("\(actor.user) has nothing to redo: the last change was not an undo")
       }
-      return (latest, HistoryNote(user: actor.user, command: "redo", redoes: original))
+      return (
+        latest,
+        HistoryNote(user: actor.user, command: "redo", redoes: original, redoesEntry: originalName)
+      )
     }
   }
 

@@ -91,6 +91,45 @@ public final class Repository: Sendable {
     return true
   }
 
+  /// What git must not keep (this machine's lock, an unfinished change's journal, temporary
+  /// files, a key) and how it must keep the rest (`airenv init --git`).
+  public static let gitFiles: [(name: String, lines: [String])] = [
+    (
+      ".gitignore",
+      [
+        "# airenv: what belongs to one machine, never to the repository",
+        ".lock", ".journal.json", ".*.tmp-*", "*.key", "*.key.*",
+      ]
+    ),
+    (
+      ".gitattributes",
+      [
+        "# airenv: files are written with LF line ends, and the history's digests cover their bytes",
+        "*.json text eol=lf",
+      ]
+    ),
+  ]
+
+  /// Writes `.gitignore` and `.gitattributes` at the root, adding to a file that exists only
+  /// the lines it lacks. Returns the names of the files it wrote.
+  public func writeGitFiles() throws(StoreError) -> [String] {
+    var written: [String] = []
+    for (name, lines) in Self.gitFiles {
+      let path = root + "/" + name
+      let existing =
+        FileSystem.exists(path)
+        ? String(decoding: try FileSystem.read(path, limit: 1 << 20), as: UTF8.self) : ""
+      let present = Set(existing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+      let missing = lines.filter { !present.contains($0) }
+      guard !missing.isEmpty else { continue }
+      let separator = existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n"
+      let text = existing + separator + missing.joined(separator: "\n") + "\n"
+      try FileSystem.writeAtomically(Array(text.utf8), to: path)
+      written.append(name)
+    }
+    return written
+  }
+
   // MARK: Workspaces
 
   public func workspaceSummaries() throws(StoreError) -> [WorkspaceSummary] {
@@ -564,10 +603,12 @@ public final class Repository: Sendable {
       sequence: sequence, time: note.time, user: note.user, command: note.command,
       deployment: note.deployment,
       changes: changes,
-      undoes: note.undoes, redoes: note.redoes)
+      undoes: note.undoes, redoes: note.redoes, undoesEntry: note.undoesEntry, redoesEntry: note.redoesEntry)
     writes.append(
-      (layout.history(after.id) + "/" + RepositoryLayout.historyFileName(sequence), StoredFile.encode(entry))
-    )
+      (
+        layout.history(after.id) + "/" + RepositoryLayout.historyFileName(sequence, time: note.time),
+        StoredFile.encode(entry)
+      ))
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
     }
@@ -855,17 +896,19 @@ public final class Repository: Sendable {
 
   /// The sequence a history file's name gives, or a refusal naming the file.
   private static func historySequence(_ name: String, in directory: String) throws(StoreError) -> Int {
-    guard let sequence = RepositoryLayout.historySequence(fileName: name) else {
+    guard let (sequence, _) = RepositoryLayout.historyName(fileName: name) else {
       throw .corrupt(
         path: directory + "/" + name, line: nil, column: nil,
-        reason: "not a history entry's name (airenv names them like 0000000012-9f3c01aa.json); move it "
-          + "out of the history directory")
+        reason:
+          "not a history entry's name (airenv names them like 20261128T033622Z-0000000012-9f3c01aa.json); "
+          + "move it out of the history directory")
     }
     return sequence
   }
 
-  /// The saved changes of a Workspace, oldest first; with `last`, only that many of the newest,
-  /// reading no other entry files.
+  /// The saved changes of a Workspace, oldest first (by time, then sequence, then name: two
+  /// clones' entries merged in git interleave as they were made); with `last`, only that many of
+  /// the newest, reading no other entry files.
   public func history(workspace name: String?, last: Int? = nil) throws(StoreError) -> [HistoryEntry] {
     try locked(exclusive: false) { () throws(StoreError) in
       try loadHistory(try chooseWorkspace(name).id, last: last)
@@ -882,14 +925,21 @@ public final class Repository: Sendable {
       names, in: directory, cache: historyFiles, variant: "", limit: Limits.historyFileBytes
     ) {
       bytes, name, path throws(StoreError) in
-      let entry = try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
-      guard entry.sequence == RepositoryLayout.historySequence(fileName: name) else {
+      var entry = try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
+      let named = RepositoryLayout.historyName(fileName: name)
+      guard entry.sequence == named?.sequence else {
         throw .corrupt(
           path: path, line: nil, column: nil,
           reason: "its sequence \(entry.sequence) does not match its name (renamed by hand?)")
       }
+      if let time = named?.time, time != RepositoryLayout.historyTimeText(entry.time) {
+        throw .corrupt(
+          path: path, line: nil, column: nil,
+          reason: "its time \(entry.time.formatted(.iso8601)) does not match its name (renamed by hand?)")
+      }
+      entry.name = String(name.dropLast(5))
       return entry
-    }.sorted { ($0.sequence, $0.time) < ($1.sequence, $1.time) }
+    }.sorted { ($0.time, $0.sequence, $0.name) < ($1.time, $1.sequence, $1.name) }
   }
 
   // MARK: Locking
@@ -957,6 +1007,8 @@ struct HistoryNote {
   var time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
   var undoes: Int?
   var redoes: Int?
+  var undoesEntry: String?
+  var redoesEntry: String?
 }
 
 struct RepositoryIndex: Codable, Equatable {

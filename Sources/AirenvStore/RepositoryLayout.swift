@@ -10,7 +10,7 @@ import Foundation
 ///     <root>/workspaces/<workspace-id>/deployments/<deployment-id>.json
 ///     <root>/workspaces/<workspace-id>/connections/<object-id>.json
 ///     <root>/workspaces/<workspace-id>/variables/<object-id>.json
-///     <root>/workspaces/<workspace-id>/history/<sequence>.json       one per saved change
+///     <root>/workspaces/<workspace-id>/history/<time>-<sequence>-<tag>.json  one per saved change
 ///     <root>/workspaces/<workspace-id>/delivery/<deployment-id>.json what was last applied to its target
 struct RepositoryLayout {
   let root: String
@@ -75,33 +75,58 @@ struct RepositoryLayout {
   func deployments(_ id: String) -> String { workspaceDirectory(id) + "/deployments" }
   func connections(_ id: String) -> String { workspaceDirectory(id) + "/connections" }
   func variables(_ id: String) -> String { workspaceDirectory(id) + "/variables" }
-  /// One file per saved change, `<sequence>.json`, written in the same commit as the change.
-  /// History entries are named by their sequence and a random tag: two clones that each save
-  /// entry 7 write different files, so git merges both without a conflict. (Names without the
-  /// tag, which airenv wrote before, are read too.)
-  static func historyFileName(_ sequence: Int) -> String {
+  /// One file per saved change, written in the same commit as the change, named by the time of
+  /// the change (UTC, to the second), its sequence and a random tag:
+  /// `20261128T033622Z-0000000012-9f3c01aa.json`. Listed by name the entries are in time order,
+  /// also after git merged two clones' changes, and two clones never write the same name.
+  /// (Names without the time, `0000000012-9f3c01aa.json`, or without the tag, which airenv
+  /// wrote before, are read too: they sort before every name with a time.)
+  static func historyFileName(_ sequence: Int, time: Date) -> String {
     var generator = SystemRandomNumberGenerator()
     let tag = String(generator.next() as UInt32, radix: 16)
-    return String(format: "%010d", sequence) + "-" + String(repeating: "0", count: 8 - tag.count) + tag
-      + ".json"
+    return historyTimeText(time) + "-" + String(format: "%010d", sequence) + "-"
+      + String(repeating: "0", count: 8 - tag.count) + tag + ".json"
+  }
+
+  /// A change's time as its history file's name begins: `20261128T033622Z`.
+  static func historyTimeText(_ time: Date) -> String {
+    var seconds = time_t(time.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(
+      format: "%04d%02d%02dT%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+      Int(parts.tm_mday),
+      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 
   /// Ten digits: a name that claims more is not one airenv wrote.
   static let largestHistorySequence = 9_999_999_999
 
-  /// The sequence in a history file's name: ten digits, optionally `-` and eight hexadecimal
-  /// digits, then `.json`.
-  static func historySequence(fileName name: String) -> Int? {
-    let bytes = Array(name.utf8)
-    guard bytes.count == 15 || bytes.count == 24, name.hasSuffix(".json") else { return nil }
-    let digits = bytes[0..<10]
-    guard digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-    if bytes.count == 24 {
-      guard bytes[10] == UInt8(ascii: "-"),
-        bytes[11..<19].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
-      else { return nil }
+  /// A history file's name read: its sequence and, in names that begin with it, the time.
+  static func historyName(fileName name: String) -> (sequence: Int, time: String?)? {
+    guard name.hasSuffix(".json") else { return nil }
+    let bytes = Array(name.utf8.dropLast(5))
+    func digits(_ range: Range<Int>) -> Bool { bytes[range].allSatisfy { (0x30...0x39).contains($0) } }
+    func sequence(at start: Int) -> Int? {
+      guard digits(start..<start + 10) else { return nil }
+      return Int(String(decoding: bytes[start..<start + 10], as: UTF8.self))
     }
-    return Int(String(decoding: digits, as: UTF8.self))
+    func tag(at start: Int) -> Bool {
+      bytes[start] == UInt8(ascii: "-")
+        && bytes[start + 1..<start + 9].allSatisfy {
+          (0x30...0x39).contains($0) || (0x61...0x66).contains($0)
+        }
+    }
+    switch bytes.count {
+    case 10: return sequence(at: 0).map { ($0, nil) }
+    case 19: return tag(at: 10) ? sequence(at: 0).map { ($0, nil) } : nil
+    case 36:
+      guard digits(0..<8), bytes[8] == UInt8(ascii: "T"), digits(9..<15), bytes[15] == UInt8(ascii: "Z"),
+        bytes[16] == UInt8(ascii: "-"), tag(at: 27), let number = sequence(at: 17)
+      else { return nil }
+      return (number, String(decoding: bytes[0..<16], as: UTF8.self))
+    default: return nil
+    }
   }
 
   func history(_ id: String) -> String { workspaceDirectory(id) + "/history" }

@@ -195,7 +195,7 @@ extension HistoryEntry: StoredRecord {
   static let shape = StoredShape.record(
     [
       "sequence": .integer, "time": .scalar, "user": .scalar, "command": .scalar, "deployment": .scalar,
-      "undoes": .integer, "redoes": .integer,
+      "undoes": .integer, "redoes": .integer, "undoesEntry": .scalar, "redoesEntry": .scalar,
       "changes": .list(
         .record([
           "kind": .scalar, "id": .scalar, "key": .scalar, "before": .anything, "afterDigest": .scalar,

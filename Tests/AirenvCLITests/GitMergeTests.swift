@@ -73,6 +73,75 @@ struct GitMergeTests {
     #expect(try cli.ok("resolve", "--deployment", "staging").contains("region"))
   }
 
+  /// Two people make 50 changes each on their own clone. Git merges them without a conflict,
+  /// the history holds every change newest first by time, and each person's undo takes back
+  /// their own latest change, although both clones numbered their entries alike.
+  @Test func fiftyChangesOnEachSideMergeAndEachPersonUndoesTheirOwn() throws {
+    let cli = try Self.clones()
+    for index in 1...50 {
+      try cli.ok("variable", "create", "ours_\(index)", "--value", "\(index)", "--link-all")
+      try Self.theirs(cli, "variable", "create", "theirs_\(index)", "--value", "\(index)", "--link-all")
+    }
+    #expect(try Self.mergeTheirs(cli).isEmpty)
+    let entries = try #require(
+      try cli.run("history", "--limit", "1000", "--output", "json").json as? [[String: Any]])
+    // The clones' first two entries (the Deployment and the variable), then 50 on each side.
+    #expect(entries.count == 102)
+    let times = entries.compactMap { $0["time"] as? String }
+    #expect(times.count == 102 && times == times.sorted(by: >), "not newest first: \(times)")
+    let files = try FileManager.default.subpathsOfDirectory(atPath: cli.repository + "/workspaces")
+      .filter { $0.contains("/history/") }.map { ($0 as NSString).lastPathComponent }
+    #expect(Set(files).count == 102)
+    #expect(files.allSatisfy { $0.hasPrefix("20") && $0.count == 41 }, "\(files)")
+    let listing = try cli.ok("variable", "list")
+    #expect((1...50).allSatisfy { listing.contains("ours_\($0) ") && listing.contains("theirs_\($0) ") })
+
+    // Entry 52 exists twice (alice's and bob's): undoing alice's leaves bob's to undo.
+    try cli.ok("undo")
+    let bob = ["AIRENV_USER": "bob"]
+    #expect(try cli.run(["undo"], environment: bob).status == 0)
+    var names = try cli.ok("variable", "list")
+    #expect(!names.contains("ours_50 ") && !names.contains("theirs_50 "))
+    #expect(names.contains("ours_49 ") && names.contains("theirs_49 "))
+    // Each goes on to their own next change; a redo brings back what that person undid last.
+    try cli.ok("undo")
+    #expect(try cli.run(["redo"], environment: bob).status == 0)
+    names = try cli.ok("variable", "list")
+    #expect(!names.contains("ours_49 ") && names.contains("theirs_50 ") && names.contains("theirs_49 "))
+    #expect(try cli.ok("doctor").contains("no problems"))
+  }
+
+  /// `init --git` makes a repository ready to share: git keeps neither the lock, a journal, a
+  /// temporary file nor a key, and JSON keeps its line ends.
+  @Test func initWithGitKeepsOutWhatBelongsToOneMachine() throws {
+    let cli = CLI()
+    let said = try cli.ok("init", "--git")
+    #expect(said.contains("created a git repository") && said.contains(".gitignore and .gitattributes"))
+    #expect(FileManager.default.fileExists(atPath: cli.repository + "/.git"))
+    try cli.ok("workspace", "create", "team")
+    try cli.ok("variable", "create", "region", "--value", "eu")
+    for name in [".journal.json", ".region.json.tmp-1-2", "stray.key"] {
+      _ = FileManager.default.createFile(atPath: cli.repository + "/" + name, contents: Data("x".utf8))
+    }
+    let tracked = try Self.git(cli, "cd repo && git add -A && git commit -qm first && git ls-files")
+    #expect(
+      tracked.contains(".gitignore") && tracked.contains(".gitattributes") && tracked.contains("airenv.json"))
+    for name in [".lock", ".journal.json", ".region.json.tmp-1-2", "stray.key"] {
+      #expect(!tracked.split(separator: "\n").contains(Substring(name)), "git keeps \(name)")
+    }
+    #expect(try Self.git(cli, "cd repo && git check-attr eol -- airenv.json").contains("eol: lf"))
+    // Again, or inside a git repository already: nothing is doubled, no repository nested.
+    #expect(try cli.ok("init", "--git").contains("already hold"))
+    let ignore = try String(contentsOfFile: cli.repository + "/.gitignore", encoding: .utf8)
+    #expect(ignore.components(separatedBy: ".lock").count == 2)
+    let nested = CLI()
+    try Self.git(nested, "git init -q . && mkdir sub")
+    let inside = try nested.run(
+      ["init", "--git"], environment: ["AIRENV_REPO": nested.scratch + "/sub/repo"])
+    #expect(inside.status == 0 && !inside.stdout.contains("created a git repository"), "\(inside.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: nested.scratch + "/sub/repo/.git"))
+  }
+
   @Test func theSameNameCreatedOnBothSidesStopsEveryCommandWithBothFilesNamed() throws {
     let cli = try Self.clones()
     try cli.ok("connection", "create", "db", "--type", "postgres", "--host", "ours", "--link-all")

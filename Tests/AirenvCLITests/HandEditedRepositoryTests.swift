@@ -380,6 +380,23 @@ struct HandEditedRepositoryLinkTests {
     try cli.ok("variable", "update", "region", "--value", "x")
   }
 
+  /// An entry's name orders the history by time: a file renamed to another time is refused by
+  /// name, as one renamed to another sequence is.
+  @Test func aHistoryFileRenamedToAnotherTimeIsRefused() throws {
+    let (cli, workspace) = try repository()
+    let history = workspace + "/history/"
+    let last = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
+    #expect(last.count == 41 && last.hasPrefix("20"), "\(last)")
+    let renamed = "19990101T000000Z" + last.dropFirst(16)
+    try FileManager.default.moveItem(atPath: history + last, toPath: history + renamed)
+    let result = try cli.run("history")
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(renamed + ": its time") && result.stderr.contains("does not match its name"))
+    try FileManager.default.moveItem(atPath: history + renamed, toPath: history + last)
+    try cli.ok("history")
+  }
+
   /// A revision set by hand to the largest one airenv reads is not saved past it: the next
   /// read would refuse the file and with it the whole Workspace.
   @Test func aRevisionAtItsLimitIsNotSavedPastIt() throws {
