@@ -60,6 +60,7 @@ public struct TUIRuntime {
   public func run(_ state: inout AppState) {
     var live = LiveChanges(application: application(for: state), workspace: state.workspace.id)
     let sync = SyncMonitor(application: application)
+    let deliveries = DeliveryRunner()
     // The first frame does not wait for the history, which only the History screen and the
     // detail pane's "recent changes" show, nor for the targets, which are read in the background.
     driver.draw(render(state))
@@ -68,6 +69,7 @@ public struct TUIRuntime {
     driver.draw(render(state))
     while !stopRequested() {
       guard var key = driver.readKey(timeout: idleTimeout) else {
+        if followDelivery(deliveries, &state) { sync.refresh(state.workspace) }
         sync.refresh(state.workspace, ifOlderThan: Self.syncInterval)
         if let states = sync.take() {
           _ = update(&state, .syncUpdated(states))
@@ -92,7 +94,7 @@ public struct TUIRuntime {
       // Keys already waiting (a paste arrives as thousands) are all handled before one draw.
       let started = DispatchTime.now()
       while true {
-        guard handle(key, &state, &live, sync) else { return }
+        guard handle(key, &state, &live, sync, deliveries) else { return }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
         guard elapsed < 50_000_000, let next = driver.readKey(timeout: 0) else { break }
         key = next
@@ -102,9 +104,10 @@ public struct TUIRuntime {
   }
 
   /// One key through the keymap and `update`, and its effects carried out; false to quit.
-  private func handle(_ key: Key, _ state: inout AppState, _ live: inout LiveChanges, _ sync: SyncMonitor)
-    -> Bool
-  {
+  private func handle(
+    _ key: Key, _ state: inout AppState, _ live: inout LiveChanges, _ sync: SyncMonitor,
+    _ deliveries: DeliveryRunner
+  ) -> Bool {
     var effects: [Effect] = []
     if key == .resize {
       let size = driver.size
@@ -121,8 +124,7 @@ public struct TUIRuntime {
         live.acknowledge(state.workspace)
         sync.refresh(state.workspace)
       case .deliver(let id):
-        deliver(id, to: &state)
-        sync.refresh(state.workspace)
+        deliver(id, with: deliveries, to: &state)
       case .undo, .redo:
         revert(undo: effect == .undo, to: &state)
         live.acknowledge(state.workspace)
@@ -209,27 +211,47 @@ public struct TUIRuntime {
     }
   }
 
-  /// Applies a Deployment's plan (confirmed by the user) and says what reached Airflow.
-  private func deliver(_ id: DeploymentID, to state: inout AppState) {
+  /// Starts applying a Deployment's plan (confirmed by the user) in the background; what
+  /// reached Airflow is said when it ends (`followDelivery`).
+  private func deliver(_ id: DeploymentID, with deliveries: DeliveryRunner, to state: inout AppState) {
     guard let deployment = state.workspace.deployment(id: id) else { return }
-    _ = update(&state, .applied(Outcome(message: "applying to \(deployment.target?.address ?? "")…")))
-    driver.draw(render(state))
-    do {
-      let report = try application(for: state).applyDelivery(to: deployment.name, prune: false, adopt: false)
+    if let busy = deliveries.busy {
+      _ = update(
+        &state, .notice("an apply to \(busy) is still running; A again once it has ended", isError: true))
+      return
+    }
+    guard deliveries.start(application(for: state), deployment: deployment.name) else { return }
+    _ = update(&state, .notice("applying to \(deployment.target?.address ?? "")…", isError: false))
+  }
+
+  /// Between keys: the running apply's progress on the message line, and once it ends what
+  /// reached Airflow. True when it ended (the sync states are then measured again).
+  private func followDelivery(_ deliveries: DeliveryRunner, _ state: inout AppState) -> Bool {
+    guard let finished = deliveries.takeFinished() else {
+      if let busy = deliveries.busy, let (done, total) = deliveries.takeProgress() {
+        _ = update(&state, .notice("applying to \(busy)… \(done)/\(total)", isError: false))
+        driver.draw(render(state))
+      }
+      return false
+    }
+    switch finished.result {
+    case .success(let report):
       let applied = report.counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-      let what = "applied to \(deployment.name): " + (applied.isEmpty ? "nothing" : applied)
+      let what = "applied to \(finished.deployment): " + (applied.isEmpty ? "nothing" : applied)
       if report.succeeded {
-        _ = update(&state, .applied(Outcome(message: what)))
+        _ = update(&state, .notice(what, isError: false))
       } else {
         let first =
           report.unwritten ?? report.failed.first.map { "\($0.kind.rawValue) \($0.id): \($0.reason)" }
           ?? report.unverified.first ?? ""
-        _ = update(&state, .failed("\(what); not all of it: \(first); A tries again"))
+        _ = update(&state, .notice("\(what); not all of it: \(first); A tries again", isError: true))
       }
-    } catch {
-      _ = update(&state, .failed(Self.message(for: error)))
+    case .failure(let error):
+      _ = update(&state, .notice(Self.message(for: error), isError: true))
     }
     loadHistory(into: &state)
+    driver.draw(render(state))
+    return true
   }
 
   /// What a failed save says on the message line: the same words as the CLI's.

@@ -49,6 +49,9 @@ public enum Action: Equatable, Sendable {
   case reloadFailed(String)
   case applied(Outcome)
   case failed(String)
+  /// News from work in the background (an apply's progress and end): the message line only,
+  /// whatever the person has open.
+  case notice(String, isError: Bool)
   case historyLoaded([HistoryLine])
   /// The history cannot be read (a damaged entry file): why, for the History screen.
   case historyUnreadable(String)
@@ -89,8 +92,8 @@ extension Action {
       .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,
       .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:
       true
-    case .resize, .reloaded, .reloadFailed, .applied, .failed, .historyLoaded, .historyUnreadable, .confirm,
-      .workspacesLoaded, .syncUpdated:
+    case .resize, .reloaded, .reloadFailed, .applied, .failed, .notice, .historyLoaded, .historyUnreadable,
+      .confirm, .workspacesLoaded, .syncUpdated:
       false
     }
   }

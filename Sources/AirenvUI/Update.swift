@@ -54,6 +54,9 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.sync = sync
     if case .plan = state.mode { clampPage(&state) }
     return []
+  case .notice(let text, let isError):
+    state.message = Message(text: text, isError: isError)
+    return []
   case .failed(let text):
     if case .form(var form)? = state.overlay, form.saving {
       form.saving = false

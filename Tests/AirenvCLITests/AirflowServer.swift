@@ -139,6 +139,14 @@ final class AirflowServer: @unchecked Sendable {
     return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
+  /// Stops or continues the server's whole process group: a stopped server still has its
+  /// connections accepted by the kernel, but nothing answers them (a hung server).
+  func freeze(_ frozen: Bool) throws {
+    let pid = try String(contentsOfFile: home + "/server.pid", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    _ = try shell("kill -\(frozen ? "STOP" : "CONT") -- -\(pid)")
+  }
+
   /// Empties the database of connections and variables.
   func reset() throws {
     try shell("python \(InteropTests.root)/Tests/Interop/airflow_db_view.py reset >/dev/null 2>&1")

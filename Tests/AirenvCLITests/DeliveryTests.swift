@@ -353,11 +353,26 @@ struct DeliveryTests {
     try tui.press("Enter")
     try tui.wait(for: "cancelled")
     #expect((try server.databaseView()["variables"] as? [String: Any])?.isEmpty == true)
+    // The apply runs beside the keys: with the server hung, keys still move the screen.
     try tui.press("A")
     try tui.wait(for: "It creates 2")
+    try server.freeze(true)
+    var frozen = true
+    defer { if frozen { try? server.freeze(false) } }
     try tui.press("y")
-    try tui.wait(for: "applied to prod: 2 created")
+    try tui.wait(for: "applying to")
     try tui.press("Escape")
+    try tui.press("2")
+    // Well within the target's 10 s timeout: a key thread waiting on the server would miss it.
+    screen = try tui.wait(for: "the Variables tab", seconds: 5) {
+      $0.contains(" KEY ") && $0.contains("region")
+    }
+    #expect(!screen.contains("applied to prod"), "the apply ended against a stopped server: \(screen)")
+    #expect((try server.databaseView()["variables"] as? [String: Any])?.isEmpty == true)
+    try server.freeze(false)
+    frozen = false
+    try tui.wait(for: "applied to prod: 2 created")
+    try tui.press("3")
     try tui.wait(for: "in sync")
     #expect((try server.databaseView()["variables"] as? [String: String])?["region"] == "eu")
   }

@@ -1,0 +1,72 @@
+import AirenvDelivery
+import AirenvModel
+import Foundation
+
+/// Applies one Deployment's plan on a thread of its own, so that the TUI keeps answering keys
+/// while the requests travel (a slow or stopped server holds up only this thread, until its
+/// timeout). The runtime starts it, reads its progress between keys and takes its result once.
+final class DeliveryRunner: @unchecked Sendable {
+  /// What one apply came to, for the message line.
+  struct Finished {
+    var deployment: String
+    var result: Result<ApplyReport, any Error>
+  }
+
+  private let lock = NSLock()
+  private var running: String?
+  private var progress: (done: Int, total: Int)?
+  private var progressShown = false
+  private var finished: Finished?
+
+  /// The Deployment being applied to, if any.
+  var busy: String? {
+    lock.lock()
+    defer { lock.unlock() }
+    return running
+  }
+
+  /// Starts applying to `deployment`; false when an apply is already running.
+  func start(_ application: Application, deployment: String) -> Bool {
+    lock.lock()
+    guard running == nil else {
+      lock.unlock()
+      return false
+    }
+    running = deployment
+    progress = nil
+    lock.unlock()
+    Thread.detachNewThread { [self] in
+      let result = Result<ApplyReport, any Error> {
+        try application.applyDelivery(to: deployment, prune: false, adopt: false) { done, total in
+          self.lock.lock()
+          self.progress = (done, total)
+          self.progressShown = false
+          self.lock.unlock()
+        }
+      }
+      lock.lock()
+      finished = Finished(deployment: deployment, result: result)
+      running = nil
+      lock.unlock()
+    }
+    return true
+  }
+
+  /// The progress made since it was last asked for, as "done/total".
+  func takeProgress() -> (done: Int, total: Int)? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard !progressShown, let progress else { return nil }
+    progressShown = true
+    return progress
+  }
+
+  /// The result of the apply that ended, once.
+  func takeFinished() -> Finished? {
+    lock.lock()
+    defer { lock.unlock() }
+    let result = finished
+    finished = nil
+    return result
+  }
+}
