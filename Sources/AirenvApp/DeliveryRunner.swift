@@ -17,6 +17,7 @@ final class DeliveryRunner: @unchecked Sendable {
   private var progress: (done: Int, total: Int)?
   private var progressShown = false
   private var finished: Finished?
+  private var quitAsked = false
 
   /// The Deployment being applied to, if any.
   var busy: String? {
@@ -34,6 +35,7 @@ final class DeliveryRunner: @unchecked Sendable {
     }
     running = deployment
     progress = nil
+    quitAsked = false
     lock.unlock()
     Thread.detachNewThread { [self] in
       let result = Result<ApplyReport, any Error> {
@@ -49,6 +51,15 @@ final class DeliveryRunner: @unchecked Sendable {
       running = nil
       lock.unlock()
     }
+    return true
+  }
+
+  /// Whether this is the first quit asked for while the apply runs (it is then only warned of).
+  func firstQuitDuringApply() -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard running != nil, !quitAsked else { return false }
+    quitAsked = true
     return true
   }
 

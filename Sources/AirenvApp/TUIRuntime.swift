@@ -118,7 +118,17 @@ public struct TUIRuntime {
     }
     for effect in effects {
       switch effect {
-      case .quit: return false
+      case .quit:
+        // Quitting ends the apply where it is; the next apply finishes what it began.
+        if let busy = deliveries.busy, deliveries.firstQuitDuringApply() {
+          _ = update(
+            &state,
+            .notice(
+              "an apply to \(busy) is running: q again quits anyway (the next apply finishes it)",
+              isError: true))
+          continue
+        }
+        return false
       case .apply(let commands, let confirmed):
         apply(commands, confirmed: confirmed, to: &state)
         live.acknowledge(state.workspace)

@@ -369,6 +369,9 @@ struct DeliveryTests {
     }
     #expect(!screen.contains("applied to prod"), "the apply ended against a stopped server: \(screen)")
     #expect((try server.databaseView()["variables"] as? [String: Any])?.isEmpty == true)
+    // Quitting now would end the apply half-way: the first q only says so.
+    try tui.press("q")
+    try tui.wait(for: "q again quits anyway")
     try server.freeze(false)
     frozen = false
     try tui.wait(for: "applied to prod: 2 created")
