@@ -29,7 +29,8 @@ final class DeliveryRunner: @unchecked Sendable {
   /// Starts applying to `deployment`; false when an apply is already running.
   func start(_ application: Application, deployment: String) -> Bool {
     lock.lock()
-    guard running == nil else {
+    // One at a time, and not before the last one's result has been taken.
+    guard running == nil, finished == nil else {
       lock.unlock()
       return false
     }

@@ -99,6 +99,8 @@ public struct TUIRuntime {
         guard elapsed < 50_000_000, let next = driver.readKey(timeout: 0) else { break }
         key = next
       }
+      // An apply may end while keys keep coming: its outcome is not left for an idle moment.
+      if followDelivery(deliveries, &state, drawing: false) { sync.refresh(state.workspace) }
       driver.draw(render(state))
     }
   }
@@ -230,17 +232,25 @@ public struct TUIRuntime {
         &state, .notice("an apply to \(busy) is still running; A again once it has ended", isError: true))
       return
     }
-    guard deliveries.start(application(for: state), deployment: deployment.name) else { return }
+    guard deliveries.start(application(for: state), deployment: deployment.name) else {
+      _ = update(&state, .notice("the last apply has just ended; A again to apply once more", isError: true))
+      return
+    }
     _ = update(&state, .notice("applying to \(deployment.target?.address ?? "")…", isError: false))
   }
 
   /// Between keys: the running apply's progress on the message line, and once it ends what
   /// reached Airflow. True when it ended (the sync states are then measured again).
-  private func followDelivery(_ deliveries: DeliveryRunner, _ state: inout AppState) -> Bool {
+  private func followDelivery(_ deliveries: DeliveryRunner, _ state: inout AppState, drawing: Bool = true)
+    -> Bool
+  {
     guard let finished = deliveries.takeFinished() else {
-      if let busy = deliveries.busy, let (done, total) = deliveries.takeProgress() {
+      // Progress does not cover an error the person has not read yet.
+      if let busy = deliveries.busy, let (done, total) = deliveries.takeProgress(),
+        state.message?.isError != true
+      {
         _ = update(&state, .notice("applying to \(busy)… \(done)/\(total)", isError: false))
-        driver.draw(render(state))
+        if drawing { driver.draw(render(state)) }
       }
       return false
     }
@@ -260,7 +270,7 @@ public struct TUIRuntime {
       _ = update(&state, .notice(Self.message(for: error), isError: true))
     }
     loadHistory(into: &state)
-    driver.draw(render(state))
+    if drawing { driver.draw(render(state)) }
     return true
   }
 

@@ -194,7 +194,9 @@ extension Repository {
           _ = try StoredFile.read(
             Variable.self, from: bytes, path: path, opening: sealer(for: workspace).unseal)
         } else if path.contains("/history/") {
-          _ = try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
+          // As the history reads it: the name must be one airenv writes and say what the entry does.
+          _ = try Repository.historyEntry(
+            StoredFile.read(HistoryEntry.self, from: bytes, path: path), named: name, path: path)
         }
       } catch {
         let kind: String

@@ -26,6 +26,16 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
     case sequence, time, user, command, deployment, changes, undoes, redoes, undoesEntry, redoesEntry
   }
 
+  /// The order of the history: entries whose file name has no time (written by an earlier
+  /// airenv) first, by sequence; then by time, sequence and name, which is the order of their
+  /// file names, so that the newest N by name (`history --limit`) are the last N here.
+  static func precedes(_ left: HistoryEntry, _ right: HistoryEntry) -> Bool {
+    let (leftTimed, rightTimed) = (left.name.count == 36, right.name.count == 36)
+    if leftTimed != rightTimed { return rightTimed }
+    if !leftTimed { return (left.sequence, left.time, left.name) < (right.sequence, right.time, right.name) }
+    return (left.time, left.sequence, left.name) < (right.time, right.sequence, right.name)
+  }
+
   /// The entry an undo (`undoes`) or a redo (`redoes`) refers to, by name: the one it records,
   /// or for an entry written before names were recorded, the latest earlier entry of its user
   /// with that sequence.

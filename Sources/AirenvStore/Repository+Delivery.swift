@@ -87,22 +87,29 @@ extension Repository {
     _ record: DeliveryRecord, workspace: WorkspaceID, deployment: Deployment, note: DeliveryNote?
   ) throws {
     try withLock(exclusive: true) { () throws in
+      // An apply runs unlocked for minutes; the Deployment (or its Workspace) may have been
+      // deleted meanwhile. Its record is then not written, nor its directory made again.
+      guard FileSystem.exists(layout.deployments(workspace) + "/\(deployment.id).json") else {
+        throw StoreError.io(
+          path: layout.deployments(workspace),
+          reason: "Deployment \(deployment.name) was deleted while it was being applied to; what was "
+            + "applied is not recorded")
+      }
       let path = layout.delivery(workspace) + "/\(deployment.id).json"
       var writes: [(path: String, bytes: [UInt8])] = [(path, StoredFile.encode(record))]
       if let note {
-        let sequence = (try historySequences(workspace).last ?? 0) + 1
+        let (sequence, time, fileName) = try nextHistoryEntry(workspace, at: Date())
         let change = ObjectChange(
           kind: "delivery", id: deployment.id, key: deployment.name,
           fields: note.counts.filter { $0.1 > 0 }.map {
             FieldChange(name: $0.0, before: nil, after: .integer(Int64($0.1)), secret: false)
           }, before: nil, afterDigest: nil, revision: nil)
-        let time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let entry = HistoryEntry(
           sequence: sequence, time: time, user: note.user, command: note.command, deployment: deployment.name,
           changes: [change], undoes: nil, redoes: nil)
         writes.append(
           (
-            layout.history(workspace) + "/" + RepositoryLayout.historyFileName(sequence, time: time),
+            layout.history(workspace) + "/" + fileName,
             StoredFile.encode(entry)
           ))
       }

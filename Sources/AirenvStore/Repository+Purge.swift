@@ -79,11 +79,14 @@ extension Repository {
         let path = directory + "/" + name
         return (
           path,
-          try StoredFile.read(
-            HistoryEntry.self, from: FileSystem.read(path, limit: Limits.historyFileBytes), path: path)
+          try Self.historyEntry(
+            StoredFile.read(
+              HistoryEntry.self, from: FileSystem.read(path, limit: Limits.historyFileBytes), path: path),
+            named: name, path: path)
         )
       }
-      return try body(id, workspace, entries)
+      // In the history's order: each change is paired with the one before it.
+      return try body(id, workspace, entries.sorted { HistoryEntry.precedes($0.1, $1.1) })
     }
   }
 }

@@ -111,20 +111,26 @@ public final class Repository: Sendable {
   ]
 
   /// Writes `.gitignore` and `.gitattributes` at the root, adding to a file that exists only
-  /// the lines it lacks. Returns the names of the files it wrote.
+  /// the lines it lacks (its own bytes kept as they are). Returns the names of the files written.
   public func writeGitFiles() throws(StoreError) -> [String] {
     var written: [String] = []
     for (name, lines) in Self.gitFiles {
       let path = root + "/" + name
-      let existing =
-        FileSystem.exists(path)
-        ? String(decoding: try FileSystem.read(path, limit: 1 << 20), as: UTF8.self) : ""
-      let present = Set(existing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+      if FileSystem.isLink(path) {
+        throw .io(
+          path: path, reason: "a symbolic link: airenv does not write through it; replace it with a file")
+      }
+      let existing = FileSystem.exists(path) ? try FileSystem.read(path, limit: 1 << 20) : []
+      let present = Set(
+        existing.split(separator: UInt8(ascii: "\n")).map {
+          String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        })
       let missing = lines.filter { !present.contains($0) }
       guard !missing.isEmpty else { continue }
-      let separator = existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n"
-      let text = existing + separator + missing.joined(separator: "\n") + "\n"
-      try FileSystem.writeAtomically(Array(text.utf8), to: path)
+      var bytes = existing
+      if let last = bytes.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+      bytes += Array((missing.joined(separator: "\n") + "\n").utf8)
+      try FileSystem.writeAtomically(bytes, to: path)
       written.append(name)
     }
     return written
@@ -504,7 +510,11 @@ public final class Repository: Sendable {
   // MARK: Writing
 
   /// Writes the files of the objects that differ between the two states, atomically.
-  private func write(_ after: Workspace, replacing before: Workspace, note: HistoryNote) throws(StoreError) {
+  /// Returns the file name of the history entry written, nil when nothing changed.
+  @discardableResult
+  private func write(_ after: Workspace, replacing before: Workspace, note: HistoryNote) throws(StoreError)
+    -> String?
+  {
     var writes: [(path: String, bytes: [UInt8])] = []
     var deletes: [String] = []
     var changes: [ObjectChange] = []
@@ -591,28 +601,19 @@ public final class Repository: Sendable {
           ObjectChange(kind: kind, id: id, key: key, fields: [], before: storedJSON(atPath: path)))
       }
     }
-    if writes.isEmpty && deletes.isEmpty { return }
-    let sequence = (try historySequences(after.id).last ?? 0) + 1
-    guard sequence <= RepositoryLayout.largestHistorySequence else {
-      throw .io(
-        path: layout.history(after.id),
-        reason: "not saved: the history has reached entry \(sequence - 1), the last airenv numbers; "
-          + "move old entries out of the directory")
-    }
+    if writes.isEmpty && deletes.isEmpty { return nil }
+    let (sequence, time, fileName) = try nextHistoryEntry(after.id, at: note.time)
     let entry = HistoryEntry(
-      sequence: sequence, time: note.time, user: note.user, command: note.command,
+      sequence: sequence, time: time, user: note.user, command: note.command,
       deployment: note.deployment,
       changes: changes,
       undoes: note.undoes, redoes: note.redoes, undoesEntry: note.undoesEntry, redoesEntry: note.redoesEntry)
-    writes.append(
-      (
-        layout.history(after.id) + "/" + RepositoryLayout.historyFileName(sequence, time: note.time),
-        StoredFile.encode(entry)
-      ))
+    writes.append((layout.history(after.id) + "/" + fileName, StoredFile.encode(entry)))
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
     }
     try Journal.commit(writes: writes, deletes: deletes, layout: layout)
+    return fileName
   }
 
   /// A Deployment as stored: target credentials sealed, an unchanged one keeping the
@@ -877,22 +878,20 @@ public final class Repository: Sendable {
       let id = try chooseWorkspace(name).id
       let before = try loadWorkspace(id)
       let (after, note) = try body(id, before)
-      try write(after, replacing: before, note: note)
-      guard let entry = try loadHistory(id).last else {
-        throw StoreError.io(path: layout.history(id), reason: "no history")
+      // The entry just written, read back by its name (not the last of the history: another
+      // clone's entry may be dated later).
+      guard let name = try write(after, replacing: before, note: note) else {
+        throw StoreError.io(path: layout.history(id), reason: "no history entry was written")
       }
-      return entry
+      let path = layout.history(id) + "/" + name
+      return try Self.historyEntry(
+        StoredFile.read(
+          HistoryEntry.self, from: FileSystem.read(path, limit: Limits.historyFileBytes), path: path),
+        named: name, path: path)
     }
   }
 
   // MARK: History
-
-  func historySequences(_ id: WorkspaceID) throws(StoreError) -> [Int] {
-    let directory = layout.history(id)
-    return try FileSystem.jsonFiles(in: directory).map { name throws(StoreError) in
-      try Self.historySequence(name, in: directory)
-    }.sorted()
-  }
 
   /// The sequence a history file's name gives, or a refusal naming the file.
   private static func historySequence(_ name: String, in directory: String) throws(StoreError) -> Int {
@@ -925,21 +924,60 @@ public final class Repository: Sendable {
       names, in: directory, cache: historyFiles, variant: "", limit: Limits.historyFileBytes
     ) {
       bytes, name, path throws(StoreError) in
-      var entry = try StoredFile.read(HistoryEntry.self, from: bytes, path: path)
-      let named = RepositoryLayout.historyName(fileName: name)
-      guard entry.sequence == named?.sequence else {
-        throw .corrupt(
-          path: path, line: nil, column: nil,
-          reason: "its sequence \(entry.sequence) does not match its name (renamed by hand?)")
+      try Self.historyEntry(
+        StoredFile.read(HistoryEntry.self, from: bytes, path: path), named: name, path: path)
+    }.sorted(by: HistoryEntry.precedes)
+  }
+
+  /// An entry read from the file `name`, checked against what the name says (sequence and
+  /// time: a renamed file would be shown out of place) and given its name.
+  static func historyEntry(_ read: HistoryEntry, named name: String, path: String) throws(StoreError)
+    -> HistoryEntry
+  {
+    var entry = read
+    guard let named = RepositoryLayout.historyName(fileName: name) else {
+      _ = try historySequence(name, in: path.parent)  // refuses the name, saying why
+      throw .corrupt(path: path, line: nil, column: nil, reason: "not a history entry's name")
+    }
+    guard entry.sequence == named.sequence else {
+      throw .corrupt(
+        path: path, line: nil, column: nil,
+        reason: "its sequence \(entry.sequence) does not match its name (renamed by hand?)")
+    }
+    if let time = named.time, time != RepositoryLayout.historyTimeText(entry.time) {
+      throw .corrupt(
+        path: path, line: nil, column: nil,
+        reason: "its time \(entry.time.formatted(.iso8601)) does not match its name (renamed by hand?)")
+    }
+    entry.name = String(name.dropLast(5))
+    return entry
+  }
+
+  /// Where the next entry goes: its sequence (one past the largest), its time and file name.
+  /// The time is now, or the latest entry's if that is later (this clock went back, or a clone
+  /// with a clock ahead was merged): a new entry is always the newest, so undo finds it last.
+  func nextHistoryEntry(_ id: WorkspaceID, at now: Date) throws(StoreError) -> (
+    sequence: Int, time: Date, fileName: String
+  ) {
+    let directory = layout.history(id)
+    var largest = 0
+    var latest = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+    for name in try FileSystem.jsonFiles(in: directory) {
+      largest = max(largest, try Self.historySequence(name, in: directory))
+      if let text = RepositoryLayout.historyName(fileName: name)?.time,
+        let time = RepositoryLayout.historyTime(fromText: text), time > latest
+      {
+        latest = time
       }
-      if let time = named?.time, time != RepositoryLayout.historyTimeText(entry.time) {
-        throw .corrupt(
-          path: path, line: nil, column: nil,
-          reason: "its time \(entry.time.formatted(.iso8601)) does not match its name (renamed by hand?)")
-      }
-      entry.name = String(name.dropLast(5))
-      return entry
-    }.sorted { ($0.time, $0.sequence, $0.name) < ($1.time, $1.sequence, $1.name) }
+    }
+    let sequence = largest + 1
+    guard sequence <= RepositoryLayout.largestHistorySequence else {
+      throw .io(
+        path: directory,
+        reason: "not saved: the history has reached entry \(largest), the last airenv numbers; "
+          + "move old entries out of the directory")
+    }
+    return (sequence, latest, RepositoryLayout.historyFileName(sequence, time: latest))
   }
 
   // MARK: Locking

@@ -140,6 +140,23 @@ struct GitMergeTests {
       ["init", "--git"], environment: ["AIRENV_REPO": nested.scratch + "/sub/repo"])
     #expect(inside.status == 0 && !inside.stdout.contains("created a git repository"), "\(inside.stdout)")
     #expect(!FileManager.default.fileExists(atPath: nested.scratch + "/sub/repo/.git"))
+    // A .gitignore of another platform's line ends gains nothing twice; one that is a link is
+    // refused before any git repository is made.
+    let crlf = CLI()
+    try FileManager.default.createDirectory(atPath: crlf.repository, withIntermediateDirectories: true)
+    try Data(".lock\r\nbuild/\r\n".utf8).write(to: URL(fileURLWithPath: crlf.repository + "/.gitignore"))
+    try crlf.ok("init", "--git")
+    let kept = try String(contentsOfFile: crlf.repository + "/.gitignore", encoding: .utf8)
+    #expect(
+      kept.hasPrefix(".lock\r\nbuild/\r\n") && kept.components(separatedBy: ".lock").count == 2, "\(kept)")
+    let linked = CLI()
+    try FileManager.default.createDirectory(atPath: linked.repository, withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: linked.repository + "/.gitignore", withDestinationPath: linked.scratch + "/elsewhere")
+    let refused = try linked.run("init", "--git")
+    #expect(refused.status == 1 && refused.stderr.contains("symbolic link"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: linked.repository + "/.git"))
+    #expect(!FileManager.default.fileExists(atPath: linked.scratch + "/elsewhere"))
   }
 
   @Test func theSameNameCreatedOnBothSidesStopsEveryCommandWithBothFilesNamed() throws {

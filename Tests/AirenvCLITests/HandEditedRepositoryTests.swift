@@ -397,6 +397,35 @@ struct HandEditedRepositoryLinkTests {
     try cli.ok("history")
   }
 
+  /// An entry dated in the future (a clone whose clock runs ahead, merged in git) does not
+  /// hide the change just made: it is dated no earlier, undo takes it back and says so, and
+  /// `history --limit` shows the same newest entries as the whole history.
+  @Test func anEntryFromAClockAheadDoesNotHideTheNextChange() throws {
+    let (cli, workspace) = try repository()
+    let history = workspace + "/history/"
+    let last = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
+    var entry = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: history + last)))
+        as? [String: Any])
+    entry["time"] = "2099-01-01T00:00:00Z"
+    entry["user"] = "bob"
+    entry["sequence"] = 50
+    entry["changes"] = [[String: Any]]()
+    try JSONSerialization.data(withJSONObject: entry, options: [.prettyPrinted, .sortedKeys])
+      .write(to: URL(fileURLWithPath: history + "20990101T000000Z-0000000050-0badc0de.json"))
+    try cli.ok("variable", "update", "region", "--value", "us")
+    let undone = try cli.ok("undo")
+    #expect(undone.contains("undid #51") && undone.contains("variable region"), "\(undone)")
+    #expect(try cli.ok("variable", "get", "region").contains("eu"))
+    let all = try #require(
+      try cli.run("history", "--output", "json", "--limit", "1000").json as? [[String: Any]])
+    let newest = try #require(
+      try cli.run("history", "--output", "json", "--limit", "3").json as? [[String: Any]])
+    #expect(
+      all.prefix(3).compactMap { $0["sequence"] as? Int } == newest.compactMap { $0["sequence"] as? Int })
+    #expect(newest.compactMap { $0["sequence"] as? Int } == [52, 51, 50])
+  }
+
   /// A revision set by hand to the largest one airenv reads is not saved past it: the next
   /// read would refuse the file and with it the whole Workspace.
   @Test func aRevisionAtItsLimitIsNotSavedPastIt() throws {

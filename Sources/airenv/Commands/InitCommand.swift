@@ -26,11 +26,12 @@ struct InitCommand: ParsableCommand {
         ? "created an empty repository at \(repository.root)"
         : "a repository exists at \(repository.root)")
     guard git else { return }
+    // The files first: a refusal (a .gitignore that is a link) leaves no git repository behind.
+    let written = try repository.writeGitFiles()
     if try !GitTool.isInsideWorkTree(repository.root) {
       try GitTool.run(["init", "-q"], in: repository.root)
       Console.out("created a git repository at \(repository.root)")
     }
-    let written = try repository.writeGitFiles()
     Console.out(
       written.isEmpty
         ? ".gitignore and .gitattributes already hold what airenv needs"
@@ -40,36 +41,56 @@ struct InitCommand: ParsableCommand {
 
 /// The real `git`, for `init --git`.
 enum GitTool {
+  /// Whether `directory` is inside a git working tree; a failure other than "not a git
+  /// repository" (git missing, a repository git refuses to trust) is an error, not a no.
   static func isInsideWorkTree(_ directory: String) throws -> Bool {
-    try run(["rev-parse", "--is-inside-work-tree"], in: directory, allowingFailure: true) == "true"
+    let (status, output, errors) = try launch(["rev-parse", "--is-inside-work-tree"], in: directory)
+    if status == 0 && output == "true" { return true }
+    if status != 0 && errors.contains("not a git repository") { return false }
+    throw Failure(
+      message: "git rev-parse in \(directory) failed: \(errors.isEmpty ? output : errors)", code: 1)
   }
 
-  @discardableResult
-  static func run(_ arguments: [String], in directory: String, allowingFailure: Bool = false) throws -> String
-  {
+  static func run(_ arguments: [String], in directory: String) throws {
+    let (status, output, errors) = try launch(arguments, in: directory)
+    guard status == 0 else {
+      throw Failure(
+        message: "git \(arguments.joined(separator: " ")) failed: \(errors.isEmpty ? output : errors)",
+        code: 1)
+    }
+  }
+
+  private static func launch(_ arguments: [String], in directory: String) throws -> (Int32, String, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["git", "-C", directory] + arguments
-    // One pipe for both streams: git says little, and two pipes read in turn could block.
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
+    // Files, not pipes: neither stream can fill up and stall git while the other is read.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "airenv-git-\(UUID().uuidString)")
+    let outputURL = scratch.appendingPathExtension("out")
+    let errorsURL = scratch.appendingPathExtension("err")
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
+    defer {
+      try? FileManager.default.removeItem(at: outputURL)
+      try? FileManager.default.removeItem(at: errorsURL)
+    }
+    process.standardOutput = try FileHandle(forWritingTo: outputURL)
+    process.standardError = try FileHandle(forWritingTo: errorsURL)
+    process.standardInput = FileHandle.nullDevice
     do { try process.run() } catch {
       throw Failure(
         message: "cannot run git (\(error.localizedDescription)); install git, or run init without --git",
         code: 1)
     }
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     if process.terminationStatus == 127 {
       throw Failure(message: "git was not found on PATH; install git, or run init without --git", code: 1)
     }
-    if process.terminationStatus != 0 && !allowingFailure {
-      throw Failure(
-        message:
-          "git \(arguments.joined(separator: " ")) failed: \(text.trimmingCharacters(in: .whitespacesAndNewlines))",
-        code: 1)
+    func text(_ url: URL) -> String {
+      String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
     }
-    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    return (process.terminationStatus, text(outputURL), text(errorsURL))
   }
 }
