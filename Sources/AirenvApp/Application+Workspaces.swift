@@ -22,7 +22,9 @@ extension Application {
   /// it), refused unless `name` still stands for that very Workspace.
   public func renameWorkspace(_ name: String, to newName: String, expectedID: WorkspaceID? = nil) throws {
     try refuseIfReadonly()
-    try repository.read(workspace: name).authorize(.administer, for: user)
+    let workspace = try repository.read(workspace: name, onlyObjectsKeyed: [])
+    try requireIdentity(in: workspace)
+    try workspace.authorize(.administer, for: user)
     try repository.renameWorkspace(name, to: newName, by: actor, expectedID: expectedID)
   }
 
@@ -31,6 +33,7 @@ extension Application {
   public func deleteWorkspace(_ name: String, expectedID: WorkspaceID? = nil, confirmed: Bool) throws {
     try refuseIfReadonly()
     let workspace = try repository.read(workspace: name)
+    try requireIdentity(in: workspace)
     if let expectedID, workspace.id != expectedID { throw StoreError.workspaceReplaced(name: name) }
     try workspace.authorize(.administer, for: user)
     guard confirmed else {

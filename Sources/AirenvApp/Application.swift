@@ -17,12 +17,28 @@ public struct Application: Sendable {
   public var workspaceName: String?
   public let user: String
   public let readonly: Bool
+  /// The public parts of the identities this machine holds for `user`, and where they are kept.
+  public let heldIdentities: [String]
+  public let identityFile: String?
 
-  public init(repository: Repository, workspaceName: String?, user: String, readonly: Bool) {
+  public init(
+    repository: Repository, workspaceName: String?, user: String, readonly: Bool,
+    heldIdentities: [String] = [],
+    identityFile: String? = nil
+  ) {
     self.repository = repository
     self.workspaceName = workspaceName
     self.user = user
     self.readonly = readonly
+    self.heldIdentities = heldIdentities
+    self.identityFile = identityFile
+  }
+
+  /// A member whose public key the Workspace records acts only where their private key is
+  /// held: naming them (`--user`, `AIRENV_USER`) is not enough.
+  func requireIdentity(in workspace: Workspace) throws {
+    guard let recorded = workspace.memberKeys[user], !heldIdentities.contains(recorded) else { return }
+    throw ApplicationError.identityNotHeld(user: user, workspace: workspace.name, file: identityFile ?? "")
   }
 
   /// The acting user now, for a change's stamps.
@@ -39,6 +55,7 @@ public struct Application: Sendable {
     let workspace = try repository.read(
       workspace: workspaceName, onlyObjectsKeyed: keys, onlyKind: kind, openingSecrets: openingSecrets)
     _ = try workspace.role(of: user)
+    try requireIdentity(in: workspace)
     return workspace
   }
 
@@ -66,6 +83,7 @@ public struct Application: Sendable {
         onlyObjectsKeyed: readingOnlyNamedObjects && commands.allSatisfy({ $0.reference?.objectID == nil })
           ? Workspace.objectKeys(of: commands) : nil
       ) { workspace in
+        try requireIdentity(in: workspace)
         inspect(workspace)
         var outcome = Outcome(message: "nothing changed", changed: false)
         for command in commands { outcome = try workspace.apply(command, by: actor, confirmed: confirmed) }
@@ -95,6 +113,7 @@ public struct Application: Sendable {
     }
     try refuseIfReadonly()
     return try repository.update(workspace: workspaceName, command: "import", by: actor.user) { workspace in
+      try requireIdentity(in: workspace)
       try workspace.authorize(.change, for: actor.user)
       return try workspace.importing(set, from: file, conflicts: conflicts, sharing: sharing, by: actor)
     }
@@ -103,12 +122,14 @@ public struct Application: Sendable {
   /// Reverts (or re-applies) the acting user's latest change; the entry written says which.
   public func undo() throws -> (entry: HistoryEntry, workspace: Workspace) {
     try refuseIfReadonly()
+    try requireIdentity(in: repository.read(workspace: workspaceName, onlyObjectsKeyed: []))
     let entry = try repository.undo(workspace: workspaceName, by: actor)
     return (entry, try repository.read(workspace: workspaceName))
   }
 
   public func redo() throws -> (entry: HistoryEntry, workspace: Workspace) {
     try refuseIfReadonly()
+    try requireIdentity(in: repository.read(workspace: workspaceName, onlyObjectsKeyed: []))
     let entry = try repository.redo(workspace: workspaceName, by: actor)
     return (entry, try repository.read(workspace: workspaceName))
   }
@@ -123,4 +144,6 @@ public enum ApplicationError: Error, Equatable, Sendable {
   case readonly
   /// An object on screen was deleted by someone else before a change to it was saved.
   case deletedMeanwhile(what: String, key: String, by: String, at: Date, entry: Int)
+  /// The acting user is a member with a recorded public key whose private key is not here.
+  case identityNotHeld(user: String, workspace: String, file: String)
 }

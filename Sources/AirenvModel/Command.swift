@@ -60,12 +60,14 @@ public enum Command: Equatable, Sendable {
 
   case setMember(user: String, role: Role)
   case removeMember(user: String)
+  /// Records the public part of a member's identity (`IdentityText`).
+  case setMemberKey(user: String, publicKey: String)
   case setSecretsFetching(Bool)
 
   /// What the acting user's role must allow for this command.
   var permission: Permission {
     switch self {
-    case .setMember, .removeMember, .setSecretsFetching: .administer
+    case .setMember, .removeMember, .setMemberKey, .setSecretsFetching: .administer
     default: .change
     }
   }
@@ -107,7 +109,7 @@ extension Command {
     case .delete(let reference): "\(reference.kind.rawValue) delete"
     case .rename(let reference, _): "\(reference.kind.rawValue) rename"
     case .promote(let reference): "\(reference.kind.rawValue) promote"
-    case .setMember: "workspace member set"
+    case .setMember, .setMemberKey: "workspace member set"
     case .removeMember: "workspace member remove"
     case .setSecretsFetching: "workspace settings"
     }

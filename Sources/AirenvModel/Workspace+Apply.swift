@@ -71,6 +71,8 @@ extension Workspace {
       return try setMember(user, role: role, by: actor)
     case .removeMember(let user):
       return try removeMember(user, by: actor)
+    case .setMemberKey(let user, let publicKey):
+      return try setMemberKey(user, publicKey: publicKey, by: actor)
     case .setSecretsFetching(let enabled):
       guard settings.secretsFetching != enabled else {
         return Outcome(message: "secretsFetching is already \(enabled ? "on" : "off")", changed: false)

@@ -32,8 +32,25 @@ extension Workspace {
       throw .invalidField(field: "member", reason: "\(user) is the only Owner; make someone else Owner first")
     }
     members[user] = nil
+    memberKeys[user] = nil
     stamp.touch(by: actor)
     let note = members.isEmpty ? ["the Workspace has no members again: every user acts as its Owner"] : []
     return Outcome(message: "removed \(user) from Workspace \"\(name)\"", notes: note)
+  }
+
+  mutating func setMemberKey(_ user: String, publicKey: String, by actor: Actor) throws(ModelError) -> Outcome
+  {
+    guard members[user] != nil else { throw .notFound(what: "member", name: user, workspace: name) }
+    if let problem = IdentityText.problem(publicKey) {
+      throw .invalidField(field: "public-key", reason: problem)
+    }
+    guard memberKeys[user] != publicKey else {
+      return Outcome(message: "\(user)'s public key is already recorded", changed: false)
+    }
+    memberKeys[user] = publicKey
+    stamp.touch(by: actor)
+    return Outcome(
+      message: "recorded \(user)'s public key",
+      notes: ["\(user) now acts in Workspace \"\(name)\" only where their identity's private key is held"])
   }
 }

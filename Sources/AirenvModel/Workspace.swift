@@ -8,12 +8,15 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
   public var variables: [Variable]
   /// User name → role; empty means single-user use, where the acting user is Owner.
   public var members: [String: Role]
+  /// User name → the public part of the member's identity (`IdentityText`): a member with one
+  /// acts only where their private key is held.
+  public var memberKeys: [String: String]
   public var settings: WorkspaceSettings
 
   public init(
     id: WorkspaceID, name: String, stamp: Stamp, deployments: [Deployment] = [],
     connections: [Connection] = [], variables: [Variable] = [], members: [String: Role] = [:],
-    settings: WorkspaceSettings = WorkspaceSettings()
+    memberKeys: [String: String] = [:], settings: WorkspaceSettings = WorkspaceSettings()
   ) {
     self.id = id
     self.name = name
@@ -22,6 +25,7 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
     self.connections = connections
     self.variables = variables
     self.members = members
+    self.memberKeys = memberKeys
     self.settings = settings
   }
 

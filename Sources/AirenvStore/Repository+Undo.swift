@@ -142,6 +142,7 @@ extension Repository {
         let header = try decoded(WorkspaceHeader.self, before)
         workspace.name = header.name
         workspace.members = header.members
+        workspace.memberKeys = header.memberKeys ?? [:]
         workspace.settings = header.settings
         workspace.stamp.touch(by: actor)
       }

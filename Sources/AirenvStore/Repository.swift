@@ -392,7 +392,7 @@ public final class Repository: Sendable {
         ? try loadObjects(
           in: layout.variables(id), section: "variables", cache: variableFiles, variant: variant,
           selection: selections["variables"], collecting: collected, then: openVariable) : [],
-      members: header.members, settings: header.settings)
+      members: header.members, memberKeys: header.memberKeys ?? [:], settings: header.settings)
     if let clash = workspace.nameClashes().first {
       let directory =
         switch clash.kind {
@@ -1062,6 +1062,8 @@ struct WorkspaceHeader: Codable, Equatable {
   var name: String
   var stamp: Stamp
   var members: [String: Role]
+  /// Left out while no member has one, so that a Workspace without identities is stored as before.
+  var memberKeys: [String: String]?
   var settings: WorkspaceSettings
 
   init(_ workspace: Workspace) {
@@ -1069,6 +1071,7 @@ struct WorkspaceHeader: Codable, Equatable {
     name = workspace.name
     stamp = workspace.stamp
     members = workspace.members
+    memberKeys = workspace.memberKeys.isEmpty ? nil : workspace.memberKeys
     settings = workspace.settings
   }
 
@@ -1078,6 +1081,7 @@ struct WorkspaceHeader: Codable, Equatable {
     name = try container.decode(String.self, forKey: .name)
     stamp = try container.decode(Stamp.self, forKey: .stamp)
     members = try container.decodeIfPresent([String: Role].self, forKey: .members) ?? [:]
+    memberKeys = try container.decodeIfPresent([String: String].self, forKey: .memberKeys)
     settings = try container.decodeIfPresent(WorkspaceSettings.self, forKey: .settings) ?? WorkspaceSettings()
   }
 }

@@ -170,6 +170,7 @@ extension WorkspaceHeader: StoredRecord {
   static let shape = StoredShape.record(
     [
       "id": .scalar, "name": .scalar, "stamp": StoredShape.stamp, "members": .dictionary(.scalar),
+      "memberKeys": .dictionary(.scalar),
       "settings": .record(["secretsFetching": .scalar]),
     ], versioned: true)
 
@@ -184,6 +185,12 @@ extension WorkspaceHeader: StoredRecord {
       if let problem = IdentifierRules.problem(withUserName: user) {
         throw InvariantViolation(["members", user], "the member's name is not allowed: \(problem)")
       }
+    }
+    for (user, key) in (memberKeys ?? [:]).sorted(by: { $0.key < $1.key }) {
+      guard members[user] != nil else {
+        throw InvariantViolation(["memberKeys", user], "a public key of someone who is not a member")
+      }
+      if let problem = IdentityText.problem(key) { throw InvariantViolation(["memberKeys", user], problem) }
     }
     do { try stamp.checkInvariants() } catch {
       throw InvariantViolation(["stamp"] + error.path, error.reason)

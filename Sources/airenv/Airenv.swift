@@ -15,7 +15,8 @@ struct Airenv: ParsableCommand {
       ConnectionCommand.self, VariableCommand.self, MatrixCommand.self, ResolveCommand.self,
       DiffCommand.self, ExportCommand.self, ImportCommand.self, HistoryCommand.self, UndoCommand.self,
       RedoCommand.self, DoctorCommand.self,
-      KeyCommand.self, TargetCommand.self, PlanCommand.self, ApplyCommand.self, PullCommand.self,
+      KeyCommand.self, IdentityCommand.self, TargetCommand.self, PlanCommand.self, ApplyCommand.self,
+      PullCommand.self,
       TUICommand.self,
     ],
     defaultSubcommand: TUICommand.self

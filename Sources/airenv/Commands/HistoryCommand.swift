@@ -38,6 +38,8 @@ struct HistoryCommand: ParsableCommand {
       let reference =
         variable.map { ObjectReference(.variable, $0, scopeDeployment: scopeDeployment) }
         ?? ObjectReference(.connection, connection!, scopeDeployment: scopeDeployment)
+      // Who acts is proven first, as for every change (a member known by a key needs it here).
+      _ = try session.application.read(onlyObjectsKeyed: [])
       let report = try session.repository.purgePlaintext(
         of: reference, workspace: session.workspaceName, by: session.actor)
       if report.entries.isEmpty {

@@ -73,6 +73,12 @@ struct KeyCommand: ParsableCommand {
     func run() throws {
       let session = global.session
       try session.refuseIfReadonly()
+      // A rotation rewrites every Workspace: the acting user is proven in each first.
+      for summary in try session.repository.workspaceSummaries() {
+        var application = session.application
+        application.workspaceName = summary.name
+        _ = try application.read(onlyObjectsKeyed: [])
+      }
       let before = try session.repository.keyStatus()
       let after = try session.repository.rotateKey(by: session.actor.user)
       Console.out(

@@ -20,16 +20,27 @@ struct MemberCommand: ParsableCommand {
     struct Item: Encodable {
       var user: String
       var role: Role
+      /// The member's recorded public identity, if any.
+      var publicKey: String?
+      enum CodingKeys: String, CodingKey { case user, role, publicKey = "public_key" }
     }
 
     func run() throws {
       let workspace = try global.session.read()
-      let items = workspace.members.map { Item(user: $0.key, role: $0.value) }
-        .sorted { ($0.role, $1.user) > ($1.role, $0.user) }
+      let items = workspace.members.map {
+        Item(user: $0.key, role: $0.value, publicKey: workspace.memberKeys[$0.key])
+      }
+      .sorted { ($0.role, $1.user) > ($1.role, $0.user) }
       try Output.print(items, as: output) {
         guard !items.isEmpty else { return "no members: every user acts as Owner of this Workspace\n" }
-        var table = TextTable("USER", "ROLE")
-        for item in items { table.add([item.user, item.role.title]) }
+        var table = TextTable("USER", "ROLE", "IDENTITY")
+        for item in items {
+          table.add([
+            item.user, item.role.title,
+            item.publicKey.map { "key \($0.dropFirst(IdentityText.prefix.count).prefix(12))…" }
+              ?? "name only",
+          ])
+        }
         return table.rendered
       }
     }
@@ -41,8 +52,20 @@ struct MemberCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The user name, as --user or AIRENV_USER give it.") var user: String
     @Argument(help: "owner, operator, author or member.") var role: Role
+    @Option(
+      help: ArgumentHelp(
+        "The member's public identity, as `airenv identity show` prints it: they then act here only "
+          + "where its private key is.", valueName: "key"))
+    var publicKey: String?
 
-    func run() throws { try global.session.apply(.setMember(user: user, role: role)) }
+    func run() throws {
+      let session = global.session
+      if let publicKey, let problem = IdentityText.problem(publicKey) {
+        throw Failure.validation("--public-key: \(problem)")
+      }
+      try session.apply(.setMember(user: user, role: role))
+      if let publicKey { try session.apply(.setMemberKey(user: user, publicKey: publicKey)) }
+    }
   }
 
   struct Remove: ParsableCommand {

@@ -10,6 +10,7 @@ struct Session {
   var workspaceName: String?
   var actor: Actor
   var readonly: Bool
+  var identityFile = IdentityFile(environment: ProcessInfo.processInfo.environment)
 
   /// The Workspace, for a user who is allowed to read it.
   func read() throws -> Workspace { try application.read() }
@@ -43,7 +44,12 @@ struct Session {
 
   /// The application layer for this command: the one way the CLI and the TUI change things.
   var application: Application {
-    Application(repository: repository, workspaceName: workspaceName, user: actor.user, readonly: readonly)
+    // An identity file that cannot be read holds nothing: a member with a recorded key is then
+    // refused, with the file named.
+    Application(
+      repository: repository, workspaceName: workspaceName, user: actor.user, readonly: readonly,
+      heldIdentities: ((try? identityFile.load()) ?? []).filter { $0.user == actor.user }.map(\.publicText),
+      identityFile: identityFile.path)
   }
 
   /// Applies a model command to the latest state on disk. A destructive command is

@@ -85,6 +85,8 @@ struct GlobalOptions: ParsableArguments {
   static func userName(explicit: String?, environment: [String: String]) -> String {
     if let explicit, !explicit.isEmpty { return explicit }
     if let user = environment["AIRENV_USER"], !user.isEmpty { return user }
+    // The one identity held here names its user (several: the login name chooses among them).
+    if let held = try? IdentityFile(environment: environment).load(), held.count == 1 { return held[0].user }
     if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
     return environment["USER"] ?? "unknown"
   }
