@@ -20,11 +20,12 @@ public struct Application: Sendable {
   /// The public parts of the identities this machine holds for `user`, and where they are kept.
   public let heldIdentities: [String]
   public let identityFile: String?
+  /// Why the identity file could not be read, if it could not.
+  public let identityProblem: String?
 
   public init(
     repository: Repository, workspaceName: String?, user: String, readonly: Bool,
-    heldIdentities: [String] = [],
-    identityFile: String? = nil
+    heldIdentities: [String] = [], identityFile: String? = nil, identityProblem: String? = nil
   ) {
     self.repository = repository
     self.workspaceName = workspaceName
@@ -32,13 +33,15 @@ public struct Application: Sendable {
     self.readonly = readonly
     self.heldIdentities = heldIdentities
     self.identityFile = identityFile
+    self.identityProblem = identityProblem
   }
 
   /// A member whose public key the Workspace records acts only where their private key is
   /// held: naming them (`--user`, `AIRENV_USER`) is not enough.
   func requireIdentity(in workspace: Workspace) throws {
     guard let recorded = workspace.memberKeys[user], !heldIdentities.contains(recorded) else { return }
-    throw ApplicationError.identityNotHeld(user: user, workspace: workspace.name, file: identityFile ?? "")
+    throw ApplicationError.identityNotHeld(
+      user: user, workspace: workspace.name, file: identityFile ?? "", problem: identityProblem)
   }
 
   /// The acting user now, for a change's stamps.
@@ -145,5 +148,5 @@ public enum ApplicationError: Error, Equatable, Sendable {
   /// An object on screen was deleted by someone else before a change to it was saved.
   case deletedMeanwhile(what: String, key: String, by: String, at: Date, entry: Int)
   /// The acting user is a member with a recorded public key whose private key is not here.
-  case identityNotHeld(user: String, workspace: String, file: String)
+  case identityNotHeld(user: String, workspace: String, file: String, problem: String?)
 }

@@ -27,6 +27,10 @@ struct LiveChanges {
       guard let current = try application.repository.read(workspaceID: workspace.id) else {
         return .reloadFailed("the Workspace on screen was deleted by another process; W opens another")
       }
+      // A change may have made the acting user no longer a member, or recorded their key: what
+      // follows is then not shown.
+      _ = try current.role(of: application.user)
+      try application.requireIdentity(in: current)
       return .reloaded(current)
     } catch {
       // The status line is one row: the file (from the repository's root), its line, the reason.

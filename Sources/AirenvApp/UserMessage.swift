@@ -62,11 +62,12 @@ public struct UserMessage: Equatable, Sendable {
         "\(what) \"\(key)\" was deleted by \(by) at \(at.formatted(.iso8601)) (history #\(entry)); "
           + "nothing was saved",
         exitCode: 4)
-    case ApplicationError.identityNotHeld(let user, let workspace, let file):
+    case ApplicationError.identityNotHeld(let user, let workspace, let file, let problem):
       self.init(
         "Workspace \"\(workspace)\" knows \(user) by a public key, and \(user)'s private key is not held here"
           + (file.isEmpty ? "" : " (\(file))")
-          + ": act as yourself, or run airenv where \(user)'s identity is; naming a user is not enough",
+          + (problem.map { ": the identity file cannot be used: \($0)" }
+            ?? ": act as yourself, or run airenv where \(user)'s identity is; naming a user is not enough"),
         exitCode: 5)
     default:
       return nil

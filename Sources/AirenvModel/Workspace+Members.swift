@@ -1,12 +1,24 @@
 import Foundation
 
 extension Workspace {
+  /// A member known by a public key is changed (role, key, removal) only by someone known by
+  /// one: a member known by name only can be claimed by anyone, and must not be a way to
+  /// replace or drop another person's key.
+  func requireKeyedActor(toChange user: String, by actor: Actor) throws(ModelError) {
+    guard memberKeys[user] != nil, memberKeys[actor.user] == nil else { return }
+    throw .invalidField(
+      field: "member",
+      reason: "\(user) is known by a public key; only an Owner known by one may change that member "
+        + "(record your own key first: `workspace member set \(actor.user) owner --public-key KEY`)")
+  }
+
   mutating func setMember(_ user: String, role: Role, by actor: Actor) throws(ModelError) -> Outcome {
     if let problem = IdentifierRules.problem(withUserName: user) {
       throw .invalidField(
         field: "user",
         reason: "\"\(user.prefix(80))\" is not a user name: \(problem); use \(IdentifierRules.userNameRule)")
     }
+    try requireKeyedActor(toChange: user, by: actor)
     var notes: [String] = []
     // The first member list must keep someone in charge: the acting user becomes its Owner.
     if members.isEmpty && user != actor.user {
@@ -28,6 +40,7 @@ extension Workspace {
     guard let role = members[user] else {
       throw .notFound(what: "member", name: user, workspace: name)
     }
+    try requireKeyedActor(toChange: user, by: actor)
     if role == .owner && owners == [user] && members.count > 1 {
       throw .invalidField(field: "member", reason: "\(user) is the only Owner; make someone else Owner first")
     }
@@ -41,9 +54,19 @@ extension Workspace {
   mutating func setMemberKey(_ user: String, publicKey: String, by actor: Actor) throws(ModelError) -> Outcome
   {
     guard members[user] != nil else { throw .notFound(what: "member", name: user, workspace: name) }
-    if let problem = IdentityText.problem(publicKey) {
-      throw .invalidField(field: "public-key", reason: problem)
+    guard let keys = IdentityText.keys(publicKey) else {
+      throw .invalidField(field: "public-key", reason: IdentityText.problem(publicKey) ?? "")
     }
+    try requireKeyedActor(toChange: user, by: actor)
+    // Someone known by name only records only their own key: recording another's would let
+    // anyone who claims that name pick who acts as them.
+    if user != actor.user && memberKeys[actor.user] == nil {
+      throw .invalidField(
+        field: "public-key",
+        reason: "only an Owner known by a public key records someone else's; record your own first")
+    }
+    // Stored in one spelling, so that the key held is recognised however it was typed.
+    let publicKey = IdentityText.make(signing: keys.signing, agreement: keys.agreement)
     guard memberKeys[user] != publicKey else {
       return Outcome(message: "\(user)'s public key is already recorded", changed: false)
     }

@@ -75,6 +75,11 @@ public struct IdentityFile: Sendable {
     if let problem = IdentifierRules.problem(withUserName: user) {
       throw .keyProblem("\"\(user.prefix(80))\" is not a user name: \(problem)")
     }
+    try PrivateFiles.makeDirectory(path.parent)
+    // Two creations at once must not both start from the same file: the later rename would
+    // drop the other's private key after its public part was printed.
+    let lock = try RepositoryLock(path: path + ".lock", exclusive: true)
+    defer { withExtendedLifetime(lock) {} }
     let held = try load()
     if held.contains(where: { $0.user == user }) {
       throw .keyProblem(
@@ -92,7 +97,6 @@ public struct IdentityFile: Sendable {
     guard let data = try? encoder.encode(Stored(identities: entries)) else {
       throw .keyProblem("cannot encode the identity file")
     }
-    try PrivateFiles.makeDirectory(path.parent)
     // Written whole beside the old file and moved over it: 0600 from the start.
     try FileSystem.writeAtomically(Array(data) + [UInt8(ascii: "\n")], to: path)
     return identity

@@ -78,6 +78,59 @@ struct IdentityTests {
     #expect(try cli.ok("history", "--limit", "1").contains("alice"))
   }
 
+  /// Someone known by name only can be claimed by anyone: through them no one replaces,
+  /// drops or demotes a member known by a key, or records a key for another person.
+  @Test func aNameOnlyOwnerCannotTouchAMemberKnownByAKey() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "team")
+    try cli.ok("identity", "create")
+    let alice = try publicKey(cli)
+    try cli.ok("workspace", "member", "set", "alice", "owner", "--public-key", alice)
+    try cli.ok("workspace", "member", "set", "bob", "owner")
+    try cli.ok("workspace", "member", "set", "carol", "author")
+    let other = cli.scratch + "/other-config"
+    #expect(try cli.run(["identity", "create"], environment: ["XDG_CONFIG_HOME": other]).status == 0)
+    let impostor = try publicKey(cli, ["XDG_CONFIG_HOME": other])
+    let asBob = ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/nobody"]
+    for arguments in [
+      ["workspace", "member", "set", "alice", "owner", "--public-key", impostor],
+      ["workspace", "member", "set", "alice", "member"], ["workspace", "member", "remove", "alice"],
+      ["workspace", "member", "set", "carol", "author", "--public-key", impostor],
+    ] {
+      let result = try cli.run(arguments, environment: asBob)
+      #expect(result.status == 3, "\(arguments): \(result.status) \(result.stderr)")
+      #expect(result.stderr.contains("known by a public key"), "\(arguments): \(result.stderr)")
+    }
+    let listed = try cli.ok("workspace", "member", "list", "--output", "json")
+    #expect(listed.contains(alice) && !listed.contains(impostor))
+    // Bob may record his own key; then, known by one, he may record others'.
+    try cli.ok("identity", "create", "--user", "bob")
+    let bobs = try #require(
+      (try cli.run(["identity", "show", "--output", "json"]).json as? [[String: String]])?
+        .first { $0["user"] == "bob" }?["public_key"])
+    try cli.ok("workspace", "member", "set", "bob", "owner", "--public-key", bobs, "--user", "bob")
+    try cli.ok("workspace", "member", "set", "carol", "author", "--public-key", impostor, "--user", "bob")
+  }
+
+  /// Two identities made at the same moment are both kept.
+  @Test func identitiesCreatedAtOnceAreBothKept() throws {
+    let cli = CLI()
+    let processes = (0..<4).map { index -> Process in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: CLI.binary)
+      process.arguments = ["identity", "create"]
+      process.environment = cli.environment.merging(["AIRENV_USER": "user\(index)"]) { _, new in new }
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      return process
+    }
+    for process in processes { try process.run() }
+    for process in processes { process.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let shown = try cli.ok("identity", "show")
+    #expect((0..<4).allSatisfy { shown.contains("user\($0) airenv-id1:") }, "\(shown)")
+  }
+
   @Test func anIdentityFileOthersCanReadHoldsNothingAndAWrongKeyIsRefused() throws {
     let cli = CLI()
     try cli.ok("workspace", "create", "team")
@@ -87,6 +140,7 @@ struct IdentityTests {
     chmod(file, 0o644)
     let loose = try cli.run("variable", "list")
     #expect(loose.status == 5 && loose.stderr.contains(file), "\(loose.stderr)")
+    #expect(loose.stderr.contains("the identity file cannot be used") && loose.stderr.contains("chmod 600"))
     let shown = try cli.run("identity", "show")
     #expect(shown.status == 1 && shown.stderr.contains("chmod 600"), "\(shown.stderr)")
     chmod(file, 0o600)

@@ -44,12 +44,14 @@ struct Session {
 
   /// The application layer for this command: the one way the CLI and the TUI change things.
   var application: Application {
-    // An identity file that cannot be read holds nothing: a member with a recorded key is then
-    // refused, with the file named.
-    Application(
+    // An identity file that cannot be read holds nothing; why is said where it matters.
+    let loaded = Result { try identityFile.load() }
+    var problem: String?
+    if case .failure(let error) = loaded { problem = UserMessage(error)?.oneLine ?? "\(error)" }
+    return Application(
       repository: repository, workspaceName: workspaceName, user: actor.user, readonly: readonly,
-      heldIdentities: ((try? identityFile.load()) ?? []).filter { $0.user == actor.user }.map(\.publicText),
-      identityFile: identityFile.path)
+      heldIdentities: ((try? loaded.get()) ?? []).filter { $0.user == actor.user }.map(\.publicText),
+      identityFile: identityFile.path, identityProblem: problem)
   }
 
   /// Applies a model command to the latest state on disk. A destructive command is

@@ -38,7 +38,14 @@ enum Completions {
     let environment = ProcessInfo.processInfo.environment
     let name =
       value(of: "--workspace", in: words) ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 }
-    guard let workspace = try? repository(words).read(workspace: name) else { return [] }
+    // As the command itself would read it: a user the Workspace refuses is offered nothing.
+    let session = Session(
+      repository: repository(words), workspaceName: name,
+      actor: Actor(
+        user: GlobalOptions.userName(explicit: value(of: "--user", in: words), environment: environment),
+        time: Date()),
+      readonly: true)
+    guard let workspace = try? session.application.read(openingSecrets: false) else { return [] }
     // A name that would garble the shell's line (a control character) is not offered.
     return Set(pick(workspace)).filter { !$0.unicodeScalars.contains(where: IdentifierRules.isControl) }
       .sorted()
