@@ -50,7 +50,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "airenv-benchmark",
-      dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "CFileSync"]
+      dependencies: ["AirenvModel", "AirenvStore", "AirenvFormats", "AirenvUI", "AirenvApp", "CFileSync"]
     ),
     .testTarget(name: "AirenvTextTests", dependencies: ["AirenvText"]),
     .testTarget(name: "AirenvModelTests", dependencies: ["AirenvModel"]),

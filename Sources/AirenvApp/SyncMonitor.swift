@@ -8,7 +8,7 @@ import Foundation
 /// dead server never holds up a keystroke: the runtime asks for a refresh and, between keys,
 /// takes whatever has arrived. A request made while a measurement runs is served after it,
 /// with the newest Workspace.
-final class SyncMonitor: @unchecked Sendable {
+public final class SyncMonitor: @unchecked Sendable {
   private let lock = NSLock()
   private let application: Application
   private var requested: Workspace?
@@ -17,12 +17,12 @@ final class SyncMonitor: @unchecked Sendable {
   private var changed = false
   private var requestedAt = Date.distantPast
 
-  init(application: Application) {
+  public init(application: Application) {
     self.application = application
   }
 
   /// Measures every targeted Deployment of `workspace` again; new targets show as checking at once.
-  func refresh(_ workspace: Workspace) {
+  public func refresh(_ workspace: Workspace) {
     lock.lock()
     requested = workspace
     requestedAt = Date()
@@ -52,8 +52,15 @@ final class SyncMonitor: @unchecked Sendable {
     if stale { refresh(workspace) }
   }
 
+  /// Whether a measurement is running (the benchmark times keys until it has ended).
+  public var isWorking: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return working
+  }
+
   /// The states, when any changed since the last call.
-  func take() -> [DeploymentID: DeploymentSync]? {
+  public func take() -> [DeploymentID: DeploymentSync]? {
     lock.lock()
     defer { lock.unlock() }
     guard changed else { return nil }

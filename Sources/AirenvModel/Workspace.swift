@@ -84,6 +84,10 @@ extension Sequence {
   /// Sorted by a text ignoring case; each element's text is lower-cased once, not in every
   /// comparison (sorting 5,000 objects otherwise lower-cases 130,000 strings).
   public func sortedIgnoringCase(by text: (Element) -> String) -> [Element] {
-    map { (text($0).lowercased(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    // Positions are sorted, not the elements: moving 5,000 objects through a sort cost more
+    // than comparing their keys.
+    let elements = Array(self)
+    let keys = elements.map { text($0).lowercased() }
+    return keys.indices.sorted { keys[$0] < keys[$1] }.map { elements[$0] }
   }
 }

@@ -1,3 +1,4 @@
+import AirenvApp
 import AirenvFormats
 import AirenvModel
 import AirenvStore
@@ -541,6 +542,58 @@ results.append(
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)
 results.append(("peak memory (max RSS)", "\(usage.ru_maxrss / 1024) MB", "≤ 150 MB"))
+
+// Keystrokes while a sync refresh runs (issue 12), as in the TUI: a background thread plans
+// each targeted Deployment while keys are handled. Twenty Deployments get a `directory` target
+// (empty: every file is to write), so the refresh resolves and compares twenty sets of all
+// objects on the other core. List keystrokes are measured until it has ended, at least 300.
+do {
+  let targets = root + "-targets"
+  let targeted = min(20, deploymentCount)
+  let withTargets = try repository.update(workspace: "bench") { stored in
+    for index in 0..<targeted {
+      let name = String(format: "deploy-%03d", index)
+      try FileManager.default.createDirectory(atPath: targets + "/" + name, withIntermediateDirectories: true)
+      _ = try stored.apply(
+        .setTarget(deployment: name, target: .directory(path: targets + "/" + name, format: "airflow-json")),
+        by: actor, confirmed: true)
+    }
+    return stored
+  }
+  let monitor = SyncMonitor(
+    application: Application(repository: repository, workspaceName: "bench", user: "bench", readonly: false))
+  var state = AppState(
+    workspace: withTargets, session: SessionInfo(repository: root, user: "bench", readonly: false),
+    width: 200,
+    height: 60)
+  let actions = [Action.moveDown, .moveDown, .pageDown, .moveUp, .moveEnd, .moveHome]
+  var samples: [Double] = []
+  let begin = DispatchTime.now()
+  monitor.refresh(withTargets)
+  while monitor.isWorking || samples.count < 300 {
+    for action in actions {
+      let start = DispatchTime.now()
+      _ = update(&state, action)
+      _ = render(state)
+      samples.append(milliseconds(start))
+    }
+  }
+  let refresh = milliseconds(begin)
+  let states = monitor.take() ?? [:]
+  // Planned, whatever the plan says (an empty directory target is "drifted": files to write).
+  let measured = states.values.filter { $0.status != .checking && $0.status != .unreachable }.count
+  guard measured == targeted else {
+    print(
+      "airenv-benchmark: the sync refresh measured \(measured) of \(targeted) Deployments: "
+        + states.values.map { "\($0.summary) \($0.lines.first ?? "")" }.joined(separator: "; "))
+    exit(1)
+  }
+  results.append(
+    keystrokeRow(
+      "list keystroke while a sync refresh plans \(targeted) Deployments (\(String(format: "%.1f", refresh / 1000)) s)",
+      samples))
+  try? FileManager.default.removeItem(atPath: targets)
+}
 
 // Import: 10,000 objects in each format a team already has, as `airenv import` runs it (a new
 // process), into a fresh repository. Connections carry a password and extras.
