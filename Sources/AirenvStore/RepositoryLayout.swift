@@ -99,22 +99,17 @@ struct RepositoryLayout {
       Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 
-  /// The time a history file's name begins with, back as a date.
+  /// The time a history file's name begins with, back as a date (read as the stamps are, so
+  /// only a date that exists).
   static func historyTime(fromText text: String) -> Date? {
     let digits = Array(text.utf8)
-    guard digits.count == 16 else { return nil }
-    func number(_ range: Range<Int>) -> Int32? { Int32(String(decoding: digits[range], as: UTF8.self)) }
-    guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-      let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15)
-    else { return nil }
-    var parts = tm()
-    parts.tm_year = year - 1900
-    parts.tm_mon = month - 1
-    parts.tm_mday = day
-    parts.tm_hour = hour
-    parts.tm_min = minute
-    parts.tm_sec = second
-    return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else {
+      return nil
+    }
+    func part(_ range: Range<Int>) -> String { String(decoding: digits[range], as: UTF8.self) }
+    return StoredFile.date(
+      fromStamp:
+        "\(part(0..<4))-\(part(4..<6))-\(part(6..<8))T\(part(9..<11)):\(part(11..<13)):\(part(13..<15))Z")
   }
 
   /// Ten digits: a name that claims more is not one airenv wrote.
