@@ -125,15 +125,13 @@ public struct Application: Sendable {
   /// Reverts (or re-applies) the acting user's latest change; the entry written says which.
   public func undo() throws -> (entry: HistoryEntry, workspace: Workspace) {
     try refuseIfReadonly()
-    try requireIdentity(in: repository.read(workspace: workspaceName, onlyObjectsKeyed: []))
-    let entry = try repository.undo(workspace: workspaceName, by: actor)
+    let entry = try repository.undo(workspace: workspaceName, by: actor, checking: requireIdentity)
     return (entry, try repository.read(workspace: workspaceName))
   }
 
   public func redo() throws -> (entry: HistoryEntry, workspace: Workspace) {
     try refuseIfReadonly()
-    try requireIdentity(in: repository.read(workspace: workspaceName, onlyObjectsKeyed: []))
-    let entry = try repository.redo(workspace: workspaceName, by: actor)
+    let entry = try repository.redo(workspace: workspaceName, by: actor, checking: requireIdentity)
     return (entry, try repository.read(workspace: workspaceName))
   }
 

@@ -6,9 +6,9 @@ extension JSONValue {
   /// Written by hand because the export of many Deployments writes it for every object:
   /// `JSONEncoder` was two thirds of such an export.
   public var prettyText: String {
-    var bytes: [UInt8] = []
-    writePretty(to: &bytes, level: 0)
-    return String(decoding: bytes, as: UTF8.self)
+    var text = ""
+    writePrettyText { text += $0 }
+    return text
   }
 
   /// The text of `prettyText`, handed to `deliver` in pieces of about `pieceSize` bytes, so a
@@ -130,7 +130,6 @@ private struct PieceSink: JSONTextSink {
   init(pieceSize: Int, deliver: @escaping (String) -> Void) {
     self.pieceSize = pieceSize
     self.deliver = deliver
-    bytes.reserveCapacity(pieceSize + pieceSize / 4)
   }
 
   mutating func write(_ text: String) { bytes.write(text) }

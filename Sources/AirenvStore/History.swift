@@ -30,7 +30,8 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   /// airenv) first, by sequence; then by time, sequence and name, which is the order of their
   /// file names, so that the newest N by name (`history --limit`) are the last N here.
   static func precedes(_ left: HistoryEntry, _ right: HistoryEntry) -> Bool {
-    let (leftTimed, rightTimed) = (left.name.count == 36, right.name.count == 36)
+    let timed = RepositoryLayout.timedHistoryStemLength
+    let (leftTimed, rightTimed) = (left.name.utf8.count == timed, right.name.utf8.count == timed)
     if leftTimed != rightTimed { return rightTimed }
     if !leftTimed { return (left.sequence, left.time, left.name) < (right.sequence, right.time, right.name) }
     return (left.time, left.sequence, left.name) < (right.time, right.sequence, right.name)

@@ -4,8 +4,11 @@ import Foundation
 extension Repository {
   /// Reverts the acting user's most recent change that is not undone yet, as a new change
   /// of its own. Refused when someone changed an affected object since.
-  public func undo(workspace name: String?, by actor: Actor) throws -> HistoryEntry {
-    try revert(workspace: name, by: actor) { entries in
+  /// `checking` first sees the Workspace as read under the lock (the caller's own refusals).
+  public func undo(
+    workspace name: String?, by actor: Actor, checking: (Workspace) throws -> Void = { _ in }
+  ) throws -> HistoryEntry {
+    try revert(workspace: name, by: actor, checking: checking) { entries in
       let undone = Set(
         entries.compactMap { entry in
           HistoryEntry.referent(of: entry, entry.undoes, entry.undoesEntry, among: entries)
@@ -23,8 +26,10 @@ extension Repository {
   }
 
   /// Re-applies the change the acting user's latest undo reverted.
-  public func redo(workspace name: String?, by actor: Actor) throws -> HistoryEntry {
-    try revert(workspace: name, by: actor) { entries in
+  public func redo(
+    workspace name: String?, by actor: Actor, checking: (Workspace) throws -> Void = { _ in }
+  ) throws -> HistoryEntry {
+    try revert(workspace: name, by: actor, checking: checking) { entries in
       let redone = Set(
         entries.compactMap { entry in
           HistoryEntry.referent(of: entry, entry.redoes, entry.redoesEntry, among: entries)
@@ -45,9 +50,11 @@ extension Repository {
 
   /// Puts every object an entry changed back to how it was before that entry.
   private func revert(
-    workspace name: String?, by actor: Actor, choose: ([HistoryEntry]) throws -> (HistoryEntry, HistoryNote)
+    workspace name: String?, by actor: Actor, checking: (Workspace) throws -> Void,
+    choose: ([HistoryEntry]) throws -> (HistoryEntry, HistoryNote)
   ) throws -> HistoryEntry {
     try withLockedWorkspace(name) { id, workspace in
+      try checking(workspace)
       let entries = try loadHistory(id)
       let (target, note) = try choose(entries)
       try workspace.authorize(.change, for: actor.user)

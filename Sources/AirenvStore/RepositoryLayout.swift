@@ -112,6 +112,9 @@ struct RepositoryLayout {
         "\(part(0..<4))-\(part(4..<6))-\(part(6..<8))T\(part(9..<11)):\(part(11..<13)):\(part(13..<15))Z")
   }
 
+  /// The length of a history file's name without `.json` when it begins with a time.
+  static let timedHistoryStemLength = 36
+
   /// Ten digits: a name that claims more is not one airenv wrote.
   static let largestHistorySequence = 9_999_999_999
 
@@ -133,7 +136,7 @@ struct RepositoryLayout {
     switch bytes.count {
     case 10: return sequence(at: 0).map { ($0, nil) }
     case 19: return tag(at: 10) ? sequence(at: 0).map { ($0, nil) } : nil
-    case 36:
+    case timedHistoryStemLength:
       guard digits(0..<8), bytes[8] == UInt8(ascii: "T"), digits(9..<15), bytes[15] == UInt8(ascii: "Z"),
         bytes[16] == UInt8(ascii: "-"), tag(at: 27), let number = sequence(at: 17)
       else { return nil }

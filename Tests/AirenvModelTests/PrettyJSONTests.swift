@@ -60,6 +60,13 @@ import Testing
     // A list long enough to be written on every core, nested as `resolve` nests it.
     let long = JSONValue.object(["connections": .array((0..<700).map { _ in value(depth: 1) })])
     #expect(long.prettyText == (try encoderText(long)))
+    // Handed on in small pieces, each a whole run of list items: joined, the same text.
+    var pieces: [String] = []
+    long.writePrettyText(inPiecesOf: 512) { pieces.append($0) }
+    let expected = try encoderText(long)
+    #expect(pieces.count > 10 && pieces.joined() == expected)
+    // Each piece ends where a list item does: the next begins with what follows an item.
+    #expect(pieces.dropFirst().allSatisfy { $0.hasPrefix(",\n") || $0.hasPrefix("\n") })
   }
 
   @Test func anObjectAssembledFromItsMembersIsTheSameText() {

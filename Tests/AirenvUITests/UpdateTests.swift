@@ -66,6 +66,25 @@ struct UpdateTests {
     #expect(state.overlay == nil)
   }
 
+  /// News from a background apply (progress, its end) changes the message line only: a form
+  /// being typed into stays open with what was typed, where `.applied` (a save) closes it.
+  @Test func aNoticeLeavesAnOpenFormAsItWas() {
+    var state = UIFixture.after([.new, .insert("x")])
+    guard case .form(let before)? = state.overlay else {
+      Issue.record("no form open")
+      return
+    }
+    _ = update(&state, .notice("applying to prod… 10/20", isError: false))
+    guard case .form(let after)? = state.overlay else {
+      Issue.record("the notice closed the form")
+      return
+    }
+    #expect(after == before)
+    #expect(state.message?.text == "applying to prod… 10/20" && state.message?.isError == false)
+    _ = update(&state, .applied(Outcome(message: "saved")))
+    #expect(state.overlay == nil)
+  }
+
   @Test func confirmingAppliesTheCommandConfirmed() {
     var state = UIFixture.after([.moveEnd, .delete])
     _ = update(&state, .moveRight)

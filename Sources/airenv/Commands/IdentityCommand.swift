@@ -43,7 +43,7 @@ struct IdentityCommand: ParsableCommand {
 
     func run() throws {
       let session = global.session
-      let items = try session.identityFile.load().map { Item(user: $0.user, publicKey: $0.publicText) }
+      let items = try session.identities.get().map { Item(user: $0.user, publicKey: $0.publicText) }
       guard !items.isEmpty else {
         throw Failure(
           message:

@@ -10,7 +10,28 @@ struct Session {
   var workspaceName: String?
   var actor: Actor
   var readonly: Bool
-  var identityFile = IdentityFile(environment: ProcessInfo.processInfo.environment)
+  var identityFile: IdentityFile
+  /// The identities held here, read once for the session (or why they could not be).
+  var identities: Result<[LocalIdentity], StoreError>
+
+  /// A session as the options give it: the identity file read once; without a user named, the
+  /// acting user is the one identity held here, else the login name.
+  init(
+    repository: Repository, workspaceName: String?, explicitUser: String?, readonly: Bool,
+    environment: [String: String]
+  ) {
+    let file = IdentityFile(environment: environment)
+    let identities = Result { () throws(StoreError) in try file.load() }
+    self.repository = repository
+    self.workspaceName = workspaceName
+    self.actor = Actor(
+      user: GlobalOptions.userName(
+        explicit: explicitUser, environment: environment, held: (try? identities.get()) ?? []),
+      time: Date())
+    self.readonly = readonly
+    identityFile = file
+    self.identities = identities
+  }
 
   /// The Workspace, for a user who is allowed to read it.
   func read() throws -> Workspace { try application.read() }
@@ -45,12 +66,11 @@ struct Session {
   /// The application layer for this command: the one way the CLI and the TUI change things.
   var application: Application {
     // An identity file that cannot be read holds nothing; why is said where it matters.
-    let loaded = Result { try identityFile.load() }
     var problem: String?
-    if case .failure(let error) = loaded { problem = UserMessage(error)?.oneLine ?? "\(error)" }
+    if case .failure(let error) = identities { problem = error.message }
     return Application(
       repository: repository, workspaceName: workspaceName, user: actor.user, readonly: readonly,
-      heldIdentities: ((try? loaded.get()) ?? []).filter { $0.user == actor.user }.map(\.publicText),
+      heldIdentities: ((try? identities.get()) ?? []).filter { $0.user == actor.user }.map(\.publicText),
       identityFile: identityFile.path, identityProblem: problem)
   }
 

@@ -40,11 +40,8 @@ enum Completions {
       value(of: "--workspace", in: words) ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 }
     // As the command itself would read it: a user the Workspace refuses is offered nothing.
     let session = Session(
-      repository: repository(words), workspaceName: name,
-      actor: Actor(
-        user: GlobalOptions.userName(explicit: value(of: "--user", in: words), environment: environment),
-        time: Date()),
-      readonly: true)
+      repository: repository(words), workspaceName: name, explicitUser: value(of: "--user", in: words),
+      readonly: true, environment: environment)
     guard let workspace = try? session.application.read(openingSecrets: false) else { return [] }
     // A name that would garble the shell's line (a control character) is not offered.
     return Set(pick(workspace)).filter { !$0.unicodeScalars.contains(where: IdentifierRules.isControl) }

@@ -45,7 +45,8 @@ struct GlobalOptions: ParsableArguments {
   /// same rule as a member's, whichever way it was given.
   func validate() throws {
     let environment = ProcessInfo.processInfo.environment
-    let name = Self.userName(explicit: user, environment: environment)
+    // Only a name given or the login name is checked here: an identity's was checked on reading.
+    let name = Self.userName(explicit: user, environment: environment, held: [])
     if let problem = IdentifierRules.problem(withUserName: name) {
       let source =
         user != nil ? "--user" : environment["AIRENV_USER"].map { _ in "AIRENV_USER" } ?? "the login name"
@@ -71,8 +72,7 @@ struct GlobalOptions: ParsableArguments {
         root: Self.repositoryPath(explicit: repo, environment: environment), readonly: readonly,
         caches: Repository.cacheDirectory(environment: environment), keepsDecodedFiles: keepingDecodedFiles),
       workspaceName: workspace ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 },
-      actor: Actor(user: Self.userName(explicit: user, environment: environment), time: Date()),
-      readonly: readonly)
+      explicitUser: user, readonly: readonly, environment: environment)
   }
 
   static func repositoryPath(explicit: String?, environment: [String: String]) -> String {
@@ -82,11 +82,11 @@ struct GlobalOptions: ParsableArguments {
     return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/airenv"
   }
 
-  static func userName(explicit: String?, environment: [String: String]) -> String {
+  static func userName(explicit: String?, environment: [String: String], held: [LocalIdentity]) -> String {
     if let explicit, !explicit.isEmpty { return explicit }
     if let user = environment["AIRENV_USER"], !user.isEmpty { return user }
     // The one identity held here names its user (several: the login name chooses among them).
-    if let held = try? IdentityFile(environment: environment).load(), held.count == 1 { return held[0].user }
+    if held.count == 1 { return held[0].user }
     if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
     return environment["USER"] ?? "unknown"
   }

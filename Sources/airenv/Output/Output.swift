@@ -25,8 +25,6 @@ enum Output {
   /// 8-bit CSI, bidirectional overrides) is written as a `\u` escape, so printing it to a
   /// terminal is safe too.
   static func json(_ value: some Encodable) -> String {
-    // The pretty text of a shaped view is what JSONEncoder would write for it.
-    if let shaped = value as? any JSONShaped { return TerminalText.escapedInJSON(shaped.json.prettyText) }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
