@@ -425,11 +425,11 @@ public final class Repository: Sendable {
 
   /// Reads the connections or variables of a directory: with `selection`, only the files that
   /// may hold its keys. Each settled file parsed is entered in `collecting` with its key.
-  private func loadObjects<P: StoredPayload & StrictlyReadable>(
+  private func loadObjects<P: StoredPayload & StrictlyReadable & DirectlyReadable>(
     in directory: String, section: String, cache: DecodedFileCache<EnvironmentObject<P>>, variant: String,
     selection: FileSelection?, collecting collector: KeyCollector,
     then finish: @Sendable (EnvironmentObject<P>) -> EnvironmentObject<P>
-  ) throws(StoreError) -> [EnvironmentObject<P>] where P.Override: StrictlyReadable {
+  ) throws(StoreError) -> [EnvironmentObject<P>] where P.Override: StrictlyReadable & DirectlyReadable {
     let names: [String]
     if let selection { names = selection.candidates } else { names = try FileSystem.jsonFiles(in: directory) }
     // A session's later reads (the TUI after each save) leave the index as its first read made
@@ -450,7 +450,19 @@ public final class Repository: Sendable {
   static func decode<Value: StoredRecord & StrictlyReadable & Identifiable<String>>(
     _ type: Value.Type, _ bytes: [UInt8], _ name: String, _ path: String, opening finish: (Value) -> Value
   ) throws(StoreError) -> Value {
-    let value = try StoredFile.read(Value.self, from: bytes, path: path, opening: finish)
+    try checkID(of: StoredFile.read(Value.self, from: bytes, path: path, opening: finish), name, path)
+  }
+
+  /// A connection or variable file, read straight into the model where it can be.
+  static func decode<Value: StoredRecord & StrictlyReadable & DirectlyReadable & Identifiable<String>>(
+    _ type: Value.Type, _ bytes: [UInt8], _ name: String, _ path: String, opening finish: (Value) -> Value
+  ) throws(StoreError) -> Value {
+    try checkID(of: StoredFile.read(Value.self, from: bytes, path: path, opening: finish), name, path)
+  }
+
+  private static func checkID<Value: Identifiable<String>>(of value: Value, _ name: String, _ path: String)
+    throws(StoreError) -> Value
+  {
     guard value.id + ".json" == name else {
       throw .corrupt(
         path: path, line: nil, column: nil, reason: "its id \"\(value.id)\" does not match its file name")

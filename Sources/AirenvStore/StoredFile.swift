@@ -56,8 +56,25 @@ enum StoredFile {
   /// Reads a repository file as every command and `doctor` must: the JSON syntax strictly (no
   /// trailing comma, no duplicate member), no member airenv does not write, the types, and —
   /// after `opening` (which decrypts secrets) — the model's rules, each refusal with a line.
+  /// Connection and variable files: read straight into the model when they have exactly the
+  /// shape airenv writes (see `DirectlyReadable`), else as any other stored file.
+  static func read<Value: StoredRecord & StrictlyReadable & DirectlyReadable>(
+    _ type: Value.Type, from bytes: [UInt8], path: String, opening: (Value) -> Value = { $0 }
+  ) throws(StoreError) -> Value {
+    if let value = StrictJSONReader.document(of: bytes, { Value.read(directly: &$0) }) {
+      return try checkRules(opening(value), bytes: bytes, path: path)
+    }
+    return try readThroughDictionaries(type, from: bytes, path: path, opening: opening)
+  }
+
   static func read<Value: StoredRecord & StrictlyReadable>(
     _ type: Value.Type, from bytes: [UInt8], path: String, opening: (Value) -> Value = { $0 }
+  ) throws(StoreError) -> Value {
+    try readThroughDictionaries(type, from: bytes, path: path, opening: opening)
+  }
+
+  private static func readThroughDictionaries<Value: StoredRecord & StrictlyReadable>(
+    _ type: Value.Type, from bytes: [UInt8], path: String, opening: (Value) -> Value
   ) throws(StoreError) -> Value {
     // The fast path for the shape airenv writes; it refuses every syntax JSONDecoder forgives.
     if let json = StrictJSONReader.value(of: bytes), case .object(let members) = json,

@@ -7,9 +7,9 @@ import AirenvModel
 /// or exponent, a duplicate key, a bad escape, invalid UTF-8, a syntax error — gives nil,
 /// and the caller decodes the file with `JSONDecoder`, which decides and explains.
 struct StrictJSONReader {
-  private let bytes: UnsafeBufferPointer<UInt8>
-  private var position = 0
-  private var depth = 0
+  let bytes: UnsafeBufferPointer<UInt8>
+  var position = 0
+  var depth = 0
   /// The members of the objects being read, innermost last: an object's dictionary is made
   /// once its size is known, so it is never grown and rehashed member by member.
   private var pending: [(key: String, value: JSONValue)] = []
@@ -17,7 +17,7 @@ struct StrictJSONReader {
   /// than recursing until the stack runs out.
   private static let maximumDepth = 256
 
-  private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+  init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   /// The value of a whole document, or nil when the fast path does not apply.
   static func value(of bytes: [UInt8]) -> JSONValue? {
@@ -29,7 +29,7 @@ struct StrictJSONReader {
     }
   }
 
-  private mutating func skipWhitespace() {
+  mutating func skipWhitespace() {
     while position < bytes.count {
       switch bytes[position] {
       case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -38,7 +38,7 @@ struct StrictJSONReader {
     }
   }
 
-  private mutating func value() -> JSONValue? {
+  mutating func value() -> JSONValue? {
     skipWhitespace()
     guard position < bytes.count else { return nil }
     switch bytes[position] {
@@ -55,7 +55,7 @@ struct StrictJSONReader {
     }
   }
 
-  private mutating func literal(_ word: StaticString, _ value: JSONValue) -> JSONValue? {
+  mutating func literal(_ word: StaticString, _ value: JSONValue) -> JSONValue? {
     let count = word.utf8CodeUnitCount
     guard position + count <= bytes.count else { return nil }
     for offset in 0..<count where bytes[position + offset] != word.utf8Start[offset] { return nil }
@@ -118,7 +118,7 @@ struct StrictJSONReader {
 
   /// An integer that fits in 64 bits, without fraction or exponent (JSONDecoder reads those
   /// as integers in some cases and not in others, so they take the slow path).
-  private mutating func integer() -> JSONValue? {
+  mutating func integer() -> JSONValue? {
     let start = position
     if bytes[position] == UInt8(ascii: "-") { position += 1 }
     let digitsStart = position
@@ -147,7 +147,7 @@ struct StrictJSONReader {
   }
 
   /// A string; plain runs are copied as they are, escapes are decoded.
-  private mutating func string() -> String? {
+  mutating func string() -> String? {
     position += 1
     let start = position
     while position < bytes.count {

@@ -62,6 +62,69 @@ struct StrictReadingTests {
     return (strict, decoded)
   }
 
+  /// The value read straight from the bytes (`DirectlyReadable`), or nil where it steps aside.
+  static func direct<Value: DirectlyReadable>(_ type: Value.Type, _ bytes: [UInt8]) -> Value? {
+    StrictJSONReader.document(of: bytes) { Value.read(directly: &$0) }
+  }
+
+  @Test func objectsReadStraightFromTheirBytesAreWhatJSONDecoderReads() throws {
+    var workspace = Workspace(id: "ws", name: "demo", stamp: Self.stamp)
+    try DemoWorkspace.build(into: &workspace, by: Actor(user: "demo", time: Date()))
+    for connection in Self.connections + workspace.connections {
+      let bytes = StoredFile.encode(connection)
+      let decoded = try StoredFile.decodeWithJSONDecoder(Connection.self, from: bytes, path: "test.json")
+      #expect(Self.direct(Connection.self, bytes) == decoded, "\(connection.key)")
+    }
+    for variable in Self.variables + workspace.variables {
+      let bytes = StoredFile.encode(variable)
+      let decoded = try StoredFile.decodeWithJSONDecoder(Variable.self, from: bytes, path: "test.json")
+      #expect(Self.direct(Variable.self, bytes) == decoded, "\(variable.key)")
+    }
+  }
+
+  /// Shapes the direct reader must leave to the others: a member twice (at every level), one
+  /// it does not know, a null where the model has no "absent", an escaped or non-ASCII key.
+  @Test func theDirectReaderStepsAsideForEveryOtherShape() throws {
+    let variable = #"""
+      {"version": 1, "id": "var_b", "key": "k", "scope": {"kind": "workspace"},
+       "base": {"value": "v", "secret": false}, "links": {"dep_a": {"value": "x"}},
+       "stamp": {"revision": 2, "createdAt": "2027-01-15T08:00:03Z", "createdBy": "a",
+                 "updatedAt": "2027-01-15T08:00:03Z", "updatedBy": "b"}}
+      """#
+    #expect(Self.direct(Variable.self, Array(variable.utf8)) != nil)
+    let variants: [(String, String)] = [
+      (#""id": "var_b","#, #""id": "var_b", "id": "var_b","#),
+      (#""kind": "workspace""#, #""kind": "workspace", "kind": "workspace""#),
+      (#""value": "v","#, #""value": "v", "value": "v","#),
+      (#""value": "x""#, #""value": "x", "value": "y""#),
+      (#""dep_a": {"value": "x"}"#, #""dep_a": {"value": "x"}, "dep_a": {}"#),
+      (#""revision": 2,"#, #""revision": 2, "revision": 2,"#),
+      (#""updatedBy": "b""#, #""updatedBy": "b", "createdBy": "c""#),
+      (#""key": "k","#, #""key": "k", "colour": "red","#),
+      (#""secret": false"#, #""secret": false, "secrets": false"#),
+      (#""secret": false"#, #""secret": null"#),
+      (#""key": "k","#, #""key": null,"#),
+      (#""kind": "workspace""#, #""kind": "workspace", "deployment": null"#),
+      (#""id": "var_b","#, #""i\u0064": "var_b","#),
+      (#""dep_a""#, #""dép_a""#),
+      (#""version": 1"#, #""version": 0"#),
+      (#""version": 1"#, #""version": 2"#),
+      (#""revision": 2"#, #""revision": 2.0"#),
+    ]
+    for (original, replacement) in variants {
+      let bytes = Array(variable.replacingOccurrences(of: original, with: replacement).utf8)
+      #expect(Self.direct(Variable.self, bytes) == nil, "\(replacement)")
+      let viaRead = Result { try StoredFile.read(Variable.self, from: bytes, path: "f.json") }
+      let viaSlowPath = Result {
+        try StoredFile.readSlowly(Variable.self, from: bytes, path: "f.json") { $0 }
+      }
+      #expect("\(viaRead)" == "\(viaSlowPath)", "\(replacement)")
+    }
+    for (_, bytes) in Self.foreignShapes {
+      #expect(Self.direct(Connection.self, bytes) == nil)
+    }
+  }
+
   @Test func everyWrittenShapeReadsTheSameBothWays() throws {
     for connection in Self.connections {
       let (strict, decoded) = try bothPaths(connection)
@@ -143,10 +206,26 @@ struct StrictReadingTests {
   /// syntax, then JSONDecoder) must accept it too and read the same value, so the fast path
   /// never decides differently.
   @Test func damagedFilesNeverReadDifferentlyThanWithJSONDecoder() throws {
+    let (accepted, acceptedDirectly) = Self.damaging(Self.connections)
+    // Some damage leaves a file the fast paths read (a changed letter in a value, say).
+    #expect(accepted > 100, "the fast path read only \(accepted) damaged files")
+    #expect(acceptedDirectly > 100, "the direct path read only \(acceptedDirectly) damaged files")
+    #expect(Self.damaging(Self.variables).directly > 100)
+  }
+
+  /// Reads 3,000 randomly damaged copies of the files of `objects` every way; counts how many
+  /// the dictionary path and the direct path read.
+  static func damaging<P: StoredPayload & StrictlyReadable & DirectlyReadable>(
+    _ objects: [EnvironmentObject<P>]
+  )
+    -> (dictionaries: Int, directly: Int)
+  where P.Override: StrictlyReadable & DirectlyReadable, P: Equatable, P.Override: Equatable {
+    typealias Object = EnvironmentObject<P>
     var random = SplitMix(seed: 0x5EED)
-    let sources = Self.connections.map { StoredFile.encode($0) }
+    let sources = objects.map { StoredFile.encode($0) }
     let alphabet = Array(#"{}[]",:0123456789-.eE \"u/ntfal"#.utf8) + [0x0A, 0xC3, 0xFF]
     var accepted = 0
+    var acceptedDirectly = 0
     for round in 0..<3_000 {
       var bytes = sources[round % sources.count]
       for _ in 0..<(1 + Int(random.next() % 3)) {
@@ -157,13 +236,16 @@ struct StrictReadingTests {
         default: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: at)
         }
       }
-      let fast = try? StoredFile.read(Connection.self, from: bytes, path: "f.json")
-      let slow = try? StoredFile.readSlowly(Connection.self, from: bytes, path: "f.json") { $0 }
-      if StrictJSONReader.value(of: bytes).flatMap(Connection.init(strict:)) != nil { accepted += 1 }
+      let fast = try? StoredFile.read(Object.self, from: bytes, path: "f.json")
+      let slow = try? StoredFile.readSlowly(Object.self, from: bytes, path: "f.json") { $0 }
+      if StrictJSONReader.value(of: bytes).flatMap(Object.init(strict:)) != nil { accepted += 1 }
+      if let direct = direct(Object.self, bytes) {
+        acceptedDirectly += 1
+        #expect(direct == (try? StoredFile.decodeWithJSONDecoder(Object.self, from: bytes, path: "f.json")))
+      }
       #expect(fast == slow, "round \(round): \(String(decoding: bytes, as: UTF8.self))")
     }
-    // Some damage leaves a file the fast path reads (a changed letter in a value, say).
-    #expect(accepted > 100, "the fast path read only \(accepted) damaged files")
+    return (accepted, acceptedDirectly)
   }
 
   @Test func deepNestingIsLeftToJSONDecoderNotRecursedIntoACrash() {
