@@ -6,20 +6,9 @@ extension JSONValue {
   /// Written by hand because the export of many Deployments writes it for every object:
   /// `JSONEncoder` was two thirds of such an export.
   public var prettyText: String {
-    var text = ""
-    writePrettyText { text += $0 }
-    return text
-  }
-
-  /// The text of `prettyText`, handed to `deliver` in pieces of about `pieceSize` bytes, so a
-  /// listing of 10,000 objects is written as it is made rather than held whole. A piece ends
-  /// between two items of a list, never inside a string or a character.
-  public func writePrettyText(inPiecesOf pieceSize: Int = 256 * 1024, to deliver: (String) -> Void) {
-    withoutActuallyEscaping(deliver) { deliver in
-      var pieces = PieceSink(pieceSize: pieceSize, deliver: deliver)
-      writePretty(to: &pieces, level: 0)
-      pieces.deliverRest()
-    }
+    var text: [UInt8] = []
+    writePretty(to: &text, level: 0)
+    return String(decoding: text, as: UTF8.self)
   }
 
   /// Appends the text of one member of an object at `level` (`"key" : value`), as
@@ -56,7 +45,7 @@ extension JSONValue {
     }
   }
 
-  private func writePretty(to text: inout some JSONTextSink, level: Int) {
+  func writePretty(to text: inout some JSONTextSink, level: Int) {
     switch self {
     case .null: text.write("null")
     case .bool(let flag): text.write(flag ? "true" : "false")
@@ -67,6 +56,7 @@ extension JSONValue {
       // A listing or resolve of thousands of objects: each item's text made on every core.
       let texts = items.concurrentMap { item in
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
         item.writePretty(to: &bytes, level: level + 1)
         return bytes
       }
@@ -75,7 +65,6 @@ extension JSONValue {
         if index > 0 { text.write(",\n") }
         text.write(Self.indent(level + 1))
         text.write(utf8: itemText)
-        text.itemEnded()
       }
       text.write("\n")
       text.write(Self.indent(level))
@@ -86,7 +75,6 @@ extension JSONValue {
         if index > 0 { text.write(",\n") }
         text.write(Self.indent(level + 1))
         item.writePretty(to: &text, level: level + 1)
-        text.itemEnded()
       }
       text.write("\n")
       text.write(Self.indent(level))
@@ -109,7 +97,7 @@ extension JSONValue {
 
   private static let indents = (0..<16).map { String(repeating: "  ", count: $0) }
 
-  private static func indent(_ level: Int) -> String {
+  static func indent(_ level: Int) -> String {
     level < indents.count ? indents[level] : String(repeating: "  ", count: level)
   }
 
@@ -118,31 +106,5 @@ extension JSONValue {
   private static func encoderText(_ number: Double) -> String {
     guard number.isFinite, let data = try? JSONEncoder().encode(number) else { return "null" }
     return String(decoding: data, as: UTF8.self)
-  }
-}
-
-/// Bytes handed on as text whenever a list item ends past `pieceSize`.
-private struct PieceSink: JSONTextSink {
-  var bytes: [UInt8] = []
-  let pieceSize: Int
-  let deliver: (String) -> Void
-
-  init(pieceSize: Int, deliver: @escaping (String) -> Void) {
-    self.pieceSize = pieceSize
-    self.deliver = deliver
-  }
-
-  mutating func write(_ text: String) { bytes.write(text) }
-  mutating func write(_ scalar: Unicode.Scalar) { bytes.write(scalar) }
-  mutating func write(utf8 more: [UInt8]) { bytes.append(contentsOf: more) }
-
-  mutating func itemEnded() {
-    if bytes.count >= pieceSize { deliverRest() }
-  }
-
-  mutating func deliverRest() {
-    if bytes.isEmpty { return }
-    deliver(String(decoding: bytes, as: UTF8.self))
-    bytes.removeAll(keepingCapacity: true)
   }
 }

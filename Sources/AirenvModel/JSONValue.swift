@@ -134,13 +134,17 @@ public enum JSONValue: Hashable, Sendable {
   static func quote(
     _ string: String, into text: inout some JSONTextSink, shortBackspaceAndFormFeed: Bool = false
   ) {
-    text.write("\"")
-    // Most strings need no escape at all and are copied whole.
-    if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      text.write(string)
-      text.write("\"")
-      return
+    // Most strings need no escape at all: their bytes are scanned and copied whole.
+    var string = string
+    let plain = string.withUTF8 { bytes in
+      if bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        return false
+      }
+      text.writeQuoted(bytes)
+      return true
     }
+    if plain { return }
+    text.write("\"")
     for scalar in string.unicodeScalars {
       switch scalar {
       case "\"": text.write("\\\"")
@@ -167,18 +171,17 @@ protocol JSONTextSink {
   mutating func write(_ text: String)
   mutating func write(_ scalar: Unicode.Scalar)
   mutating func write(utf8 bytes: [UInt8])
-  /// Called after each item of a list: a place where the text may be handed on in pieces.
-  mutating func itemEnded()
-}
-
-extension JSONTextSink {
-  mutating func itemEnded() {}
+  /// Writes `bytes`, text that needs no escape, between double quotes.
+  mutating func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
 extension String: JSONTextSink {
   mutating func write(_ text: String) { self += text }
   mutating func write(_ scalar: Unicode.Scalar) { unicodeScalars.append(scalar) }
   mutating func write(utf8 bytes: [UInt8]) { self += String(decoding: bytes, as: UTF8.self) }
+  mutating func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+    self += "\"" + String(decoding: bytes, as: UTF8.self) + "\""
+  }
 }
 
 extension [UInt8]: JSONTextSink {
@@ -189,6 +192,11 @@ extension [UInt8]: JSONTextSink {
   }
   mutating func write(_ scalar: Unicode.Scalar) { append(contentsOf: UTF8.encode(scalar)!) }
   mutating func write(utf8 bytes: [UInt8]) { append(contentsOf: bytes) }
+  mutating func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+    append(UInt8(ascii: "\""))
+    append(contentsOf: bytes)
+    append(UInt8(ascii: "\""))
+  }
 }
 
 extension JSONValue: Codable {

@@ -63,6 +63,34 @@ public enum TerminalText {
     return result
   }
 
+  /// `escapedInJSON` of UTF-8 JSON text. Text without a byte from DEL up (a listing of
+  /// megabytes, nearly always) is recognised eight bytes at a time and returned as it is.
+  public static func escapedInJSON(utf8 json: [UInt8]) -> [UInt8] {
+    if !holdsByteFromDEL(json) { return json }
+    return Array(escapedInJSON(String(decoding: json, as: UTF8.self)).utf8)
+  }
+
+  private static func holdsByteFromDEL(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { raw in
+      let count = raw.count
+      var offset = 0
+      // A byte is from DEL up when it has its high bit set or, below 0x80, is 0x7F: adding 1
+      // to each byte's low seven bits carries into the high bit exactly then.
+      let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+      let high: UInt64 = 0x8080_8080_8080_8080
+      while offset + 8 <= count {
+        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        if (word | ((word & low) &+ 0x0101_0101_0101_0101)) & high != 0 { return true }
+        offset += 8
+      }
+      while offset < count {
+        if raw[offset] >= 0x7F { return true }
+        offset += 1
+      }
+      return false
+    }
+  }
+
   /// Whether `text` holds anything `escaped` would change.
   public static func needsEscaping(_ text: String) -> Bool {
     text.unicodeScalars.contains(where: isControl)

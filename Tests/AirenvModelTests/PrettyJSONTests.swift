@@ -56,17 +56,45 @@ import Testing
     for _ in 0..<500 {
       let sample = value(depth: 0)
       #expect(sample.prettyText == (try encoderText(sample)), "\(sample)")
+      // Written through a JSONWriter, member by member: the same text, the same value.
+      var text = PrettyJSONText()
+      Spelled(sample).writeJSON(to: &text)
+      #expect(text.text == sample.prettyText, "\(sample)")
+      #expect(JSONValueBuilder.value(of: Spelled(sample)) == sample)
     }
     // A list long enough to be written on every core, nested as `resolve` nests it.
-    let long = JSONValue.object(["connections": .array((0..<700).map { _ in value(depth: 1) })])
+    let long = JSONValue.object([
+      "connections": .array((0..<700).map { .object(["n": .integer(Int64($0)), "v": value(depth: 2)]) })
+    ])
     #expect(long.prettyText == (try encoderText(long)))
-    // Handed on in small pieces, each a whole run of list items: joined, the same text.
+    // Through a writer, handed on in small pieces, each a whole run of list items: joined, the
+    // same text.
     var pieces: [String] = []
-    long.writePrettyText(inPiecesOf: 512) { pieces.append($0) }
+    var text = PrettyJSONText(inPiecesOf: 512) { pieces.append(String(decoding: $0, as: UTF8.self)) }
+    Spelled(long).writeJSON(to: &text)
+    text.finish()
     let expected = try encoderText(long)
     #expect(pieces.count > 10 && pieces.joined() == expected)
     // Each piece ends where a list item does: the next begins with what follows an item.
     #expect(pieces.dropFirst().allSatisfy { $0.hasPrefix(",\n") || $0.hasPrefix("\n") })
+  }
+
+  /// A value written through a `JSONWriter` call by call, its lists of objects as views.
+  private struct Spelled: JSONWritable {
+    let value: JSONValue
+    init(_ value: JSONValue) { self.value = value }
+
+    func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+      switch value {
+      case .object(let members):
+        writer.object(sorting: members) { writer, member in Spelled(member).writeJSON(to: &writer) }
+      case .array(let items) where items.allSatisfy({ $0.objectValue != nil }):
+        writer.items(items.map(Spelled.init))
+      case .array(let items):
+        writer.array { writer in for item in items { Spelled(item).writeJSON(to: &writer) } }
+      default: writer.value(value)
+      }
+    }
   }
 
   @Test func anObjectAssembledFromItsMembersIsTheSameText() {

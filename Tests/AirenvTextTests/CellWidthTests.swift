@@ -86,4 +86,21 @@ struct TerminalTextTests {
     #expect(TerminalText.escaped("one\ntwo\u{1B}", keepingNewlines: true) == "one\ntwo\\x1B")
     #expect(TerminalText.escaped("plain, ünïcödé 👍🏽") == "plain, ünïcödé 👍🏽")
   }
+
+  /// The byte path scans eight bytes at a time: a control at any offset of a word, or in the
+  /// tail after the last whole word, is found; text below DEL passes unchanged.
+  @Test func jsonBytesAreEscapedAsTheirTextIs() {
+    for length in 0..<20 {
+      let plain = String(repeating: "a~", count: length).prefix(length)
+      #expect(TerminalText.escapedInJSON(utf8: Array(plain.utf8)) == Array(plain.utf8))
+      for position in 0...length {
+        for inserted in ["\u{7F}", "\u{9B}", "\u{202E}", "é", "\u{FF}"] {
+          var text = String(plain)
+          text.insert(contentsOf: inserted, at: text.index(text.startIndex, offsetBy: position))
+          let expected = Array(TerminalText.escapedInJSON(text).utf8)
+          #expect(TerminalText.escapedInJSON(utf8: Array(text.utf8)) == expected, "\(length) \(position)")
+        }
+      }
+    }
+  }
 }

@@ -14,6 +14,7 @@ struct ConnectionCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List connections, or what one Deployment gets with --deployment.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show the connections this Deployment resolves.", completion: Completions.deployments)
@@ -29,12 +30,17 @@ struct ConnectionCommand: ParsableCommand {
       var reach: Reach?
       var overridden: [String]?
       var revision: Int
-      var json: JSONValue {
-        .members([
-          "conn_id": .string(connId), "conn_type": .string(connType), "host": JSONValue(host),
-          "port": JSONValue(port), "sharing": sharing.json, "reach": reach.map { .string($0.rawValue) },
-          "overridden": overridden.map(JSONValue.strings), "revision": .integer(Int64(revision)),
-        ])
+      func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+        writer.object { writer in
+          writer.member("conn_id", .string(connId))
+          writer.member("conn_type", .string(connType))
+          writer.member("host", JSONValue(host))
+          if let overridden { writer.member("overridden", strings: overridden) }
+          writer.member("port", JSONValue(port))
+          writer.member("reach", reach.map { .string($0.rawValue) })
+          writer.member("revision", .integer(Int64(revision)))
+          writer.member("sharing", sharing)
+        }
       }
     }
 
@@ -90,6 +96,7 @@ struct ConnectionCommand: ParsableCommand {
 
   struct Types: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "types",
       abstract: "The connection-type catalogue: each type's fields, where they are stored, defaults, secrets."
     )
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
@@ -143,6 +150,7 @@ struct ConnectionCommand: ParsableCommand {
 
   struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "get",
       abstract: "Show one connection: base fields, links and overrides, or as one Deployment resolves it.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The conn_id.", completion: Completions.objects) var id: String
@@ -198,6 +206,7 @@ struct ConnectionCommand: ParsableCommand {
 
   struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "create",
       abstract: "Create a connection.",
       discussion: """
         Example (dev credentials shared with every Deployment):
@@ -229,6 +238,7 @@ struct ConnectionCommand: ParsableCommand {
 
   struct Update: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "update",
       abstract: "Change base fields; every field not named stays as it was.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var object: ObjectSelector
@@ -268,6 +278,7 @@ struct ConnectionCommand: ParsableCommand {
 
   struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "link",
       abstract: "Link to a Deployment, or add overrides to its link; fields not named keep inheriting.",
       discussion: """
         Example (prod gets its own host and password, same conn_id):

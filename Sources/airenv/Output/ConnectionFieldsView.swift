@@ -14,13 +14,19 @@ struct ConnectionFieldsView: JSONShaped {
   /// Secret fields that cannot be decrypted with the current key.
   var locked: [String]
 
-  var json: JSONValue {
-    .members([
-      "conn_type": .string(connType), "description": JSONValue(description), "host": JSONValue(host),
-      "schema": JSONValue(schema), "login": JSONValue(login), "password": JSONValue(password),
-      "port": JSONValue(port), "extra": extra.map(JSONValue.object), "masked": .strings(masked),
-      "locked": .strings(locked),
-    ])
+  func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+    writer.object { writer in
+      writer.member("conn_type", .string(connType))
+      writer.member("description", JSONValue(description))
+      writer.member("extra", extra.map(JSONValue.object))
+      writer.member("host", JSONValue(host))
+      writer.member("locked", strings: locked)
+      writer.member("login", JSONValue(login))
+      writer.member("masked", strings: masked)
+      writer.member("password", JSONValue(password))
+      writer.member("port", JSONValue(port))
+      writer.member("schema", JSONValue(schema))
+    }
   }
 
   init(
@@ -71,11 +77,15 @@ struct ConnectionFieldsOverrideView: JSONShaped {
   var masked: [String]
   var locked: [String]
 
-  var json: JSONValue {
-    .members([
-      "fields": .nullableStrings(fields), "extra_set": .object(extraSet), "extra_unset": .strings(extraUnset),
-      "masked": .strings(masked), "locked": .strings(locked),
-    ])
+  func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+    writer.object { writer in
+      writer.member("extra_set", .object(extraSet))
+      writer.member("extra_unset", strings: extraUnset)
+      writer.member("fields")
+      writer.object(nullableStrings: fields)
+      writer.member("locked", strings: locked)
+      writer.member("masked", strings: masked)
+    }
   }
 
   init(_ link: ConnectionOverride, secretKeys: Set<String>, policy: ViewPolicy) {

@@ -10,12 +10,18 @@ struct ConnectionView: JSONShaped {
   var updatedAt: String
   var updatedBy: String
 
-  var json: JSONValue {
-    .members([
-      "conn_id": .string(connId), "id": .string(id), "sharing": sharing.json, "base": base.json,
-      "overrides": .object(overrides.mapValues(\.json)), "revision": .integer(Int64(revision)),
-      "updated_at": .string(updatedAt), "updated_by": .string(updatedBy),
-    ])
+  func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+    writer.object { writer in
+      writer.member("base", base)
+      writer.member("conn_id", .string(connId))
+      writer.member("id", .string(id))
+      writer.member("overrides")
+      writer.object(sorting: overrides) { writer, override in override.writeJSON(to: &writer) }
+      writer.member("revision", .integer(Int64(revision)))
+      writer.member("sharing", sharing)
+      writer.member("updated_at", .string(updatedAt))
+      writer.member("updated_by", .string(updatedBy))
+    }
   }
 
   init(_ connection: Connection, in workspace: Workspace, policy: ViewPolicy) {

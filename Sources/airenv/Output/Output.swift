@@ -1,3 +1,4 @@
+import AirenvModel
 import AirenvText
 import ArgumentParser
 import Foundation
@@ -11,13 +12,31 @@ enum Output {
     case .json:
       guard let shaped = value as? any JSONShaped else { return Swift.print(json(value)) }
       // Written as it is made: `resolve` of 10,000 objects is megabytes of text.
-      shaped.json.writePrettyText { Swift.print(TerminalText.escapedInJSON($0), terminator: "") }
+      fflush(nil)
+      var text = PrettyJSONText { writeToStandardOutput(TerminalText.escapedInJSON(utf8: $0)) }
+      shaped.writeJSON(to: &text)
+      text.finish()
       Swift.print("")
     case .yaml:
       let encoder = YAMLEncoder()
       encoder.options.sortKeys = true
       // libyaml writes C0, DEL and C1 controls as escapes in double-quoted scalars itself.
       Swift.print(try encoder.encode(value), terminator: "")
+    }
+  }
+
+  /// Bytes straight to file descriptor 1 (what `print` buffered before is flushed first):
+  /// megabytes of JSON are not turned into a `String` to be printed.
+  private static func writeToStandardOutput(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+      var written = 0
+      while written < raw.count {
+        let count = write(1, raw.baseAddress! + written, raw.count - written)
+        if count < 0 && errno == EINTR { continue }
+        // A closed pipe or a full disk: what was not written cannot be, as `print` cannot.
+        if count <= 0 { return }
+        written += count
+      }
     }
   }
 

@@ -11,11 +11,15 @@ struct ResolvedSet: JSONShaped {
     var provenance: [String: Provenance]
     var removed: [String]
 
-    var json: JSONValue {
-      .members([
-        "conn_id": .string(connId), "reach": .string(reach.rawValue), "fields": fields.json,
-        "provenance": .object(provenance.mapValues { .string($0.rawValue) }), "removed": .strings(removed),
-      ])
+    func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+      writer.object { writer in
+        writer.member("conn_id", .string(connId))
+        writer.member("fields", fields)
+        writer.member("provenance")
+        writer.object(sorting: provenance) { writer, source in writer.value(.string(source.rawValue)) }
+        writer.member("reach", .string(reach.rawValue))
+        writer.member("removed", strings: removed)
+      }
     }
   }
 
@@ -29,12 +33,17 @@ struct ResolvedSet: JSONShaped {
     var locked: Bool
     var provenance: Provenance
 
-    var json: JSONValue {
-      .members([
-        "key": .string(key), "reach": .string(reach.rawValue), "value": JSONValue(value),
-        "description": JSONValue(description), "secret": .bool(secret), "masked": .bool(masked),
-        "locked": .bool(locked), "provenance": .string(provenance.rawValue),
-      ])
+    func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+      writer.object { writer in
+        writer.member("description", JSONValue(description))
+        writer.member("key", .string(key))
+        writer.member("locked", .bool(locked))
+        writer.member("masked", .bool(masked))
+        writer.member("provenance", .string(provenance.rawValue))
+        writer.member("reach", .string(reach.rawValue))
+        writer.member("secret", .bool(secret))
+        writer.member("value", JSONValue(value))
+      }
     }
   }
 
@@ -43,11 +52,13 @@ struct ResolvedSet: JSONShaped {
   var connections: [ConnectionEntry]
   var variables: [VariableEntry]
 
-  var json: JSONValue {
-    .members([
-      "workspace": .string(workspace), "deployment": .string(deployment), "connections": connections.json,
-      "variables": variables.json,
-    ])
+  func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+    writer.object { writer in
+      writer.member("connections", connections)
+      writer.member("deployment", .string(deployment))
+      writer.member("variables", variables)
+      writer.member("workspace", .string(workspace))
+    }
   }
 
   init(workspace: Workspace, deployment name: String, policy: ViewPolicy) throws {

@@ -19,11 +19,14 @@ struct SharingView: JSONShaped {
     exclusions = sharing.exclusions
   }
 
-  var json: JSONValue {
-    .members([
-      "scope": .string(scope), "owner": JSONValue(owner), "linkedToAll": .bool(linkedToAll),
-      "links": .strings(links), "exclusions": .strings(exclusions),
-    ])
+  func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+    writer.object { writer in
+      writer.member("exclusions", strings: exclusions)
+      writer.member("linkedToAll", .bool(linkedToAll))
+      writer.member("links", strings: links)
+      writer.member("owner", JSONValue(owner))
+      writer.member("scope", .string(scope))
+    }
   }
 
   /// The listing's words for it, the TUI's too: "all", "all but feature-x", "only dev" …

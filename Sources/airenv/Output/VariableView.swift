@@ -14,14 +14,22 @@ struct VariableView: JSONShaped {
   var updatedAt: String
   var updatedBy: String
 
-  var json: JSONValue {
-    .members([
-      "key": .string(key), "id": .string(id), "value": JSONValue(value),
-      "description": JSONValue(description),
-      "secret": .bool(secret), "sharing": sharing.json, "overrides": .nullableStrings(overrides),
-      "masked": .bool(masked), "locked": .bool(locked), "revision": .integer(Int64(revision)),
-      "updated_at": .string(updatedAt), "updated_by": .string(updatedBy),
-    ])
+  func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
+    writer.object { writer in
+      writer.member("description", JSONValue(description))
+      writer.member("id", .string(id))
+      writer.member("key", .string(key))
+      writer.member("locked", .bool(locked))
+      writer.member("masked", .bool(masked))
+      writer.member("overrides")
+      writer.object(nullableStrings: overrides)
+      writer.member("revision", .integer(Int64(revision)))
+      writer.member("secret", .bool(secret))
+      writer.member("sharing", sharing)
+      writer.member("updated_at", .string(updatedAt))
+      writer.member("updated_by", .string(updatedBy))
+      writer.member("value", JSONValue(value))
+    }
   }
 
   init(_ variable: Variable, in workspace: Workspace, policy: ViewPolicy) {
