@@ -173,4 +173,31 @@ struct ValidationTests {
   func ordinaryNames(_ name: String) {
     #expect(!SensitiveNames.isSensitive(name))
   }
+
+  /// Names made of pieces of the words, separators and case: the answer is Airflow's rule
+  /// spelt out plainly (lower-case, fold runs of non-word characters to `_`, search).
+  @Test func sensitiveNamesFollowTheRuleForEveryMixOfPieces() {
+    let pieces = [
+      "pass", "word", "PASS", "_", "-", "..", " ", "api", "key", "Key", "tok", "en", "x", "ï", "K",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<5_000 {
+      let name = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+        pieces.randomElement(using: &generator)!
+      }.joined()
+      var folded = ""
+      var afterSeparator = false
+      for character in name.lowercased() {
+        if character.isLetter || character.isNumber || character == "_" {
+          folded.append(character)
+          afterSeparator = false
+        } else if !afterSeparator {
+          folded.append("_")
+          afterSeparator = true
+        }
+      }
+      let expected = SensitiveNames.words.contains { folded.contains($0) }
+      #expect(SensitiveNames.isSensitive(name) == expected, "\(name)")
+    }
+  }
 }
