@@ -8,7 +8,8 @@ struct DeploymentCommand: ParsableCommand {
     subcommands: [List.self, Create.self, Rename.self, Delete.self])
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the Deployments.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the Deployments.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
@@ -47,6 +48,7 @@ struct DeploymentCommand: ParsableCommand {
 
   struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "create",
       abstract: "Create a Deployment; it gets every object linked to all Deployments at once.")
     @OptionGroup var global: GlobalOptions
     @Argument var name: String
@@ -61,7 +63,8 @@ struct DeploymentCommand: ParsableCommand {
   }
 
   struct Rename: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rename a Deployment; its links stay.")
+    static let configuration = CommandConfiguration(
+      commandName: "rename", abstract: "Rename a Deployment; its links stay.")
     @OptionGroup var global: GlobalOptions
     @Argument(completion: Completions.deployments) var old: String
     @Argument var new: String
@@ -71,6 +74,7 @@ struct DeploymentCommand: ParsableCommand {
 
   struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "delete",
       abstract: "Delete a Deployment with its links, exclusions and Deployment-scoped objects.")
     @OptionGroup var global: GlobalOptions
     @Argument(completion: Completions.deployments) var name: String

@@ -12,6 +12,7 @@ struct HistoryCommand: ParsableCommand {
 
   struct Purge: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "purge",
       abstract: "Remove the earlier plaintext of values that are secret now from the history.",
       discussion: """
         A variable flagged secret (or renamed to a sensitive key) after its value was saved, or an

@@ -15,7 +15,8 @@ struct IdentityCommand: ParsableCommand {
     subcommands: [Create.self, Show.self])
 
   struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Make an identity for the acting user.")
+    static let configuration = CommandConfiguration(
+      commandName: "create", abstract: "Make an identity for the acting user.")
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -31,6 +32,7 @@ struct IdentityCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Print the public part of the identities held here (never a private key).")
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "table or json.") var output: OutputFormat = .table

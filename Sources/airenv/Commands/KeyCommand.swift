@@ -10,6 +10,7 @@ struct KeyCommand: ParsableCommand {
 
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "Where the key comes from and its fingerprint (never the key).")
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "table or json.") var output: OutputFormat = .table
@@ -67,6 +68,7 @@ struct KeyCommand: ParsableCommand {
 
   struct Rotate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rotate",
       abstract: "Re-encrypt every secret with a new key, atomically, and replace the key file.")
     @OptionGroup var global: GlobalOptions
 

@@ -13,7 +13,8 @@ struct MemberCommand: ParsableCommand {
     subcommands: [List.self, Set.self, Remove.self])
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the members and their roles.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the members and their roles.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
@@ -48,6 +49,7 @@ struct MemberCommand: ParsableCommand {
 
   struct Set: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Add a member or change their role (Owner only).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The user name, as --user or AIRENV_USER give it.") var user: String
@@ -69,7 +71,8 @@ struct MemberCommand: ParsableCommand {
   }
 
   struct Remove: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove a member (Owner only).")
+    static let configuration = CommandConfiguration(
+      commandName: "remove", abstract: "Remove a member (Owner only).")
     @OptionGroup var global: GlobalOptions
     @Argument var user: String
 

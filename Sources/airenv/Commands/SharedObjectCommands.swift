@@ -15,6 +15,7 @@ enum SharedObjectCommands<Kind: KindMarker> {
   struct Unlink: ParsableCommand {
     static var configuration: CommandConfiguration {
       CommandConfiguration(
+        commandName: "unlink",
         abstract: "Remove a Deployment's explicit link (and its overrides, after confirming).")
     }
     @OptionGroup var global: GlobalOptions
@@ -30,6 +31,7 @@ enum SharedObjectCommands<Kind: KindMarker> {
   struct Exclude: ParsableCommand {
     static var configuration: CommandConfiguration {
       CommandConfiguration(
+        commandName: "exclude",
         abstract: "Opt a Deployment out of a linked-to-all object (removes its link after confirming).")
     }
     @OptionGroup var global: GlobalOptions
@@ -44,7 +46,8 @@ enum SharedObjectCommands<Kind: KindMarker> {
 
   struct Include: ParsableCommand {
     static var configuration: CommandConfiguration {
-      CommandConfiguration(abstract: "Lift a Deployment's exclusion.")
+      CommandConfiguration(
+        commandName: "include", abstract: "Lift a Deployment's exclusion.")
     }
     @OptionGroup var global: GlobalOptions
     @OptionGroup var object: ObjectSelector
@@ -58,6 +61,7 @@ enum SharedObjectCommands<Kind: KindMarker> {
   struct Reset: ParsableCommand {
     static var configuration: CommandConfiguration {
       CommandConfiguration(
+        commandName: "reset",
         abstract: "Clear overrides on a link so that fields inherit the base again.",
         discussion: "Without --field every override of the link is cleared; the link stays.")
     }
@@ -75,7 +79,8 @@ enum SharedObjectCommands<Kind: KindMarker> {
 
   struct Delete: ParsableCommand {
     static var configuration: CommandConfiguration {
-      CommandConfiguration(abstract: "Delete the object, its links and exclusions.")
+      CommandConfiguration(
+        commandName: "delete", abstract: "Delete the object, its links and exclusions.")
     }
     @OptionGroup var global: GlobalOptions
     @OptionGroup var object: ObjectSelector
@@ -86,7 +91,8 @@ enum SharedObjectCommands<Kind: KindMarker> {
 
   struct Rename: ParsableCommand {
     static var configuration: CommandConfiguration {
-      CommandConfiguration(abstract: "Change the object's id; links and overrides stay.")
+      CommandConfiguration(
+        commandName: "rename", abstract: "Change the object's id; links and overrides stay.")
     }
     @OptionGroup var global: GlobalOptions
     @OptionGroup var object: ObjectSelector
@@ -98,6 +104,7 @@ enum SharedObjectCommands<Kind: KindMarker> {
   struct Promote: ParsableCommand {
     static var configuration: CommandConfiguration {
       CommandConfiguration(
+        commandName: "promote",
         abstract: "Make a Deployment-scoped object Workspace-scoped; it stays linked to its Deployment.")
     }
     @OptionGroup var global: GlobalOptions

@@ -12,6 +12,7 @@ struct TargetCommand: ParsableCommand {
 
   struct Set: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Deliver a Deployment to a running Airflow's REST API, or to a directory of files.",
       discussion: """
         airflow-api: Airflow 3.x (/api/v2, a token from /auth/token) or 2.10 (/api/v1, basic auth); the
@@ -86,6 +87,7 @@ struct TargetCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a Deployment's target (never its credentials).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The Deployment.") var deployment: String
@@ -116,6 +118,7 @@ struct TargetCommand: ParsableCommand {
 
   struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "remove",
       abstract: "Stop delivering a Deployment (what was applied stays in Airflow).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The Deployment.") var deployment: String
@@ -127,6 +130,7 @@ struct TargetCommand: ParsableCommand {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract:
         "Connect to a Deployment's target: reachable, version, credentials, permission to manage objects.")
     @OptionGroup var global: GlobalOptions

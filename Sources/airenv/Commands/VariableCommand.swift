@@ -13,6 +13,7 @@ struct VariableCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List variables, or what one Deployment gets with --deployment.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show the variables this Deployment resolves.", completion: Completions.deployments)
@@ -61,6 +62,7 @@ struct VariableCommand: ParsableCommand {
 
   struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "get",
       abstract: "Show one variable with its links and overrides.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The key.", completion: Completions.objects) var key: String
@@ -94,7 +96,8 @@ struct VariableCommand: ParsableCommand {
   }
 
   struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a variable.")
+    static let configuration = CommandConfiguration(
+      commandName: "create", abstract: "Create a variable.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The key.") var key: String
     @OptionGroup var value: VariableValueOptions
@@ -112,6 +115,7 @@ struct VariableCommand: ParsableCommand {
 
   struct Update: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "update",
       abstract: "Change the base value or description; what is not named stays as it was.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var object: ObjectSelector
@@ -139,6 +143,7 @@ struct VariableCommand: ParsableCommand {
 
   struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "link",
       abstract: "Link to a Deployment, optionally overriding the value there.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var object: ObjectSelector

@@ -10,7 +10,8 @@ struct WorkspaceCommand: ParsableCommand {
     ])
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the Workspaces.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the Workspaces.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
@@ -33,7 +34,8 @@ struct WorkspaceCommand: ParsableCommand {
   }
 
   struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a Workspace.")
+    static let configuration = CommandConfiguration(
+      commandName: "create", abstract: "Create a Workspace.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The new Workspace's name.") var name: String
 
@@ -44,7 +46,8 @@ struct WorkspaceCommand: ParsableCommand {
   }
 
   struct Rename: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rename a Workspace.")
+    static let configuration = CommandConfiguration(
+      commandName: "rename", abstract: "Rename a Workspace.")
     @OptionGroup var global: GlobalOptions
     @Argument(completion: Completions.workspaces) var old: String
     @Argument var new: String
@@ -56,7 +59,8 @@ struct WorkspaceCommand: ParsableCommand {
   }
 
   struct Delete: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete a Workspace and everything in it.")
+    static let configuration = CommandConfiguration(
+      commandName: "delete", abstract: "Delete a Workspace and everything in it.")
     @OptionGroup var global: GlobalOptions
     @Argument(completion: Completions.workspaces) var name: String
     @Flag(help: "Confirm without asking.") var yes = false
@@ -77,7 +81,8 @@ struct WorkspaceCommand: ParsableCommand {
   }
 
   struct Use: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Make a Workspace the default.")
+    static let configuration = CommandConfiguration(
+      commandName: "use", abstract: "Make a Workspace the default.")
     @OptionGroup var global: GlobalOptions
     @Argument(completion: Completions.workspaces) var name: String
 
