@@ -52,11 +52,15 @@ public struct Application: Sendable {
   /// those keys (a partial Workspace, for showing one object); with `onlyKind`, only objects of
   /// that kind (for a listing of it); without `openingSecrets`, with secrets left sealed (see
   /// `Repository.read`).
+  /// With `allowingConflicts`, a Workspace a git merge left with two objects of one name is
+  /// read too (for a command that shows or refuses per Deployment: `Workspace.conflicts`).
   public func read(
-    onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil, openingSecrets: Bool = true
+    onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil, openingSecrets: Bool = true,
+    allowingConflicts: Bool = false
   ) throws -> Workspace {
     let workspace = try repository.read(
-      workspace: workspaceName, onlyObjectsKeyed: keys, onlyKind: kind, openingSecrets: openingSecrets)
+      workspace: workspaceName, onlyObjectsKeyed: keys, onlyKind: kind, openingSecrets: openingSecrets,
+      allowingConflicts: allowingConflicts)
     _ = try workspace.role(of: user)
     try requireIdentity(in: workspace)
     return workspace
@@ -84,7 +88,9 @@ public struct Application: Sendable {
         deployment: deployments.count == 1 ? deployments.first : nil, by: actor.user,
         // An object named by its stable id (a screen's) may have another key by now: read all.
         onlyObjectsKeyed: readingOnlyNamedObjects && commands.allSatisfy({ $0.reference?.objectID == nil })
-          ? Workspace.objectKeys(of: commands) : nil
+          ? Workspace.objectKeys(of: commands) : nil,
+        // Only a settlement acts on a Workspace a merge left in conflict; anything else waits.
+        allowingConflicts: commands.contains { if case .settle = $0 { true } else { false } }
       ) { workspace in
         try requireIdentity(in: workspace)
         inspect(workspace)

@@ -20,6 +20,11 @@ public struct ObjectReference: Equatable, Sendable {
     self.objectID = objectID
     self.expectedRevision = expectedRevision
   }
+
+  /// Exactly this object.
+  public init<P>(_ object: EnvironmentObject<P>) {
+    self.init(P.kind, object.key, objectID: object.id)
+  }
 }
 
 /// How a new object is shared.
@@ -63,6 +68,8 @@ public enum Command: Equatable, Sendable {
   /// Records the public part of a member's identity (`IdentityText`).
   case setMemberKey(user: String, publicKey: String)
   case setSecretsFetching(Bool)
+  /// Settles a conflict a git merge left (see `Workspace.conflicts`).
+  case settle(Settlement)
 
   /// What the acting user's role must allow for this command.
   var permission: Permission {
@@ -112,6 +119,7 @@ extension Command {
     case .setMember, .setMemberKey: "workspace member set"
     case .removeMember: "workspace member remove"
     case .setSecretsFetching: "workspace settings"
+    case .settle: "conflicts resolve"
     }
   }
 }

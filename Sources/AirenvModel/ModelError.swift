@@ -22,13 +22,16 @@ public enum ModelError: Error, Equatable, Sendable {
   case undoWouldBreak(String)
   case notAMember(user: String, workspace: String, owners: [String])
   case permissionDenied(user: String, role: Role, action: String, needed: Role)
+  /// What a git merge left unsettled (`Workspace.conflicts`): `files` are the files involved.
+  case conflicted(what: String, files: [String])
 
   /// What kind of refusal this is; the CLI maps it to an exit code.
   public enum Category: Sendable { case validation, conflict, confirmation, permission }
 
   public var category: Category {
     switch self {
-    case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision, .undoConflict, .undoWouldBreak:
+    case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision, .undoConflict, .undoWouldBreak,
+      .conflicted:
       .conflict
     case .needsConfirmation: .confirmation
     case .notAMember, .permissionDenied: .permission
@@ -50,6 +53,9 @@ public enum ModelError: Error, Equatable, Sendable {
       return "extra is not valid JSON: \(reason)"
     case .notFound(let what, let name, let workspace):
       return "no \(what) \"\(name)\" in Workspace \"\(workspace)\""
+    case .conflicted(let what, let files):
+      return "\(what), a conflict a git merge left (\(files.joined(separator: " and "))); "
+        + "see `airenv conflicts`, and settle it with `airenv conflicts resolve`"
     case .ambiguous(let kind, let key, let owners):
       return "\"\(key)\" names more than one \(kind.rawValue) (\(owners.joined(separator: ", "))); "
         + "add --scope-deployment D to pick a Deployment-scoped one"

@@ -67,6 +67,8 @@ extension Workspace {
       } variables: { workspace, path throws(ModelError) in
         try workspace.rename(path, reference, to: newKey, by: actor)
       }
+    case .settle(let settlement):
+      return try settle(settlement, confirmed: confirmed, by: actor)
     case .setMember(let user, let role):
       return try setMember(user, role: role, by: actor)
     case .removeMember(let user):

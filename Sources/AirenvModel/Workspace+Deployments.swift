@@ -26,7 +26,13 @@ extension Workspace {
   mutating func renameDeployment(_ name: String, to newName: String, by actor: Actor)
     throws(ModelError) -> Outcome
   {
-    let deployment = try requireDeployment(named: name)
+    try renameDeployment(withID: try requireDeployment(named: name).id, to: newName, by: actor)
+  }
+
+  mutating func renameDeployment(withID id: DeploymentID, to newName: String, by actor: Actor)
+    throws(ModelError) -> Outcome
+  {
+    let deployment = deployments.first { $0.id == id }!
     try checkDeploymentName(newName, excluding: deployment.id)
     let index = deployments.firstIndex { $0.id == deployment.id }!
     deployments[index].name = newName
@@ -56,8 +62,13 @@ extension Workspace {
   mutating func deleteDeployment(_ name: String, confirmed: Bool, by actor: Actor)
     throws(ModelError) -> Outcome
   {
-    let deployment = try requireDeployment(named: name)
-    let id = deployment.id
+    try deleteDeployment(withID: try requireDeployment(named: name).id, confirmed: confirmed, by: actor)
+  }
+
+  mutating func deleteDeployment(withID id: DeploymentID, confirmed: Bool, by actor: Actor)
+    throws(ModelError) -> Outcome
+  {
+    let deployment = deployments.first { $0.id == id }!
     let links =
       connections.filter { $0.links[id] != nil }.count + variables.filter { $0.links[id] != nil }.count
     let exclusions =

@@ -27,8 +27,15 @@ extension Workspace {
     if let name = reference.scopeDeployment {
       let owner = try requireDeployment(named: name).id
       candidates = candidates.filter { objects[$0].scope == .deployment(owner) }
-    } else if let shared = candidates.first(where: { objects[$0].scope == .workspace }) {
-      candidates = [shared]
+    } else {
+      let shared = candidates.filter { objects[$0].scope == .workspace }
+      // Two Workspace objects with one key: only a git merge makes that.
+      if shared.count > 1 {
+        throw .conflicted(
+          what: "two Workspace \(P.kind.plural) have the \(P.kind.keyName) \"\(reference.key)\"",
+          files: shared.map { "\(P.kind.plural)/\(objects[$0].id).json" })
+      }
+      if let first = shared.first { candidates = [first] }
     }
     guard let found = candidates.first else {
       let what = reference.scopeDeployment.map { "\(P.kind.rawValue) of Deployment \"\($0)\"" }

@@ -30,7 +30,7 @@ extension Workspace {
       case .rename(let reference, let newKey):
         keys += [reference.key, newKey]
       case .createDeployment, .renameDeployment, .deleteDeployment, .setTarget, .setMember, .removeMember,
-        .setMemberKey, .setSecretsFetching:
+        .setMemberKey, .setSecretsFetching, .settle:
         return nil
       }
     }

@@ -42,7 +42,17 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
     guard let deployment = deployment(named: name) else {
       throw .notFound(what: "Deployment", name: name, workspace: self.name)
     }
+    try requireOneDeployment(named: deployment.name)
     return deployment
+  }
+
+  /// Refuses a name two Deployments have (ignoring case): only a git merge makes that.
+  public func requireOneDeployment(named name: String) throws(ModelError) {
+    let named = deployments.filter { $0.name.lowercased() == name.lowercased() }
+    if named.count > 1 {
+      throw .conflicted(
+        what: "two Deployments are named \"\(name)\"", files: named.map { "deployments/\($0.id).json" })
+    }
   }
 
   /// Each Deployment's name by its id, to show stored paths (`links.<id>.host`) in words.

@@ -150,12 +150,12 @@ public final class Repository: Sendable {
   /// secret and no secret's state (which then never has a plaintext in memory).
   public func read(
     workspace name: String?, onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil,
-    openingSecrets: Bool = true
+    openingSecrets: Bool = true, allowingConflicts: Bool = false
   ) throws(StoreError) -> Workspace {
     try locked(exclusive: false) { () throws(StoreError) in
       try loadWorkspace(
         try chooseWorkspace(name).id, keys: keys, kinds: kind.map { [$0] } ?? Set(ObjectKind.allCases),
-        openingSecrets: openingSecrets)
+        openingSecrets: openingSecrets, allowingConflicts: allowingConflicts)
     }
   }
 
@@ -179,12 +179,12 @@ public final class Repository: Sendable {
   @discardableResult
   public func update<Result>(
     workspace name: String?, command: String = "change", deployment: String? = nil,
-    by user: String = "unknown", onlyObjectsKeyed keys: [String]? = nil,
+    by user: String = "unknown", onlyObjectsKeyed keys: [String]? = nil, allowingConflicts: Bool = false,
     _ body: (inout Workspace) throws -> Result
   ) throws -> Result {
     try withLock(exclusive: true) { () throws in
       let id = try chooseWorkspace(name).id
-      let before = try loadWorkspace(id, keys: keys)
+      let before = try loadWorkspace(id, keys: keys, allowingConflicts: allowingConflicts)
       var after = before
       let result = try body(&after)
       try write(
@@ -350,9 +350,12 @@ public final class Repository: Sendable {
   /// The Workspace as stored; with `keys`, only the connections and variables that hold one of
   /// them ignoring case (a key that is not plain ASCII reads them all); only the objects of
   /// `kinds`; secrets left sealed without `openingSecrets` (see `read`).
+  /// Without `allowingConflicts`, a Workspace holding two objects (or Deployments) of one
+  /// name is refused, naming the files: only commands that show or settle such conflicts
+  /// (`Workspace.conflicts`) read it whole.
   func loadWorkspace(
     _ id: WorkspaceID, keys: [String]? = nil, kinds: Set<ObjectKind> = Set(ObjectKind.allCases),
-    openingSecrets: Bool = true
+    openingSecrets: Bool = true, allowingConflicts: Bool = false
   ) throws(StoreError) -> Workspace {
     // Reads and writes stay inside the repository: no directory of it may be a link.
     for directory in ["workspaces", "workspaces/\(id)"]
@@ -393,7 +396,7 @@ public final class Repository: Sendable {
           in: layout.variables(id), section: "variables", cache: variableFiles, variant: variant,
           selection: selections["variables"], collecting: collected, then: openVariable) : [],
       members: header.members, memberKeys: header.memberKeys ?? [:], settings: header.settings)
-    if let clash = workspace.nameClashes().first {
+    if !allowingConflicts, let clash = workspace.nameClashes().first {
       let directory =
         switch clash.kind {
         case "deployment": layout.deployments(id)
@@ -403,8 +406,8 @@ public final class Repository: Sendable {
       throw .corrupt(
         path: directory + "/\(clash.second).json", line: nil, column: nil,
         reason: "it holds \(clash.kind) \"\(clash.name)\" as does \(clash.first).json beside it: "
-          + "\(clash.reason) (a git merge of two clones that each created it?); remove the file you do "
-          + "not want (`git rm`), or rename one in its file, then run `airenv doctor`")
+          + "\(clash.reason) (a git merge of two clones that each created it?); see `airenv conflicts` and "
+          + "settle it with `airenv conflicts resolve --keep ID` or `--rename ID --to NAME`")
     }
     if let indexPath {
       updateKeyIndex(

@@ -159,42 +159,117 @@ struct GitMergeTests {
     #expect(!FileManager.default.fileExists(atPath: linked.scratch + "/elsewhere"))
   }
 
-  @Test func theSameNameCreatedOnBothSidesStopsEveryCommandWithBothFilesNamed() throws {
+  /// The ids of the stored files in one directory of the Workspace whose text contains `marker`.
+  static func ids(in directory: String, containing marker: String, _ cli: CLI) throws -> [String] {
+    let workspace = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: cli.repository + "/workspaces").first)
+    let path = cli.repository + "/workspaces/\(workspace)/\(directory)"
+    return try FileManager.default.contentsOfDirectory(atPath: path).filter { file in
+      guard file.hasSuffix(".json") else { return false }
+      return try String(contentsOfFile: path + "/" + file, encoding: .utf8).contains(marker)
+    }.map { String($0.dropLast(5)) }
+  }
+
+  /// Both sides create connection "db" and Deployment "staging": git merges the four files
+  /// without a conflict. Listings show both with the conflict marked; resolve and export refuse
+  /// exactly the Deployments made ambiguous, naming both files; every change but a settlement
+  /// waits; `airenv conflicts` lists them and settles each as one history entry.
+  @Test func theSameNameCreatedOnBothSidesIsAConflictToSettle() throws {
     let cli = try Self.clones()
     try cli.ok("connection", "create", "db", "--type", "postgres", "--host", "ours", "--link-all")
     try cli.ok("deployment", "create", "staging")
     try Self.theirs(cli, "connection", "create", "db", "--type", "postgres", "--host", "theirs", "--link-all")
     try Self.theirs(cli, "deployment", "create", "staging")
     #expect(try Self.mergeTheirs(cli).isEmpty)
+    let ours = try #require(try Self.ids(in: "connections", containing: "\"ours\"", cli).first)
+    let theirs = try #require(try Self.ids(in: "connections", containing: "\"theirs\"", cli).first)
+    let bobs = try #require(try Self.ids(in: "deployments", containing: "\"bob\"", cli).first)
+
+    let listed = try cli.run("connection", "list")
+    #expect(listed.status == 0)
+    #expect(listed.stdout.components(separatedBy: "db (conflict)").count == 3, "\(listed.stdout)")
+    #expect(
+      listed.stderr.contains("connections/\(ours).json")
+        && listed.stderr.contains("connections/\(theirs).json"))
+    let items = try #require(try cli.run("connection", "list", "--output", "json").json as? [[String: Any]])
+    #expect(items.filter { $0["conflict"] != nil }.count == 2)
 
     for command in [
-      ["connection", "list"], ["matrix"], ["export", "--deployment", "dev", "--format", "env"],
-      ["export", "--deployment", "dev", "--format", "airflow-json", "--out", cli.scratch + "/out"],
-      ["variable", "list"], ["resolve", "--deployment", "dev"],
+      ["resolve", "--deployment", "dev"], ["export", "--deployment", "dev", "--format", "env"],
+      ["export", "--all", "--format", "airflow-json", "--out", cli.scratch + "/out"],
+      ["resolve", "--deployment", "staging"],
     ] {
       let result = try cli.run(command)
-      #expect(result.status == 1, "\(command): \(result.status) \(result.stdout)")
-      #expect(result.stderr.contains("as does") && result.stderr.contains("git merge"), "\(result.stderr)")
+      #expect(result.status == 4, "\(command): \(result.status) \(result.stdout)")
+      #expect(
+        result.stderr.contains("a git merge left") && result.stderr.contains(".json and "), "\(result.stderr)"
+      )
       #expect(!result.stdout.contains("AIRFLOW_CONN_DB"))
     }
+    #expect(try cli.run("resolve", "--deployment", "dev").stderr.contains("connections/\(theirs).json"))
+    // Any other change waits for the settlement, and says why.
+    let change = try cli.run("variable", "update", "region", "--value", "us")
+    #expect(change.status == 1 && change.stderr.contains("airenv conflicts"))
     let doctor = try cli.run("doctor")
     #expect(doctor.stdout.contains("duplicate-name") && doctor.stdout.contains("duplicate-id"))
 
-    // Removing one file of each pair is the way out, and nothing else is lost.
-    let workspace = try #require(
-      try FileManager.default.contentsOfDirectory(atPath: cli.repository + "/workspaces").first)
-    for directory in ["deployments", "connections"] {
-      let path = cli.repository + "/workspaces/\(workspace)/\(directory)"
-      let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }
-      for file in files {
-        let text = try String(contentsOfFile: path + "/" + file, encoding: .utf8)
-        if text.contains("\"theirs\"") || (directory == "deployments" && text.contains("\"bob\"")) {
-          try FileManager.default.removeItem(atPath: path + "/" + file)
-        }
-      }
-    }
+    let conflicts = try cli.run("conflicts", "--output", "json")
+    #expect(conflicts.status == 4)
+    let found = try #require(conflicts.json as? [[String: Any]])
+    #expect(Set(found.compactMap { $0["subject"] as? String }) == ["connection", "deployment"])
+
+    let entries = try #require(try cli.run("history", "--output", "json").json as? [[String: Any]]).count
+    #expect(try cli.run("conflicts", "resolve", "--keep", ours).status == 2, "deleting theirs needs --yes")
+    try cli.ok("conflicts", "resolve", "--keep", "connections/\(ours).json", "--yes")
+    try cli.ok("conflicts", "resolve", "--rename", bobs, "--to", "staging-bob")
+    let history = try #require(try cli.run("history", "--output", "json").json as? [[String: Any]])
+    #expect(history.count == entries + 2)
+    #expect(history.prefix(2).allSatisfy { $0["command"] as? String == "conflicts resolve" })
+
+    #expect(try cli.ok("conflicts").contains("no conflicts"))
     let env = try cli.ok("export", "--deployment", "dev", "--format", "env")
-    #expect(env.components(separatedBy: "AIRFLOW_CONN_DB=").count == 2)
-    #expect(try cli.ok("deployment", "list").components(separatedBy: "staging").count == 2)
+    #expect(env.components(separatedBy: "AIRFLOW_CONN_DB=").count == 2 && env.contains("ours"))
+    #expect(try cli.ok("deployment", "list").contains("staging-bob"))
+    #expect(try cli.ok("doctor").contains("no problems"))
+  }
+
+  /// One side deletes a Deployment while the other links an object to it (and creates one
+  /// that belongs to it): git merges them cleanly, leaving references to a Deployment that is
+  /// gone. They affect no Deployment's resolved set; `conflicts` lists them and
+  /// `--drop-dangling` removes them. An override of an object deleted on the other side is a
+  /// conflict git itself reports (both sides changed the object's file).
+  @Test func aDeploymentDeletedOnOneSideLeavesDanglingReferencesToDrop() throws {
+    let cli = try Self.clones()
+    try cli.ok("deployment", "create", "staging")
+    try cli.ok("connection", "create", "api", "--type", "http")
+    try Self.git(
+      cli,
+      "cd repo && git add -A && git commit -qm more && cd ../theirs && git pull -q --no-rebase ../repo main")
+    try cli.ok("deployment", "delete", "staging", "--yes")
+    try Self.theirs(cli, "connection", "link", "api", "--deployment", "staging", "--host", "s")
+    try Self.theirs(cli, "variable", "create", "local", "--value", "x", "--scope-deployment", "staging")
+    #expect(try Self.mergeTheirs(cli).isEmpty)
+
+    let conflicts = try cli.run("conflicts")
+    #expect(conflicts.status == 4)
+    #expect(
+      conflicts.stdout.contains("dangling") && conflicts.stdout.contains("api")
+        && conflicts.stdout.contains("local"))
+    #expect(try cli.ok("resolve", "--deployment", "dev").contains("region"))
+    #expect(try cli.run("conflicts", "resolve", "--drop-dangling").status == 2, "deleting local needs --yes")
+    try cli.ok("conflicts", "resolve", "--drop-dangling", "--yes")
+    #expect(try cli.ok("conflicts").contains("no conflicts"))
+    #expect(!(try cli.ok("variable", "list")).contains("local"))
+    #expect(try cli.ok("connection", "get", "api").contains("api"))
+    #expect(try cli.ok("doctor").contains("no problems"))
+
+    // Deleted here, overridden there: git stops on the file itself.
+    try cli.ok("connection", "delete", "api", "--yes")
+    try Self.git(cli, "cd repo && git add -A && git commit -qm gone")
+    try Self.theirs(cli, "connection", "update", "api", "--host", "changed")
+    try Self.git(cli, "cd theirs && git add -A && git commit -qm changed")
+    let merge = try Self.git(
+      cli, "cd repo && git pull -q --no-rebase --no-edit ../theirs main 2>&1", expecting: 1)
+    #expect(merge.contains("CONFLICT (modify/delete)"), "\(merge)")
   }
 }

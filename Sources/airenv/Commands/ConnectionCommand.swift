@@ -22,6 +22,8 @@ struct ConnectionCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "table, json or yaml.") var output: OutputFormat = .table
 
     struct Item: JSONShaped {
+      /// Why the connection is in conflict after a git merge, when it is.
+      var conflict: String?
       var connId: String
       var connType: String
       var host: String?
@@ -32,6 +34,7 @@ struct ConnectionCommand: ParsableCommand {
       var revision: Int
       func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
         writer.object { writer in
+          writer.member("conflict", JSONValue(conflict))
           writer.member("conn_id", .string(connId))
           writer.member("conn_type", .string(connType))
           writer.member("host", JSONValue(host))
@@ -46,13 +49,17 @@ struct ConnectionCommand: ParsableCommand {
 
     func run() throws {
       // The listing shows no secret and no secret's state: none is decrypted.
-      let (workspace, policy) = try global.session.read(
-        reveal: false, onlyKind: .connection, openingSecrets: false)
+      let session = global.session
+      let (workspace, policy) = try session.read(
+        reveal: false, onlyKind: .connection, openingSecrets: false, allowingConflicts: true)
+      let conflicts = workspace.conflicts().filter { $0.subject != "variable" }
+      session.warn(about: conflicts)
       var items: [Item] = []
       if let name = deployment {
         guard let target = workspace.deployment(named: name) else {
           throw ModelError.notFound(what: "Deployment", name: name, workspace: workspace.name)
         }
+        try workspace.requireSettled(target)
         for (connection, resolved) in workspace.resolvedConnections(for: target.id) {
           items.append(
             Item(
@@ -64,10 +71,11 @@ struct ConnectionCommand: ParsableCommand {
               revision: connection.stamp.revision))
         }
       } else {
+        let reasons = Conflict.reasons(byID: conflicts)
         for connection in workspace.connections.sortedIgnoringCase(by: \.key) {
           items.append(
             Item(
-              connId: connection.key, connType: connection.base.connType,
+              conflict: reasons[connection.id], connId: connection.key, connType: connection.base.connType,
               host: policy.values ? connection.base.fields[.host] : nil,
               port: policy.values ? connection.base.fields[.port].flatMap { Int($0) } : nil,
               sharing: SharingView(connection, in: workspace), revision: connection.stamp.revision))
@@ -80,7 +88,8 @@ struct ConnectionCommand: ParsableCommand {
           : TextTable("CONN_ID", "TYPE", "HOST", "PORT", "VIA", "OVERRIDES")
         for item in items {
           var row = [
-            item.connId, item.connType, TextTable.clip(item.host ?? "", 40), item.port.map(String.init) ?? "",
+            item.conflict == nil ? item.connId : item.connId + " (conflict)", item.connType,
+            TextTable.clip(item.host ?? "", 40), item.port.map(String.init) ?? "",
           ]
           if let reach = item.reach {
             row += [reach.rawValue, (item.overridden ?? []).joined(separator: ",")]

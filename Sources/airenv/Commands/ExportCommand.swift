@@ -47,7 +47,7 @@ struct ExportCommand: ParsableCommand {
       if !parents { throw Failure.usage(why + "; create it, or add --parents to create it") }
     }
     let session = global.session
-    let workspace = try session.read()
+    let workspace = try session.read(allowingConflicts: true)
     // With secretsFetching on, even a Member may export with secrets; otherwise values need Author.
     if includeSecrets {
       try workspace.mayExportSecrets(session.actor.user)
@@ -60,8 +60,10 @@ struct ExportCommand: ParsableCommand {
         throw ModelError.notFound(what: "Deployment", name: deployment, workspace: workspace.name)
       }
       targets = [target]
+      try workspace.requireSettled(target)
     } else {
       targets = workspace.sortedDeployments
+      for target in targets { try workspace.requireSettled(target) }
       // One directory per Deployment: two names equal ignoring case would share one (a merge or a
       // hand edit can bring them; `doctor` reports it).
       var seen: [String: String] = [:]

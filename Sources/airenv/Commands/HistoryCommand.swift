@@ -93,7 +93,8 @@ extension HistoryCommand {
 
     func run() throws {
       let session = global.session
-      let workspace = try session.read()
+      // What a merge brought is worth reading before it is settled.
+      let workspace = try session.read(allowingConflicts: true)
       // Every member sees what changed, as the TUI's History screen shows it; the values before
       // and after need the right to see field values (secret ones are never recorded).
       let values = workspace.allows(.viewValues, for: session.actor.user)

@@ -12,7 +12,7 @@ struct ResolveCommand: ParsableCommand {
 
   func run() throws {
     let session = global.session
-    let (workspace, policy) = try session.read(reveal: reveal)
+    let (workspace, policy) = try session.read(reveal: reveal, allowingConflicts: true)
     let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, policy: policy)
     try session.requireUnlocked(resolved.lockedFields, reveal: reveal)
     try Output.print(resolved, as: output) { resolved.table }

@@ -34,7 +34,19 @@ struct Session {
   }
 
   /// The Workspace, for a user who is allowed to read it.
-  func read() throws -> Workspace { try application.read() }
+  func read(allowingConflicts: Bool = false) throws -> Workspace {
+    try application.read(allowingConflicts: allowingConflicts)
+  }
+
+  /// Says on standard error what a git merge left unsettled, once per conflict, for a listing
+  /// that shows such a Workspace anyway.
+  func warn(about conflicts: [Conflict]) {
+    for conflict in conflicts {
+      Console.error(
+        "airenv: warning: \(conflict.subject) \"\(conflict.name)\": \(conflict.reason) "
+          + "(\(conflict.files.joined(separator: " and "))); see `airenv conflicts`")
+    }
+  }
 
   /// The Workspace and what the acting user may see of it; revealing secrets needs
   /// Operator or Owner.
@@ -44,11 +56,12 @@ struct Session {
   /// `openingSecrets` no secret is decrypted (see `Repository.read`).
   func read(
     reveal: Bool, onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil,
-    openingSecrets: Bool = true
+    openingSecrets: Bool = true, allowingConflicts: Bool = false
   ) throws -> (Workspace, ViewPolicy) {
     precondition(openingSecrets || !reveal, "a revealed view needs its secrets opened")
     let workspace = try application.read(
-      onlyObjectsKeyed: keys, onlyKind: kind, openingSecrets: openingSecrets)
+      onlyObjectsKeyed: keys, onlyKind: kind, openingSecrets: openingSecrets,
+      allowingConflicts: allowingConflicts)
     if reveal { try workspace.authorize(.revealSecrets, for: actor.user) }
     return (workspace, ViewPolicy(reveal: reveal, values: workspace.allows(.viewValues, for: actor.user)))
   }

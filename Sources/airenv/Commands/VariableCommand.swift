@@ -28,7 +28,10 @@ struct VariableCommand: ParsableCommand {
     }
 
     func run() throws {
-      let (workspace, policy) = try global.session.read(reveal: false, onlyKind: .variable)
+      let session = global.session
+      let (workspace, policy) = try session.read(reveal: false, onlyKind: .variable, allowingConflicts: true)
+      let conflicts = workspace.conflicts().filter { $0.subject != "connection" }
+      session.warn(about: conflicts)
       if let deployment {
         let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, policy: policy)
         try Output.print(resolved.variables, as: output) {
@@ -44,13 +47,18 @@ struct VariableCommand: ParsableCommand {
         }
         return
       }
-      let views = workspace.variables.sortedIgnoringCase(by: \.key)
-        .map { VariableView($0, in: workspace, policy: policy) }
+      let reasons = Conflict.reasons(byID: conflicts)
+      let views = workspace.variables.sortedIgnoringCase(by: \.key).map { variable in
+        var view = VariableView(variable, in: workspace, policy: policy)
+        view.conflict = reasons[variable.id]
+        return view
+      }
       try Output.print(views, as: output) {
         var table = TextTable("KEY", "VALUE", "SECRET", "DEPLOYMENTS", "OVERRIDES")
         for view in views {
           table.add([
-            view.key, view.masked ? Secrecy.mask : TextTable.clip(view.value ?? "", 40),
+            view.conflict == nil ? view.key : view.key + " (conflict)",
+            view.masked ? Secrecy.mask : TextTable.clip(view.value ?? "", 40),
             view.secret ? "yes" : "",
             view.sharing.summary, String(view.overrides.values.filter { $0 != nil || view.masked }.count),
           ])

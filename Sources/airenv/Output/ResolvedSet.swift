@@ -61,10 +61,12 @@ struct ResolvedSet: JSONShaped {
     }
   }
 
+  /// Refused for a Deployment whose resolved set a git merge left ambiguous.
   init(workspace: Workspace, deployment name: String, policy: ViewPolicy) throws {
     guard let target = workspace.deployment(named: name) else {
       throw ModelError.notFound(what: "Deployment", name: name, workspace: workspace.name)
     }
+    try workspace.requireSettled(target)
     self.workspace = workspace.name
     deployment = target.name
     // Each object's entry is made on every core: `resolve` shows 10,000 of them.

@@ -1,6 +1,8 @@
 import AirenvModel
 
 struct VariableView: JSONShaped {
+  /// Why the variable is in conflict after a git merge, when it is.
+  var conflict: String?
   var key: String
   var id: String
   var value: String?
@@ -16,6 +18,7 @@ struct VariableView: JSONShaped {
 
   func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
     writer.object { writer in
+      writer.member("conflict", JSONValue(conflict))
       writer.member("description", JSONValue(description))
       writer.member("id", .string(id))
       writer.member("key", .string(key))
