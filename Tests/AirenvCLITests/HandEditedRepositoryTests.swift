@@ -332,10 +332,12 @@ struct HandEditedRepositoryLinkTests {
     let doctor = try cli.run("doctor")
     #expect(doctor.stdout.contains("duplicate-name"), "\(doctor.stdout)")
     #expect(doctor.stdout.contains("secrets stored as plaintext: base/value"), "\(doctor.stdout)")
-    // Every command stops at the two Deployments named alike, before an export could mix them.
+    // The export stops at the two Deployments named alike (a conflict to settle), before it
+    // could mix them.
     let export = try cli.run("export", "--all", "--format", "env", "--out", cli.scratch + "/out")
     #expect(
-      export.status == 1 && export.stderr.contains("two Deployments have this name"), "\(export.stderr)")
+      export.status == 4 && export.stderr.contains("two Deployments are named \"dev\"")
+        && export.stderr.contains("airenv conflicts"), "\(export.status) \(export.stderr)")
     #expect(!FileManager.default.fileExists(atPath: cli.scratch + "/out"))
   }
 
