@@ -77,13 +77,27 @@ public struct ExportSet: Equatable, Sendable {
     connections = []
     variables = []
     withheld = []
-    for (connection, resolved) in workspace.resolvedConnections(for: deployment.id) {
-      let exported = try Self.exporting(connection, resolved, includingSecrets: includingSecrets)
+    // Each object made on every core (a dense Workspace gives a Deployment 10,000); the first
+    // refusal in the objects' order is the one reported.
+    let exportedConnections = workspace.resolvedConnections(for: deployment.id).concurrentMap {
+      connection, resolved in
+      Result { () throws(ExportProblem) in
+        try Self.exporting(connection, resolved, includingSecrets: includingSecrets)
+      }
+    }
+    for result in exportedConnections {
+      let exported = try result.get()
       connections.append(exported.connection)
       withheld += exported.withheld
     }
-    for (variable, resolved) in workspace.resolvedVariables(for: deployment.id) {
-      let exported = try Self.exporting(variable, resolved, includingSecrets: includingSecrets)
+    let exportedVariables = workspace.resolvedVariables(for: deployment.id).concurrentMap {
+      variable, resolved in
+      Result { () throws(ExportProblem) in
+        try Self.exporting(variable, resolved, includingSecrets: includingSecrets)
+      }
+    }
+    for result in exportedVariables {
+      let exported = try result.get()
       if let value = exported.variable { variables.append(value) }
       withheld += exported.withheld
     }

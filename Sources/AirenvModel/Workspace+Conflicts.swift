@@ -53,9 +53,10 @@ extension Workspace {
     nameClashes().map(conflict(for:)) + danglingConflicts(connections) + danglingConflicts(variables)
   }
 
-  /// The conflicts that make what `deployment` gets ambiguous.
+  /// The conflicts that make what `deployment` gets ambiguous (duplicates only: a reference to
+  /// a Deployment that is gone changes no other Deployment's set).
   public func conflicts(affecting deployment: DeploymentID) -> [Conflict] {
-    conflicts().filter { $0.deployments.contains(deployment) }
+    nameClashes().map(conflict(for:)).filter { $0.deployments.contains(deployment) }
   }
 
   /// Refuses a Deployment whose resolved set a merge left ambiguous, naming the files.
@@ -91,6 +92,12 @@ extension Workspace {
   private func danglingConflicts<P>(_ objects: [EnvironmentObject<P>]) -> [Conflict] {
     let known = Set(deployments.map(\.id))
     return objects.compactMap { object in
+      // Looked at without building sets: this runs over every object of the Workspace.
+      guard
+        object.scope.owningDeployment.map({ !known.contains($0) }) ?? false
+          || object.links.keys.contains(where: { !known.contains($0) })
+          || object.exclusions.contains(where: { !known.contains($0) })
+      else { return nil }
       let gone = Set(object.links.keys).union(object.exclusions).subtracting(known).sorted()
       let reason: String
       if let owner = object.scope.owningDeployment, !known.contains(owner) {

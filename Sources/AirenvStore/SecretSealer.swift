@@ -135,8 +135,10 @@ struct SecretSealer {
     if let password = connection.base.fields[.password] {
       result.base.fields[.password] = transform(password, "base/password")
     }
-    if !connection.base.extra.isEmpty {
-      result.base.extra = mapExtra(connection.base.extra, marked: marked, path: "base/extra", transform)
+    if !connection.base.extra.isEmpty,
+      let mapped = mapExtra(connection.base.extra, marked: marked, path: "base/extra", transform)
+    {
+      result.base.extra = mapped
     }
     // Most links override nothing secret; they are left alone rather than rebuilt.
     for (deployment, link) in connection.links where link.fields[.password] != nil || !link.extraSet.isEmpty {
@@ -144,9 +146,10 @@ struct SecretSealer {
       if let password = link.fields[.password] {
         sealed.fields[.password] = transform(password, "links/\(deployment)/password")
       }
-      if !link.extraSet.isEmpty {
-        sealed.extraSet = mapExtra(
-          link.extraSet, marked: marked, path: "links/\(deployment)/extra", transform)
+      if !link.extraSet.isEmpty,
+        let mapped = mapExtra(link.extraSet, marked: marked, path: "links/\(deployment)/extra", transform)
+      {
+        sealed.extraSet = mapped
       }
       result.links[deployment] = sealed
     }
@@ -165,31 +168,40 @@ struct SecretSealer {
     return result
   }
 
-  /// Secret extra values are sealed whole: their JSON text is what is encrypted.
+  /// Secret extra values are sealed whole: their JSON text is what is encrypted. Nil when
+  /// nothing in `extra` is secret: loading 10,000 connections then copies no dictionary.
   private static func mapExtra(
     _ extra: [String: JSONValue], marked: Set<String>, path: String, _ transform: (String, String) -> String
-  ) -> [String: JSONValue] {
-    var result = extra
+  ) -> [String: JSONValue]? {
+    var result: [String: JSONValue]?
     // A path is made only for a value that is secret or holds members (loading 10,000
     // connections walks every extra key).
     for (key, value) in extra {
       if marked.contains(key) || Secrecy.isSecret(extraKey: key) {
-        result[key] = decodedValue(transform(encodedText(value), path + "/" + escape(key)))
-      } else if value.objectValue != nil || value.arrayValue != nil {
-        result[key] = mapNested(value, path: path + "/" + escape(key), transform)
+        if result == nil { result = extra }
+        result![key] = decodedValue(transform(encodedText(value), path + "/" + escape(key)))
+      } else if value.objectValue != nil || value.arrayValue != nil,
+        let mapped = mapNested(value, path: path + "/" + escape(key), transform)
+      {
+        if result == nil { result = extra }
+        result![key] = mapped
       }
     }
     return result
   }
 
+  /// A nested value with its secret members mapped; nil when it holds none.
   private static func mapNested(_ value: JSONValue, path: String, _ transform: (String, String) -> String)
-    -> JSONValue
+    -> JSONValue?
   {
     switch value {
-    case .object(let members): .object(mapExtra(members, marked: [], path: path, transform))
+    case .object(let members):
+      return mapExtra(members, marked: [], path: path, transform).map(JSONValue.object)
     case .array(let items):
-      .array(items.enumerated().map { mapNested($0.element, path: path + "/\($0.offset)", transform) })
-    default: value
+      let mapped = items.enumerated().map { mapNested($0.element, path: path + "/\($0.offset)", transform) }
+      guard mapped.contains(where: { $0 != nil }) else { return nil }
+      return .array(zip(items, mapped).map { item, mapped in mapped ?? item })
+    default: return nil
     }
   }
 

@@ -110,9 +110,8 @@ extension StrictJSONReader {
     return number
   }
 
-  /// A list of strings, or null as the empty list.
+  /// A list of strings (null is not a list: the stored shape refuses it).
   mutating func strings() -> [String]? {
-    if null() { return [] }
     guard peek(UInt8(ascii: "[")) else { return nil }
     guard case .array(let items)? = value() else { return nil }
     var strings: [String] = []
@@ -199,8 +198,8 @@ where Payload: DirectlyReadable, Payload.Override: DirectlyReadable {
         linkedToAll = flag
         return true
       case _ where name == "links":
+        // A null is not an object: the stored shape refuses it.
         guard seen.first(6) else { return false }
-        if reader.null() { return true }
         return reader.members { reader, deployment in
           guard let override = Payload.Override.read(directly: &reader) else { return false }
           return links.updateValue(override, forKey: deployment.text) == nil

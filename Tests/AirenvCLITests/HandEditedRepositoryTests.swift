@@ -336,7 +336,7 @@ struct HandEditedRepositoryLinkTests {
     // could mix them.
     let export = try cli.run("export", "--all", "--format", "env", "--out", cli.scratch + "/out")
     #expect(
-      export.status == 4 && export.stderr.contains("two Deployments are named \"dev\"")
+      export.status == 4 && export.stderr.lowercased().contains("two deployments are named \"dev\"")
         && export.stderr.contains("airenv conflicts"), "\(export.status) \(export.stderr)")
     #expect(!FileManager.default.fileExists(atPath: cli.scratch + "/out"))
   }
