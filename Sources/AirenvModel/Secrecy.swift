@@ -73,15 +73,30 @@ public enum Secrecy {
   )
     -> JSONValue
   {
+    maskedIfAny(value, key: key, marked: marked, with: mask) ?? value
+  }
+
+  /// `masked`, or nil when nothing in the value is secret: a view of 10,000 connections then
+  /// builds no copy of their extras.
+  public static func maskedIfAny(
+    _ value: JSONValue, key: String, marked: Set<String> = [], with mask: String = mask
+  ) -> JSONValue? {
     if isSecret(extraKey: key) || marked.contains(key) { return .string(mask) }
     switch value {
     case .object(let members):
-      return .object(
-        Dictionary(uniqueKeysWithValues: members.map { ($0.key, masked($0.value, key: $0.key, with: mask)) }))
+      var result: [String: JSONValue]?
+      for (member, inner) in members {
+        guard let hidden = maskedIfAny(inner, key: member, with: mask) else { continue }
+        if result == nil { result = members }
+        result![member] = hidden
+      }
+      return result.map(JSONValue.object)
     case .array(let items):
-      return .array(items.map { masked($0, key: key, with: mask) })
+      let hidden = items.map { maskedIfAny($0, key: key, with: mask) }
+      guard hidden.contains(where: { $0 != nil }) else { return nil }
+      return .array(zip(items, hidden).map { item, hidden in hidden ?? item })
     default:
-      return value
+      return nil
     }
   }
 

@@ -52,14 +52,17 @@ struct ConnectionFieldsView: JSONShaped {
       masked.append("password")
     }
     if let extra {
-      var shown: [String: JSONValue] = [:]
+      // Changed only where something is hidden: most extras hold no secret at all.
+      var shown = extra
       for (key, value) in extra {
         if Secrecy.lock(of: value) != nil {
           shown[key] = .null
           locked.append("extra.\(key)")
-        } else {
-          shown[key] = policy.reveal ? value : Secrecy.masked(value, key: key, marked: secretKeys)
-          if shown[key] != value { masked.append("extra.\(key)") }
+        } else if !policy.reveal, let hidden = Secrecy.maskedIfAny(value, key: key, marked: secretKeys),
+          hidden != value
+        {
+          shown[key] = hidden
+          masked.append("extra.\(key)")
         }
       }
       self.extra = shown
