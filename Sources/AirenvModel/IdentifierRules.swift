@@ -68,11 +68,13 @@ public enum IdentifierRules {
   /// Checks an id airenv generated (`con_1f9c3a7e52b0d864`) as read back from a file: ids
   /// name files and are bound into ciphertexts, so a hand-edited one must stay a plain word.
   public static func problem(withStableID id: String) -> String? {
-    if let first = id.utf8.first, isAlphanumericByte(first), id.utf8.count <= 64,
-      id.utf8.allSatisfy({ isKeyByte($0) && $0 != UInt8(ascii: ".") })
-    {
-      return nil
+    // Over contiguous bytes: every link of 10,000 objects is checked on each read.
+    var id = id
+    let valid = id.withUTF8 { bytes in
+      guard let first = bytes.first, isAlphanumericByte(first), bytes.count <= 64 else { return false }
+      return bytes.allSatisfy { isKeyByte($0) && $0 != UInt8(ascii: ".") }
     }
+    if valid { return nil }
     if id.isEmpty { return "it is empty" }
     if id.utf8.count > 64 { return "it is \(id.utf8.count) characters long" }
     if let bad = id.unicodeScalars.first(where: { !isAlphanumeric($0) && $0 != "_" && $0 != "-" }) {

@@ -25,16 +25,17 @@ struct ConnectionView: JSONShaped {
   }
 
   init(_ connection: Connection, in workspace: Workspace, policy: ViewPolicy) {
+    let names = workspace.deploymentNamesByID
     connId = connection.key
     id = connection.id
-    sharing = SharingView(connection, in: workspace)
+    sharing = SharingView(connection, deploymentNames: names)
     let secretKeys = connection.base.markedSecretKeys
     base = ConnectionFieldsView(
       fields: connection.base.fields, extra: connection.base.extra, secretKeys: secretKeys, policy: policy)
     overrides = Dictionary(
       uniqueKeysWithValues: connection.links.map { id, link in
         (
-          workspace.deployment(id: id)?.name ?? id,
+          names[id] ?? id,
           ConnectionFieldsOverrideView(link, secretKeys: secretKeys, policy: policy)
         )
       })

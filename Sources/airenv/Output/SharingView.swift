@@ -10,8 +10,8 @@ struct SharingView: JSONShaped {
   var links: [String]
   var exclusions: [String]
 
-  init<P>(_ object: EnvironmentObject<P>, in workspace: Workspace) {
-    let sharing = SharingSummary(object, in: workspace)
+  init<P>(_ object: EnvironmentObject<P>, deploymentNames: [DeploymentID: String]) {
+    let sharing = SharingSummary(object, deploymentNames: deploymentNames)
     scope = object.scope == .workspace ? "workspace" : "deployment"
     owner = sharing.owner
     linkedToAll = sharing.linkedToAll

@@ -35,7 +35,12 @@ struct VariableView: JSONShaped {
     }
   }
 
-  init(_ variable: Variable, in workspace: Workspace, policy: ViewPolicy) {
+  /// `deploymentNames` is `workspace.deploymentNamesByID`, made once by a listing of many.
+  init(
+    _ variable: Variable, in workspace: Workspace, policy: ViewPolicy,
+    deploymentNames: [DeploymentID: String]? = nil
+  ) {
+    let names = deploymentNames ?? workspace.deploymentNamesByID
     key = variable.key
     id = variable.id
     secret = variable.isSecret
@@ -46,10 +51,10 @@ struct VariableView: JSONShaped {
     masked = hidden && !locked
     value = hidden ? nil : variable.base.value
     description = policy.values ? variable.base.description : nil
-    sharing = SharingView(variable, in: workspace)
+    sharing = SharingView(variable, deploymentNames: names)
     overrides = Dictionary(
       uniqueKeysWithValues: variable.links.map { id, link in
-        (workspace.deployment(id: id)?.name ?? id, hidden ? nil : link.value)
+        (names[id] ?? id, hidden ? nil : link.value)
       })
     revision = variable.stamp.revision
     updatedAt = variable.stamp.updatedAt.formatted(.iso8601)
