@@ -113,14 +113,7 @@ extension StrictJSONReader {
   /// A list of strings (null is not a list: the stored shape refuses it).
   mutating func strings() -> [String]? {
     guard peek(UInt8(ascii: "[")) else { return nil }
-    guard case .array(let items)? = value() else { return nil }
-    var strings: [String] = []
-    strings.reserveCapacity(items.count)
-    for item in items {
-      guard case .string(let text) = item else { return nil }
-      strings.append(text)
-    }
-    return strings
+    return value()?.strings
   }
 
   /// An object of any JSON, or null as the empty object.

@@ -40,16 +40,7 @@ private struct Members {
 
   func strings(_ key: String) -> [String]? { optional(key, default: [], Self.strings) }
 
-  static func strings(_ json: JSONValue) -> [String]? {
-    guard case .array(let items) = json else { return nil }
-    var strings: [String] = []
-    strings.reserveCapacity(items.count)
-    for item in items {
-      guard case .string(let text) = item else { return nil }
-      strings.append(text)
-    }
-    return strings
-  }
+  static func strings(_ json: JSONValue) -> [String]? { json.strings }
 
   static func object(_ json: JSONValue) -> [String: JSONValue]? { json.objectValue }
 
@@ -212,5 +203,19 @@ extension VariableOverride: StrictlyReadable {
       return nil
     }
     self.init(value: value)
+  }
+}
+
+extension JSONValue {
+  /// A list of strings as `[String]`; nil for anything else.
+  var strings: [String]? {
+    guard case .array(let items) = self else { return nil }
+    var strings: [String] = []
+    strings.reserveCapacity(items.count)
+    for item in items {
+      guard case .string(let text) = item else { return nil }
+      strings.append(text)
+    }
+    return strings
   }
 }
