@@ -77,30 +77,29 @@ public struct ExportSet: Equatable, Sendable {
     connections = []
     variables = []
     withheld = []
-    // Each object made on every core (a dense Workspace gives a Deployment 10,000); the first
-    // refusal in the objects' order is the one reported.
-    let exportedConnections = workspace.resolvedConnections(for: deployment.id).concurrentMap {
-      connection, resolved in
-      Result { () throws(ExportProblem) in
-        try Self.exporting(connection, resolved, includingSecrets: includingSecrets)
-      }
-    }
-    for result in exportedConnections {
-      let exported = try result.get()
+    for exported in try Self.onEveryCore(
+      workspace.resolvedConnections(for: deployment.id),
+      { pair throws(ExportProblem) in try Self.exporting(pair.0, pair.1, includingSecrets: includingSecrets) }
+    ) {
       connections.append(exported.connection)
       withheld += exported.withheld
     }
-    let exportedVariables = workspace.resolvedVariables(for: deployment.id).concurrentMap {
-      variable, resolved in
-      Result { () throws(ExportProblem) in
-        try Self.exporting(variable, resolved, includingSecrets: includingSecrets)
-      }
-    }
-    for result in exportedVariables {
-      let exported = try result.get()
+    for exported in try Self.onEveryCore(
+      workspace.resolvedVariables(for: deployment.id),
+      { pair throws(ExportProblem) in try Self.exporting(pair.0, pair.1, includingSecrets: includingSecrets) }
+    ) {
       if let value = exported.variable { variables.append(value) }
       withheld += exported.withheld
     }
+  }
+
+  /// `items.map(export)` on every core (a dense Workspace gives a Deployment 10,000 objects);
+  /// the first refusal in the items' order is the one thrown.
+  private static func onEveryCore<Item: Sendable, Exported: Sendable>(
+    _ items: [Item], _ export: @Sendable (Item) throws(ExportProblem) -> Exported
+  ) throws(ExportProblem) -> [Exported] {
+    let results = items.concurrentMap { item in Result { () throws(ExportProblem) in try export(item) } }
+    return try results.map { result throws(ExportProblem) in try result.get() }
   }
 
   /// One connection as a Deployment gets it, and the secret fields left out of it.

@@ -53,20 +53,29 @@ extension Workspace {
     nameClashes().map(conflict(for:)) + danglingConflicts(connections) + danglingConflicts(variables)
   }
 
-  /// The conflicts that make what `deployment` gets ambiguous (duplicates only: a reference to
-  /// a Deployment that is gone changes no other Deployment's set).
-  public func conflicts(affecting deployment: DeploymentID) -> [Conflict] {
-    nameClashes().map(conflict(for:)).filter { $0.deployments.contains(deployment) }
-  }
-
   /// Refuses a Deployment whose resolved set a merge left ambiguous, naming the files.
   public func requireSettled(_ deployment: Deployment) throws(ModelError) {
-    guard let conflict = conflicts(affecting: deployment.id).first else { return }
+    try requireSettled([deployment])
+  }
+
+  /// The same for each of `deployments`, looking for clashes once (an export of 100). Only
+  /// duplicates count: a reference to a Deployment that is gone changes no other one's set.
+  public func requireSettled(_ deployments: [Deployment]) throws(ModelError) {
+    let duplicates = nameClashes().map(conflict(for:))
+    guard !duplicates.isEmpty else { return }
+    for deployment in deployments {
+      if let conflict = duplicates.first(where: { $0.deployments.contains(deployment.id) }) {
+        throw Self.refusal(of: deployment, by: conflict)
+      }
+    }
+  }
+
+  private static func refusal(of deployment: Deployment, by conflict: Conflict) -> ModelError {
     let what =
       conflict.subject == "deployment"
       ? "two Deployments are named \"\(conflict.name)\""
       : "Deployment \"\(deployment.name)\" would get two \(conflict.subject)s \"\(conflict.name)\""
-    throw .conflicted(what: what, files: conflict.files)
+    return .conflicted(what: what, files: conflict.files)
   }
 
   private func conflict(for clash: NameClash) -> Conflict {

@@ -149,6 +149,15 @@ private struct SeenMembers {
   }
 
   func has(_ index: Int) -> Bool { seen & (UInt32(1) << UInt32(index)) != 0 }
+
+  /// Reads member `index` into `target`: false when it came before or `value` is not there.
+  mutating func take<Value>(_ index: Int, _ value: @autoclosure () -> Value?, into target: inout Value)
+    -> Bool
+  {
+    guard first(index), let read = value() else { return false }
+    target = read
+    return true
+  }
 }
 
 extension EnvironmentObject: DirectlyReadable
@@ -198,9 +207,7 @@ where Payload: DirectlyReadable, Payload.Override: DirectlyReadable {
           return links.updateValue(override, forKey: deployment.text) == nil
         }
       case _ where name == "exclusions":
-        guard seen.first(7), let list = reader.strings() else { return false }
-        exclusions = list
-        return true
+        return seen.take(7, reader.strings(), into: &exclusions)
       case _ where name == "stamp":
         guard seen.first(8) else { return false }
         stamp = Stamp.read(directly: &reader)
@@ -275,6 +282,17 @@ extension ConnectionField {
     allCases.first { key.bytes.elementsEqual($0.rawValue.utf8) }
   }
 
+  /// Reads a member that names a field into `fields` (false when it came before or is not a
+  /// field's value); nil when `name` is no field's.
+  fileprivate static func read(
+    _ name: MemberKey, from reader: inout StrictJSONReader, into fields: inout [ConnectionField: String]
+  ) -> Bool? {
+    guard let field = named(name) else { return nil }
+    guard fields[field] == nil, let value = field.read(directly: &reader) else { return false }
+    fields[field] = value
+    return true
+  }
+
   /// A field's value as stored: a string, and `port` a number from 1 to 65535 or null (read
   /// as "", meaning "no port").
   fileprivate func read(directly reader: inout StrictJSONReader) -> String? {
@@ -292,21 +310,9 @@ extension ConnectionPayload: DirectlyReadable {
     var extra: [String: JSONValue] = [:]
     var secretExtraKeys: [String] = []
     let read = reader.members { reader, name in
-      if let field = ConnectionField.named(name) {
-        guard fields[field] == nil, let value = field.read(directly: &reader) else { return false }
-        fields[field] = value
-        return true
-      }
-      if name == "extra" {
-        guard seen.first(0), let object = reader.anyObject() else { return false }
-        extra = object
-        return true
-      }
-      if name == "secretExtraKeys" {
-        guard seen.first(1), let keys = reader.strings() else { return false }
-        secretExtraKeys = keys
-        return true
-      }
+      if let read = ConnectionField.read(name, from: &reader, into: &fields) { return read }
+      if name == "extra" { return seen.take(0, reader.anyObject(), into: &extra) }
+      if name == "secretExtraKeys" { return seen.take(1, reader.strings(), into: &secretExtraKeys) }
       return false
     }
     guard read, let type = fields[.connType], !type.isEmpty else { return nil }
@@ -325,23 +331,11 @@ extension ConnectionOverride: DirectlyReadable {
       if name == "fields" {
         guard seen.first(0) else { return false }
         return reader.members { reader, name in
-          guard let field = ConnectionField.named(name), fields[field] == nil,
-            let value = field.read(directly: &reader)
-          else { return false }
-          fields[field] = value
-          return true
+          ConnectionField.read(name, from: &reader, into: &fields) ?? false
         }
       }
-      if name == "extraSet" {
-        guard seen.first(1), let object = reader.anyObject() else { return false }
-        extraSet = object
-        return true
-      }
-      if name == "extraUnset" {
-        guard seen.first(2), let keys = reader.strings() else { return false }
-        extraUnset = keys
-        return true
-      }
+      if name == "extraSet" { return seen.take(1, reader.anyObject(), into: &extraSet) }
+      if name == "extraUnset" { return seen.take(2, reader.strings(), into: &extraUnset) }
       return false
     }
     guard read else { return nil }

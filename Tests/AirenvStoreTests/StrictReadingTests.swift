@@ -113,6 +113,7 @@ struct StrictReadingTests {
       // A null where the stored shape wants an object or a list is refused, not read as empty.
       (#""links": {"dep_a": {"value": "x"}}"#, #""links": null"#),
       (#""links": {"dep_a": {"value": "x"}}"#, #""links": {}, "exclusions": null"#),
+      (#""links": {"dep_a": {"value": "x"}}"#, #""links": {}, "exclusions": [], "exclusions": []"#),
     ]
     for (original, replacement) in variants {
       let bytes = Array(variable.replacingOccurrences(of: original, with: replacement).utf8)
@@ -129,6 +130,12 @@ struct StrictReadingTests {
     for (extra, links) in [
       (#""extra": {}, "secretExtraKeys": null"#, #""links": {}"#),
       (#""extra": {}"#, #""links": {"d": {"extraUnset": null}}"#),
+      // A member twice, where each is read into the object as it comes.
+      (#""extra": {}, "extra": {}"#, #""links": {}"#),
+      (#""extra": {}, "secretExtraKeys": [], "secretExtraKeys": []"#, #""links": {}"#),
+      (#""extra": {}"#, #""links": {"d": {"extraSet": {}, "extraSet": {}}}"#),
+      (#""extra": {}, "host": "a", "host": "b""#, #""links": {}"#),
+      (#""extra": {}"#, #""links": {"d": {"fields": {"host": "a", "host": "b"}}}"#),
     ] {
       let bytes = Self.document(extra: extra, links: links)
       #expect(Self.direct(Connection.self, bytes) == nil, "\(extra) \(links)")

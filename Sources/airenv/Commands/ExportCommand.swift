@@ -63,7 +63,7 @@ struct ExportCommand: ParsableCommand {
       try workspace.requireSettled(target)
     } else {
       targets = workspace.sortedDeployments
-      for target in targets { try workspace.requireSettled(target) }
+      try workspace.requireSettled(targets)
       // One directory per Deployment: two names equal ignoring case would share one (a merge or a
       // hand edit can bring them; `doctor` reports it).
       var seen: [String: String] = [:]
