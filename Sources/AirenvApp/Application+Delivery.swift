@@ -97,21 +97,23 @@ extension Application {
   func planDelivery(
     workspace: Workspace, deployment: Deployment, target: DeliveryTarget, prune: Bool, adopt: Bool
   ) throws -> PreparedDelivery {
+    // The server is asked first and answers while the Workspace is resolved here.
+    let reading = target.kind == .airflowAPI ? LiveReading(target: target) : nil
     let desired = try DesiredSet(workspace: workspace, deployment: deployment)
     let record = try repository.deliveryRecord(workspace: workspace.id, deployment: deployment.id)
     let endpoint: any DeliveryEndpoint
+    let live: LiveState
     var driftedFiles: [String] = []
     var fileWarnings: [String] = []
-    switch target.kind {
-    case .airflowAPI:
-      endpoint = try AirflowClient(target: target)
-    case .directory:
+    if let reading {
+      (endpoint, live) = try reading.wait()
+    } else {
       let directory = try DirectoryEndpoint(target: target, set: desired.exportSet!, record: record)
       driftedFiles = directory.driftedFiles()
       fileWarnings = directory.warnings(drifted: driftedFiles)
       endpoint = directory
+      live = try endpoint.liveState()
     }
-    let live = try endpoint.liveState()
     let digester = try repository.secretDigester(
       workspace: workspace.id, deployment: deployment.id, target: target.address)
     // A directory's files are airenv's alone and rewritten whole: what left airenv leaves them.

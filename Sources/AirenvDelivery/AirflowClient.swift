@@ -40,6 +40,8 @@ public final class AirflowClient: Sendable {
     }
     session = TokenBox()
     (api, version) = try Self.detect(base: base, transport: transport)
+    // Logged in now, so that the requests that follow in parallel share one token.
+    if api == .v2, case .password = credentials { _ = try authorization(renew: true) }
   }
 
   private static func detect(base: String, transport: HTTPTransport) throws(DeliveryError) -> (API, String) {
@@ -74,15 +76,18 @@ public final class AirflowClient: Sendable {
     guard let url = components?.url else { throw .refused("cannot build a URL for \(path)") }
     let bytes = body.map { Array($0.compactText.utf8) }
     var response = try transport.send(method, url, headers: try authorization(renew: false), body: bytes)
-    if response.status == 401 || (response.status == 403 && response.text.contains("Invalid JWT")) {
+    if Self.tokenRefused(response) {
       response = try transport.send(method, url, headers: try authorization(renew: true), body: bytes)
     }
-    switch response.status {
-    case 401: throw .rejectedCredentials(url: base, detail: response.detail)
-    case 403: throw .forbidden(url: base, detail: response.detail)
-    default: break
-    }
+    if Self.tokenRefused(response) { throw .rejectedCredentials(url: base, detail: response.detail) }
+    if response.status == 403 { throw .forbidden(url: base, detail: response.detail) }
     return (response.status, try? JSONValue.parse(response.text))
+  }
+
+  /// Airflow 3 answers a token it did not sign, or one that expired, with 403 "Invalid JWT
+  /// token" rather than 401: both mean the credentials, not the user's role.
+  private static func tokenRefused(_ response: HTTPResponse) -> Bool {
+    response.status == 401 || (response.status == 403 && response.text.contains("Invalid JWT"))
   }
 
   /// A request that must succeed with one of `expected`.
@@ -148,10 +153,30 @@ public final class AirflowClient: Sendable {
 
   // MARK: Reading
 
-  /// Every connection and variable in the database, a page of 100 at a time.
+  /// Every connection and variable in the database, a page at a time: the first pages of both
+  /// lists together, then the rest of both four at a time.
   public func liveState() throws(DeliveryError) -> LiveState {
-    var connections = try pages("/connections", member: "connections", order: "connection_id").compactMap(
-      LiveConnection.init(api:))
+    let lists = [
+      Listing(path: "/connections", member: "connections", order: "connection_id"),
+      Listing(path: "/variables", member: "variables", order: "key"),
+    ]
+    let firsts = try Self.fourAtATime(lists.count) { index throws(DeliveryError) in
+      try self.page(lists[index], offset: 0)
+    }
+    var rest: [(list: Int, offset: Int)] = []
+    for (index, first) in firsts.enumerated() {
+      guard let total = first.total, total > first.items.count, !first.items.isEmpty else { continue }
+      if total > 1_000_000 { throw .refused("the server lists more than a million \(lists[index].member)") }
+      rest += stride(from: first.items.count, to: total, by: first.items.count).map { (index, $0) }
+    }
+    let requests = rest
+    let pages = try Self.fourAtATime(requests.count) { index throws(DeliveryError) in
+      try self.page(lists[requests[index].list], offset: requests[index].offset).items
+    }
+    var items = firsts.map(\.items)
+    for (request, page) in zip(requests, pages) { items[request.list] += page }
+
+    var connections = items[0].compactMap(LiveConnection.init(api:))
     if api == .v1 {
       // 2.10 lists connections without their extra: each is read on its own, four at a time.
       let listed = connections
@@ -160,22 +185,17 @@ public final class AirflowClient: Sendable {
         return json.flatMap(LiveConnection.init(api:)) ?? listed[index]
       }
     }
-    let variables = try pages("/variables", member: "variables", order: "key").compactMap(
-      LiveVariable.init(api:))
-    return LiveState(version: version, connections: connections, variables: variables)
+    return LiveState(
+      version: version, connections: connections, variables: items[1].compactMap(LiveVariable.init(api:)))
   }
 
-  /// Every item of a list. The first page says how many there are; the others are then read
-  /// four at a time (10,000 objects are 100 pages).
-  private func pages(_ path: String, member: String, order: String) throws(DeliveryError) -> [JSONValue] {
-    let (first, total) = try page(path, member: member, order: order, offset: 0)
-    guard let total, total > first.count, first.count == Self.pageSize else { return first }
-    if total > 1_000_000 { throw .refused("the server lists more than a million \(member)") }
-    let offsets = Array(stride(from: Self.pageSize, to: total, by: Self.pageSize))
-    let rest = try Self.fourAtATime(offsets.count) { index throws(DeliveryError) in
-      try self.page(path, member: member, order: order, offset: offsets[index]).items
-    }
-    return first + rest.joined()
+  /// One of the lists a plan reads. A page of `requestedPageSize` is asked for, and the server
+  /// answers with at most its `[api] maximum_page_limit` (100 unless configured): the first page
+  /// says how many there are and how many a page holds.
+  private struct Listing: Sendable {
+    var path: String
+    var member: String
+    var order: String
   }
 
   /// `body(0..<count)` on four threads (requests wait on the network, not the CPU), in order;
@@ -202,15 +222,22 @@ public final class AirflowClient: Sendable {
     }
   }
 
-  static let pageSize = 100
+  /// Larger pages save a server that allows them one request per page; beyond a thousand an
+  /// answer grows large while the number of requests no longer matters.
+  static let requestedPageSize = 1000
 
-  private func page(_ path: String, member: String, order: String, offset: Int) throws(DeliveryError)
-    -> (items: [JSONValue], total: Int?)
-  {
+  private func page(_ listing: Listing, offset: Int) throws(DeliveryError) -> (
+    items: [JSONValue], total: Int?
+  ) {
     let json = try require(
-      "GET", path, query: [("limit", String(Self.pageSize)), ("offset", String(offset)), ("order_by", order)])
-    guard let page = json?.objectValue?[member]?.arrayValue else {
-      throw .server(url: base + api.rawValue + path, status: 200, detail: "the answer has no \(member) list")
+      "GET", listing.path,
+      query: [
+        ("limit", String(Self.requestedPageSize)), ("offset", String(offset)), ("order_by", listing.order),
+      ])
+    guard let page = json?.objectValue?[listing.member]?.arrayValue else {
+      throw .server(
+        url: base + api.rawValue + listing.path, status: 200,
+        detail: "the answer has no \(listing.member) list")
     }
     let total = json?.objectValue?["total_entries"].flatMap { value -> Int? in
       if case .integer(let count) = value { return Int(count) }

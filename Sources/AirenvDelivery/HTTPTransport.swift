@@ -114,8 +114,18 @@ private final class Outcome: @unchecked Sendable {
       "its TLS certificate is not trusted here (install its CA in the system store)"
     case NSURLErrorNetworkConnectionLost: "the connection was lost"
     default:
-      (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? "network error \(error.code)"
+      untrustedCertificate(error) ?? (error.userInfo[NSLocalizedDescriptionKey] as? String)
+        ?? "network error \(error.code)"
     }
+  }
+
+  /// curl's verification failures reach Foundation on Linux without a certificate error code;
+  /// only their description names them.
+  private static func untrustedCertificate(_ error: NSError) -> String? {
+    guard let description = error.userInfo[NSLocalizedDescriptionKey] as? String,
+      description.hasPrefix("SSL certificate problem") || description.contains("certificate verify failed")
+    else { return nil }
+    return "its TLS certificate is not trusted here (\(description); install its CA in the system store)"
   }
 }
 

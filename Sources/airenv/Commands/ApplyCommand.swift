@@ -15,7 +15,8 @@ struct ApplyCommand: ParsableCommand {
       in conflict are left alone unless --adopt; objects airenv applied and no longer has are deleted
       only with --prune. What Airflow confirmed is recorded in the repository as one history entry, and
       read back to verify. A partial failure says which objects did not reach Airflow and exits 1;
-      running apply again finishes the job.
+      running apply again finishes the job. With --all, a Deployment that cannot be applied (its server
+      down, a refusal) is reported and the others are still applied; the exit status is then non-zero.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -25,32 +26,47 @@ struct ApplyCommand: ParsableCommand {
 
   func run() throws {
     let session = global.session
-    var failed = false
+    var failure: Int32?
     for name in try scope.deployments(in: session) {
-      let application = session.application
-      let prepared = try application.prepareDelivery(of: name, prune: scope.prune, adopt: scope.adopt)
-      let plan = prepared.plan
-      Console.out(PlanText.table(plan, verbose: false))
-      if dryRun || !plan.needsApply { continue }
-      try application.refuseIfReadonly()
-      if !yes {
-        let question = "Apply to \(plan.target) for Deployment \(plan.deployment)? \(plan.blastRadius)"
-        guard Console.interactive else {
-          throw Failure.usage("\(question) Pass --yes to confirm (standard input is not a terminal).")
-        }
-        guard Console.confirm(question) else {
-          throw Failure(message: "cancelled; nothing was applied", code: 1)
-        }
+      do {
+        if try !apply(to: name, in: session) { failure = failure ?? 1 }
+      } catch let usage as Failure where usage.code == Failure.usageCode {
+        throw usage
+      } catch {
+        // With --all, one Deployment's failure (a dead server, a refusal) is reported and the
+        // others are still applied; the exit code is the first failure's.
+        guard scope.all else { throw error }
+        failure = failure ?? Failure.report(error, about: "Deployment \(TerminalText.escaped(name))")
       }
-      let progress = ApplyProgress()
-      let report = try application.applyDelivery(prepared) { done, total in
-        progress.update(done: done, total: total)
-      }
-      progress.finish()
-      failed = !report.succeeded || failed
-      Console.out(Self.summary(report))
     }
-    if failed { throw ExitCode(1) }
+    if let failure { throw ExitCode(failure) }
+  }
+
+  /// Plans one Deployment and applies it after confirmation; false when part of it failed (the
+  /// summary printed says which objects).
+  private func apply(to name: String, in session: Session) throws -> Bool {
+    let application = session.application
+    let prepared = try application.prepareDelivery(of: name, prune: scope.prune, adopt: scope.adopt)
+    let plan = prepared.plan
+    Console.out(PlanText.table(plan, verbose: false))
+    if dryRun || !plan.needsApply { return true }
+    try application.refuseIfReadonly()
+    if !yes {
+      let question = "Apply to \(plan.target) for Deployment \(plan.deployment)? \(plan.blastRadius)"
+      guard Console.interactive else {
+        throw Failure.usage("\(question) Pass --yes to confirm (standard input is not a terminal).")
+      }
+      guard Console.confirm(question) else {
+        throw Failure(message: "cancelled; nothing was applied", code: 1)
+      }
+    }
+    let progress = ApplyProgress()
+    let report = try application.applyDelivery(prepared) { done, total in
+      progress.update(done: done, total: total)
+    }
+    progress.finish()
+    Console.out(Self.summary(report))
+    return report.succeeded
   }
 
   static func summary(_ report: ApplyReport) -> String {

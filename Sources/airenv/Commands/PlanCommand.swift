@@ -36,7 +36,8 @@ struct PlanCommand: ParsableCommand {
       conflict (an object airenv did not create has that id), orphaned (applied by airenv, no longer in
       airenv: deleted only with --prune), delete, unchanged. Secrets are compared with what airenv last
       applied, never read from Airflow. Exit status: 0 when nothing differs, 6 when something does,
-      another non-zero code on an error.
+      another non-zero code on an error. With --all, a Deployment that cannot be planned is reported and
+      the others are still shown; the exit status is then that error's.
       """)
   static let differencesExitCode: Int32 = 6
 
@@ -52,13 +53,22 @@ struct PlanCommand: ParsableCommand {
   func run() throws {
     let session = global.session
     var plans: [DeliveryPlan] = []
+    var failure: Int32?
     for name in try scope.deployments(in: session) {
-      plans.append(try session.application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt))
+      do {
+        plans.append(try session.application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt))
+      } catch {
+        // With --all, a Deployment whose target cannot be planned is reported and the others
+        // are still shown; the exit code is then that failure's, never "differences".
+        guard scope.all else { throw error }
+        failure = failure ?? Failure.report(error, about: "Deployment \(TerminalText.escaped(name))")
+      }
     }
     switch output {
     case .json: Console.out(PlanText.json(plans))
     case .table: for plan in plans { Console.out(PlanText.table(plan, verbose: verbose)) }
     }
+    if let failure { throw ExitCode(failure) }
     if plans.contains(where: \.hasDifferences) { throw ExitCode(Self.differencesExitCode) }
   }
 }

@@ -11,7 +11,8 @@ struct Failure: Error {
   var message: String
   var code: Int32
 
-  static func usage(_ message: String) -> Failure { Failure(message: message, code: 2) }
+  static let usageCode: Int32 = 2
+  static func usage(_ message: String) -> Failure { Failure(message: message, code: usageCode) }
   static func validation(_ message: String) -> Failure { Failure(message: message, code: 3) }
   static func permission(_ message: String) -> Failure { Failure(message: message, code: 5) }
 
@@ -26,6 +27,17 @@ struct Failure: Error {
       Console.error(message)
     }
     Glibc.exit(code)
+  }
+
+  /// Prints the error as `exit(with:)` would, with `subject` before the first message, and
+  /// returns its exit code: `--all` reports one Deployment's failure this way and goes on.
+  static func report(_ error: any Error, about subject: String) -> Int32 {
+    if let code = error as? ExitCode { return code.rawValue }
+    let (message, code) = describe(error)
+    let prefix = "airenv: error: "
+    Console.error(
+      message.hasPrefix(prefix) ? prefix + subject + ": " + message.dropFirst(prefix.count) : message)
+    return code == 0 ? 1 : code
   }
 
   private static func describe(_ error: any Error) -> (String, Int32) {
