@@ -56,6 +56,47 @@ public struct TUIRuntime {
     return nil
   }
 
+  /// The merge-conflicts screen, for a Workspace a git merge left in conflict (read with
+  /// `allowingConflicts`): each settlement is saved as the CLI's `conflicts resolve` saves it, one
+  /// history entry, and the Workspace read again. Returns the Workspace to open once no
+  /// duplicate is left (and the person goes on), or nil when they quit (or a signal came).
+  public func settle(_ workspace: Workspace, ascii: Bool) -> Workspace? {
+    var screen = ConflictScreen(
+      workspace: workspace, width: driver.size.width, height: driver.size.height, ascii: ascii)
+    var current = workspace
+    driver.draw(screen.render())
+    while !stopRequested() {
+      guard let key = driver.readKey(timeout: idleTimeout) else { continue }
+      if key == .resize {
+        (screen.width, screen.height) = driver.size
+        driver.invalidate()
+      }
+      switch screen.handle(key) {
+      case .stay: break
+      case .redraw: driver.repaint()
+      case .quit: return nil
+      case .proceed:
+        driver.invalidate()
+        return current
+      case .settle(let settlement):
+        do {
+          let performed = try application.perform([.settle(settlement)], confirmed: true)
+          current = try application.read(allowingConflicts: true)
+          screen.show(current)
+          screen.message = Message(text: performed.outcome.message, isError: false)
+        } catch {
+          screen.message = Message(text: Self.message(for: error), isError: true)
+        }
+        if current.conflicts().isEmpty {
+          driver.invalidate()
+          return current
+        }
+      }
+      driver.draw(screen.render())
+    }
+    return nil
+  }
+
   /// Runs until the user quits or `stopRequested` says so.
   public func run(_ state: inout AppState) {
     var live = LiveChanges(application: application(for: state), workspace: state.workspace.id)

@@ -33,6 +33,10 @@ public enum Action: Equatable, Sendable {
   case showPlan
   /// Apply the selected Deployment's plan, after a confirmation.
   case deliver
+  /// Merge conflicts: keep the selected one of two of one name and delete the other.
+  case keepOne
+  /// Merge conflicts: remove what names a Deployment that is gone.
+  case dropDangling
 
   // Forms and line editing.
   case nextField, previousField, submit, clearField, toggleOption, cycleOptionBack, cycleOption, toggleRemoval
@@ -70,8 +74,8 @@ extension Action {
     .selectTab(.connections), .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .delete,
     .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
     .undo,
-    .redo, .showHistory, .showWorkspaces, .redraw, .showPlan, .deliver, .nextField, .previousField, .submit,
-    .clearField,
+    .redo, .showHistory, .showWorkspaces, .redraw, .showPlan, .deliver, .keepOne, .dropDangling, .nextField,
+    .previousField, .submit, .clearField,
     .toggleOption,
     .cycleOption,
     .cycleOptionBack, .toggleRemoval, .deleteBackward, .deleteForward, .cursorStart, .cursorEnd, .killToStart,
@@ -86,8 +90,8 @@ extension Action {
       .previousTab, .selectTab, .open, .back, .quit, .startFilter, .startCommand, .new, .edit, .rename,
       .delete,
       .toggleMatrix, .toggleLink, .toggleLinkedToAll, .overrideForm, .clearOverride, .toggleReveal, .help,
-      .undo, .redo, .showHistory, .showWorkspaces, .redraw, .showPlan, .deliver, .nextField, .previousField,
-      .submit, .clearField,
+      .undo, .redo, .showHistory, .showWorkspaces, .redraw, .showPlan, .deliver, .keepOne, .dropDangling,
+      .nextField, .previousField, .submit, .clearField,
       .toggleOption,
       .cycleOptionBack, .cycleOption, .toggleRemoval, .insert, .deleteBackward, .deleteForward, .cursorStart,
       .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:

@@ -10,6 +10,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
   case tooSmall = "Terminal too small"
   case picker = "Workspace picker"
   case workspaces = "Workspaces"
+  case conflicts = "Merge conflicts"
 }
 
 /// One row of the keymap: keys, what they do, where, and whether the footer shows them.
@@ -25,7 +26,7 @@ public struct Binding: Sendable {
 /// the `?` help overlay, so the three never disagree.
 public enum Keymap {
   static let browsing: Set<KeyContext> = [.list, .matrix, .resolved]
-  static let scrolling: Set<KeyContext> = browsing.union([.help, .picker, .workspaces])
+  static let scrolling: Set<KeyContext> = browsing.union([.help, .picker, .workspaces, .conflicts])
   /// Where text is edited: form fields, and the filter and command lines.
   static let editing: Set<KeyContext> = [.form, .line]
 
@@ -106,6 +107,18 @@ public enum Keymap {
       keys: [.character("R")], action: .rename, summary: "rename (a conn_id, a key, a Deployment)",
       contexts: [.list, .workspaces], footer: false),
     Binding(
+      keys: [.character("K")], action: .keepOne, summary: "keep this one, delete the other",
+      contexts: [.conflicts], footer: true),
+    Binding(
+      keys: [.character("R")], action: .rename, summary: "rename this one", contexts: [.conflicts],
+      footer: true),
+    Binding(
+      keys: [.character("x")], action: .dropDangling,
+      summary: "drop dangling references", contexts: [.conflicts], footer: true),
+    Binding(
+      keys: [.escape], action: .back, summary: "open the Workspace",
+      contexts: [.conflicts], footer: true),
+    Binding(
       keys: [.character("d")], action: .delete, summary: "delete", contexts: [.list, .workspaces],
       footer: true),
     Binding(
@@ -142,13 +155,14 @@ public enum Keymap {
       keys: [.escape], action: .back, summary: "back / cancel (never quits)",
       contexts: browsing.union([.help, .workspaces]), footer: false),
     Binding(
-      keys: [.character("q")], action: .quit, summary: "quit", contexts: [.list, .picker], footer: true),
+      keys: [.character("q")], action: .quit, summary: "quit", contexts: [.list, .picker, .conflicts],
+      footer: true),
     Binding(
       keys: [.character("q")], action: .back, summary: "back (q quits from the lists)",
       contexts: [.matrix, .resolved, .help, .workspaces], footer: true),
     Binding(
       keys: [.control("c")], action: .quit, summary: "quit from anywhere",
-      contexts: browsing.union([.help, .picker, .workspaces, .form, .line, .confirm]),
+      contexts: browsing.union([.help, .picker, .workspaces, .conflicts, .form, .line, .confirm]),
       footer: false),
     Binding(
       keys: [.character("?")], action: .help, summary: "help",

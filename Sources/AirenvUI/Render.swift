@@ -286,7 +286,7 @@ func helpLines(_ glyphs: Glyphs) -> [[Span]] {
   let everywhere = Keymap.bindings.filter { $0.contexts.count == KeyContext.allCases.count }
   let groups =
     [("Everywhere", everywhere)]
-    + KeyContext.allCases.filter { $0 != .tooSmall && $0 != .picker }.map { context in
+    + KeyContext.allCases.filter { ![.tooSmall, .picker, .conflicts].contains($0) }.map { context in
       (
         context.rawValue,
         Keymap.bindings.filter {

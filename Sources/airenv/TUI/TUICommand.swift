@@ -31,7 +31,7 @@ struct TUICommand: ParsableCommand {
     var workspace: Workspace
     var pick: [String] = []
     do {
-      workspace = try session.read()
+      workspace = try session.read(allowingConflicts: true)
     } catch StoreError.workspaceNotChosen(let available) {
       pick = available
       workspace = Workspace(id: "", name: "", stamp: Stamp(by: session.actor))
@@ -55,7 +55,16 @@ struct TUICommand: ParsableCommand {
         return
       }
       session.workspaceName = name
-      workspace = try session.read()
+      workspace = try session.read(allowingConflicts: true)
+    }
+    // A Workspace a git merge left in conflict opens on the screen that settles it.
+    if !workspace.conflicts().isEmpty {
+      guard let settled = runtime.settle(workspace, ascii: ascii || !utf8) else {
+        terminal.close()
+        if let signal = QuitSignal.pending { throw ExitCode(128 + signal) }
+        return
+      }
+      workspace = settled
     }
     let size = terminal.size
     var state = AppState(
