@@ -10,6 +10,8 @@ struct LiveChanges {
   /// The Workspace watched.
   let workspace: WorkspaceID
   private var stamp: [Int]
+  /// The Workspace as a git merge left it, when the last poll found it in conflict.
+  private var conflicted: Workspace?
 
   init(application: Application, workspace: WorkspaceID) {
     self.application = application
@@ -33,6 +35,14 @@ struct LiveChanges {
       try application.requireIdentity(in: current)
       return .reloaded(current)
     } catch {
+      if let merged = try? application.repository.read(
+        workspace: workspace.name, allowingConflicts: true),
+        merged.id == workspace.id, merged.conflicts().contains(where: { $0.kind == .duplicate }),
+        (try? merged.role(of: application.user)) != nil, (try? application.requireIdentity(in: merged)) != nil
+      {
+        conflicted = merged
+        return nil
+      }
       // The status line is one row: the file (from the repository's root), its line, the reason.
       let message: String
       if case StoreError.corrupt(let path, let line, _, let reason) = error {
@@ -42,6 +52,12 @@ struct LiveChanges {
       }
       return .reloadFailed(message.replacingOccurrences(of: application.repository.root + "/", with: ""))
     }
+  }
+
+  /// A Workspace found in conflict by the last poll, once.
+  mutating func takeConflicted() -> Workspace? {
+    defer { conflicted = nil }
+    return conflicted
   }
 
   /// The runtime's own save is not news: it already shows what it wrote.

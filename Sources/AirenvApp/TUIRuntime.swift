@@ -64,6 +64,9 @@ public struct TUIRuntime {
     var screen = ConflictScreen(
       workspace: workspace, width: driver.size.width, height: driver.size.height, ascii: ascii)
     var current = workspace
+    // Bound to this Workspace by name: the runtime's own may name none (the picker chose it).
+    var application = application
+    application.workspaceName = workspace.name
     driver.draw(screen.render())
     while !stopRequested() {
       guard let key = driver.readKey(timeout: idleTimeout) else { continue }
@@ -114,6 +117,15 @@ public struct TUIRuntime {
         sync.refresh(state.workspace, ifOlderThan: Self.syncInterval)
         if let states = sync.take() {
           _ = update(&state, .syncUpdated(states))
+          driver.draw(render(state))
+        }
+        if let conflicted = live.takeConflicted() {
+          // A git merge under the open TUI left the Workspace in conflict: settle it first.
+          guard let settled = settle(conflicted, ascii: state.ascii) else { return }
+          _ = update(&state, .reloaded(settled))
+          live.acknowledge(settled)
+          loadHistory(into: &state)
+          sync.refresh(state.workspace)
           driver.draw(render(state))
         }
         if let change = live.poll(state.workspace) {

@@ -69,6 +69,29 @@ extension GitMergeTests {
     #expect(try cli.ok("deployment", "list").components(separatedBy: "staging").count == 2)
   }
 
+  @Test func aMergeUnderTheOpenTUIOpensTheSettlementScreen() throws {
+    let cli = try Self.clones()
+    try cli.ok("connection", "create", "db", "--type", "postgres", "--host", "ours", "--link-all")
+    try Self.theirs(cli, "connection", "create", "db", "--type", "postgres", "--host", "theirs", "--link-all")
+    let tui = try TmuxSession(cli: cli, width: 120, height: 30, command: CLI.binary)
+    try tui.wait(for: "Connections (1)")
+    #expect(try Self.mergeTheirs(cli).isEmpty)
+    try tui.wait(for: "A git merge left 1 conflict in this Workspace.")
+    let screen = try tui.wait(for: "host theirs")
+    let rows = screen.components(separatedBy: "\n").filter { $0.contains("connections/con_") }
+    if try #require(rows.firstIndex { $0.contains("host theirs") }) == 1 { try tui.press("j") }
+    try tui.press("K")
+    try tui.wait(for: "[No] y = yes")
+    try tui.press("y")
+    // Back in the Workspace, with the one kept.
+    try tui.wait(for: "Connections (1)")
+    try tui.press("Enter")
+    try tui.wait(for: "host")
+    #expect(try cli.ok("connection", "get", "db").contains("theirs"))
+    try tui.press("C-c")
+    try tui.wait(for: "AIRENV-EXITED")
+  }
+
   @Test func danglingReferencesAloneMayBeDroppedOrLeftForLater() throws {
     let cli = try Self.clones()
     try cli.ok("deployment", "create", "staging")
