@@ -97,10 +97,16 @@ extension Application {
   func planDelivery(
     workspace: Workspace, deployment: Deployment, target: DeliveryTarget, prune: Bool, adopt: Bool
   ) throws -> PreparedDelivery {
+    let record = try repository.deliveryRecord(workspace: workspace.id, deployment: deployment.id)
     // The server is asked first and answers while the Workspace is resolved here.
     let reading = target.kind == .airflowAPI ? LiveReading(target: target) : nil
-    let desired = try DesiredSet(workspace: workspace, deployment: deployment)
-    let record = try repository.deliveryRecord(workspace: workspace.id, deployment: deployment.id)
+    let desired: DesiredSet
+    do {
+      desired = try DesiredSet(workspace: workspace, deployment: deployment)
+    } catch {
+      reading?.abandon()
+      throw error
+    }
     let endpoint: any DeliveryEndpoint
     let live: LiveState
     var driftedFiles: [String] = []

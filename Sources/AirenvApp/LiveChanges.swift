@@ -35,9 +35,8 @@ struct LiveChanges {
       try application.requireIdentity(in: current)
       return .reloaded(current)
     } catch {
-      if let merged = try? application.repository.read(
-        workspace: workspace.name, allowingConflicts: true),
-        merged.id == workspace.id, merged.conflicts().contains(where: { $0.kind == .duplicate }),
+      if let merged = try? application.repository.read(workspaceID: workspace.id, allowingConflicts: true),
+        merged.conflicts().contains(where: { $0.kind == .duplicate }),
         (try? merged.role(of: application.user)) != nil, (try? application.requireIdentity(in: merged)) != nil
       {
         conflicted = merged

@@ -61,15 +61,39 @@ public struct TUIRuntime {
   /// history entry, and the Workspace read again. Returns the Workspace to open once no
   /// duplicate is left (and the person goes on), or nil when they quit (or a signal came).
   public func settle(_ workspace: Workspace, ascii: Bool) -> Workspace? {
+    settle(workspace, ascii: ascii, deliveries: nil)
+  }
+
+  /// The same, while an apply of `deliveries` may run: quitting then asks twice, as it does
+  /// on the Workspace.
+  func settle(_ workspace: Workspace, ascii: Bool, deliveries: DeliveryRunner?) -> Workspace? {
     var screen = ConflictScreen(
       workspace: workspace, width: driver.size.width, height: driver.size.height, ascii: ascii)
     var current = workspace
     // Bound to this Workspace by name: the runtime's own may name none (the picker chose it).
     var application = application
     application.workspaceName = workspace.name
+    var stamp = application.repository.changeStamp(workspace: workspace.id)
     driver.draw(screen.render())
     while !stopRequested() {
-      guard let key = driver.readKey(timeout: idleTimeout) else { continue }
+      guard let key = driver.readKey(timeout: idleTimeout) else {
+        // Settled (or changed) by another process or a teammate's pull while this is open.
+        let now = application.repository.changeStamp(workspace: workspace.id)
+        guard now != stamp else { continue }
+        stamp = now
+        guard
+          let reread = try? application.repository.read(workspaceID: workspace.id, allowingConflicts: true)
+        else { continue }
+        current = reread
+        application.workspaceName = reread.name
+        screen.show(reread)
+        if reread.conflicts().isEmpty {
+          driver.invalidate()
+          return reread
+        }
+        driver.draw(screen.render())
+        continue
+      }
       if key == .resize {
         (screen.width, screen.height) = driver.size
         driver.invalidate()
@@ -77,18 +101,31 @@ public struct TUIRuntime {
       switch screen.handle(key) {
       case .stay: break
       case .redraw: driver.repaint()
-      case .quit: return nil
+      case .quit:
+        if let deliveries, let busy = deliveries.busy, deliveries.firstQuitDuringApply() {
+          screen.message = Message(
+            text: "an apply to \(busy) is running: q again quits anyway (the next apply finishes it)",
+            isError: true)
+          break
+        }
+        return nil
       case .proceed:
         driver.invalidate()
         return current
-      case .settle(let settlement):
+      case .settle(let settlement, let confirmed):
         do {
-          let performed = try application.perform([.settle(settlement)], confirmed: true)
-          current = try application.read(allowingConflicts: true)
+          let performed = try application.perform([.settle(settlement)], confirmed: confirmed)
+          stamp = application.repository.changeStamp(workspace: workspace.id)
+          current =
+            try application.repository.read(workspaceID: workspace.id, allowingConflicts: true) ?? current
+          application.workspaceName = current.name
           screen.show(current)
           screen.message = Message(text: performed.outcome.message, isError: false)
+        } catch ModelError.needsConfirmation(let impact) {
+          // The model's own question, naming what goes: the CLI asks the same.
+          screen.ask(impact.question, before: settlement)
         } catch {
-          screen.message = Message(text: Self.message(for: error), isError: true)
+          screen.refused(Self.message(for: error))
         }
         if current.conflicts().isEmpty {
           driver.invalidate()
@@ -121,7 +158,7 @@ public struct TUIRuntime {
         }
         if let conflicted = live.takeConflicted() {
           // A git merge under the open TUI left the Workspace in conflict: settle it first.
-          guard let settled = settle(conflicted, ascii: state.ascii) else { return }
+          guard let settled = settle(conflicted, ascii: state.ascii, deliveries: deliveries) else { return }
           _ = update(&state, .reloaded(settled))
           live.acknowledge(settled)
           loadHistory(into: &state)

@@ -154,39 +154,60 @@ public final class AirflowClient: Sendable {
   // MARK: Reading
 
   /// Every connection and variable in the database, a page at a time: the first pages of both
-  /// lists together, then the rest of both four at a time.
-  public func liveState() throws(DeliveryError) -> LiveState {
+  /// lists together, then the rest of both four at a time. Once `cancellation` is set no further
+  /// request is made.
+  public func liveState() throws(DeliveryError) -> LiveState { try liveState(cancellation: nil) }
+
+  func liveState(cancellation: Cancellation?) throws(DeliveryError) -> LiveState {
     let lists = [
       Listing(path: "/connections", member: "connections", order: "connection_id"),
       Listing(path: "/variables", member: "variables", order: "key"),
     ]
     let firsts = try Self.fourAtATime(lists.count) { index throws(DeliveryError) in
-      try self.page(lists[index], offset: 0)
+      try self.page(lists[index], offset: 0, cancellation)
     }
     var rest: [(list: Int, offset: Int)] = []
     for (index, first) in firsts.enumerated() {
       guard let total = first.total, total > first.items.count, !first.items.isEmpty else { continue }
-      if total > 1_000_000 { throw .refused("the server lists more than a million \(lists[index].member)") }
+      let pages = (total - 1) / first.items.count
+      // A server that answers a handful per page (or claims millions) is not followed into a
+      // million requests.
+      if pages > Self.maximumPages {
+        throw .refused(
+          "the server lists \(total) \(lists[index].member) at \(first.items.count) a page: more than "
+            + "\(Self.maximumPages) requests; raise its [api] maximum_page_limit")
+      }
       rest += stride(from: first.items.count, to: total, by: first.items.count).map { (index, $0) }
     }
     let requests = rest
     let pages = try Self.fourAtATime(requests.count) { index throws(DeliveryError) in
-      try self.page(lists[requests[index].list], offset: requests[index].offset).items
+      try self.page(lists[requests[index].list], offset: requests[index].offset, cancellation).items
     }
     var items = firsts.map(\.items)
     for (request, page) in zip(requests, pages) { items[request.list] += page }
+    var warnings: [String] = []
+    for (index, first) in firsts.enumerated() {
+      guard let total = first.total, items[index].count != total else { continue }
+      // Someone changed the list between two pages: an object may be missing or read twice.
+      warnings.append(
+        "the server's \(lists[index].member) changed while they were read (\(items[index].count) read, "
+          + "\(total) listed): plan again to be sure")
+    }
 
     var connections = items[0].compactMap(LiveConnection.init(api:))
     if api == .v1 {
       // 2.10 lists connections without their extra: each is read on its own, four at a time.
       let listed = connections
       connections = try Self.fourAtATime(listed.count) { index throws(DeliveryError) in
+        try cancellation?.check()
         let json = try self.require("GET", "/connections/" + Self.escaped(listed[index].id))
         return json.flatMap(LiveConnection.init(api:)) ?? listed[index]
       }
     }
-    return LiveState(
+    var state = LiveState(
       version: version, connections: connections, variables: items[1].compactMap(LiveVariable.init(api:)))
+    state.warnings = warnings
+    return state
   }
 
   /// One of the lists a plan reads. A page of `requestedPageSize` is asked for, and the server
@@ -198,8 +219,8 @@ public final class AirflowClient: Sendable {
     var order: String
   }
 
-  /// `body(0..<count)` on four threads (requests wait on the network, not the CPU), in order;
-  /// the first error in that order is thrown.
+  /// `body(0..<count)` on four threads (requests wait on the network, not the CPU), in order.
+  /// The first failure cancels what has not started, and the first error in order is thrown.
   private static func fourAtATime<Value: Sendable>(
     _ count: Int, _ body: @escaping @Sendable (Int) throws(DeliveryError) -> Value
   ) throws(DeliveryError) -> [Value] {
@@ -212,23 +233,30 @@ public final class AirflowClient: Sendable {
           results.set(index, .success(try body(index)))
         } catch {
           results.set(index, .failure(error))
+          queue.cancelAllOperations()
         }
       }
     }
     queue.waitUntilAllOperationsAreFinished()
-    return try results.all.map { result throws(DeliveryError) in
+    let all = results.all
+    for case .failure(let error)? in all { throw error }
+    return try all.map { result throws(DeliveryError) in
       guard let result else { throw DeliveryError.refused("a request was not made") }
       return try result.get()
     }
   }
 
+  /// At most this many pages after the first of each list: a million objects at 100 a page.
+  static let maximumPages = 10_000
+
   /// Larger pages save a server that allows them one request per page; beyond a thousand an
   /// answer grows large while the number of requests no longer matters.
   static let requestedPageSize = 1000
 
-  private func page(_ listing: Listing, offset: Int) throws(DeliveryError) -> (
+  private func page(_ listing: Listing, offset: Int, _ cancellation: Cancellation?) throws(DeliveryError) -> (
     items: [JSONValue], total: Int?
   ) {
+    try cancellation?.check()
     let json = try require(
       "GET", listing.path,
       query: [

@@ -89,7 +89,7 @@ public struct Planner: Sendable {
   public func plan(
     deployment: String, target: String, desired: DesiredSet, live: LiveState, record: DeliveryRecord?
   ) -> DeliveryPlan {
-    var warnings: [String] = []
+    var warnings = live.warnings
     var record = record
     if let stale = record, stale.target != target {
       warnings.append(

@@ -57,6 +57,8 @@ public struct LiveState: Equatable, Sendable {
 
   /// Whether secret values are shown (files): then they are compared too, by digest.
   public var showsSecrets: Bool
+  /// What makes the reading doubtful, e.g. a list that changed while it was read page by page.
+  public var warnings: [String] = []
 
   public init(
     version: String, connections: [LiveConnection], variables: [LiveVariable], showsSecrets: Bool = false

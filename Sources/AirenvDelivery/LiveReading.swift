@@ -5,6 +5,7 @@ import Foundation
 /// plan resolves the Workspace and reads its delivery record while the server answers.
 public final class LiveReading: @unchecked Sendable {
   private let done = DispatchSemaphore(value: 0)
+  private let cancellation = Cancellation()
   // Written once by the reading thread before `done` is signalled, read only after waiting.
   private var outcome: Result<(AirflowClient, LiveState), DeliveryError>?
 
@@ -12,16 +13,38 @@ public final class LiveReading: @unchecked Sendable {
     Thread.detachNewThread { [self] in
       outcome = Result { () throws(DeliveryError) in
         let client = try AirflowClient(target: target)
-        return (client, try client.liveState())
+        return (client, try client.liveState(cancellation: cancellation))
       }
       done.signal()
     }
   }
 
-  /// The client and what it read, once the reading has ended.
+  /// The client and what it read, once the reading has ended. Called once: either this or
+  /// `abandon`.
   public func wait() throws(DeliveryError) -> (client: AirflowClient, live: LiveState) {
     done.wait()
     guard let outcome else { throw .refused("the reading ended without an answer") }
     return try outcome.get()
+  }
+
+  /// Stops the reading before its next request and waits for the one under way, so that no
+  /// thread is left talking to the server after the plan it was for has failed.
+  public func abandon() {
+    cancellation.cancel()
+    done.wait()
+  }
+}
+
+/// Set by the thread that no longer wants an answer; checked before each request.
+public final class Cancellation: @unchecked Sendable {
+  private let lock = NSLock()
+  private var cancelled = false
+
+  public init() {}
+
+  public func cancel() { lock.withLock { cancelled = true } }
+
+  func check() throws(DeliveryError) {
+    if lock.withLock({ cancelled }) { throw .refused("the reading was cancelled") }
   }
 }

@@ -50,7 +50,35 @@ public enum Settlement: Equatable, Sendable {
 extension Workspace {
   /// Every conflict, duplicates first, in the objects' order.
   public func conflicts() -> [Conflict] {
-    nameClashes().map(conflict(for:)) + danglingConflicts(connections) + danglingConflicts(variables)
+    duplicates() + danglingConflicts(connections) + danglingConflicts(variables)
+  }
+
+  /// The name clashes as conflicts: three of one name (each clashing with the first) are one
+  /// conflict of three, so that keeping one deletes both others.
+  private func duplicates() -> [Conflict] {
+    var conflicts: [Conflict] = []
+    var positions: [String: Int] = [:]
+    for clash in nameClashes() {
+      let group = clash.kind + "\u{0}" + clash.first + "\u{0}" + clash.reason
+      if let position = positions[group] {
+        conflicts[position].ids.append(clash.second)
+      } else {
+        positions[group] = conflicts.count
+        conflicts.append(
+          Conflict(
+            kind: .duplicate, subject: clash.kind, name: clash.name, ids: [clash.first, clash.second],
+            reason: clash.reason, deployments: []))
+      }
+    }
+    for index in conflicts.indices {
+      let ids = conflicts[index].ids
+      switch conflicts[index].subject {
+      case "deployment": conflicts[index].deployments = ids
+      case "connection": conflicts[index].deployments = reachedByAll(ids, in: connections)
+      default: conflicts[index].deployments = reachedByAll(ids, in: variables)
+      }
+    }
+    return conflicts
   }
 
   /// Refuses a Deployment whose resolved set a merge left ambiguous, naming the files.
@@ -61,7 +89,7 @@ extension Workspace {
   /// The same for each of `deployments`, looking for clashes once (an export of 100). Only
   /// duplicates count: a reference to a Deployment that is gone changes no other one's set.
   public func requireSettled(_ deployments: [Deployment]) throws(ModelError) {
-    let duplicates = nameClashes().map(conflict(for:))
+    let duplicates = duplicates()
     guard !duplicates.isEmpty else { return }
     for deployment in deployments {
       if let conflict = duplicates.first(where: { $0.deployments.contains(deployment.id) }) {
@@ -78,23 +106,10 @@ extension Workspace {
     return .conflicted(what: what, files: conflict.files)
   }
 
-  private func conflict(for clash: NameClash) -> Conflict {
-    let ids = [clash.first, clash.second]
-    let affected: [DeploymentID]
-    switch clash.kind {
-    case "deployment": affected = ids
-    case "connection": affected = reachedByBoth(ids, in: connections)
-    default: affected = reachedByBoth(ids, in: variables)
-    }
-    return Conflict(
-      kind: .duplicate, subject: clash.kind, name: clash.name, ids: ids, reason: clash.reason,
-      deployments: affected)
-  }
-
-  private func reachedByBoth<P>(_ ids: [String], in objects: [EnvironmentObject<P>]) -> [DeploymentID] {
-    let pair = objects.filter { ids.contains($0.id) }
+  private func reachedByAll<P>(_ ids: [String], in objects: [EnvironmentObject<P>]) -> [DeploymentID] {
+    let involved = objects.filter { ids.contains($0.id) }
     return sortedDeployments.map(\.id).filter { deployment in
-      pair.allSatisfy { $0.reach(for: deployment) != nil }
+      involved.allSatisfy { $0.reach(for: deployment) != nil }
     }
   }
 
@@ -128,13 +143,22 @@ extension Workspace {
   {
     switch settlement {
     case .keep(let id):
-      guard let conflict = conflicts().first(where: { $0.kind == .duplicate && $0.ids.contains(id) }) else {
+      // The one kept wins every clash it is in: all the others of each go.
+      let involved = conflicts().filter { $0.kind == .duplicate && $0.ids.contains(id) }
+      guard let conflict = involved.first else {
         throw .notFound(what: "duplicate", name: id, workspace: name)
       }
-      let dropped = conflict.ids.filter { $0 != id }
+      var dropped: [String] = []
+      for other in involved.flatMap(\.ids) where other != id && !dropped.contains(other) {
+        dropped.append(other)
+      }
+      guard confirmed else {
+        throw .needsConfirmation(
+          try impactOfKeeping(id, dropping: dropped, subject: conflict.subject, by: actor))
+      }
       var outcomes: [Outcome] = []
       for other in dropped {
-        outcomes.append(try drop(conflict.subject, id: other, confirmed: confirmed, by: actor))
+        outcomes.append(try drop(conflict.subject, id: other, confirmed: true, by: actor))
       }
       return Outcome(
         message: "kept \(conflict.subject) \"\(conflict.name)\" (\(id)); "
@@ -153,6 +177,32 @@ extension Workspace {
     case .dropDangling:
       return try dropDangling(confirmed: confirmed, by: actor)
     }
+  }
+
+  /// One question for keeping one of several: which files go, and what each deletion loses.
+  private func impactOfKeeping(
+    _ kept: String, dropping ids: [String], subject: String, by actor: Actor
+  ) throws(ModelError)
+    -> Impact
+  {
+    var questions: [String] = []
+    var deployments = 0
+    for id in ids {
+      var trial = self
+      do {
+        _ = try trial.drop(subject, id: id, confirmed: false, by: actor)
+      } catch .needsConfirmation(let impact) {
+        questions.append(impact.question)
+        deployments += impact.deploymentCount
+      }
+    }
+    let files = Conflict(
+      kind: .duplicate, subject: subject, name: "", ids: [kept] + ids, reason: "", deployments: []
+    ).files
+    return Impact(
+      question: "Keep \(files[0]) and delete \(files.dropFirst().joined(separator: ", "))? "
+        + questions.joined(separator: " "),
+      deploymentCount: deployments)
   }
 
   private mutating func drop(_ subject: String, id: String, confirmed: Bool, by actor: Actor)

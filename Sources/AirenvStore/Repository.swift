@@ -160,10 +160,12 @@ public final class Repository: Sendable {
   }
 
   /// The Workspace with this id, whatever it is called now; nil when it no longer exists.
-  public func read(workspaceID id: WorkspaceID) throws(StoreError) -> Workspace? {
+  public func read(workspaceID id: WorkspaceID, allowingConflicts: Bool = false) throws(StoreError)
+    -> Workspace?
+  {
     try locked(exclusive: false) { () throws(StoreError) -> Workspace? in
       guard try summaries().contains(where: { $0.id == id }) else { return nil }
-      return try loadWorkspace(id)
+      return try loadWorkspace(id, allowingConflicts: allowingConflicts)
     }
   }
 

@@ -20,7 +20,7 @@ public struct ConflictScreen: Equatable, Sendable {
 
   enum Mode: Equatable, Sendable {
     case browsing
-    /// Asking before a settlement that deletes: `settlement` is what "yes" carries out.
+    /// The model's question before a settlement that deletes: "yes" carries it out confirmed.
     case confirming(question: String, settlement: Settlement)
     /// Typing a new name for the object or Deployment `id`.
     case renaming(id: String, editor: LineEditor)
@@ -38,6 +38,8 @@ public struct ConflictScreen: Equatable, Sendable {
   let workspaceName: String
   /// The outcome of the last settlement, or why it failed.
   public var message: Message?
+  /// The rename last sent (a `.renaming` mode), given back for another try if it is refused.
+  private var sentRename: Mode?
 
   public init(workspace: Workspace, width: Int, height: Int, ascii: Bool) {
     self.width = width
@@ -53,6 +55,7 @@ public struct ConflictScreen: Equatable, Sendable {
   /// near where it was.
   public mutating func show(_ workspace: Workspace) {
     conflicts = workspace.conflicts()
+    sentRename = nil
     let names = workspace.deploymentNamesByID
     affectedDeployments = conflicts.map { conflict in
       Array(Set(conflict.deployments.map { names[$0] ?? $0 })).sorted()
@@ -61,6 +64,9 @@ public struct ConflictScreen: Equatable, Sendable {
       Self.rows(of: conflict, at: index, in: workspace)
     }
     selection = min(selection, max(0, rows.count - 1))
+    // A name being typed survives a change made elsewhere while its row is still there; a
+    // question may no longer be true, so it is not.
+    if case .renaming(let id, _) = mode, rows.contains(where: { $0.id == id }) { return }
     mode = .browsing
   }
 
@@ -70,7 +76,9 @@ public struct ConflictScreen: Equatable, Sendable {
 
   public enum Outcome: Equatable, Sendable {
     case stay
-    case settle(Settlement)
+    /// Carry out the settlement; unconfirmed, the model answers a deletion with its question
+    /// (shown with `ask`).
+    case settle(Settlement, confirmed: Bool)
     /// Open the Workspace (only when `mayContinue`).
     case proceed
     case quit
@@ -85,7 +93,7 @@ public struct ConflictScreen: Equatable, Sendable {
       switch Keymap.action(for: key, in: .confirm) {
       case .confirmYes?:
         mode = .browsing
-        return .settle(settlement)
+        return .settle(settlement, confirmed: true)
       case .confirmNo?, .open?:
         // Enter chooses the focused button, and No is focused.
         mode = .browsing
@@ -104,7 +112,8 @@ public struct ConflictScreen: Equatable, Sendable {
           return .stay
         }
         mode = .browsing
-        return .settle(.rename(id: id, to: name))
+        sentRename = .renaming(id: id, editor: editor)
+        return .settle(.rename(id: id, to: name), confirmed: false)
       case .back?:
         mode = .browsing
       case .quit?: return .quit
@@ -125,9 +134,19 @@ public struct ConflictScreen: Equatable, Sendable {
     case .moveDown?: selection = min(max(0, rows.count - 1), selection + 1)
     case .pageUp?: selection = max(0, selection - max(1, height - 6))
     case .pageDown?: selection = min(max(0, rows.count - 1), selection + max(1, height - 6))
-    case .keepOne?: keep()
+    case .keepOne?:
+      guard let row = selected, let id = row.id else {
+        message = Message(text: "choose one of two with the same name to keep", isError: true)
+        return .stay
+      }
+      return .settle(.keep(id: id), confirmed: false)
     case .rename?: startRenaming()
-    case .dropDangling?: dropDangling()
+    case .dropDangling?:
+      guard conflicts.contains(where: { $0.kind == .dangling }) else {
+        message = Message(text: "no reference names a Deployment that is gone", isError: true)
+        return .stay
+      }
+      return .settle(.dropDangling, confirmed: false)
     case .back?:
       guard mayContinue else {
         message = Message(text: "settle every duplicate first (or q to quit)", isError: true)
@@ -143,15 +162,16 @@ public struct ConflictScreen: Equatable, Sendable {
 
   private var selected: Row? { rows.indices.contains(selection) ? rows[selection] : nil }
 
-  private mutating func keep() {
-    guard let row = selected, let id = row.id else {
-      message = Message(text: "choose one of two with the same name to keep", isError: true)
-      return
-    }
-    let others = conflicts[row.conflict].files.filter { $0 != row.file }
-    mode = .confirming(
-      question: "Keep \(row.file) and delete \(others.joined(separator: ", "))?",
-      settlement: .keep(id: id))
+  /// Shows the model's question before `settlement`, with No focused.
+  public mutating func ask(_ question: String, before settlement: Settlement) {
+    mode = .confirming(question: question, settlement: settlement)
+  }
+
+  /// Shows why the last settlement was refused; a refused rename is offered again as typed.
+  public mutating func refused(_ reason: String) {
+    message = Message(text: reason, isError: true)
+    if let sentRename { mode = sentRename }
+    sentRename = nil
   }
 
   private mutating func startRenaming() {
@@ -160,17 +180,6 @@ public struct ConflictScreen: Equatable, Sendable {
       return
     }
     mode = .renaming(id: id, editor: LineEditor(conflicts[row.conflict].name))
-  }
-
-  private mutating func dropDangling() {
-    guard conflicts.contains(where: { $0.kind == .dangling }) else {
-      message = Message(text: "no reference names a Deployment that is gone", isError: true)
-      return
-    }
-    mode = .confirming(
-      question:
-        "Remove every link and exclusion naming a Deployment that is gone, and the objects that belonged to one?",
-      settlement: .dropDangling)
   }
 
   // MARK: Rows
@@ -228,45 +237,59 @@ public struct ConflictScreen: Equatable, Sendable {
         ? " Settle each duplicate to open it; until then resolve, export and delivery refuse what it touches."
         : " Drop the dangling references, or Esc to open the Workspace and settle them later.",
     ]
-    for (line, text) in banner.enumerated() {
+    // A short terminal gives the banner's rows to the conflicts.
+    let shownBanner = height >= 10 ? banner : height >= 7 ? [banner[0]] : []
+    for (line, text) in shownBanner.enumerated() {
       screen.fill(x: 0, y: 1 + line, width: width, height: 1, role: .warning)
       screen.put(glyphs.fit(text, width), x: 0, y: 1 + line, role: .warning, bold: true)
     }
 
-    var y = 4
-    let bottom = height - 3
-    let first = max(0, selection - max(0, (bottom - y) / 2 - 1))
+    // Each conflict's heading above its rows, scrolled so that the selected row shows (with
+    // its heading when there is room) however few rows the terminal has.
+    var lines: [(text: String, role: StyleRole, bold: Bool)] = []
+    var selectedLine = 0
     var lastConflict = -1
-    for (index, row) in rows.enumerated() where index >= first {
+    for (index, row) in rows.enumerated() {
       if row.conflict != lastConflict {
-        if y >= bottom { break }
         let conflict = conflicts[row.conflict]
         let affected = affectedDeployments[row.conflict]
         let heading =
           " \(conflict.subject) \(conflict.name) " + glyphs.vertical + " " + conflict.reason
           + (affected.isEmpty ? "" : " " + glyphs.vertical + " affects " + affected.joined(separator: ", "))
-        screen.put(glyphs.fit(heading, width), x: 0, y: y, role: .title, bold: true)
-        y += 1
+        lines.append((heading, .title, true))
         lastConflict = row.conflict
       }
-      if y >= bottom { break }
+      if index == selection { selectedLine = lines.count }
       let line = "   " + row.file + (row.summary.isEmpty || row.id == nil ? "" : "  " + row.summary)
-      screen.put(glyphs.fit(line, width), x: 0, y: y, role: index == selection ? .selection : .text)
-      y += 1
+      lines.append((line, index == selection ? .selection : .text, false))
+    }
+    let top = height >= 10 ? 4 : 1 + shownBanner.count
+    let visible = max(1, height - 3 - top)
+    let first = max(0, min(selectedLine - visible / 2, lines.count - visible))
+    for (offset, line) in lines.dropFirst(first).prefix(visible).enumerated() where top + offset < height {
+      screen.put(glyphs.fit(line.text, width), x: 0, y: top + offset, role: line.role, bold: line.bold)
     }
 
     let footer = height - 2
     screen.fill(x: 0, y: footer, width: width, height: 1, role: .footer)
-    switch mode {
-    case .browsing:
+    func keys(_ list: [(String, String)]) {
       var x = 1
-      for (key, summary) in [("↑↓", "move")] + Keymap.footer(for: .conflicts) {
+      for (key, summary) in list {
         x = screen.put(key, x: x, y: footer, role: .key, bold: true)
         x = screen.put(" " + summary + "  ", x: x, y: footer, role: .footer)
       }
+    }
+    switch mode {
+    case .browsing:
+      keys([("↑↓", "move")] + Keymap.footer(for: .conflicts))
     case .confirming(let question, _):
-      let x = screen.put(" " + question + " ", x: 0, y: footer, role: .warning, bold: true)
-      screen.put("[No] y = yes", x: x, y: footer, role: .key, bold: true)
+      if width >= 40 && height >= 12 {
+        drawConfirmation(question, yesFocused: false, on: &screen, glyphs)
+        keys(Keymap.footer(for: .confirm))
+      } else {
+        let x = screen.put(" " + question + " ", x: 0, y: footer, role: .warning, bold: true)
+        screen.put("[No] y = yes", x: x, y: footer, role: .key, bold: true)
+      }
     case .renaming(_, let editor):
       let label = " new name: "
       let x = screen.put(label, x: 0, y: footer, role: .footer, bold: true)

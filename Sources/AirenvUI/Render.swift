@@ -332,8 +332,13 @@ private func renderHelp(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
 }
 
 private func renderConfirm(_ confirmation: Confirmation, _ screen: inout ScreenBuffer, _ glyphs: Glyphs) {
+  drawConfirmation(confirmation.question, yesFocused: confirmation.yesFocused, on: &screen, glyphs)
+}
+
+/// A yes/no question in a box over the middle of the screen, with the focused button marked.
+func drawConfirmation(_ question: String, yesFocused: Bool, on screen: inout ScreenBuffer, _ glyphs: Glyphs) {
   let width = min(screen.width - 8, 70)
-  let lines = wrap(confirmation.question, width: width - 4)
+  let lines = wrap(question, width: width - 4)
   let height = lines.count + 4
   let x = (screen.width - width) / 2
   let y = max(2, (screen.height - height) / 2)
@@ -343,12 +348,9 @@ private func renderConfirm(_ confirmation: Confirmation, _ screen: inout ScreenB
   let no = "[ No ]"
   let yes = "[ Yes ]"
   let start = x + width - CellWidth.of(no + "  " + yes) - 2
+  screen.put(no, x: start, y: buttons, role: yesFocused ? .text : .selection, bold: !yesFocused)
   screen.put(
-    no, x: start, y: buttons, role: confirmation.yesFocused ? .text : .selection,
-    bold: !confirmation.yesFocused)
-  screen.put(
-    yes, x: start + CellWidth.of(no) + 2, y: buttons, role: confirmation.yesFocused ? .selection : .text,
-    bold: confirmation.yesFocused)
+    yes, x: start + CellWidth.of(no) + 2, y: buttons, role: yesFocused ? .selection : .text, bold: yesFocused)
 }
 
 /// Splits text into lines of at most `width` columns at spaces.

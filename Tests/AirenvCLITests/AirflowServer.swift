@@ -193,6 +193,27 @@ final class AirflowServer: @unchecked Sendable {
     return String(decoding: data, as: UTF8.self)
   }
 
+  /// Returns once something accepts connections on 127.0.0.1:`port` (ten seconds at most).
+  static func waitForListener(port: Int) throws {
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
+      let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      defer { close(handle) }
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      address.sin_port = UInt16(port).bigEndian
+      let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(handle, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+      }
+      if connected { return }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    throw AirflowServer.ServerError(message: "nothing listens on 127.0.0.1:\(port)")
+  }
+
   static func freePort() throws -> Int {
     let handle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(handle) }

@@ -24,18 +24,19 @@ extension GitMergeTests {
     try tui.press("Escape")
     try tui.wait(for: "settle every duplicate first")
 
-    // The staging Deployments come first (the CLI's order): keep ours, asked first with No
-    // focused, so Enter changes nothing.
+    // The staging Deployments come first (the CLI's order): keep ours, asked first (the
+    // model's question, with what the deletion loses) with No focused, so Enter changes nothing.
     let staging = screen.components(separatedBy: "\n").filter { $0.contains("deployments/dep_") }
     let ourRow = try #require(staging.firstIndex { $0.contains(ours) })
     if ourRow == 1 { try tui.press("j") }
     try tui.press("K")
-    try tui.wait(for: "Keep deployments/\(ours).json and delete")
+    let question = try tui.wait(for: "Keep deployments/\(ours).json and delete")
+    #expect(question.contains("[ No ]") && question.contains("Delete Deployment"))
     try tui.press("Enter")
     try tui.wait(for: "nothing changed")
     #expect(try cli.run("conflicts").status == 4)
     try tui.press("K")
-    try tui.wait(for: "[No] y = yes")
+    try tui.wait(for: "[ Yes ]")
     try tui.press("y")
     screen = try tui.wait(for: "A git merge left 1 conflict in this Workspace.")
     #expect(!screen.contains("deployment staging"))
@@ -51,7 +52,8 @@ extension GitMergeTests {
     try tui.type("db_théirs")
     try tui.press("Enter")
     try tui.wait(for: "conn_id \"db_théirs\" is not allowed")
-    try tui.press("R")
+    // What was typed is offered again, to correct.
+    try tui.wait(for: "new name: db_théirs")
     try tui.press("C-u")
     try tui.type("db_theirs")
     try tui.press("Enter")
@@ -81,7 +83,7 @@ extension GitMergeTests {
     let rows = screen.components(separatedBy: "\n").filter { $0.contains("connections/con_") }
     if try #require(rows.firstIndex { $0.contains("host theirs") }) == 1 { try tui.press("j") }
     try tui.press("K")
-    try tui.wait(for: "[No] y = yes")
+    try tui.wait(for: "[ Yes ]")
     try tui.press("y")
     // Back in the Workspace, with the one kept.
     try tui.wait(for: "Connections (1)")
@@ -118,7 +120,7 @@ extension GitMergeTests {
     tui = try TmuxSession(cli: cli, width: 120, height: 30, command: CLI.binary)
     try tui.wait(for: "A git merge left 1 conflict")
     try tui.press("x")
-    try tui.wait(for: "Remove every link and exclusion naming a Deployment that is gone")
+    try tui.wait(for: "Delete the object of Deployments")
     try tui.press("y")
     screen = try tui.wait(for: "Variables (1)")
     #expect(!screen.contains("merge conflicts"))

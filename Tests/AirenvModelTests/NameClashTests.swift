@@ -110,6 +110,52 @@ struct NameClashTests {
     #expect(workspace.conflicts().isEmpty)
   }
 
+  /// Three Deployments of one name (each clashing with the first) are one conflict of three:
+  /// keeping any one deletes both others, and the question names both files before it does.
+  @Test func keepingOneOfThreeDeletesBothOthersAndSaysSo() throws {
+    var workspace = Fixture().workspace
+    workspace.deployments[1].name = "DEV"
+    workspace.deployments[2].name = "Dev"
+    let conflicts = workspace.conflicts()
+    #expect(conflicts.count == 1 && conflicts[0].ids.count == 3)
+    let kept = conflicts[0].ids[1]
+    let others = conflicts[0].ids.filter { $0 != kept }
+    var asking = workspace
+    let question = try #require(
+      Self.question { _ = try asking.apply(.settle(.keep(id: kept)), by: Fixture.actor) })
+    #expect(question.hasPrefix("Keep deployments/\(kept).json and delete "))
+    for other in others { #expect(question.contains("deployments/\(other).json")) }
+    try workspace.apply(.settle(.keep(id: kept)), by: Fixture.actor, confirmed: true)
+    #expect(workspace.conflicts().isEmpty)
+    #expect(workspace.deployments.map(\.id) == [kept])
+  }
+
+  /// A Workspace connection that two Deployment-scoped ones of its key clash with (in two
+  /// Deployments): two conflicts; keeping the shared one deletes both scoped ones, and keeping a
+  /// scoped one deletes the shared one only.
+  @Test func keepingAnObjectInTwoConflictsWinsBoth() throws {
+    var fixture = Fixture()
+    try fixture.postgres("db")
+    try fixture.postgres("local_dev", sharing: .scoped(toDeployment: "dev"))
+    try fixture.postgres("local_prod", sharing: .scoped(toDeployment: "prod"))
+    var merged = fixture.workspace
+    for index in merged.connections.indices where merged.connections[index].key.hasPrefix("local") {
+      merged.connections[index].key = "db"
+    }
+    let conflicts = merged.conflicts()
+    #expect(conflicts.count == 2)
+    let shared = try #require(merged.connections.first { $0.scope == .workspace }).id
+    var keepingShared = merged
+    try keepingShared.apply(.settle(.keep(id: shared)), by: Fixture.actor, confirmed: true)
+    #expect(keepingShared.connections.map(\.id) == [shared] && keepingShared.conflicts().isEmpty)
+
+    let scoped = conflicts[1].ids[1]
+    var keepingScoped = merged
+    try keepingScoped.apply(.settle(.keep(id: scoped)), by: Fixture.actor, confirmed: true)
+    #expect(!keepingScoped.connections.contains { $0.id == shared })
+    #expect(keepingScoped.connections.count == 2 && keepingScoped.conflicts().isEmpty)
+  }
+
   /// Links, exclusions and scopes naming a Deployment that is gone: listed, affecting no
   /// Deployment; dropping them keeps everything else of the objects.
   @Test func danglingReferencesAreDroppedKeepingTheRest() throws {
@@ -133,6 +179,16 @@ struct NameClashTests {
     #expect(workspace.conflicts().isEmpty)
     #expect(workspace.connections.map(\.key) == ["db"])
     #expect(workspace.connections[0].links.count == 1 && workspace.connections[0].stamp.revision > 1)
+  }
+
+  /// The question a command asked instead of acting, or nil when it acted or failed otherwise.
+  static func question(_ body: () throws -> Void) -> String? {
+    do {
+      try body()
+    } catch let ModelError.needsConfirmation(impact) {
+      return impact.question
+    } catch {}
+    return nil
   }
 
   static func needsConfirmation(_ body: () throws -> Void) -> Bool {

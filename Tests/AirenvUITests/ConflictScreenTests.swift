@@ -48,20 +48,51 @@ struct ConflictScreenTests {
     if !ascii { try GoldenScreenTests().check(screen.render().styleMap, "conflicts-120x20.styles") }
   }
 
-  @Test func keepAsksFirstWithNoFocused() {
+  /// K sends the keep unconfirmed; the model's question comes back through `ask`, and only "y"
+  /// (not Enter, on the focused No) carries it out.
+  @Test func keepAsksTheModelsQuestionWithNoFocused() throws {
     var screen = Self.screen()
     #expect(screen.handle(.character("j")) == .stay)
-    #expect(screen.handle(.character("K")) == .stay)
-    #expect(screen.render().text.contains("and delete connections/"))
+    let id = Self.merged.conflicts()[0].ids[1]
+    #expect(screen.handle(.character("K")) == .settle(.keep(id: id), confirmed: false))
+    var asking = Self.merged
+    let question = try #require(
+      NameClashQuestion.of { _ = try asking.apply(.settle(.keep(id: id)), by: UIFixture.actor) })
+    screen.ask(question, before: .keep(id: id))
+    let text = screen.render().text
+    #expect(text.contains("Keep connections/con_0123456789abcdef.json and"))
+    #expect(text.contains("[ No ]") && text.contains("[ Yes ]"))
     // Enter chooses the focused button, No: nothing happens.
     #expect(screen.handle(.enter) == .stay)
     #expect(screen.render().text.contains("nothing changed"))
-    _ = screen.handle(.character("K"))
-    guard case .settle(.keep(let id)) = screen.handle(.character("y")) else {
-      Issue.record("y did not keep")
+    screen.ask(question, before: .keep(id: id))
+    #expect(screen.handle(.character("y")) == .settle(.keep(id: id), confirmed: true))
+  }
+
+  /// A rename the model refuses comes back as typed, with the reason, for another try.
+  @Test func aRefusedRenameKeepsWhatWasTyped() {
+    var screen = Self.screen()
+    _ = screen.handle(.character("R"))
+    for character in "/bad" { _ = screen.handle(.character(character)) }
+    guard case .settle(.rename(_, let name), confirmed: false) = screen.handle(.enter) else {
+      Issue.record("Enter did not send the rename")
       return
     }
-    #expect(Self.merged.conflicts()[0].ids[1] == id)
+    #expect(name == "warehouse_db/bad")
+    screen.refused("conn_id \"warehouse_db/bad\" is not allowed")
+    let text = screen.render().text
+    #expect(text.contains("new name: warehouse_db/bad") && text.contains("is not allowed"))
+  }
+
+  /// However few rows the terminal has, the selected row is drawn.
+  @Test func theSelectedRowShowsOnAShortTerminal() {
+    for height in 6...12 {
+      var screen = Self.screen(height: height)
+      for _ in 0..<3 { _ = screen.handle(.down) }
+      #expect(screen.render().text.contains("var_00000000000000bb"), "height \(height)")
+      _ = screen.handle(.up)
+      #expect(screen.render().text.contains("con_0123456789abcdef"), "height \(height)")
+    }
   }
 
   @Test func renameTakesAnyNameAPersonCanType() {
@@ -72,7 +103,7 @@ struct ConflictScreenTests {
     #expect(screen.handle(.enter) == .stay, "an empty name is not sent")
     for character in "wh_ünïcode👍🏽" { _ = screen.handle(.character(character)) }
     let id = Self.merged.conflicts()[0].ids[0]
-    #expect(screen.handle(.enter) == .settle(.rename(id: id, to: "wh_ünïcode👍🏽")))
+    #expect(screen.handle(.enter) == .settle(.rename(id: id, to: "wh_ünïcode👍🏽"), confirmed: false))
     // Esc while typing cancels the rename only.
     _ = screen.handle(.character("R"))
     #expect(screen.handle(.escape) == .stay)
@@ -83,8 +114,7 @@ struct ConflictScreenTests {
     var screen = Self.screen()
     #expect(screen.handle(.escape) == .stay)
     #expect(screen.render().text.contains("settle every duplicate first"))
-    _ = screen.handle(.character("x"))
-    #expect(screen.handle(.character("y")) == .settle(.dropDangling))
+    #expect(screen.handle(.character("x")) == .settle(.dropDangling, confirmed: false))
 
     var settled = Self.merged
     settled.connections.removeLast()
@@ -118,6 +148,20 @@ struct ConflictScreenTests {
         _ = screen.handle(key)
         _ = screen.render()
       }
+      screen.ask(String(repeating: "a long question ", count: 40), before: .dropDangling)
+      _ = screen.render()
     }
+  }
+}
+
+/// The question a model command asks instead of acting.
+enum NameClashQuestion {
+  static func of(_ body: () throws -> Void) -> String? {
+    do {
+      try body()
+    } catch let ModelError.needsConfirmation(impact) {
+      return impact.question
+    } catch {}
+    return nil
   }
 }

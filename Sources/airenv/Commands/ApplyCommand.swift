@@ -57,14 +57,18 @@ struct ApplyCommand: ParsableCommand {
         throw Failure.usage("\(question) Pass --yes to confirm (standard input is not a terminal).")
       }
       guard Console.confirm(question) else {
-        throw Failure(message: "cancelled; nothing was applied", code: 1)
+        // With --all, declining one Deployment is a choice, not a failure: the others follow.
+        guard scope.all else { throw Failure(message: "cancelled; nothing was applied", code: 1) }
+        Console.out("skipped \(TerminalText.escaped(plan.deployment)): not confirmed")
+        return true
       }
     }
     let progress = ApplyProgress()
+    // The progress line is cleared however the apply ends, before its error is printed.
+    defer { progress.finish() }
     let report = try application.applyDelivery(prepared) { done, total in
       progress.update(done: done, total: total)
     }
-    progress.finish()
     Console.out(Self.summary(report))
     return report.succeeded
   }

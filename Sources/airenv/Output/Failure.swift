@@ -32,7 +32,8 @@ struct Failure: Error {
   /// Prints the error as `exit(with:)` would, with `subject` before the first message, and
   /// returns its exit code: `--all` reports one Deployment's failure this way and goes on.
   static func report(_ error: any Error, about subject: String) -> Int32 {
-    if let code = error as? ExitCode { return code.rawValue }
+    // What is reported is a failure: never 0, which would read as success.
+    if let code = error as? ExitCode { return code.rawValue == 0 ? 1 : code.rawValue }
     let (message, code) = describe(error)
     let prefix = "airenv: error: "
     Console.error(
