@@ -25,7 +25,8 @@ let package = Package(
       dependencies: ["AirenvText", "AirenvModel", .product(name: "Yams", package: "Yams")]
     ),
     .target(name: "AirenvPresentation", dependencies: ["AirenvText", "AirenvModel"]),
-    .target(name: "AirenvDelivery", dependencies: ["AirenvModel", "AirenvFormats"]),
+    .target(name: "CHTTP"),
+    .target(name: "AirenvDelivery", dependencies: ["AirenvModel", "AirenvFormats", "CHTTP"]),
     .target(
       name: "AirenvUI", dependencies: ["AirenvText", "AirenvModel", "AirenvFormats", "AirenvPresentation"]),
     .target(

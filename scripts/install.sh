@@ -10,8 +10,8 @@ configuration="${CONFIGURATION:-release}"
 root="${DESTDIR:-}$prefix"
 
 # A release binary carries the Swift runtime and Foundation (every command is a new process,
-# and loading them as 40 shared libraries took 11 of its 25 ms to start); linking
-# FoundationNetworking statically needs libcurl's development package.
+# and loading them as 40 shared libraries took 11 of its 25 ms to start); libcurl is loaded
+# only by the commands that talk to a server.
 # The manual's plugin builds airenv its own way, so the binary is built after it.
 swift package plugin generate-manual --configuration "$configuration" >/dev/null
 manual=".build/plugins/GenerateManual/outputs/airenv/airenv.1"

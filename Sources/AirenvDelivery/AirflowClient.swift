@@ -27,7 +27,7 @@ public final class AirflowClient: Sendable {
       throw .refused("the target is not an airflow-api target")
     }
     base = url.hasSuffix("/") ? String(url.dropLast()) : url
-    transport = HTTPTransport(timeout: target.timeout)
+    transport = HTTPTransport(timeout: target.timeout, certificateAuthority: target.certificateAuthority)
     if let token = target.token {
       credentials = .token(token)
     } else if let username = target.username, let password = target.password {

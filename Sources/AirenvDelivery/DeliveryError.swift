@@ -3,6 +3,8 @@
 public enum DeliveryError: Error, Equatable, Sendable {
   case unreachable(url: String, reason: String)
   case timedOut(url: String, seconds: Int)
+  /// The server's TLS certificate was not accepted: nothing, credentials least of all, was sent.
+  case untrusted(url: String, reason: String)
   case rejectedCredentials(url: String, detail: String)
   case forbidden(url: String, detail: String)
   case notAirflow(url: String, detail: String)
@@ -18,6 +20,8 @@ public enum DeliveryError: Error, Equatable, Sendable {
     case .timedOut(let url, let seconds):
       "\(url) did not answer within \(seconds) s; check the server, or raise the timeout with "
         + "`airenv target set … --timeout S`"
+    case .untrusted(let url, let reason):
+      "will not send anything to \(url): \(reason)"
     case .rejectedCredentials(let url, let detail):
       "\(url) rejected the credentials (\(detail)); set them again with `airenv target set`"
     case .forbidden(let url, let detail):

@@ -1,8 +1,6 @@
+import AirenvModel
+import CHTTP
 import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
 
 /// One HTTP answer.
 struct HTTPResponse: Sendable {
@@ -19,50 +17,73 @@ struct HTTPResponse: Sendable {
   }
 }
 
-/// Blocking HTTP requests with a timeout on each; TLS certificates are verified (URLSession's
-/// default, never turned off). Used from the CLI and from the TUI's background refresh, never
-/// from a thread that handles keys.
+/// Blocking HTTP requests through libcurl with a timeout on each; TLS certificates and host
+/// names are verified (never turned off), redirects are answered as the 3xx they are (following
+/// one could send the credentials to another host), and only http and https are spoken. Used
+/// from the CLI and from the TUI's background refresh, never from a thread that handles keys.
+///
+/// libcurl rather than URLSession: on Linux URLSession's dispatch glue costs more CPU than the
+/// requests themselves (a plan of 10,000 objects spent 2.5 s there), and that CPU is taken from
+/// the Airflow server when both share a machine.
 final class HTTPTransport: Sendable {
-  private let session: URLSession
   let timeout: Int
+  /// PEM certificates trusted instead of the system's store, when the target gives them.
+  private let certificateAuthority: String?
+  private let handles = HandlePool()
 
-  init(timeout: Int) {
+  /// The largest answer read: a page of 1,000 connections with large extras is a few MiB; a
+  /// server that sends more is refused rather than held in memory.
+  static let maximumAnswerBytes = 256 << 20
+
+  init(timeout: Int, certificateAuthority: String? = nil) {
     self.timeout = timeout
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = TimeInterval(timeout)
-    configuration.timeoutIntervalForResource = TimeInterval(timeout)
-    configuration.httpShouldSetCookies = false
-    configuration.urlCache = nil
-    // A redirect is answered as the 3xx it is, never followed: following one could send the
-    // credentials to another host.
-    session = URLSession(configuration: configuration, delegate: RefusingRedirects(), delegateQueue: nil)
+    self.certificateAuthority = certificateAuthority
   }
-
-  deinit { session.finishTasksAndInvalidate() }
 
   func send(
     _ method: String, _ url: URL, headers: [String: String] = [:], body: [UInt8]? = nil
   ) throws(DeliveryError) -> HTTPResponse {
-    var request = URLRequest(url: url)
-    request.httpMethod = method
-    request.timeoutInterval = TimeInterval(timeout)
-    request.setValue("application/json", forHTTPHeaderField: "Accept")
-    if let body {
-      request.httpBody = Data(body)
-      request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    if let problem = Self.startProblem {
+      throw .refused("cannot talk to \(Self.shown(url)): \(problem); install the libcurl4 package")
     }
-    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-    let outcome = Outcome()
-    let done = DispatchSemaphore(value: 0)
-    session.dataTask(with: request) { data, response, error in
-      outcome.set(data: data, response: response, error: error)
-      done.signal()
-    }.resume()
-    // The session's own timeout ends the task; this wait only guards against one that never ends.
-    if done.wait(timeout: .now() + .seconds(timeout + 5)) == .timedOut {
-      throw .timedOut(url: Self.shown(url), seconds: timeout)
+    // A line break in a header (a token pasted with its newline) would smuggle a header in.
+    guard
+      !headers.contains(where: {
+        $0.key.contains(where: \.isNewline) || $0.value.contains(where: \.isNewline)
+          || $0.value.contains("\0")
+      })
+    else {
+      throw .refused("the target's credentials contain a line break; set them again with `airenv target set`")
     }
-    return try outcome.result(url: url, timeout: timeout)
+    // "Expect:" turns off curl's wait for a 100-continue before a large body.
+    var lines = ["Accept: application/json", "Expect:"]
+    if body != nil { lines.append("Content-Type: application/json") }
+    lines += headers.map { "\($0.key): \($0.value)" }
+    guard let handle = handles.take() else {
+      throw .unreachable(url: Self.shown(url), reason: "libcurl could not make a connection handle")
+    }
+    defer { handles.give(back: handle) }
+    var answer = airenv_http_answer()
+    defer { airenv_http_answer_release(&answer) }
+    let trusted = certificateAuthority.map { Array($0.utf8) }
+    withCStrings(lines) { headers in
+      let bytes = body ?? []
+      bytes.withUnsafeBufferPointer { content in
+        (trusted ?? []).withUnsafeBufferPointer { authorities in
+          authorities.withMemoryRebound(to: CChar.self) { authorities in
+            airenv_http_exchange(
+              handle, method, url.absoluteString, headers, lines.count,
+              body == nil ? nil : content.baseAddress,
+              bytes.count, timeout, Self.maximumAnswerBytes, trusted == nil ? nil : authorities.baseAddress,
+              authorities.count, &answer)
+          }
+        }
+      }
+    }
+    if answer.failure != 0 { throw failure(answer, url: url) }
+    return HTTPResponse(
+      status: answer.status,
+      body: answer.length == 0 ? [] : Array(UnsafeBufferPointer(start: answer.body, count: answer.length)))
   }
 
   /// A URL as messages show it: scheme, host, port and path.
@@ -73,68 +94,99 @@ final class HTTPTransport: Sendable {
     components?.password = nil
     return components?.string ?? url.path
   }
-}
 
-/// What a data task handed back, passed from URLSession's queue to the waiting thread.
-private final class Outcome: @unchecked Sendable {
-  private let lock = NSLock()
-  private var data: Data?
-  private var response: URLResponse?
-  private var error: (any Error)?
-
-  func set(data: Data?, response: URLResponse?, error: (any Error)?) {
-    lock.lock()
-    defer { lock.unlock() }
-    self.data = data
-    self.response = response
-    self.error = error
-  }
-
-  func result(url: URL, timeout: Int) throws(DeliveryError) -> HTTPResponse {
-    lock.lock()
-    defer { lock.unlock() }
-    if let error {
-      let code = (error as NSError).code
-      if code == NSURLErrorTimedOut { throw .timedOut(url: HTTPTransport.shown(url), seconds: timeout) }
-      throw .unreachable(url: HTTPTransport.shown(url), reason: Self.reason(error as NSError))
+  private func failure(_ answer: airenv_http_answer, url: URL) -> DeliveryError {
+    let shown = Self.shown(url)
+    let words = withUnsafeBytes(of: answer.reason) { raw in
+      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
     }
-    guard let http = response as? HTTPURLResponse else {
-      throw .unreachable(url: HTTPTransport.shown(url), reason: "no HTTP answer")
+    if answer.too_large != 0 {
+      return .unreachable(
+        url: shown, reason: "its answer is larger than \(Limits.describe(bytes: Self.maximumAnswerBytes))")
     }
-    return HTTPResponse(status: http.statusCode, body: [UInt8](data ?? Data()))
-  }
-
-  private static func reason(_ error: NSError) -> String {
-    switch error.code {
-    case NSURLErrorCannotConnectToHost: "connection refused"
-    case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: "the host name does not resolve"
-    case NSURLErrorServerCertificateUntrusted, NSURLErrorServerCertificateHasBadDate,
-      NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorServerCertificateNotYetValid,
-      NSURLErrorSecureConnectionFailed:
-      "its TLS certificate is not trusted here (install its CA in the system store)"
-    case NSURLErrorNetworkConnectionLost: "the connection was lost"
+    switch Int(answer.failure) {
+    case airenv_http_timed_out: return .timedOut(url: shown, seconds: timeout)
+    case airenv_http_peer_unverified, airenv_http_tls_handshake, airenv_http_bad_ca_file:
+      return .untrusted(
+        url: shown,
+        reason: CertificateProblem(curl: words, givenAuthorities: certificateAuthority != nil).explanation)
+    case airenv_http_refused_connection: return .unreachable(url: shown, reason: "connection refused")
+    case airenv_http_unresolved_host:
+      return .unreachable(url: shown, reason: "the host name does not resolve")
+    case airenv_http_empty_answer, airenv_http_send_failed, airenv_http_receive_failed:
+      return .unreachable(url: shown, reason: "the connection was lost (\(words))")
+    case airenv_http_unsupported_protocol, airenv_http_malformed_url:
+      return .refused("the URL \(shown) is not an http or https URL airenv can use (\(words))")
     default:
-      untrustedCertificate(error) ?? (error.userInfo[NSLocalizedDescriptionKey] as? String)
-        ?? "network error \(error.code)"
+      return .unreachable(url: shown, reason: words.isEmpty ? "network error \(answer.failure)" : words)
     }
   }
 
-  /// curl's verification failures reach Foundation on Linux without a certificate error code;
-  /// only their description names them.
-  private static func untrustedCertificate(_ error: NSError) -> String? {
-    guard let description = error.userInfo[NSLocalizedDescriptionKey] as? String,
-      description.hasPrefix("SSL certificate problem") || description.contains("certificate verify failed")
-    else { return nil }
-    return "its TLS certificate is not trusted here (\(description); install its CA in the system store)"
+  /// Why libcurl could not be loaded and set up, once before any handle exists; nil when it was.
+  private static let startProblem: String? = {
+    var reason = [CChar](repeating: 0, count: 256)
+    guard airenv_http_start(&reason, reason.count) != 0 else { return nil }
+    return String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }()
+}
+
+/// Why a server's certificate was not accepted, from libcurl's words, with what to do about it.
+struct CertificateProblem {
+  var explanation: String
+
+  init(curl words: String, givenAuthorities: Bool) {
+    let lowered = words.lowercased()
+    let advice: String
+    if givenAuthorities
+      && (lowered.contains("cafile") || lowered.contains("ca cert") || lowered.contains("blob"))
+    {
+      advice = "the certificates given with --ca-file could not be used; give a PEM file of CA certificates"
+    } else if lowered.contains("expired") {
+      advice = "its TLS certificate has expired; the server needs a new certificate"
+    } else if lowered.contains("not yet valid") {
+      advice = "its TLS certificate is not valid yet; check this machine's clock and the server's certificate"
+    } else if lowered.contains("subject name") || lowered.contains("does not match") {
+      advice = "its TLS certificate is not issued for this host name; use the name the certificate names"
+    } else if lowered.contains("self-signed") || lowered.contains("self signed") || lowered.contains("issuer")
+      || lowered.contains("unable to get local")
+    {
+      advice =
+        givenAuthorities
+        ? "its TLS certificate is not signed by the certificates given with --ca-file; give its CA"
+        : "its TLS certificate is not trusted here; install its CA in the system store or give it with "
+          + "`airenv target set … --ca-file`"
+    } else {
+      advice = "the TLS handshake failed"
+    }
+    explanation = words.isEmpty ? advice : "\(advice) (\(words))"
   }
 }
 
-/// Refuses every redirect, so that the request's Authorization header stays with its host.
-private final class RefusingRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-  func urlSession(
-    _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-  ) {
-    completionHandler(nil)
+/// Idle libcurl handles, each holding an open connection, so that requests in a row and side by
+/// side reuse connections instead of opening one each.
+private final class HandlePool: @unchecked Sendable {
+  private let lock = NSLock()
+  private var idle: [UnsafeMutableRawPointer] = []
+
+  func take() -> UnsafeMutableRawPointer? {
+    lock.withLock { idle.popLast() } ?? airenv_http_handle_new()
   }
+
+  func give(back handle: UnsafeMutableRawPointer) {
+    lock.withLock { idle.append(handle) }
+  }
+
+  deinit {
+    for handle in idle { airenv_http_handle_free(handle) }
+  }
+}
+
+/// Calls `body` with the strings as a C array of C strings that lives for the call.
+private func withCStrings<Result>(
+  _ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result
+) -> Result {
+  let copies = strings.map { strdup($0) }
+  defer { copies.forEach { free($0) } }
+  let pointers = copies.map { UnsafePointer($0) }
+  return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -22,13 +22,17 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
   /// airflow-api: a bearer token given instead of a username and password.
   public var token: String?
   public var timeoutSeconds: Int?
+  /// airflow-api: PEM certificates trusted for this server instead of the system's CA store (a
+  /// private CA, or a self-signed server's own certificate). Public, so stored as it is.
+  public var certificateAuthority: String?
   /// directory: an absolute path and the format written there.
   public var path: String?
   public var format: String?
 
   public init(
     kind: Kind, url: String? = nil, username: String? = nil, password: String? = nil, token: String? = nil,
-    timeoutSeconds: Int? = nil, path: String? = nil, format: String? = nil
+    timeoutSeconds: Int? = nil, certificateAuthority: String? = nil, path: String? = nil,
+    format: String? = nil
   ) {
     self.kind = kind
     self.url = url
@@ -36,17 +40,22 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
     self.password = password
     self.token = token
     self.timeoutSeconds = timeoutSeconds
+    self.certificateAuthority = certificateAuthority
     self.path = path
     self.format = format
   }
 
   public static func airflowAPI(
-    url: String, username: String? = nil, password: String? = nil, token: String? = nil, timeoutSeconds: Int?
+    url: String, username: String? = nil, password: String? = nil, token: String? = nil, timeoutSeconds: Int?,
+    certificateAuthority: String? = nil
   ) -> DeliveryTarget {
     DeliveryTarget(
       kind: .airflowAPI, url: url, username: username, password: password, token: token,
-      timeoutSeconds: timeoutSeconds)
+      timeoutSeconds: timeoutSeconds, certificateAuthority: certificateAuthority)
   }
+
+  /// The most PEM text a target trusts: a CA bundle of a few dozen certificates.
+  public static let certificateAuthorityBytes = 256 << 10
 
   public static func directory(path: String, format: String) -> DeliveryTarget {
     DeliveryTarget(kind: .directory, path: path, format: format)
@@ -78,6 +87,10 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
       if token == nil && (username == nil || password == nil) {
         return "an airflow-api target needs a username and password, or a token"
       }
+      // A token travels in a header as it is: a line break in it would start another header.
+      if let token, token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        return "the token must be one line without control characters"
+      }
       if let username, username.isEmpty || username.utf8.count > 256 || username.contains(where: \.isNewline)
       {
         return "the username must be 1 to 256 characters on one line"
@@ -85,6 +98,9 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
       if let timeoutSeconds, !Self.timeoutRange.contains(timeoutSeconds) {
         return
           "the timeout must be from \(Self.timeoutRange.lowerBound) to \(Self.timeoutRange.upperBound) seconds"
+      }
+      if let certificateAuthority, let problem = Self.certificateProblem(certificateAuthority) {
+        return problem
       }
     case .directory:
       guard let path, let format else { return "a directory target needs a path and a format" }
@@ -96,9 +112,26 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
       if !Self.directoryFormats.contains(format) {
         return "the format must be one of " + Self.directoryFormats.joined(separator: ", ")
       }
-      if url != nil || username != nil || password != nil || token != nil || timeoutSeconds != nil {
-        return "a directory target has no URL, credentials or timeout"
+      if url != nil || username != nil || password != nil || token != nil || timeoutSeconds != nil
+        || certificateAuthority != nil
+      {
+        return "a directory target has no URL, credentials, timeout or CA certificates"
       }
+    }
+    return nil
+  }
+
+  /// PEM text with at least one certificate, printable ASCII lines, within the size limit.
+  static func certificateProblem(_ pem: String) -> String? {
+    if pem.utf8.count > certificateAuthorityBytes {
+      return "the CA certificates are larger than \(Limits.describe(bytes: certificateAuthorityBytes))"
+    }
+    if pem.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\r") || $0.value > 0x7E }
+    ) {
+      return "the CA certificates must be PEM text (printable ASCII lines)"
+    }
+    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+      return "the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
     }
     return nil
   }

@@ -15,8 +15,10 @@ public enum Limits {
   /// provider's settings and well within what every JSON reader and writer handles.
   public static let jsonDepth = 64
 
-  /// "1 MiB", "64 MiB": a limit as a user reads it.
+  /// "1 MiB", "256 KiB": a limit as a user reads it.
   public static func describe(bytes: Int) -> String {
-    bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+    if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+    return "\(bytes) bytes"
   }
 }

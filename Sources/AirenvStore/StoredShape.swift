@@ -107,7 +107,7 @@ extension Deployment: StoredRecord {
       "stamp": StoredShape.stamp,
       "target": .record([
         "kind": .scalar, "url": .scalar, "username": .scalar, "password": .scalar, "token": .scalar,
-        "timeoutSeconds": .integer, "path": .scalar, "format": .scalar,
+        "timeoutSeconds": .integer, "certificateAuthority": .scalar, "path": .scalar, "format": .scalar,
       ]),
     ], versioned: true)
 }

@@ -89,6 +89,7 @@ extension DeliveryTarget: StrictlyReadable {
       case .some(let token) = members.optionalString("token"),
       case .some(let path) = members.optionalString("path"),
       case .some(let format) = members.optionalString("format"),
+      case .some(let certificateAuthority) = members.optionalString("certificateAuthority"),
       case .some(let timeout) = members.optional(
         "timeoutSeconds", default: Int?.none,
         { json -> Int?? in
@@ -98,7 +99,7 @@ extension DeliveryTarget: StrictlyReadable {
     else { return nil }
     self.init(
       kind: kind, url: url, username: username, password: password, token: token, timeoutSeconds: timeout,
-      path: path, format: format)
+      certificateAuthority: certificateAuthority, path: path, format: format)
   }
 }
 

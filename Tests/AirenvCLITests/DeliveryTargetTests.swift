@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Targets beyond one password login: a token from the environment, TLS that is verified, and
-/// `--all` over several targets of which one is dead. Part of the serialized delivery suite,
+/// Targets beyond one password login: a token from the environment, and `--all` over several
+/// targets of which one is dead (TLS is in TLSTests). Part of the serialized delivery suite,
 /// since the servers are shared.
 extension DeliveryTests {
   @Test(.enabled(if: enabled, "needs real Airflow: run scripts/setup-airflow.sh"))
@@ -42,63 +42,6 @@ extension DeliveryTests {
     #expect(!refused.stderr.contains(forged))
   }
 
-  @Test(
-    .enabled(
-      if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
-      "needs openssl (.ci/run installs it)"))
-  func aCertificateThatIsNotTrustedIsRefusedBeforeAnyCredentialIsSent() throws {
-    let cli = CLI()
-    try cli.ok("workspace", "create", "w")
-    try cli.ok("deployment", "create", "prod")
-    try cli.ok("variable", "create", "v", "--value", "1", "--link-all")
-    // A real TLS server on 127.0.0.1 with a self-signed certificate that names 127.0.0.1: all
-    // it lacks is trust.
-    let port = try AirflowServer.freePort()
-    let certificate = cli.scratch + "/cert.pem"
-    let key = cli.scratch + "/key.pem"
-    let generate = Process()
-    generate.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    generate.arguments = [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    ]
-    generate.standardOutput = FileHandle.nullDevice
-    generate.standardError = FileHandle.nullDevice
-    try generate.run()
-    generate.waitUntilExit()
-    #expect(generate.terminationStatus == 0)
-    let requests = cli.scratch + "/requests.log"
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    server.arguments = [
-      "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet",
-    ]
-    _ = FileManager.default.createFile(atPath: requests, contents: nil)
-    server.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: requests))
-    server.standardError = FileHandle.nullDevice
-    server.standardInput = FileHandle.nullDevice
-    try server.run()
-    defer {
-      // SIGKILL: the test process's threads block SIGTERM, and a child keeps that mask.
-      kill(server.processIdentifier, SIGKILL)
-      server.waitUntilExit()
-    }
-    try AirflowServer.waitForListener(port: port)
-
-    try cli.ok(
-      "target", "set", "prod", "--airflow-url", "https://127.0.0.1:\(port)", "--username", "u",
-      "--password-env", "PW", "--timeout", "5", environment: ["PW": "tls-secret-pw"])
-    for command in [["target", "check", "prod"], ["plan", "--deployment", "prod"]] {
-      let result = try cli.run(command)
-      #expect(result.status == 1, "\(command): \(result.stdout)\(result.stderr)")
-      #expect(result.stderr.contains("TLS certificate is not trusted"), "\(command): \(result.stderr)")
-      #expect(!result.stderr.contains("tls-secret-pw"))
-    }
-    // The handshake failed, so no request (and no password) ever reached the server.
-    let received = try String(contentsOfFile: requests, encoding: .utf8)
-    #expect(!received.contains("GET") && !received.contains("POST"), "\(received)")
-  }
-
   @Test(.enabled(if: enabled, "needs real Airflow: run scripts/setup-airflow.sh"))
   func allPlansAndAppliesEveryTargetAndReportsTheOneThatIsDown() throws {
     let three = try AirflowServer.shared("3.3.2")
@@ -123,7 +66,12 @@ extension DeliveryTests {
     let planned = try cli.run("plan", "--all", "--output", "json")
     #expect(planned.status == 1, "\(planned.stderr)")
     #expect(planned.stderr.contains("Deployment dead: ") && planned.stderr.contains("cannot reach"))
-    let plans = try #require(planned.json as? [[String: Any]], "\(planned.stdout)")
+    let entries = try #require(planned.json as? [[String: Any]], "\(planned.stdout)")
+    // A script reading only stdout still learns that "dead" was not planned, and why.
+    let failed = try #require(entries.first { $0["deployment"] as? String == "dead" }, "\(planned.stdout)")
+    #expect((failed["error"] as? String)?.contains("cannot reach") == true, "\(failed)")
+    #expect(failed["exitCode"] as? Int == 1 && failed["objects"] == nil, "\(failed)")
+    let plans = entries.filter { $0["error"] == nil }
     #expect(plans.compactMap { $0["deployment"] as? String }.sorted() == ["files", "full", "portable"])
     for plan in plans {
       let states = Set((plan["objects"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String })

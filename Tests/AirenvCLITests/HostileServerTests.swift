@@ -3,7 +3,8 @@ import Testing
 
 /// A server that answers like Airflow but lies about its lists: one that claims millions of
 /// objects a handful at a time is not followed into a million requests, and one whose list
-/// shrinks between pages is read with a warning that the plan may be wrong.
+/// shrinks between pages is read with a warning that the plan may be wrong, and one that
+/// redirects is not followed with the credentials.
 @Suite("A hostile Airflow")
 struct HostileServerTests {
   /// Answers `/api/v2/version` as Airflow 3.3.2, and the connection and variable lists as
@@ -17,7 +18,16 @@ struct HostileServerTests {
         def do_GET(self):
             url = urllib.parse.urlparse(self.path)
             offset = int(urllib.parse.parse_qs(url.query).get("offset", ["0"])[0])
-            if url.path == "/api/v2/version":
+            if url.path == "/stolen":
+                open(counter, "w").write("stolen " + str(self.headers.get("Authorization")))
+                body = {}
+            elif mode == "redirect" and url.path != "/api/v2/version":
+                self.send_response(307)
+                self.send_header("Location", "http://127.0.0.1:%d/stolen" % port)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            elif url.path == "/api/v2/version":
                 body = {"version": "3.3.2"}
             elif url.path in ("/api/v2/connections", "/api/v2/variables"):
                 listed[0] += 1
@@ -97,5 +107,32 @@ struct HostileServerTests {
       planned.stdout.contains("the server's connections changed while they were read (1 read, 3 listed)"),
       "\(planned.stdout)\(planned.stderr)")
     #expect(planned.stdout.contains("the server's variables changed while they were read"))
+  }
+
+  @Test(.enabled(if: python != nil, "needs python3 (the Airflow setup installs it)"))
+  func aRedirectIsNotFollowedWithTheToken() throws {
+    let (cli, counter, server) = try target("redirect")
+    defer { Self.stop(server) }
+    let planned = try cli.run("plan", "--deployment", "prod")
+    #expect(
+      planned.status != 0 && planned.stderr.contains("answered 307"), "\(planned.stdout)\(planned.stderr)")
+    #expect(!planned.stderr.contains("not-a-real-token"))
+    // The redirect's target was never asked for: the token stayed with the host it was set for.
+    #expect(!FileManager.default.fileExists(atPath: counter))
+  }
+
+  @Test func aTokenThatWouldSmuggleAHeaderIsRefused() throws {
+    let cli = CLI()
+    try cli.ok("workspace", "create", "w")
+    try cli.ok("deployment", "create", "prod")
+    for token in ["abc\r\nX-Injected: 1", "abc\nHost: elsewhere", "abc\u{7F}"] {
+      let refused = try cli.run(
+        "target", "set", "prod", "--airflow-url", "http://127.0.0.1:9", "--token-env", "T",
+        environment: ["T": token])
+      #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
+      #expect(refused.stderr.contains("one line without control characters"), "\(refused.stderr)")
+      #expect(!refused.stderr.contains("Injected") && !refused.stderr.contains("elsewhere"))
+    }
+    #expect(try cli.run("target", "show", "prod").status != 0, "no target was set")
   }
 }

@@ -36,7 +36,7 @@ struct ApplyCommand: ParsableCommand {
         // With --all, one Deployment's failure (a dead server, a refusal) is reported and the
         // others are still applied; the exit code is the first failure's.
         guard scope.all else { throw error }
-        failure = failure ?? Failure.report(error, about: "Deployment \(TerminalText.escaped(name))")
+        failure = failure ?? Failure.report(error, about: "Deployment \(TerminalText.escaped(name))").code
       }
     }
     if let failure { throw ExitCode(failure) }

@@ -37,7 +37,8 @@ struct PlanCommand: ParsableCommand {
       airenv: deleted only with --prune), delete, unchanged. Secrets are compared with what airenv last
       applied, never read from Airflow. Exit status: 0 when nothing differs, 6 when something does,
       another non-zero code on an error. With --all, a Deployment that cannot be planned is reported and
-      the others are still shown; the exit status is then that error's.
+      the others are still shown (in JSON as an entry with "error" and "exitCode" instead of
+      "objects"); the exit status is then the first such error's.
       """)
   static let differencesExitCode: Int32 = 6
 
@@ -53,7 +54,7 @@ struct PlanCommand: ParsableCommand {
   func run() throws {
     let session = global.session
     var plans: [DeliveryPlan] = []
-    var failure: Int32?
+    var failures: [PlanText.Failed] = []
     for name in try scope.deployments(in: session) {
       do {
         plans.append(try session.application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt))
@@ -61,14 +62,15 @@ struct PlanCommand: ParsableCommand {
         // With --all, a Deployment whose target cannot be planned is reported and the others
         // are still shown; the exit code is then that failure's, never "differences".
         guard scope.all else { throw error }
-        failure = failure ?? Failure.report(error, about: "Deployment \(TerminalText.escaped(name))")
+        let (code, message) = Failure.report(error, about: "Deployment \(TerminalText.escaped(name))")
+        failures.append(PlanText.Failed(deployment: name, message: message, exitCode: code))
       }
     }
     switch output {
-    case .json: Console.out(PlanText.json(plans))
+    case .json: Console.out(PlanText.json(plans, failures: failures))
     case .table: for plan in plans { Console.out(PlanText.table(plan, verbose: verbose)) }
     }
-    if let failure { throw ExitCode(failure) }
+    if let failure = failures.first { throw ExitCode(failure.exitCode) }
     if plans.contains(where: \.hasDifferences) { throw ExitCode(Self.differencesExitCode) }
   }
 }
@@ -99,7 +101,20 @@ enum PlanText {
     return lines.joined(separator: "\n")
   }
 
-  static func json(_ plans: [DeliveryPlan]) -> String {
+  /// A Deployment that `--all` could not plan.
+  struct Failed {
+    var deployment: String
+    var message: String
+    var exitCode: Int32
+  }
+
+  static func json(_ plans: [DeliveryPlan], failures: [Failed]) -> String {
+    let failed = failures.map { failure in
+      JSONValue.object([
+        "deployment": .string(failure.deployment), "error": .string(failure.message),
+        "exitCode": .integer(Int64(failure.exitCode)),
+      ])
+    }
     let value = JSONValue.array(
       plans.map { plan in
         .object([
@@ -117,7 +132,7 @@ enum PlanText {
               ])
             }),
         ])
-      })
+      } + failed)
     return Output.json(value)
   }
 }

@@ -32,6 +32,10 @@ struct TargetCommand: ParsableCommand {
     @Option(help: "Read a bearer token from this environment variable (instead of a username).")
     var tokenEnv: String?
     @Option(help: "Seconds each request may take (1–600, default 10).") var timeout: Int?
+    @Option(
+      help: "PEM certificates to trust for this server instead of the system's CA store (a private CA).",
+      completion: .file())
+    var caFile: String?
     @Option(help: "A directory to write the Deployment's files to.") var directory: String?
     @Option(help: "The format written to the directory: airflow-json, airflow-yaml or airflow-env.")
     var format: String?
@@ -39,7 +43,7 @@ struct TargetCommand: ParsableCommand {
     func run() throws {
       let session = global.session
       try session.refuseIfReadonly()
-      let target: DeliveryTarget
+      var target: DeliveryTarget
       switch (airflowUrl, directory) {
       case (let url?, nil):
         guard format == nil else { throw Failure.usage("--format goes with --directory, not --airflow-url") }
@@ -69,7 +73,9 @@ struct TargetCommand: ParsableCommand {
           target = .airflowAPI(url: url, username: username, password: password, timeoutSeconds: timeout)
         }
       case (nil, let path?):
-        guard username == nil, !passwordStdin, passwordEnv == nil, tokenEnv == nil, timeout == nil else {
+        guard username == nil, !passwordStdin, passwordEnv == nil, tokenEnv == nil, timeout == nil,
+          caFile == nil
+        else {
           throw Failure.usage("a directory target takes only --directory and --format")
         }
         guard let format else {
@@ -80,6 +86,10 @@ struct TargetCommand: ParsableCommand {
           format: format)
       case (nil, nil): throw Failure.usage("give --airflow-url URL or --directory PATH")
       default: throw Failure.usage("give --airflow-url or --directory, not both")
+      }
+      if let caFile {
+        target.certificateAuthority = try InputFile.text(
+          caFile, limit: DeliveryTarget.certificateAuthorityBytes, advice: "more than a CA bundle holds")
       }
       try session.apply(.setTarget(deployment: deployment, target: target))
     }
@@ -104,6 +114,13 @@ struct TargetCommand: ParsableCommand {
         }
         if target.token != nil { lines.append(("token", "set (hidden)")) }
         lines.append(("timeout", "\(target.timeout) s"))
+        lines.append(
+          (
+            "trusts",
+            target.certificateAuthority.map {
+              "the CA certificates given with --ca-file (\(counted($0.components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1, "certificate")))"
+            } ?? "the system's CA store"
+          ))
       case .directory:
         lines.append(("directory", target.path ?? ""))
         lines.append(("format", target.format ?? ""))

@@ -1,25 +1,28 @@
 import AirenvModel
 import Foundation
 
-/// A file named on the command line (`airenv import FILE`): read up to a limit, so that
+/// A file named on the command line (`airenv import FILE`, `--ca-file FILE`): read up to a limit, so that
 /// `/dev/zero` or a runaway pipe is refused rather than read until memory runs out, and
 /// decoded as UTF-8 with the line of the first byte that is not.
 enum InputFile {
-  static func text(_ path: String, limit: Int) throws -> String {
+  /// `advice` says what to do with a file that is too large.
+  static func text(_ path: String, limit: Int, advice: String = "the most airenv imports; split it") throws
+    -> String
+  {
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw Failure(message: "cannot read \(path): no such file or not readable", code: 1)
     }
     defer { try? handle.close() }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw Failure(message: "\(path) is a directory; give the file to import", code: 1)
+      throw Failure(message: "\(path) is a directory; give a file", code: 1)
     }
     var bytes: [UInt8] = []
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
       bytes += chunk
       if bytes.count > limit {
         throw Failure.validation(
-          "\(path) is larger than \(Limits.describe(bytes: limit)), the most airenv imports; split it")
+          "\(path) is larger than \(Limits.describe(bytes: limit)), \(advice)")
       }
     }
     // A byte order mark is not part of the text (editors on Windows write one).

@@ -30,15 +30,21 @@ struct Failure: Error {
   }
 
   /// Prints the error as `exit(with:)` would, with `subject` before the first message, and
-  /// returns its exit code: `--all` reports one Deployment's failure this way and goes on.
-  static func report(_ error: any Error, about subject: String) -> Int32 {
+  /// returns its exit code and its words without the `airenv: ` prefixes: `--all` reports one
+  /// Deployment's failure this way and goes on.
+  static func report(_ error: any Error, about subject: String) -> (code: Int32, message: String) {
     // What is reported is a failure: never 0, which would read as success.
-    if let code = error as? ExitCode { return code.rawValue == 0 ? 1 : code.rawValue }
+    if let code = error as? ExitCode {
+      return (code.rawValue == 0 ? 1 : code.rawValue, "failed with exit status \(code.rawValue)")
+    }
     let (message, code) = describe(error)
     let prefix = "airenv: error: "
     Console.error(
       message.hasPrefix(prefix) ? prefix + subject + ": " + message.dropFirst(prefix.count) : message)
-    return code == 0 ? 1 : code
+    let words = message.split(separator: "\n").map { line in
+      line.hasPrefix(prefix) ? line.dropFirst(prefix.count) : line.trimmingPrefix("airenv: ")
+    }
+    return (code == 0 ? 1 : code, words.joined(separator: " "))
   }
 
   private static func describe(_ error: any Error) -> (String, Int32) {
