@@ -44,7 +44,7 @@ final class HTTPTransport: Sendable {
     _ method: String, _ url: URL, headers: [String: String] = [:], body: [UInt8]? = nil
   ) throws(DeliveryError) -> HTTPResponse {
     if let problem = Self.startProblem {
-      throw .refused("cannot talk to \(Self.shown(url)): \(problem); install the libcurl4 package")
+      throw .refused("cannot talk to \(Self.shown(url)): \(problem)")
     }
     // A line break in a header (a token pasted with its newline) would smuggle a header in.
     guard
@@ -100,12 +100,22 @@ final class HTTPTransport: Sendable {
     let words = withUnsafeBytes(of: answer.reason) { raw in
       String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
     }
+    if answer.refused_setting != 0 {
+      return .refused("cannot talk to \(shown): \(words); install libcurl 7.85 or later")
+    }
+    if answer.out_of_memory != 0 {
+      return .unreachable(url: shown, reason: "out of memory while reading its answer")
+    }
     if answer.too_large != 0 {
       return .unreachable(
         url: shown, reason: "its answer is larger than \(Limits.describe(bytes: Self.maximumAnswerBytes))")
     }
     switch Int(answer.failure) {
     case airenv_http_timed_out: return .timedOut(url: shown, seconds: timeout)
+    case airenv_http_bad_ca_file where certificateAuthority == nil:
+      return .untrusted(
+        url: shown,
+        reason: "this machine's CA store cannot be read (\(words)); install the ca-certificates package")
     case airenv_http_peer_unverified, airenv_http_tls_handshake, airenv_http_bad_ca_file:
       return .untrusted(
         url: shown,
@@ -115,8 +125,11 @@ final class HTTPTransport: Sendable {
       return .unreachable(url: shown, reason: "the host name does not resolve")
     case airenv_http_empty_answer, airenv_http_send_failed, airenv_http_receive_failed:
       return .unreachable(url: shown, reason: "the connection was lost (\(words))")
-    case airenv_http_unsupported_protocol, airenv_http_malformed_url:
+    case airenv_http_malformed_url:
       return .refused("the URL \(shown) is not an http or https URL airenv can use (\(words))")
+    case airenv_http_unsupported_protocol:
+      // The URL was checked when the target was set: this is an answer that is not HTTP.
+      return .unreachable(url: shown, reason: "what answers there does not speak HTTP (\(words))")
     default:
       return .unreachable(url: shown, reason: words.isEmpty ? "network error \(answer.failure)" : words)
     }
@@ -124,6 +137,11 @@ final class HTTPTransport: Sendable {
 
   /// Why libcurl could not be loaded and set up, once before any handle exists; nil when it was.
   private static let startProblem: String? = {
+    // libcurl would write every TLS session's keys there, and they decrypt the credentials sent.
+    if ProcessInfo.processInfo.environment["SSLKEYLOGFILE"] != nil {
+      return "SSLKEYLOGFILE is set, and TLS session keys (which would decrypt the credentials) would be "
+        + "written to it; unset it"
+    }
     var reason = [CChar](repeating: 0, count: 256)
     guard airenv_http_start(&reason, reason.count) != 0 else { return nil }
     return String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

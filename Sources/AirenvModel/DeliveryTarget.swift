@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a Deployment's resolved set is delivered: a running Airflow's REST API, or a
 /// directory that Airflow reads files from. Stored on the Deployment; its credentials are
 /// secrets, sealed on disk like any other and never shown, logged or written to history.
@@ -88,8 +90,10 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
         return "an airflow-api target needs a username and password, or a token"
       }
       // A token travels in a header as it is: a line break in it would start another header.
-      if let token, token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-        return "the token must be one line without control characters"
+      if let token, Secrecy.lock(of: token) == nil, !token.hasPrefix(Secrecy.sealedPrefix),
+        token.unicodeScalars.contains(where: { !(0x21...0x7E).contains($0.value) })
+      {
+        return "the token must be one line of printable ASCII without spaces or control characters"
       }
       if let username, username.isEmpty || username.utf8.count > 256 || username.contains(where: \.isNewline)
       {
@@ -121,7 +125,9 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
     return nil
   }
 
-  /// PEM text with at least one certificate, printable ASCII lines, within the size limit.
+  /// PEM text of one or more certificates, each decoding to DER, within the size limit. Any other
+  /// block (a private key saved beside its certificate) is refused: the text is stored as it
+  /// is, unencrypted, and kept in history.
   static func certificateProblem(_ pem: String) -> String? {
     if pem.utf8.count > certificateAuthorityBytes {
       return "the CA certificates are larger than \(Limits.describe(bytes: certificateAuthorityBytes))"
@@ -130,9 +136,33 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
     ) {
       return "the CA certificates must be PEM text (printable ASCII lines)"
     }
-    if !pem.contains("-----BEGIN CERTIFICATE-----") {
-      return "the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+    var certificates = 0
+    var body: String?
+    for line in pem.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+      if line.hasPrefix("-----BEGIN ") {
+        let label = line.dropFirst("-----BEGIN ".count).prefix { $0 != "-" }
+        guard label == "CERTIFICATE" else {
+          return "the CA file holds a \(label.prefix(40)) block: give certificates only, never a key"
+        }
+        if body != nil { return "certificate \(certificates + 1) has no END line" }
+        body = ""
+      } else if line.hasPrefix("-----END ") {
+        guard let text = body, line == "-----END CERTIFICATE-----" else {
+          return "the CA file has an END line without its BEGIN CERTIFICATE"
+        }
+        certificates += 1
+        // A certificate is DER: a SEQUENCE, whose first byte is 0x30.
+        guard let der = Data(base64Encoded: text), der.first == 0x30 else {
+          return
+            "certificate \(certificates) in the CA file is not valid PEM (its base64 is not a certificate)"
+        }
+        body = nil
+      } else if let text = body {
+        body = text + line
+      }
     }
+    if body != nil { return "certificate \(certificates + 1) has no END line" }
+    if certificates == 0 { return "the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)" }
     return nil
   }
 

@@ -34,6 +34,7 @@ static struct {
   const char *(*easy_strerror)(CURLcode);
   struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
   void (*slist_free_all)(struct curl_slist *);
+  curl_version_info_data *(*version_info)(CURLversion);
 } libcurl;
 
 #ifdef __APPLE__
@@ -48,12 +49,12 @@ int airenv_http_start(char *reason, size_t size) {
     library = dlopen(libraries[index], RTLD_NOW | RTLD_LOCAL);
   }
   if (library == NULL) {
-    snprintf(reason, size, "libcurl (%s) is not installed", libraries[0]);
+    snprintf(reason, size, "libcurl (%s) is not installed; install the libcurl4 package", libraries[0]);
     return -1;
   }
 #define LOAD(field, symbol)                                                                          \
   if ((*(void **)&libcurl.field = dlsym(library, symbol)) == NULL) {                                    \
-    snprintf(reason, size, "%s has no %s", libraries[0], symbol);                                    \
+    snprintf(reason, size, "%s has no %s; install libcurl 7.85 or later", libraries[0], symbol);     \
     return -1;                                                                                       \
   }
   LOAD(global_init, "curl_global_init")
@@ -66,7 +67,16 @@ int airenv_http_start(char *reason, size_t size) {
   LOAD(easy_strerror, "curl_easy_strerror")
   LOAD(slist_append, "curl_slist_append")
   LOAD(slist_free_all, "curl_slist_free_all")
+  LOAD(version_info, "curl_version_info")
 #undef LOAD
+  /* 7.85 is the first with CURLOPT_PROTOCOLS_STR; 7.77 the first with CURLOPT_CAINFO_BLOB. An
+   * older one would ignore them, and with them the protocol limit and a target's own CA. */
+  curl_version_info_data *version = libcurl.version_info(CURLVERSION_NOW);
+  if (version == NULL || version->version_num < 0x075500) {
+    snprintf(reason, size, "libcurl %s is older than 7.85, the oldest airenv can use safely; upgrade it",
+             version != NULL && version->version != NULL ? version->version : "(unknown)");
+    return -1;
+  }
   if (libcurl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     snprintf(reason, size, "libcurl did not start");
     return -1;
@@ -96,7 +106,10 @@ static size_t collect(char *data, size_t size, size_t count, void *context) {
     size_t capacity = into->capacity ? into->capacity : 64 * 1024;
     while (capacity < answer->length + length) capacity *= 2;
     unsigned char *grown = realloc(answer->body, capacity);
-    if (grown == NULL) return 0;
+    if (grown == NULL) {
+      answer->out_of_memory = 1;
+      return 0;
+    }
     answer->body = grown;
     into->capacity = capacity;
   }
@@ -126,28 +139,44 @@ void airenv_http_exchange(void *handle, const char *method, const char *url,
     list = longer;
   }
   collected into = {answer, 0, maximum_length};
-  libcurl.easy_setopt(curl, CURLOPT_URL, url);
-  libcurl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  libcurl.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  libcurl.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  libcurl.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  /* The settings that keep the credentials safe must hold: a libcurl that refuses one is not
+   * used for this request. */
+  CURLcode refused = CURLE_OK;
+#define REQUIRE(option, value)                                                                       \
+  if (refused == CURLE_OK) refused = libcurl.easy_setopt(curl, option, value);
+  REQUIRE(CURLOPT_URL, url)
+  REQUIRE(CURLOPT_PROTOCOLS_STR, "http,https")
+  REQUIRE(CURLOPT_FOLLOWLOCATION, 0L)
+  REQUIRE(CURLOPT_SSL_VERIFYPEER, 1L)
+  REQUIRE(CURLOPT_SSL_VERIFYHOST, 2L)
+  struct curl_blob authorities = {(void *)trusted, trusted_length, CURL_BLOB_COPY};
   if (trusted != NULL) {
-    struct curl_blob authorities = {(void *)trusted, trusted_length, CURL_BLOB_COPY};
-    libcurl.easy_setopt(curl, CURLOPT_CAINFO_BLOB, &authorities);
-    libcurl.easy_setopt(curl, CURLOPT_CAPATH, NULL);
+    REQUIRE(CURLOPT_CAINFO_BLOB, &authorities)
+    REQUIRE(CURLOPT_CAPATH, NULL)
   }
-  libcurl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  libcurl.easy_setopt(curl, CURLOPT_TIMEOUT, timeout_seconds);
-  libcurl.easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  libcurl.easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  libcurl.easy_setopt(curl, CURLOPT_ERRORBUFFER, answer->reason);
-  libcurl.easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-  libcurl.easy_setopt(curl, CURLOPT_WRITEDATA, &into);
-  if (strcmp(method, "GET") != 0) libcurl.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+  REQUIRE(CURLOPT_NOSIGNAL, 1L)
+  REQUIRE(CURLOPT_TIMEOUT, timeout_seconds)
+  REQUIRE(CURLOPT_HTTPHEADER, list)
+  REQUIRE(CURLOPT_WRITEFUNCTION, collect)
+  REQUIRE(CURLOPT_WRITEDATA, &into)
+  if (strcmp(method, "GET") != 0) REQUIRE(CURLOPT_CUSTOMREQUEST, method)
   if (body != NULL) {
-    libcurl.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length);
-    libcurl.easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)body);
+    REQUIRE(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length)
+    REQUIRE(CURLOPT_POSTFIELDS, (const char *)body)
   }
+#undef REQUIRE
+  /* Compression only saves bytes; a libcurl without it still answers. */
+  libcurl.easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  if (refused != CURLE_OK) {
+    answer->failure = refused;
+    answer->refused_setting = 1;
+    snprintf(answer->reason, sizeof answer->reason, "libcurl refused a setting airenv needs: %s",
+             libcurl.easy_strerror(refused));
+    libcurl.easy_reset(curl);
+    libcurl.slist_free_all(list);
+    return;
+  }
+  libcurl.easy_setopt(curl, CURLOPT_ERRORBUFFER, answer->reason);
   CURLcode outcome = libcurl.easy_perform(curl);
   answer->failure = outcome;
   if (outcome == CURLE_OK) {
@@ -155,9 +184,9 @@ void airenv_http_exchange(void *handle, const char *method, const char *url,
   } else if (answer->reason[0] == '\0') {
     strncpy(answer->reason, libcurl.easy_strerror(outcome), sizeof answer->reason - 1);
   }
-  /* Nothing of this request may outlive it in the handle: the buffer and list go now. */
-  libcurl.easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
-  libcurl.easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+  /* Nothing of this request may outlive it in the handle (the error buffer, the header list, the
+   * body and the answer all go now); the open connection stays for the next request. */
+  libcurl.easy_reset(curl);
   libcurl.slist_free_all(list);
 }
 

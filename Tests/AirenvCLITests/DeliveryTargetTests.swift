@@ -70,8 +70,11 @@ extension DeliveryTests {
     // A script reading only stdout still learns that "dead" was not planned, and why.
     let failed = try #require(entries.first { $0["deployment"] as? String == "dead" }, "\(planned.stdout)")
     #expect((failed["error"] as? String)?.contains("cannot reach") == true, "\(failed)")
-    #expect(failed["exitCode"] as? Int == 1 && failed["objects"] == nil, "\(failed)")
-    let plans = entries.filter { $0["error"] == nil }
+    #expect(failed["exitCode"] as? Int == 1 && failed["status"] as? String == "error", "\(failed)")
+    #expect((failed["objects"] as? [Any])?.isEmpty == true && failed["inSync"] as? Bool == false)
+    // In the order of the Deployments, the failed one in its place.
+    #expect(entries.compactMap { $0["deployment"] as? String } == ["dead", "files", "full", "portable"])
+    let plans = entries.filter { $0["status"] as? String == "planned" }
     #expect(plans.compactMap { $0["deployment"] as? String }.sorted() == ["files", "full", "portable"])
     for plan in plans {
       let states = Set((plan["objects"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String })

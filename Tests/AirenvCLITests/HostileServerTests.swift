@@ -18,6 +18,9 @@ struct HostileServerTests {
         def do_GET(self):
             url = urllib.parse.urlparse(self.path)
             offset = int(urllib.parse.parse_qs(url.query).get("offset", ["0"])[0])
+            if mode == "garbage":
+                self.wfile.write(b"hello, this is not HTTP\\n")
+                return
             if url.path == "/stolen":
                 open(counter, "w").write("stolen " + str(self.headers.get("Authorization")))
                 body = {}
@@ -125,14 +128,37 @@ struct HostileServerTests {
     let cli = CLI()
     try cli.ok("workspace", "create", "w")
     try cli.ok("deployment", "create", "prod")
-    for token in ["abc\r\nX-Injected: 1", "abc\nHost: elsewhere", "abc\u{7F}"] {
+    for token in [
+      "abc\r\nX-Injected: 1", "abc\nHost: elsewhere", "abc\u{7F}", "abc\u{2028}X-Injected: 1", "a b",
+    ] {
       let refused = try cli.run(
         "target", "set", "prod", "--airflow-url", "http://127.0.0.1:9", "--token-env", "T",
         environment: ["T": token])
       #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
-      #expect(refused.stderr.contains("one line without control characters"), "\(refused.stderr)")
+      #expect(
+        refused.stderr.contains("printable ASCII without spaces or control characters"), "\(refused.stderr)")
       #expect(!refused.stderr.contains("Injected") && !refused.stderr.contains("elsewhere"))
     }
     #expect(try cli.run("target", "show", "prod").status != 0, "no target was set")
+  }
+
+  @Test(.enabled(if: python != nil, "needs python3 (the Airflow setup installs it)"))
+  func aServerThatDoesNotSpeakHTTPIsSaidToBeOne() throws {
+    let (cli, _, server) = try target("garbage")
+    defer { Self.stop(server) }
+    let checked = try cli.run("target", "check", "prod")
+    #expect(checked.status == 1, "\(checked.stdout)\(checked.stderr)")
+    #expect(checked.stderr.contains("does not speak HTTP"), "\(checked.stderr)")
+  }
+
+  @Test(.enabled(if: python != nil, "needs python3 (the Airflow setup installs it)"))
+  func aTLSKeyLogIsRefusedBeforeAnyRequest() throws {
+    let (cli, counter, server) = try target("shrinking")
+    defer { Self.stop(server) }
+    let log = cli.scratch + "/keys.log"
+    let refused = try cli.run("plan", "--deployment", "prod", environment: ["SSLKEYLOGFILE": log])
+    #expect(refused.status == 3 && refused.stderr.contains("SSLKEYLOGFILE is set"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: log))
+    #expect(!FileManager.default.fileExists(atPath: counter), "no list was requested")
   }
 }

@@ -192,22 +192,44 @@ struct TLSTests {
       "\(stranger.stderr)")
   }
 
-  @Test func aCAFileThatIsNotPEMIsRefusedAndNothingChanges() throws {
+  @Test func aCAFileThatIsNotCertificatesOnlyIsRefusedAndNothingChanges() throws {
     let cli = try Self.workspace()
-    let notPEM = cli.scratch + "/ca.txt"
-    try "just words\n".write(toFile: notPEM, atomically: true, encoding: .utf8)
-    for (file, words) in [
-      (notPEM, "no PEM certificate"), (cli.scratch + "/missing.pem", "no such file"),
-      ("/dev/zero", "larger than 256 KiB"),
+    func file(_ name: String, _ text: String) throws -> String {
+      try text.write(toFile: cli.scratch + "/" + name, atomically: true, encoding: .utf8)
+      return cli.scratch + "/" + name
+    }
+    // A real certificate's PEM, to build the bad files around.
+    let certificate = "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n"
+    let key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKz0\n-----END PRIVATE KEY-----\n"
+    let fifo = cli.scratch + "/fifo"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let cases: [(String, String)] = [
+      (try file("words.txt", "just words\n"), "no PEM certificate"),
+      (try file("with-key.pem", certificate + key), "holds a PRIVATE KEY block: give certificates only"),
+      (
+        try file("bad-base64.pem", "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"),
+        "not valid PEM"
+      ),
+      (try file("no-end.pem", "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n"), "has no END line"),
+      (cli.scratch + "/missing.pem", "no such file"), ("/dev/zero", "larger than 256 KiB"),
       (cli.scratch, "is a directory"),
-    ] {
+      // A FIFO nobody writes to: refused at once rather than waited on forever.
+      (fifo, "no PEM certificate"),
+    ]
+    for (path, words) in cases {
       let refused = try cli.run(
         "target", "set", "prod", "--airflow-url", "https://airflow.example.com", "--token-env", "T",
-        "--ca-file", file,
+        "--ca-file", path,
         environment: ["T": "tok"])
-      #expect(refused.status != 0 && refused.stderr.contains(words), "\(file): \(refused.stderr)")
+      #expect(refused.status != 0 && refused.stderr.contains(words), "\(path): \(refused.stderr)")
     }
     let shown = try cli.run("target", "show", "prod")
     #expect(shown.status != 0, "no target was set: \(shown.stdout)")
+    // Nothing of the key reached the repository.
+    let stored = try FileManager.default.subpathsOfDirectory(atPath: cli.repository)
+    for path in stored {
+      let text = (try? String(contentsOfFile: cli.repository + "/" + path, encoding: .utf8)) ?? ""
+      #expect(!text.contains("PRIVATE KEY"), "\(path)")
+    }
   }
 }

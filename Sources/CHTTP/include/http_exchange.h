@@ -14,6 +14,8 @@ typedef struct airenv_http_answer {
   size_t length;
   int failure;           /* 0, or the CURLcode of why there is no answer */
   int too_large;         /* 1 when the answer grew past the limit given */
+  int out_of_memory;     /* 1 when the answer could not be held */
+  int refused_setting;   /* 1 when libcurl refused a setting the request needs to be safe */
   char reason[256];      /* libcurl's words for the failure */
 } airenv_http_answer;
 

@@ -37,8 +37,8 @@ struct PlanCommand: ParsableCommand {
       airenv: deleted only with --prune), delete, unchanged. Secrets are compared with what airenv last
       applied, never read from Airflow. Exit status: 0 when nothing differs, 6 when something does,
       another non-zero code on an error. With --all, a Deployment that cannot be planned is reported and
-      the others are still shown (in JSON as an entry with "error" and "exitCode" instead of
-      "objects"); the exit status is then the first such error's.
+      the others are still shown (in JSON in its place, with "status": "error", no objects, and its
+      "error" and "exitCode"); the exit status is then the first such error's.
       """)
   static let differencesExitCode: Int32 = 6
 
@@ -53,24 +53,27 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     let session = global.session
-    var plans: [DeliveryPlan] = []
-    var failures: [PlanText.Failed] = []
+    var entries: [PlanText.Entry] = []
     for name in try scope.deployments(in: session) {
       do {
-        plans.append(try session.application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt))
+        entries.append(
+          .planned(try session.application.planDelivery(of: name, prune: scope.prune, adopt: scope.adopt)))
       } catch {
         // With --all, a Deployment whose target cannot be planned is reported and the others
         // are still shown; the exit code is then that failure's, never "differences".
         guard scope.all else { throw error }
         let (code, message) = Failure.report(error, about: "Deployment \(TerminalText.escaped(name))")
-        failures.append(PlanText.Failed(deployment: name, message: message, exitCode: code))
+        let address = (try? session.application.target(of: name))?.2.address ?? ""
+        entries.append(
+          .failed(PlanText.Failed(deployment: name, target: address, message: message, exitCode: code)))
       }
     }
+    let plans = entries.compactMap(\.plan)
     switch output {
-    case .json: Console.out(PlanText.json(plans, failures: failures))
+    case .json: Console.out(PlanText.json(entries))
     case .table: for plan in plans { Console.out(PlanText.table(plan, verbose: verbose)) }
     }
-    if let failure = failures.first { throw ExitCode(failure.exitCode) }
+    if let failure = entries.lazy.compactMap(\.failure).first { throw ExitCode(failure.exitCode) }
     if plans.contains(where: \.hasDifferences) { throw ExitCode(Self.differencesExitCode) }
   }
 }
@@ -104,35 +107,52 @@ enum PlanText {
   /// A Deployment that `--all` could not plan.
   struct Failed {
     var deployment: String
+    var target: String
     var message: String
     var exitCode: Int32
   }
 
-  static func json(_ plans: [DeliveryPlan], failures: [Failed]) -> String {
-    let failed = failures.map { failure in
-      JSONValue.object([
-        "deployment": .string(failure.deployment), "error": .string(failure.message),
-        "exitCode": .integer(Int64(failure.exitCode)),
-      ])
-    }
+  /// One Deployment's outcome, in the order the Deployments were planned.
+  enum Entry {
+    case planned(DeliveryPlan)
+    case failed(Failed)
+
+    var plan: DeliveryPlan? { if case .planned(let plan) = self { plan } else { nil } }
+    var failure: Failed? { if case .failed(let failure) = self { failure } else { nil } }
+  }
+
+  /// Every entry has the same members, so a script can walk `.[].objects[]`; a Deployment that
+  /// could not be planned has `"status": "error"`, no objects, and its error and exit code.
+  static func json(_ entries: [Entry]) -> String {
     let value = JSONValue.array(
-      plans.map { plan in
-        .object([
-          "deployment": .string(plan.deployment), "target": .string(plan.target),
-          "airflowVersion": .string(plan.airflowVersion), "inSync": .bool(!plan.hasDifferences),
-          "warnings": .array(plan.warnings.map(JSONValue.string)),
-          "objects": .array(
-            plan.objects.map { object in
-              .object([
-                "kind": .string(object.kind.rawValue), "id": .string(object.id),
-                "state": .string(object.state.rawValue),
-                "fields": .array(object.fields.map(JSONValue.string)),
-                "drifted": .array(object.drifted.map(JSONValue.string)),
-                "notes": .array(object.notes.map(JSONValue.string)),
-              ])
-            }),
-        ])
-      } + failed)
+      entries.map { entry in
+        switch entry {
+        case .failed(let failure):
+          .object([
+            "deployment": .string(failure.deployment), "target": .string(failure.target),
+            "status": .string("error"), "airflowVersion": .null, "inSync": .bool(false),
+            "warnings": .array([]),
+            "objects": .array([]), "error": .string(failure.message),
+            "exitCode": .integer(Int64(failure.exitCode)),
+          ])
+        case .planned(let plan):
+          .object([
+            "deployment": .string(plan.deployment), "target": .string(plan.target),
+            "status": .string("planned"), "airflowVersion": .string(plan.airflowVersion),
+            "inSync": .bool(!plan.hasDifferences), "warnings": .array(plan.warnings.map(JSONValue.string)),
+            "objects": .array(
+              plan.objects.map { object in
+                .object([
+                  "kind": .string(object.kind.rawValue), "id": .string(object.id),
+                  "state": .string(object.state.rawValue),
+                  "fields": .array(object.fields.map(JSONValue.string)),
+                  "drifted": .array(object.drifted.map(JSONValue.string)),
+                  "notes": .array(object.notes.map(JSONValue.string)),
+                ])
+              }),
+          ])
+        }
+      })
     return Output.json(value)
   }
 }

@@ -9,9 +9,14 @@ enum InputFile {
   static func text(_ path: String, limit: Int, advice: String = "the most airenv imports; split it") throws
     -> String
   {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
+    // Opened without waiting: a FIFO nobody writes to would otherwise hold `open` forever. Reads
+    // then wait as usual (a pipe from `<(…)` still delivers everything).
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else {
       throw Failure(message: "cannot read \(path): no such file or not readable", code: 1)
     }
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     defer { try? handle.close() }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
