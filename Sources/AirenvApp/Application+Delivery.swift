@@ -77,7 +77,8 @@ extension Application {
     return TargetCheck(
       address: target.address, airflowVersion: client.version, api: client.api.rawValue,
       connections: live.connections.count, variables: live.variables.count,
-      secretsBackend: client.secretsBackend(), warnings: warnings)
+      secretsBackend: client.secretsBackend(),
+      warnings: [client.secretsBackendShadowing()].compactMap { $0 } + warnings)
   }
 
   /// The plan for one Deployment: its resolved set against its target and the record.

@@ -166,7 +166,9 @@ public struct Planner: Sendable {
       planned.state = .conflict
       planned.fields = live.showsSecrets ? differing : differing + object.secrets.keys.sorted()
       planned.notes.append(
-        adopt ? "adopted: airenv's version replaces it" : "not created by airenv; `--adopt` takes it over")
+        adopt
+          ? "adopted: airenv's version replaces it"
+          : "not created by airenv: Airflow uses that row, not airenv's, until `--adopt` takes it over")
       if !object.secrets.isEmpty && !live.showsSecrets {
         planned.notes.append(
           "\(object.secrets.keys.sorted().joined(separator: ", ")) not verifiable: applied by someone else")

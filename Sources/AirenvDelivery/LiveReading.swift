@@ -13,7 +13,9 @@ public final class LiveReading: @unchecked Sendable {
     Thread.detachNewThread { [self] in
       outcome = Result { () throws(DeliveryError) in
         let client = try AirflowClient(target: target)
-        return (client, try client.liveState(cancellation: cancellation))
+        var live = try client.liveState(cancellation: cancellation)
+        if let shadowing = client.secretsBackendShadowing() { live.warnings.append(shadowing) }
+        return (client, live)
       }
       done.signal()
     }

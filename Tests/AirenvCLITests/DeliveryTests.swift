@@ -84,6 +84,10 @@ struct DeliveryTests {
     try server.call("POST", "/variables", body: #"{"key":"unmanaged","value":"keep me"}"#)
     let conflict = try plan(cli).objects.first { $0["id"] as? String == "taken" }
     #expect(conflict?["state"] as? String == "conflict")
+    // The shadowing said plainly: which copy Airflow uses.
+    #expect(
+      (conflict?["notes"] as? [String] ?? []).contains { $0.contains("Airflow uses that row, not airenv's") },
+      "\(conflict ?? [:])")
     #expect(try cli.run("apply", "--deployment", "full", "--yes").status == 0)
     var variables = try server.databaseView()["variables"] as? [String: String]
     #expect(variables?["taken"] == "theirs")

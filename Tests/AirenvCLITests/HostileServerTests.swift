@@ -30,6 +30,9 @@ struct HostileServerTests {
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            elif url.path == "/api/v2/config":
+                body = {"sections": [{"name": "secrets", "options": [
+                    {"key": "backend", "value": "airflow.secrets.local_filesystem.LocalFilesystemBackend"}]}]}
             elif url.path == "/api/v2/version":
                 body = {"version": "3.3.2"}
             elif url.path in ("/api/v2/connections", "/api/v2/variables"):
@@ -110,6 +113,13 @@ struct HostileServerTests {
       planned.stdout.contains("the server's connections changed while they were read (1 read, 3 listed)"),
       "\(planned.stdout)\(planned.stderr)")
     #expect(planned.stdout.contains("the server's variables changed while they were read"))
+    // The server shows a secrets backend: plan and target check both say which copy Airflow uses.
+    let shadowing =
+      "Airflow reads airflow.secrets.local_filesystem.LocalFilesystemBackend before its database: "
+      + "for an id defined there too, Airflow uses that copy"
+    #expect(planned.stdout.contains(shadowing), "\(planned.stdout)")
+    let checked = try cli.run("target", "check", "prod")
+    #expect(checked.stdout.contains(shadowing), "\(checked.stdout)\(checked.stderr)")
   }
 
   @Test(.enabled(if: python != nil, "needs python3 (the Airflow setup installs it)"))

@@ -167,11 +167,6 @@ struct TargetCommand: ParsableCommand {
           + "\(counted(check.variables, "variable")) in its database)")
       let backend = check.secretsBackend.map { TerminalText.escaped($0) }
       Console.out("secrets backend \(backend ?? "not shown by the server ([api] expose_config is off)")")
-      if let backend, !backend.hasPrefix("none") {
-        Console.out(
-          "warning: Airflow reads \(backend) before its database: an id defined there shadows what airenv applies"
-        )
-      }
       for warning in check.warnings { Console.out("warning: " + TerminalText.escaped(warning)) }
     }
   }
