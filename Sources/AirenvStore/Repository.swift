@@ -24,6 +24,8 @@ public final class Repository: Sendable {
   /// Where key indexes are kept between processes (see `KeyIndex`); nil for none.
   private let cacheDirectory: String?
   let keyIndexes = KeyIndexMemory()
+  /// Whose changes this process signs (see `HistorySignature`): the identities held here.
+  private let signers = SigningIdentities()
 
   /// How many seconds a file must be unchanged before what was decoded from it is reused
   /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
@@ -69,6 +71,9 @@ public final class Repository: Sendable {
   }
 
   public var exists: Bool { FileSystem.exists(layout.index) }
+
+  /// The identities held on this machine: a change made as one of them is signed by it.
+  public func sign(with identities: [LocalIdentity]) { signers.set(identities) }
 
   /// Refuses a root that holds no repository, or one this user cannot reach: a directory
   /// without search permission says so, not that there is no repository.
@@ -625,7 +630,15 @@ public final class Repository: Sendable {
       deployment: note.deployment,
       changes: changes,
       undoes: note.undoes, redoes: note.redoes, undoesEntry: note.undoesEntry, redoesEntry: note.redoesEntry)
-    writes.append((layout.history(after.id) + "/" + fileName, StoredFile.encode(entry)))
+    let entryBytes = StoredFile.encode(entry)
+    writes.append((layout.history(after.id) + "/" + fileName, entryBytes))
+    if let signer = signers.identity(of: note.user) {
+      writes.append(
+        (
+          layout.history(after.id) + "/" + HistorySignature.fileName(forEntry: fileName),
+          try HistorySignature.make(for: entryBytes, by: signer)
+        ))
+    }
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
     }
@@ -928,6 +941,30 @@ public final class Repository: Sendable {
   public func history(workspace name: String?, last: Int? = nil) throws(StoreError) -> [HistoryEntry] {
     try locked(exclusive: false) { () throws(StoreError) in
       try loadHistory(try chooseWorkspace(name).id, last: last)
+    }
+  }
+
+  /// Whether each entry (by name) is signed by the member it names, as the Workspace records
+  /// their keys now: each entry file is read again as bytes, with its signature file.
+  public func verification(of entries: [HistoryEntry], workspace name: String?) throws(StoreError)
+    -> [String: HistoryVerification]
+  {
+    try locked(exclusive: false) { () throws(StoreError) in
+      let id = try chooseWorkspace(name).id
+      let recorded = try loadHeader(id).memberKeys ?? [:]
+      let directory = layout.history(id)
+      var verdicts: [String: HistoryVerification] = [:]
+      for entry in entries {
+        let bytes = try FileSystem.read(
+          directory + "/" + entry.name + ".json", limit: Limits.historyFileBytes)
+        let signaturePath = directory + "/" + HistorySignature.fileName(forEntry: entry.name + ".json")
+        let signature =
+          FileSystem.exists(signaturePath)
+          ? try FileSystem.read(signaturePath, limit: HistorySignature.largestFile) : nil
+        verdicts[entry.name] = HistoryVerification.of(
+          entry: bytes, user: entry.user, signature: signature, recorded: recorded[entry.user])
+      }
+      return verdicts
     }
   }
 

@@ -60,7 +60,12 @@ struct HistoryCommand: ParsableCommand {
 extension HistoryCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "Who changed what and when, newest first (the default).")
+      commandName: "list", abstract: "Who changed what and when, newest first (the default).",
+      discussion: """
+        SIGNED says whether the entry is signed by the key the Workspace records for its user
+        (verified), carries no signature (unsigned), or cannot be proven theirs (not verifiable: the
+        JSON's signatureProblem says why, e.g. the entry was changed after it was signed).
+        """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show at most N entries.") var limit = 20
     @Option(
@@ -79,6 +84,9 @@ extension HistoryCommand {
       var summary: String
       var undoes: Int?
       var redoes: Int?
+      /// verified, unsigned or not verifiable (see `HistoryVerification`), and why not.
+      var signature: String
+      var signatureProblem: String?
       var changes: [Change]
 
       struct Change: Encodable {
@@ -117,11 +125,15 @@ extension HistoryCommand {
         }
       }
       let names = HistoryEntry.deploymentNames(in: entries, current: workspace.deploymentNamesByID)
-      let items = entries.suffix(max(0, limit)).reversed().map { entry in
+      let shown = Array(entries.suffix(max(0, limit)).reversed())
+      let verdicts = try session.repository.verification(of: shown, workspace: workspace.name)
+      let items = shown.map { entry in
         Item(
           sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
           command: entry.command, deployment: entry.deployment,
           summary: entry.summary(deploymentNames: names), undoes: entry.undoes, redoes: entry.redoes,
+          signature: verdicts[entry.name]?.label ?? "unsigned",
+          signatureProblem: verdicts[entry.name]?.reason,
           changes: entry.changes.map { change in
             Item.Change(
               kind: change.kind, id: change.id, key: change.key, action: change.verb,
@@ -130,12 +142,12 @@ extension HistoryCommand {
           })
       }
       try Output.print(Array(items), as: output) {
-        var table = TextTable("#", "TIME", "USER", "COMMAND", "WHAT")
+        var table = TextTable("#", "TIME", "USER", "SIGNED", "COMMAND", "WHAT")
         for item in items {
           let command =
             item.command + (item.deployment.map { " \($0)" } ?? "") + (item.undoes.map { " #\($0)" } ?? "")
             + (item.redoes.map { " #\($0)" } ?? "")
-          table.add([String(item.sequence), item.time, item.user, command, item.summary])
+          table.add([String(item.sequence), item.time, item.user, item.signature, command, item.summary])
         }
         guard items.isEmpty else { return table.rendered }
         if limit <= 0 { return "--limit \(limit) shows no entries\n" }

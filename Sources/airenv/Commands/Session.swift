@@ -31,6 +31,7 @@ struct Session {
     self.readonly = readonly
     identityFile = file
     self.identities = identities
+    repository.sign(with: (try? identities.get()) ?? [])
   }
 
   /// The Workspace, for a user who is allowed to read it.

@@ -1,0 +1,92 @@
+import AirenvModel
+import Crypto
+import Foundation
+
+/// A history entry's signature, kept beside it as `<entry>.sig`: the Ed25519 signature of the
+/// entry file's exact bytes by the identity that made the change. A file of its own, so that the
+/// entry is signed as written (no second encoding to agree on) and two clones' entries and
+/// signatures merge in git without touching each other.
+struct HistorySignature: Codable {
+  var version = 1
+  var user: String
+  /// The signer's public Ed25519 key, base64.
+  var key: String
+  /// The signature of the entry file's bytes, base64.
+  var signature: String
+
+  static let fileExtension = ".sig"
+  static let largestFile = 4096
+
+  /// The signature file's name for the entry file `name` (`….json`).
+  static func fileName(forEntry name: String) -> String {
+    String(name.dropLast(".json".count)) + fileExtension
+  }
+
+  static func make(for entry: [UInt8], by identity: LocalIdentity) throws(StoreError) -> [UInt8] {
+    let signature: Data
+    do {
+      signature = try identity.signing.signature(for: entry)
+    } catch {
+      throw .keyProblem("cannot sign the history entry: \(error)")
+    }
+    let stored = HistorySignature(
+      user: identity.user, key: identity.signing.publicKey.rawRepresentation.base64EncodedString(),
+      signature: signature.base64EncodedString())
+    return StoredFile.encode(stored)
+  }
+}
+
+/// Whether a history entry can be shown to be the work of the member it names.
+public enum HistoryVerification: Equatable, Sendable {
+  /// Signed by the key the Workspace records for the entry's user, over the entry as it is.
+  case verified
+  /// No signature: written by an airenv before signing, or by someone with no identity here.
+  case unsigned
+  /// Signed, but not provably by that member: the reason says why.
+  case notVerifiable(String)
+
+  public var label: String {
+    switch self {
+    case .verified: "verified"
+    case .unsigned: "unsigned"
+    case .notVerifiable: "not verifiable"
+    }
+  }
+
+  public var reason: String? {
+    if case .notVerifiable(let reason) = self { reason } else { nil }
+  }
+
+  /// `entry` is the entry file's bytes, `signature` its signature file's (nil when there is
+  /// none), `recorded` the public identity the Workspace records for the entry's user.
+  static func of(entry: [UInt8], user: String, signature bytes: [UInt8]?, recorded: String?) -> Self {
+    guard let bytes else { return .unsigned }
+    guard let signature = try? JSONDecoder().decode(HistorySignature.self, from: Data(bytes)),
+      signature.version == 1, let key = Data(base64Encoded: signature.key),
+      let value = Data(base64Encoded: signature.signature)
+    else { return .notVerifiable("its signature file is damaged") }
+    guard signature.user == user else {
+      return .notVerifiable("signed by \(signature.user.prefix(80)), not by \(user.prefix(80)) whom it names")
+    }
+    guard let recorded, let keys = IdentityText.keys(recorded) else {
+      return .notVerifiable("the Workspace records no public key for \(user.prefix(80))")
+    }
+    guard keys.signing == key else {
+      return .notVerifiable("signed with a key the Workspace does not record for \(user.prefix(80))")
+    }
+    guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key),
+      publicKey.isValidSignature(value, for: entry)
+    else { return .notVerifiable("the entry was changed after it was signed") }
+    return .verified
+  }
+}
+
+/// The identities this process may sign with, set once a session knows which it holds.
+final class SigningIdentities: @unchecked Sendable {
+  private let lock = NSLock()
+  private var identities: [LocalIdentity] = []
+
+  func set(_ held: [LocalIdentity]) { lock.withLock { identities = held } }
+
+  func identity(of user: String) -> LocalIdentity? { lock.withLock { identities.first { $0.user == user } } }
+}
