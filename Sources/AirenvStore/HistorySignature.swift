@@ -22,10 +22,19 @@ struct HistorySignature: Codable {
     String(name.dropLast(".json".count)) + fileExtension
   }
 
-  static func make(for entry: [UInt8], by identity: LocalIdentity) throws(StoreError) -> [UInt8] {
+  /// What is signed: the entry's bytes bound to its Workspace and file name, so that a signed
+  /// entry copied into another Workspace, or beside itself under another name, proves nothing.
+  static func message(entry: [UInt8], workspace: WorkspaceID, fileName: String) -> [UInt8] {
+    Array("airenv-history-v1\0\(workspace)\0\(fileName)\0".utf8) + entry
+  }
+
+  static func make(for entry: [UInt8], workspace: WorkspaceID, fileName: String, by identity: LocalIdentity)
+    throws(StoreError) -> [UInt8]
+  {
     let signature: Data
     do {
-      signature = try identity.signing.signature(for: entry)
+      signature = try identity.signing.signature(
+        for: message(entry: entry, workspace: workspace, fileName: fileName))
     } catch {
       throw .keyProblem("cannot sign the history entry: \(error)")
     }
@@ -59,7 +68,10 @@ public enum HistoryVerification: Equatable, Sendable {
 
   /// `entry` is the entry file's bytes, `signature` its signature file's (nil when there is
   /// none), `recorded` the public identity the Workspace records for the entry's user.
-  static func of(entry: [UInt8], user: String, signature bytes: [UInt8]?, recorded: String?) -> Self {
+  static func of(
+    entry: [UInt8], workspace: WorkspaceID, fileName: String, user: String, signature bytes: [UInt8]?,
+    recorded: String?
+  ) -> Self {
     guard let bytes else { return .unsigned }
     guard let signature = try? JSONDecoder().decode(HistorySignature.self, from: Data(bytes)),
       signature.version == 1, let key = Data(base64Encoded: signature.key),
@@ -75,8 +87,11 @@ public enum HistoryVerification: Equatable, Sendable {
       return .notVerifiable("signed with a key the Workspace does not record for \(user.prefix(80))")
     }
     guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key),
-      publicKey.isValidSignature(value, for: entry)
-    else { return .notVerifiable("the entry was changed after it was signed") }
+      publicKey.isValidSignature(
+        value, for: HistorySignature.message(entry: entry, workspace: workspace, fileName: fileName))
+    else {
+      return .notVerifiable("the entry was changed (or copied here from elsewhere) after it was signed")
+    }
     return .verified
   }
 }

@@ -107,11 +107,7 @@ extension Repository {
         let entry = HistoryEntry(
           sequence: sequence, time: time, user: note.user, command: note.command, deployment: deployment.name,
           changes: [change], undoes: nil, redoes: nil)
-        writes.append(
-          (
-            layout.history(workspace) + "/" + fileName,
-            StoredFile.encode(entry)
-          ))
+        writes += try historyWrites(entry, named: fileName, workspace: workspace)
       }
       for directory in Set(writes.map { ($0.path as NSString).deletingLastPathComponent }) {
         try FileSystem.makeDirectory(directory)

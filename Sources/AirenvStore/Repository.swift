@@ -630,15 +630,7 @@ public final class Repository: Sendable {
       deployment: note.deployment,
       changes: changes,
       undoes: note.undoes, redoes: note.redoes, undoesEntry: note.undoesEntry, redoesEntry: note.redoesEntry)
-    let entryBytes = StoredFile.encode(entry)
-    writes.append((layout.history(after.id) + "/" + fileName, entryBytes))
-    if let signer = signers.identity(of: note.user) {
-      writes.append(
-        (
-          layout.history(after.id) + "/" + HistorySignature.fileName(forEntry: fileName),
-          try HistorySignature.make(for: entryBytes, by: signer)
-        ))
-    }
+    writes += try historyWrites(entry, named: fileName, workspace: after.id)
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
     }
@@ -944,6 +936,23 @@ public final class Repository: Sendable {
     }
   }
 
+  /// The files of a history entry: the entry and, when its user's identity is held here, its
+  /// signature (see `HistorySignature`), both for the same journal commit.
+  func historyWrites(_ entry: HistoryEntry, named fileName: String, workspace: WorkspaceID) throws(StoreError)
+    -> [(path: String, bytes: [UInt8])]
+  {
+    let bytes = StoredFile.encode(entry)
+    var writes = [(path: layout.history(workspace) + "/" + fileName, bytes: bytes)]
+    if let signer = signers.identity(of: entry.user) {
+      writes.append(
+        (
+          path: layout.history(workspace) + "/" + HistorySignature.fileName(forEntry: fileName),
+          bytes: try HistorySignature.make(for: bytes, workspace: workspace, fileName: fileName, by: signer)
+        ))
+    }
+    return writes
+  }
+
   /// Whether each entry (by name) is signed by the member it names, as the Workspace records
   /// their keys now: each entry file is read again as bytes, with its signature file.
   public func verification(of entries: [HistoryEntry], workspace name: String?) throws(StoreError)
@@ -955,14 +964,23 @@ public final class Repository: Sendable {
       let directory = layout.history(id)
       var verdicts: [String: HistoryVerification] = [:]
       for entry in entries {
-        let bytes = try FileSystem.read(
-          directory + "/" + entry.name + ".json", limit: Limits.historyFileBytes)
-        let signaturePath = directory + "/" + HistorySignature.fileName(forEntry: entry.name + ".json")
-        let signature =
-          FileSystem.exists(signaturePath)
-          ? try FileSystem.read(signaturePath, limit: HistorySignature.largestFile) : nil
+        let fileName = entry.name + ".json"
+        let bytes = try FileSystem.read(directory + "/" + fileName, limit: Limits.historyFileBytes)
+        let signaturePath = directory + "/" + HistorySignature.fileName(forEntry: fileName)
+        var signature: [UInt8]?
+        if FileSystem.exists(signaturePath) || FileSystem.isLink(signaturePath) {
+          // A signature file that cannot be read (a link, a directory, too large) proves nothing,
+          // and says so, without stopping the history.
+          do throws(StoreError) {
+            signature = try FileSystem.read(signaturePath, limit: HistorySignature.largestFile)
+          } catch {
+            verdicts[entry.name] = .notVerifiable("its signature file cannot be read: \(error.message)")
+            continue
+          }
+        }
         verdicts[entry.name] = HistoryVerification.of(
-          entry: bytes, user: entry.user, signature: signature, recorded: recorded[entry.user])
+          entry: bytes, workspace: id, fileName: fileName, user: entry.user, signature: signature,
+          recorded: recorded[entry.user])
       }
       return verdicts
     }

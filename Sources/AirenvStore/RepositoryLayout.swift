@@ -46,7 +46,9 @@ struct RepositoryLayout {
     case 4:
       return parts[0] == "workspaces"
         && ["deployments", "connections", "variables", "history", "delivery"].contains(parts[2])
-        && file.hasSuffix(".json") && !file.hasPrefix(".")
+        && (file.hasSuffix(".json")
+          || parts[2] == "history" && file.hasSuffix(HistorySignature.fileExtension))
+        && !file.hasPrefix(".")
     default: return false
     }
   }

@@ -25,6 +25,10 @@ struct DurabilityTests {
   @Test func killingASaverAtAnyPointLeavesALoadableConsistentRepository() throws {
     let cli = CLI()
     try cli.ok("demo")
+    // With an identity held every save also writes its history entry's signature through the
+    // journal: a kill between the two must leave a journal the next command finishes.
+    try cli.ok("identity", "create")
+    try cli.ok("variable", "update", "alert_email", "--value", "signed")
     // Each round creates a Deployment, links to it and deletes it: the delete rewrites
     // several files through the journal, so kills land inside multi-file commits too.
     // Every command names the test's own repository, so the kill below reaches only them
@@ -65,6 +69,8 @@ struct DurabilityTests {
         $0["key"] as? String == "alert_email"
       }
       #expect(change?["revision"] as? Int == revision, "round \(round): history and state disagree")
+      #expect(
+        entries.first?["signature"] as? String != "unsigned", "round \(round): the entry lost its signature")
       let connection = try cli.json("connection", "get", "warehouse_db")
       let sharing = try #require(connection["sharing"] as? [String: Any])
       for name in (sharing["links"] as? [String] ?? []) + (sharing["exclusions"] as? [String] ?? []) {

@@ -62,7 +62,9 @@ struct HistorySignatureTests {
     found = try signatures(cli)
     let newest = found.keys.max()!
     #expect(found[newest]?.0 == "not verifiable", "\(found)")
-    #expect(found[newest]?.1?.contains("changed after it was signed") == true, "\(found)")
+    #expect(
+      found[newest]?.1?.contains("was changed (or copied here from elsewhere) after it was signed") == true,
+      "\(found)")
 
     // A signature copied onto another entry proves nothing about it.
     let signatures = try historyFiles(cli, ending: ".sig")
@@ -71,7 +73,30 @@ struct HistorySignatureTests {
     try FileManager.default.removeItem(atPath: second)
     try FileManager.default.copyItem(atPath: first, toPath: second)
     found = try self.signatures(cli)
-    #expect(found.values.contains { $0.1?.contains("changed after it was signed") == true })
+    #expect(found.values.contains { $0.1?.contains("changed (or copied here from elsewhere)") == true })
+
+    // A signed entry and its signature copied beside themselves under another name: the copy
+    // does not verify (the file name is signed too).
+    let original = try #require(try historyFiles(cli, ending: ".json").dropFirst().first)
+    let copy = String(original.replacingOccurrences(of: ".json", with: "").dropLast(8)) + "deadbeef"
+    try FileManager.default.copyItem(atPath: original, toPath: copy + ".json")
+    try FileManager.default.copyItem(
+      atPath: original.replacingOccurrences(of: ".json", with: ".sig"), toPath: copy + ".sig")
+    let copied = try #require(try cli.run("history", "--output", "json").json as? [[String: Any]])
+    #expect(
+      copied.filter { $0["signatureProblem"] as? String == nil && $0["signature"] as? String == "verified" }
+        .count
+        == copied.filter { $0["signature"] as? String == "verified" }.count)
+    #expect(
+      copied.count(where: { ($0["signatureProblem"] as? String)?.contains("copied here") == true }) >= 2,
+      "\(copied)")
+
+    // A signature file that cannot be read is said so; the history still shows.
+    try FileManager.default.removeItem(atPath: copy + ".sig")
+    try FileManager.default.createDirectory(atPath: copy + ".sig", withIntermediateDirectories: false)
+    let listed = try cli.run("history", "--output", "json")
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(listed.stdout.contains("its signature file cannot be read"), "\(listed.stdout)")
   }
 
   @Test func aSignatureByAnotherUsersKeyIsNotTheirs() throws {
