@@ -258,6 +258,51 @@ extension Repository {
       known: known, deployments: deployments.map(\.1), fix: fix, keyLocation: keyring.location)
     problems += context.check(readable(Connection.self, layout.connections(id)), unseal: sealer.unseal)
     problems += context.check(readable(Variable.self, layout.variables(id)), unseal: sealer.unseal)
+    problems += checkSignatures(id)
+    return problems
+  }
+
+  /// A signature file with no entry beside it, and a signed entry whose signature does not prove
+  /// it is the work of the member it names (by the key the Workspace records for them). An entry
+  /// signed by someone whose key is not recorded is not a problem: it is how one person works.
+  private func checkSignatures(_ id: WorkspaceID) -> [DoctorProblem] {
+    let directory = layout.history(id)
+    guard !FileSystem.isLink(directory),
+      let names = try? FileManager.default.contentsOfDirectory(atPath: directory)
+    else { return [] }
+    let recorded =
+      (try? StoredFile.read(
+        WorkspaceHeader.self, from: FileSystem.read(layout.workspaceFile(id), limit: Limits.objectFileBytes),
+        path: layout.workspaceFile(id)))?.memberKeys ?? [:]
+    let present = Set(names)
+    var problems: [DoctorProblem] = []
+    for name in names.sorted() where name.hasSuffix(HistorySignature.fileExtension) && !name.hasPrefix(".") {
+      let path = directory + "/" + name
+      let entryName = String(name.dropLast(HistorySignature.fileExtension.count)) + ".json"
+      guard present.contains(entryName) else {
+        problems.append(
+          DoctorProblem(
+            kind: "signature", file: path, object: nil,
+            problem: "a signature with no history entry \(entryName) beside it; remove it", fixable: false))
+        continue
+      }
+      let entryPath = directory + "/" + entryName
+      // An entry that does not read is reported with the files above.
+      guard let bytes = try? FileSystem.read(entryPath, limit: Limits.historyFileBytes),
+        let entry = try? StoredFile.read(HistoryEntry.self, from: bytes, path: entryPath),
+        recorded[entry.user] != nil
+      else { continue }
+      let signature = try? FileSystem.read(path, limit: HistorySignature.largestFile)
+      let verdict = HistoryVerification.of(
+        entry: bytes, workspace: id, fileName: entryName, user: entry.user,
+        signature: signature ?? Array("unreadable".utf8), recorded: recorded[entry.user])
+      if let reason = verdict.reason {
+        problems.append(
+          DoctorProblem(
+            kind: "signature", file: entryPath, object: nil,
+            problem: "its signature does not prove it is \(entry.user)'s change: \(reason)", fixable: false))
+      }
+    }
     return problems
   }
 }

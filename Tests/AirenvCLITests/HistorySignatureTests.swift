@@ -66,6 +66,11 @@ struct HistorySignatureTests {
       found[newest]?.1?.contains("was changed (or copied here from elsewhere) after it was signed") == true,
       "\(found)")
 
+    // doctor names the edited entry.
+    let doctor = try cli.run("doctor")
+    #expect(doctor.status != 0, "\(doctor.stdout)")
+    #expect(doctor.stdout.contains("its signature does not prove it is alice's change"), "\(doctor.stdout)")
+
     // A signature copied onto another entry proves nothing about it.
     let signatures = try historyFiles(cli, ending: ".sig")
     let first = try #require(signatures.first)
@@ -90,6 +95,11 @@ struct HistorySignatureTests {
     #expect(
       copied.count(where: { ($0["signatureProblem"] as? String)?.contains("copied here") == true }) >= 2,
       "\(copied)")
+
+    // A signature whose entry is gone is named by doctor.
+    try FileManager.default.removeItem(atPath: copy + ".json")
+    #expect(try cli.run("doctor").stdout.contains("a signature with no history entry"))
+    try FileManager.default.copyItem(atPath: original, toPath: copy + ".json")
 
     // A signature file that cannot be read is said so; the history still shows.
     try FileManager.default.removeItem(atPath: copy + ".sig")
