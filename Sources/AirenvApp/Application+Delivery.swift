@@ -74,11 +74,11 @@ extension Application {
     }
     let client = try AirflowClient(target: target)
     let live = try client.liveState()
+    let backend = client.secretsBackend()
     return TargetCheck(
       address: target.address, airflowVersion: client.version, api: client.api.rawValue,
-      connections: live.connections.count, variables: live.variables.count,
-      secretsBackend: client.secretsBackend(),
-      warnings: [client.secretsBackendShadowing()].compactMap { $0 } + warnings)
+      connections: live.connections.count, variables: live.variables.count, secretsBackend: backend,
+      warnings: [AirflowClient.shadowing(by: backend)].compactMap { $0 } + warnings)
   }
 
   /// The plan for one Deployment: its resolved set against its target and the record.

@@ -52,10 +52,10 @@ extension AirflowClient {
     return nil
   }
 
-  /// The shadowing a secrets backend causes, in words, when the server shows one (`[api]
-  /// expose_config`): Airflow reads it before its database.
-  public func secretsBackendShadowing() -> String? {
-    guard let backend = secretsBackend(), !backend.hasPrefix("none") else { return nil }
+  /// The shadowing a secrets backend (as `secretsBackend()` reads it) causes, in words: Airflow
+  /// reads it before its database.
+  public static func shadowing(by backend: String?) -> String? {
+    guard let backend, !backend.hasPrefix("none") else { return nil }
     return "Airflow reads \(backend) before its database: for an id defined there too, Airflow uses that "
       + "copy, not the one airenv applies"
   }

@@ -80,7 +80,7 @@ final class HTTPTransport: Sendable {
         }
       }
     }
-    if answer.failure != 0 { throw failure(answer, url: url) }
+    if answer.failure != airenv_http_answered { throw failure(answer, url: url) }
     return HTTPResponse(
       status: answer.status,
       body: answer.length == 0 ? [] : Array(UnsafeBufferPointer(start: answer.body, count: answer.length)))
@@ -100,38 +100,37 @@ final class HTTPTransport: Sendable {
     let words = withUnsafeBytes(of: answer.reason) { raw in
       String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
     }
-    if answer.refused_setting != 0 {
+    switch answer.failure {
+    case airenv_http_unsafe_library:
       return .refused("cannot talk to \(shown): \(words); install libcurl 7.85 or later")
-    }
-    if answer.out_of_memory != 0 {
+    case airenv_http_out_of_memory:
       return .unreachable(url: shown, reason: "out of memory while reading its answer")
-    }
-    if answer.too_large != 0 {
+    case airenv_http_too_large:
       return .unreachable(
         url: shown, reason: "its answer is larger than \(Limits.describe(bytes: Self.maximumAnswerBytes))")
-    }
-    switch Int(answer.failure) {
     case airenv_http_timed_out: return .timedOut(url: shown, seconds: timeout)
-    case airenv_http_bad_ca_file where certificateAuthority == nil:
+    case airenv_http_authorities_unusable:
       return .untrusted(
         url: shown,
-        reason: "this machine's CA store cannot be read (\(words)); install the ca-certificates package")
-    case airenv_http_peer_unverified, airenv_http_tls_handshake, airenv_http_bad_ca_file:
+        reason: certificateAuthority == nil
+          ? "this machine's CA store cannot be read (\(words)); install the ca-certificates package"
+          : "the certificates given with --ca-file could not be used (\(words)); give a PEM file of CA certificates"
+      )
+    case airenv_http_certificate_rejected:
       return .untrusted(
         url: shown,
         reason: CertificateProblem(curl: words, givenAuthorities: certificateAuthority != nil).explanation)
     case airenv_http_refused_connection: return .unreachable(url: shown, reason: "connection refused")
     case airenv_http_unresolved_host:
       return .unreachable(url: shown, reason: "the host name does not resolve")
-    case airenv_http_empty_answer, airenv_http_send_failed, airenv_http_receive_failed:
+    case airenv_http_lost_connection:
       return .unreachable(url: shown, reason: "the connection was lost (\(words))")
     case airenv_http_malformed_url:
       return .refused("the URL \(shown) is not an http or https URL airenv can use (\(words))")
-    case airenv_http_unsupported_protocol:
+    case airenv_http_not_http:
       // The URL was checked when the target was set: this is an answer that is not HTTP.
       return .unreachable(url: shown, reason: "what answers there does not speak HTTP (\(words))")
-    default:
-      return .unreachable(url: shown, reason: words.isEmpty ? "network error \(answer.failure)" : words)
+    default: return .unreachable(url: shown, reason: words.isEmpty ? "network error" : words)
     }
   }
 

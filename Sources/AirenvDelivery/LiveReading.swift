@@ -14,7 +14,9 @@ public final class LiveReading: @unchecked Sendable {
       outcome = Result { () throws(DeliveryError) in
         let client = try AirflowClient(target: target)
         var live = try client.liveState(cancellation: cancellation)
-        if let shadowing = client.secretsBackendShadowing() { live.warnings.append(shadowing) }
+        if let shadowing = AirflowClient.shadowing(by: client.secretsBackend()) {
+          live.warnings.append(shadowing)
+        }
         return (client, live)
       }
       done.signal()

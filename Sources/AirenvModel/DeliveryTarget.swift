@@ -90,7 +90,7 @@ public struct DeliveryTarget: Codable, Equatable, Sendable {
         return "an airflow-api target needs a username and password, or a token"
       }
       // A token travels in a header as it is: a line break in it would start another header.
-      if let token, Secrecy.lock(of: token) == nil, !token.hasPrefix(Secrecy.sealedPrefix),
+      if let token, Secrecy.lock(of: token) == nil,
         token.unicodeScalars.contains(where: { !(0x21...0x7E).contains($0.value) })
       {
         return "the token must be one line of printable ASCII without spaces or control characters"

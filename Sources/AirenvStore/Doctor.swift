@@ -292,11 +292,18 @@ extension Repository {
         let entry = try? StoredFile.read(HistoryEntry.self, from: bytes, path: entryPath),
         recorded[entry.user] != nil
       else { continue }
-      let signature = try? FileSystem.read(path, limit: HistorySignature.largestFile)
-      let verdict = HistoryVerification.of(
-        entry: bytes, workspace: id, fileName: entryName, user: entry.user,
-        signature: signature ?? Array("unreadable".utf8), recorded: recorded[entry.user])
-      if let reason = verdict.reason {
+      let reason: String?
+      do throws(StoreError) {
+        let signature = try FileSystem.read(path, limit: HistorySignature.largestFile)
+        reason =
+          HistoryVerification.of(
+            entry: bytes, workspace: id, fileName: entryName, user: entry.user, signature: signature,
+            recorded: recorded[entry.user]
+          ).reason
+      } catch {
+        reason = "its signature file cannot be read: \(error.message)"
+      }
+      if let reason {
         problems.append(
           DoctorProblem(
             kind: "signature", file: entryPath, object: nil,

@@ -6,18 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(airenv_http_unsupported_protocol == CURLE_UNSUPPORTED_PROTOCOL, "CURLcode");
-_Static_assert(airenv_http_malformed_url == CURLE_URL_MALFORMAT, "CURLcode");
-_Static_assert(airenv_http_unresolved_host == CURLE_COULDNT_RESOLVE_HOST, "CURLcode");
-_Static_assert(airenv_http_refused_connection == CURLE_COULDNT_CONNECT, "CURLcode");
-_Static_assert(airenv_http_write_stopped == CURLE_WRITE_ERROR, "CURLcode");
-_Static_assert(airenv_http_timed_out == CURLE_OPERATION_TIMEDOUT, "CURLcode");
-_Static_assert(airenv_http_tls_handshake == CURLE_SSL_CONNECT_ERROR, "CURLcode");
-_Static_assert(airenv_http_empty_answer == CURLE_GOT_NOTHING, "CURLcode");
-_Static_assert(airenv_http_send_failed == CURLE_SEND_ERROR, "CURLcode");
-_Static_assert(airenv_http_receive_failed == CURLE_RECV_ERROR, "CURLcode");
-_Static_assert(airenv_http_peer_unverified == CURLE_PEER_FAILED_VERIFICATION, "CURLcode");
-_Static_assert(airenv_http_bad_ca_file == CURLE_SSL_CACERT_BADFILE, "CURLcode");
 _Static_assert(sizeof(((airenv_http_answer *)0)->reason) >= CURL_ERROR_SIZE, "error buffer");
 
 /* libcurl is loaded on first use, not linked: with the thirty libraries it pulls in (TLS,
@@ -92,14 +80,34 @@ typedef struct collected {
   airenv_http_answer *answer;
   size_t capacity;
   size_t maximum;
+  airenv_http_failure stopped; /* why the answer was cut off, if it was */
 } collected;
+
+static airenv_http_failure classify(CURLcode code) {
+  switch (code) {
+  case CURLE_OK: return airenv_http_answered;
+  case CURLE_OPERATION_TIMEDOUT: return airenv_http_timed_out;
+  case CURLE_COULDNT_CONNECT: return airenv_http_refused_connection;
+  case CURLE_COULDNT_RESOLVE_HOST: return airenv_http_unresolved_host;
+  case CURLE_GOT_NOTHING:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR: return airenv_http_lost_connection;
+  case CURLE_UNSUPPORTED_PROTOCOL: return airenv_http_not_http; /* e.g. "Received HTTP/0.9" */
+  case CURLE_URL_MALFORMAT: return airenv_http_malformed_url;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CONNECT_ERROR: return airenv_http_certificate_rejected;
+  case CURLE_SSL_CACERT_BADFILE: return airenv_http_authorities_unusable;
+  case CURLE_OUT_OF_MEMORY: return airenv_http_out_of_memory;
+  default: return airenv_http_other;
+  }
+}
 
 static size_t collect(char *data, size_t size, size_t count, void *context) {
   collected *into = context;
   airenv_http_answer *answer = into->answer;
   size_t length = size * count;
   if (length > into->maximum - answer->length) {
-    answer->too_large = 1;
+    into->stopped = airenv_http_too_large;
     return 0; /* stops the transfer with CURLE_WRITE_ERROR */
   }
   if (answer->length + length > into->capacity) {
@@ -107,7 +115,7 @@ static size_t collect(char *data, size_t size, size_t count, void *context) {
     while (capacity < answer->length + length) capacity *= 2;
     unsigned char *grown = realloc(answer->body, capacity);
     if (grown == NULL) {
-      answer->out_of_memory = 1;
+      into->stopped = airenv_http_out_of_memory;
       return 0;
     }
     answer->body = grown;
@@ -132,13 +140,13 @@ void airenv_http_exchange(void *handle, const char *method, const char *url,
     struct curl_slist *longer = libcurl.slist_append(list, headers[index]);
     if (longer == NULL) {
       libcurl.slist_free_all(list);
-      answer->failure = CURLE_OUT_OF_MEMORY;
+      answer->failure = airenv_http_out_of_memory;
       strcpy(answer->reason, "out of memory");
       return;
     }
     list = longer;
   }
-  collected into = {answer, 0, maximum_length};
+  collected into = {answer, 0, maximum_length, airenv_http_answered};
   /* The settings that keep the credentials safe must hold: a libcurl that refuses one is not
    * used for this request. */
   CURLcode refused = CURLE_OK;
@@ -168,8 +176,7 @@ void airenv_http_exchange(void *handle, const char *method, const char *url,
   /* Compression only saves bytes; a libcurl without it still answers. */
   libcurl.easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
   if (refused != CURLE_OK) {
-    answer->failure = refused;
-    answer->refused_setting = 1;
+    answer->failure = airenv_http_unsafe_library;
     snprintf(answer->reason, sizeof answer->reason, "libcurl refused a setting airenv needs: %s",
              libcurl.easy_strerror(refused));
     libcurl.easy_reset(curl);
@@ -178,7 +185,7 @@ void airenv_http_exchange(void *handle, const char *method, const char *url,
   }
   libcurl.easy_setopt(curl, CURLOPT_ERRORBUFFER, answer->reason);
   CURLcode outcome = libcurl.easy_perform(curl);
-  answer->failure = outcome;
+  answer->failure = into.stopped != airenv_http_answered ? into.stopped : classify(outcome);
   if (outcome == CURLE_OK) {
     libcurl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer->status);
   } else if (answer->reason[0] == '\0') {

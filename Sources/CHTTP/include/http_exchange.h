@@ -8,15 +8,29 @@
  * never followed, only http and https are spoken, and no signal is used for timeouts (the
  * caller's threads run requests side by side). */
 
+/* Why an exchange has no answer, as the transport's messages tell them apart. */
+typedef enum airenv_http_failure {
+  airenv_http_answered = 0,
+  airenv_http_timed_out,
+  airenv_http_refused_connection,
+  airenv_http_unresolved_host,
+  airenv_http_lost_connection,
+  airenv_http_not_http,            /* what answered is not HTTP */
+  airenv_http_malformed_url,
+  airenv_http_certificate_rejected, /* the server's certificate did not verify */
+  airenv_http_authorities_unusable, /* the CA store (or the certificates given) cannot be read */
+  airenv_http_too_large,           /* the answer grew past the limit given */
+  airenv_http_out_of_memory,
+  airenv_http_unsafe_library,      /* libcurl refused a setting the request needs to be safe */
+  airenv_http_other,
+} airenv_http_failure;
+
 typedef struct airenv_http_answer {
-  long status;           /* the HTTP status, 0 when no answer came */
-  unsigned char *body;   /* malloc'd; released by airenv_http_answer_release */
+  long status;                 /* the HTTP status, when answered */
+  unsigned char *body;         /* malloc'd; released by airenv_http_answer_release */
   size_t length;
-  int failure;           /* 0, or the CURLcode of why there is no answer */
-  int too_large;         /* 1 when the answer grew past the limit given */
-  int out_of_memory;     /* 1 when the answer could not be held */
-  int refused_setting;   /* 1 when libcurl refused a setting the request needs to be safe */
-  char reason[256];      /* libcurl's words for the failure */
+  airenv_http_failure failure;
+  char reason[256];            /* libcurl's words for the failure */
 } airenv_http_answer;
 
 /* Once, before the first handle: loads libcurl. 0 on success, else -1 with why in `reason`. */
@@ -38,20 +52,5 @@ void airenv_http_exchange(void *handle, const char *method, const char *url,
 
 void airenv_http_answer_release(airenv_http_answer *answer);
 
-/* The CURLcode values the transport names in its messages. */
-enum {
-  airenv_http_unsupported_protocol = 1,
-  airenv_http_malformed_url = 3,
-  airenv_http_unresolved_host = 6,
-  airenv_http_refused_connection = 7,
-  airenv_http_write_stopped = 23,
-  airenv_http_timed_out = 28,
-  airenv_http_tls_handshake = 35,
-  airenv_http_empty_answer = 52,
-  airenv_http_send_failed = 55,
-  airenv_http_receive_failed = 56,
-  airenv_http_peer_unverified = 60,
-  airenv_http_bad_ca_file = 77,
-};
 
 #endif
