@@ -1,6 +1,16 @@
 import Foundation
 
 extension Workspace {
+  /// The members who may read secret values, with their recorded public identities: Owners and
+  /// Operators, and everyone while secretsFetching is on (for local export). A Workspace's data
+  /// key is wrapped for exactly these; a member known by name only receives nothing.
+  public var secretReaders: [String: String] {
+    memberKeys.filter { user, _ in
+      guard let role = members[user] else { return false }
+      return role >= .`operator` || settings.secretsFetching
+    }
+  }
+
   /// A member known by a public key is changed (role, key, removal) only by someone known by
   /// one: a member known by name only can be claimed by anyone, and must not be a way to
   /// replace or drop another person's key.

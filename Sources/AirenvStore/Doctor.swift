@@ -66,14 +66,8 @@ extension Repository {
 
   /// The key that opens a Workspace's secrets, for checking values as the commands see them.
   private func sealer(for workspace: WorkspaceID) -> SecretSealer {
-    let repositoryKey = try? StoredFile.read(
-      RepositoryIndex.self, from: FileSystem.read(layout.index, limit: Limits.objectFileBytes),
-      path: layout.index
-    ).keyFingerprint
-    let key = try? keyring.load(matching: repositoryKey)
-    return SecretSealer(
-      workspace: workspace, key: key,
-      keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
+    let (key, isTheWorkspaces) = (try? secretKey(for: workspace)) ?? (nil, false)
+    return SecretSealer(workspace: workspace, key: key, keyIsRepositorys: isTheWorkspaces)
   }
 
   /// The files airenv keeps at the top of a repository.
@@ -185,6 +179,8 @@ extension Repository {
           _ = try StoredFile.read(RepositoryIndex.self, from: bytes, path: path)
         } else if path.hasSuffix("/workspace.json") {
           _ = try StoredFile.read(WorkspaceHeader.self, from: bytes, path: path)
+        } else if let workspace, path == layout.dataKeys(workspace) {
+          _ = try StoredFile.read(DataKeyEnvelope.self, from: bytes, path: path)
         } else if path.contains("/deployments/") {
           _ = try StoredFile.read(Deployment.self, from: bytes, path: path)
         } else if path.contains("/connections/"), let workspace {

@@ -78,6 +78,9 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
       }.joined(separator: ", ")
     }
     let objects = changes.map { change in
+      if change.kind == "keys", case .integer(let count)? = change.fields.first?.after {
+        return "a new data key (\(count) file\(count == 1 ? "" : "s") sealed again)"
+      }
       let fields =
         change.fields.isEmpty || change.before == nil || change.afterDigest == nil
         ? ""

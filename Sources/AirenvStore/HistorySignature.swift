@@ -96,12 +96,24 @@ public enum HistoryVerification: Equatable, Sendable {
   }
 }
 
-/// The identities this process may sign with, set once a session knows which it holds.
+/// The identities this process holds, set once a session knows them, and whose it acts as: it
+/// signs changes with them and opens Workspace data keys with the acting user's.
 final class SigningIdentities: @unchecked Sendable {
   private let lock = NSLock()
   private var identities: [LocalIdentity] = []
+  private var actingUser: String?
 
-  func set(_ held: [LocalIdentity]) { lock.withLock { identities = held } }
+  func set(_ held: [LocalIdentity], actingAs user: String?) {
+    lock.withLock {
+      identities = held
+      actingUser = user
+    }
+  }
 
   func identity(of user: String) -> LocalIdentity? { lock.withLock { identities.first { $0.user == user } } }
+
+  /// The acting user's identity, when it is held here.
+  var acting: LocalIdentity? {
+    lock.withLock { actingUser.flatMap { user in identities.first { $0.user == user } } }
+  }
 }

@@ -75,10 +75,8 @@ extension Repository {
     throws(StoreError)
     -> SecretDigester
   {
-    let fingerprint = try locked(exclusive: false) { () throws(StoreError) in try readIndex().keyFingerprint }
-    return SecretDigester(
-      key: try keyring.load(matching: fingerprint), workspace: workspace, deployment: deployment,
-      target: target)
+    let key = try locked(exclusive: false) { () throws(StoreError) in try secretKey(for: workspace).key }
+    return SecretDigester(key: key, workspace: workspace, deployment: deployment, target: target)
   }
 
   /// Saves a Deployment's delivery record atomically; with `note`, together with one history

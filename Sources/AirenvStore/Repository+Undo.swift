@@ -119,6 +119,14 @@ extension Repository {
       guard let stamp else {
         throw ModelError.undoConflict(what: what + " (deleted since)", by: "someone", at: Date())
       }
+      // Unchanged since but stored anew: its secrets were sealed with a new key, and what the
+      // entry keeps was sealed with the old one.
+      if change.revision == stamp.revision {
+        throw ModelError.undoWouldBreak(
+          "\(what) was stored anew since without a change of its own: its secrets sealed with a new key (key "
+            + "rotate, key migrate, or a member who could read them left) or a hand edit; what this change kept "
+            + "would not open, so it cannot be undone")
+      }
       throw ModelError.undoConflict(what: what, by: stamp.updatedBy, at: stamp.updatedAt)
     }
     // What an entry restores is read as strictly as the repository's own files.

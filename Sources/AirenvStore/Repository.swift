@@ -25,7 +25,7 @@ public final class Repository: Sendable {
   private let cacheDirectory: String?
   let keyIndexes = KeyIndexMemory()
   /// Whose changes this process signs (see `HistorySignature`): the identities held here.
-  private let signers = SigningIdentities()
+  let signers = SigningIdentities()
 
   /// How many seconds a file must be unchanged before what was decoded from it is reused
   /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
@@ -72,8 +72,11 @@ public final class Repository: Sendable {
 
   public var exists: Bool { FileSystem.exists(layout.index) }
 
-  /// The identities held on this machine: a change made as one of them is signed by it.
-  public func sign(with identities: [LocalIdentity]) { signers.set(identities) }
+  /// The identities held on this machine: a change made as one of them is signed by it, and
+  /// the acting user's opens the data keys wrapped for them (see `DataKeyEnvelope`).
+  public func hold(_ identities: [LocalIdentity], actingAs user: String?) {
+    signers.set(identities, actingAs: user)
+  }
 
   /// Refuses a root that holds no repository, or one this user cannot reach: a directory
   /// without search permission says so, not that there is no repository.
@@ -89,10 +92,13 @@ public final class Repository: Sendable {
 
   /// Creates an empty repository; returns false when one was already there.
   @discardableResult
-  public func initialize() throws(StoreError) -> Bool {
+  /// With `dataKeys`, every Workspace created in the new repository starts with its creator as
+  /// Owner and a data key wrapped for them (see `DataKeyEnvelope`), never the shared key.
+  public func initialize(dataKeys: Bool = false) throws(StoreError) -> Bool {
     if exists { return false }
     try FileSystem.makeDirectory(layout.workspaces)
-    try FileSystem.writeAtomically(StoredFile.encode(RepositoryIndex()), to: layout.index)
+    try FileSystem.writeAtomically(
+      StoredFile.encode(RepositoryIndex(dataKeys: dataKeys ? true : nil)), to: layout.index)
     return true
   }
 
@@ -209,11 +215,34 @@ public final class Repository: Sendable {
       }
       var generator = SystemRandomNumberGenerator()
       let id = "ws_" + String(generator.next() as UInt64, radix: 16)
-      let workspace = Workspace(id: id, name: name, stamp: Stamp(by: actor))
+      var workspace = Workspace(id: id, name: name, stamp: Stamp(by: actor))
       try FileSystem.makeDirectory(layout.workspaceDirectory(id))
-      try FileSystem.writeAtomically(
-        StoredFile.encode(WorkspaceHeader(workspace)), to: layout.workspaceFile(id))
-      if existing.isEmpty { try writeIndex(defaultWorkspace: id) }
+      guard try readIndex().dataKeys == true else {
+        try FileSystem.writeAtomically(
+          StoredFile.encode(WorkspaceHeader(workspace)), to: layout.workspaceFile(id))
+        if existing.isEmpty { try writeIndex(defaultWorkspace: id) }
+        return workspace
+      }
+      // Born with a data key: its creator is its Owner, known by the identity held here.
+      guard let identity = signers.identity(of: actor.user) else {
+        throw StoreError.keyProblem(
+          "this repository keeps each Workspace's secrets under a data key wrapped per member, and \(actor.user) "
+            + "holds no identity here: run `airenv identity create` first")
+      }
+      workspace.members = [actor.user: .owner]
+      workspace.memberKeys = [actor.user: identity.publicText]
+      let envelope = try DataKeyEnvelope.wrapping(
+        EncryptionKey.generate(), for: workspace.secretReaders, workspace: id)
+      var writes = [
+        (path: layout.dataKeys(id), bytes: StoredFile.encode(envelope)),
+        (path: layout.workspaceFile(id), bytes: StoredFile.encode(WorkspaceHeader(workspace))),
+      ]
+      if existing.isEmpty {
+        var index = try readIndex()
+        index.defaultWorkspace = id
+        writes.append((layout.index, StoredFile.encode(index)))
+      }
+      try Journal.commit(writes: writes, deletes: [], layout: layout)
       return workspace
     }
   }
@@ -275,7 +304,7 @@ public final class Repository: Sendable {
 
   // MARK: Reading
 
-  private func summaries() throws(StoreError) -> [WorkspaceSummary] {
+  func summaries() throws(StoreError) -> [WorkspaceSummary] {
     let index = try readIndex()
     var result: [WorkspaceSummary] = []
     for id in try workspaceIDs() {
@@ -285,7 +314,7 @@ public final class Repository: Sendable {
     return result.sorted { $0.name.lowercased() < $1.name.lowercased() }
   }
 
-  private func workspaceIDs() throws(StoreError) -> [String] {
+  func workspaceIDs() throws(StoreError) -> [String] {
     if FileSystem.isLink(layout.workspaces) { try FileSystem.refuseLinks(in: "workspaces", under: root) }
     guard FileSystem.isDirectory(layout.workspaces) else { return [] }
     var ids: [String] = []
@@ -347,11 +376,8 @@ public final class Repository: Sendable {
 
   /// The sealer that opens a Workspace's secrets with the current key.
   func readingSealer(for id: WorkspaceID) throws(StoreError) -> SecretSealer {
-    let repositoryKey = try readIndex().keyFingerprint
-    let key = try keyring.load(matching: repositoryKey)
-    return SecretSealer(
-      workspace: id, key: key,
-      keyIsRepositorys: key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
+    let (key, isTheWorkspaces) = try secretKey(for: id)
+    return SecretSealer(workspace: id, key: key, keyIsRepositorys: isTheWorkspaces)
   }
 
   /// The Workspace as stored; with `keys`, only the connections and variables that hold one of
@@ -582,13 +608,17 @@ public final class Repository: Sendable {
     let needsKey =
       connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
       || deployments.contains(where: SecretSealer.needsKey)
-    let sealer = try writingSealer(for: after.id, needsKey: needsKey, writes: &writes)
+    let keyChange = try dataKeyChange(for: after)
+    let sealer = try writingSealer(for: after.id, needsKey: needsKey, dataKey: keyChange, writes: &writes)
+    // Under a new data key no ciphertext of the old one is kept.
+    let renewed = keyChange?.renewed ?? false
     let beforeDeployments = Dictionary(
       before.deployments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     for deployment in deployments {
       let path = layout.deployments(after.id) + "/\(deployment.id).json"
       let bytes = StoredFile.encode(
-        try sealedDeployment(deployment, before: beforeDeployments[deployment.id], path, sealer))
+        try sealedDeployment(
+          deployment, before: renewed ? nil : beforeDeployments[deployment.id], path, sealer))
       writes.append((path, bytes))
       changes.append(
         change(
@@ -597,18 +627,39 @@ public final class Repository: Sendable {
           secretPaths: Set(DeliveryTarget.secretFields.map { "target." + $0 })))
     }
     for (written, change) in try stored(
-      connections, before: before.connections, in: layout.connections(after.id), seal: sealer.seal,
+      connections, before: before.connections, in: layout.connections(after.id),
+      seal: { object, keeping throws(StoreError) in try sealer.seal(object, keeping: renewed ? nil : keeping)
+      },
       secretPaths: HistorySecrets.paths)
     {
       writes.append(written)
       changes.append(change)
     }
     for (written, change) in try stored(
-      variables, before: before.variables, in: layout.variables(after.id), seal: sealer.seal,
+      variables, before: before.variables, in: layout.variables(after.id),
+      seal: { object, keeping throws(StoreError) in try sealer.seal(object, keeping: renewed ? nil : keeping)
+      },
       secretPaths: HistorySecrets.paths)
     {
       writes.append(written)
       changes.append(change)
+    }
+    if let keyChange, let envelope = keyChange.envelope {
+      writes.append((layout.dataKeys(after.id), StoredFile.encode(envelope)))
+      if renewed, let key = keyChange.key {
+        // Every other secret of the Workspace, as stored, sealed again with the new key: all
+        // but what this save writes or deletes itself.
+        let kept = Set(after.deployments.map(\.id) + after.connections.map(\.id) + after.variables.map(\.id))
+        let deleted = Set(
+          before.deployments.map(\.id) + before.connections.map(\.id) + before.variables.map(\.id)
+        )
+        .subtracting(kept)
+        let resealed = try resealed(
+          try loadWorkspace(after.id, allowingConflicts: true), with: key,
+          skipping: deleted.union(deployments.map(\.id) + connections.map(\.id) + variables.map(\.id)))
+        writes += resealed
+        changes.append(Self.dataKeyRenewal(after.id, resealed: resealed.count))
+      }
     }
     let afterIDs = Set(after.deployments.map(\.id) + after.connections.map(\.id) + after.variables.map(\.id))
     let removed: [(String, String, [(String, String)])] = [
@@ -700,7 +751,7 @@ public final class Repository: Sendable {
 
   /// One object's change for the history: field differences from the plain objects, the
   /// stored forms (as on disk before, as written after) for undo.
-  private func change<Value: Encodable>(
+  func change<Value: Encodable>(
     _ kind: String, _ id: String, _ key: String, plain: (Value?, Value), path: String, written: [UInt8],
     secretPaths: Set<String>
   ) -> ObjectChange {
@@ -743,8 +794,18 @@ public final class Repository: Sendable {
   /// The sealer for a write. New plaintext secrets need the repository's key; the first
   /// secret ever written creates the default key and records its fingerprint in the index.
   func writingSealer(
-    for workspace: WorkspaceID, needsKey: Bool, writes: inout [(path: String, bytes: [UInt8])]
+    for workspace: WorkspaceID, needsKey: Bool, dataKey: DataKeyChange? = nil,
+    writes: inout [(path: String, bytes: [UInt8])]
   ) throws(StoreError) -> SecretSealer {
+    if let dataKey {
+      if needsKey && dataKey.key == nil {
+        throw .keyProblem(
+          "\(signers.acting?.user ?? "this user") does not hold the Workspace's data key, so cannot write a "
+            + "secret: it is wrapped only for Owners and Operators whose public key is recorded (see `airenv key status`)"
+        )
+      }
+      return SecretSealer(workspace: workspace, key: dataKey.key, keyIsRepositorys: dataKey.key != nil)
+    }
     var index = try readIndex()
     guard needsKey else {
       return SecretSealer(
@@ -811,6 +872,18 @@ public final class Repository: Sendable {
       try keyring.stage(newKey, forRepository: root)
       var writes: [(path: String, bytes: [UInt8])] = []
       for workspace in workspaces {
+        // A Workspace with a data key of its own gets a new one, wrapped for the same readers.
+        if try dataKeyEnvelope(workspace.id) != nil {
+          let dataKey = EncryptionKey.generate()
+          writes += try resealed(workspace, with: dataKey)
+          writes.append(
+            (
+              layout.dataKeys(workspace.id),
+              StoredFile.encode(
+                try DataKeyEnvelope.wrapping(dataKey, for: workspace.secretReaders, workspace: workspace.id))
+            ))
+          continue
+        }
         let sealer = SecretSealer(workspace: workspace.id, key: newKey, keyIsRepositorys: true)
         for connection in workspace.connections where SecretSealer.needsKey(connection) {
           writes.append(
@@ -1126,6 +1199,8 @@ struct RepositoryIndex: Codable, Equatable {
   var defaultWorkspace: WorkspaceID?
   /// The fingerprint of the key the secrets are encrypted with; nil before the first secret.
   var keyFingerprint: String?
+  /// True where Workspaces are created with a data key of their own (`airenv init`, `key migrate`).
+  var dataKeys: Bool?
 }
 
 /// The Workspace's own file: what is not a Deployment or an object.

@@ -7,6 +7,7 @@ import Foundation
 ///     <root>/.lock                                        advisory lock for writers
 ///     <root>/.journal.json                                only while a multi-file change commits
 ///     <root>/workspaces/<workspace-id>/workspace.json     name, stamp
+///     <root>/workspaces/<workspace-id>/keys.json          its data key wrapped per member (identities)
 ///     <root>/workspaces/<workspace-id>/deployments/<deployment-id>.json
 ///     <root>/workspaces/<workspace-id>/connections/<object-id>.json
 ///     <root>/workspaces/<workspace-id>/variables/<object-id>.json
@@ -42,7 +43,7 @@ struct RepositoryLayout {
     }
     switch parts.count {
     case 1: return file == "airenv.json"
-    case 3: return parts[0] == "workspaces" && file == "workspace.json"
+    case 3: return parts[0] == "workspaces" && (file == "workspace.json" || file == "keys.json")
     case 4:
       return parts[0] == "workspaces"
         && ["deployments", "connections", "variables", "history", "delivery"].contains(parts[2])

@@ -144,7 +144,8 @@ extension VariablePayload: StoredPayload {
 
 extension RepositoryIndex: StoredRecord {
   static let shape = StoredShape.record(
-    ["format": .scalar, "defaultWorkspace": .scalar, "keyFingerprint": .scalar], versioned: true)
+    ["format": .scalar, "defaultWorkspace": .scalar, "keyFingerprint": .scalar, "dataKeys": .scalar],
+    versioned: true)
 
   func checkInvariants() throws(InvariantViolation) {
     if format != "airenv-repository" {
@@ -212,7 +213,8 @@ extension HistoryEntry: StoredRecord {
         ])),
     ], versioned: true)
 
-  static let kinds: Set<String> = ["connection", "variable", "deployment", "workspace", "delivery"]
+  /// `keys`: the Workspace's data key was made anew (see `Repository.dataKeyRenewal`).
+  static let kinds: Set<String> = ["connection", "variable", "deployment", "workspace", "delivery", "keys"]
 
   func checkInvariants() throws(InvariantViolation) {
     if let problem = IdentifierRules.problem(withUserName: user) {

@@ -20,14 +20,17 @@ struct BenchmarkOptions {
   var dense = false
   /// Where to write the generated repository and leave it (for profiling one command).
   var keep: String?
+  /// Measure the data-key rows (issue 13) at the end: they move the repository to data keys.
+  var dataKeys = false
 
   static let usage = """
-    usage: airenv-benchmark [--dense] [--connections N] [--deployments N] [--skip-imports]
+    usage: airenv-benchmark [--dense] [--connections N] [--deployments N] [--skip-imports] [--data-keys]
       --dense           every object linked to all Deployments, every connection with a password
                         and extras, 500 connections and 500 variables overridden on one Deployment
       --connections N   connections, and as many variables, to generate (default 5000)
       --deployments N   Deployments to generate (default 100)
       --skip-imports    leave out the import rows (they take minutes at the default size)
+      --data-keys       end with `key migrate` and the rows of a membership change that re-encrypts
       --keep DIR        write the generated repository to DIR (key DIR.key), leave it there and stop
     """
 
@@ -39,6 +42,7 @@ struct BenchmarkOptions {
       case "--deployments": deployments = try Self.count(flag, rest.popFirst())
       case "--skip-imports": skipImports = true
       case "--dense": dense = true
+      case "--data-keys": dataKeys = true
       case "--keep":
         guard let directory = rest.popFirst(), directory.hasPrefix("/") else {
           throw BenchmarkUsageError(message: "--keep needs an absolute directory path")
@@ -684,6 +688,64 @@ if FileManager.default.isExecutableFile(atPath: executable)
           percentile(floors, 0.5) / 1000), "≤ 2 s"
       ))
   }
+}
+
+// Data keys (issue 13): the same Workspace moved to a data key wrapped per member, then the
+// membership changes that wrap it for a new reader and that make a new one (every secret sealed
+// again), and the cold commands above again, each a new process.
+if options.dataKeys && FileManager.default.isExecutableFile(atPath: executable) {
+  let configuration = root + "-config"
+  let bobs = root + "-config-bob"
+  let bench = try IdentityFile(environment: ["XDG_CONFIG_HOME": configuration]).create(for: "bench")
+  let bob = try IdentityFile(environment: ["XDG_CONFIG_HOME": bobs]).create(for: "bob")
+  let environment = [
+    "AIRENV_REPO=" + root, "AIRENV_KEY_FILE=" + root + ".key", "HOME=" + root,
+    "XDG_CONFIG_HOME=" + configuration,
+    "AIRENV_USER=bench",
+  ]
+  func timed(_ name: String, _ arguments: [String], budget: String, runs: Int = 1) throws -> Double {
+    var samples: [Double] = []
+    for _ in 0..<runs {
+      samples.append(try timeToExit(executable, arguments: arguments, environment: environment))
+    }
+    let median = percentile(samples, 0.5)
+    results.append(
+      (
+        name,
+        runs == 1
+          ? String(format: "%.0f ms", median)
+          : String(format: "%.0f ms (median of \(runs): ", median)
+            + samples.map { String(format: "%.0f", $0) }.joined(separator: ", ") + ")", budget
+      ))
+    return median
+  }
+  let resolve = ["resolve", "--deployment", "deploy-000", "--output", "json"]
+  let shared = try timed("`resolve …`, shared key (before the migration)", resolve, budget: "", runs: 3)
+  let sharedUpdate = try timed(
+    "`variable update`, shared key", ["variable", "update", "var_00003", "--value", "s"], budget: "", runs: 3)
+  _ = try timeToExit(
+    executable,
+    arguments: ["workspace", "member", "set", "bench", "owner", "--public-key", bench.publicText],
+    environment: environment)
+  _ = try timed(
+    "`key migrate` (every secret sealed again, a data key per Workspace)", ["key", "migrate"], budget: "")
+  _ = try timed(
+    "`workspace member set bob operator --public-key …` (the key wrapped for bob)",
+    ["workspace", "member", "set", "bob", "operator", "--public-key", bob.publicText], budget: "")
+  _ = try timed(
+    "`workspace member set bob member` (a new key: every secret sealed again)",
+    ["workspace", "member", "set", "bob", "member"], budget: "≤ 2 s")
+  let withDataKey = try timed("`resolve …`, data key", resolve, budget: "", runs: 3)
+  let dataKeyUpdate = try timed(
+    "`variable update`, data key", ["variable", "update", "var_00003", "--value", "d"], budget: "", runs: 3)
+  results.append(
+    (
+      "cold commands with a data key against the shared key",
+      String(
+        format: "resolve %.2f×, variable update %.2f×", withDataKey / shared, dataKeyUpdate / sharedUpdate),
+      "≤ 1.5×"
+    ))
+  for directory in [configuration, bobs] { try? FileManager.default.removeItem(atPath: directory) }
 }
 
 let width = results.map { $0.0.count }.max()!

@@ -267,7 +267,7 @@ struct TrustTests {
       ["connection", "exclude", "db", "--deployment", "dev"],
       ["connection", "reset", "db", "--deployment", "prod"], ["connection", "rename", "db", "db2"],
       ["variable", "create", "v", "--value", "1"], ["variable", "update", "vault", "--value", "x"],
-      ["variable", "delete", "vault", "--yes"], ["key", "rotate"],
+      ["variable", "delete", "vault", "--yes"], ["key", "rotate"], ["key", "migrate"],
     ]
     for change in changes {
       let result = try cli.run(change + ["--readonly"])

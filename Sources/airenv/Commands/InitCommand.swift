@@ -7,6 +7,10 @@ struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init", abstract: "Create an empty repository (does nothing if one exists).",
     discussion: """
+      A new repository keeps secrets readable only by those allowed: each Workspace created in it \
+      starts with its creator as Owner and a data key wrapped for their identity, which init makes \
+      when none is held here (`airenv identity show` prints its public part to share).
+
       With --git, the repository is made ready to share through git: a git repository is created \
       there unless it is inside one already, and .gitignore and .gitattributes keep out what \
       belongs to one machine (the lock, an unfinished change's journal, temporary files, any key \
@@ -20,11 +24,30 @@ struct InitCommand: ParsableCommand {
     let session = global.session
     try session.refuseIfReadonly()
     let repository = session.repository
-    let created = try repository.initialize()
+    guard !repository.exists else {
+      Console.out("a repository exists at \(repository.root)")
+      try writeGitFiles(repository)
+      return
+    }
+    // The identity first: a repository whose Workspaces nobody could open is never made.
+    var held = try session.identities.get()
+    let user = session.actor.user
+    if !held.contains(where: { $0.user == user }) {
+      let identity = try session.identityFile.create(for: user)
+      held.append(identity)
+      repository.hold(held, actingAs: user)
+      Console.out("created an identity for \(user) in \(session.identityFile.path)")
+      Console.out("public key: \(identity.publicText)")
+    }
+    _ = try repository.initialize(dataKeys: true)
+    Console.out("created an empty repository at \(repository.root)")
     Console.out(
-      created
-        ? "created an empty repository at \(repository.root)"
-        : "a repository exists at \(repository.root)")
+      "  note: Workspaces created here make \(user) their Owner, with a data key only members' identities open"
+    )
+    try writeGitFiles(repository)
+  }
+
+  private func writeGitFiles(_ repository: Repository) throws {
     guard git else { return }
     // The files first: a refusal (a .gitignore that is a link) leaves no git repository behind.
     let written = try repository.writeGitFiles()

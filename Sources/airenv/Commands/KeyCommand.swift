@@ -6,7 +6,7 @@ import ArgumentParser
 struct KeyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "key", abstract: "The key that encrypts secrets at rest.",
-    subcommands: [Status.self, Rotate.self])
+    subcommands: [Status.self, Rotate.self, Migrate.self])
 
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,10 +25,22 @@ struct KeyCommand: ParsableCommand {
       var undecryptable: [String]
       var warnings: [String]
       var otherFingerprints: [String]
+      var dataKeys: [DataKey]
+    }
+
+    struct DataKey: Encodable {
+      var workspace: String
+      var fingerprint: String
+      var wrappedFor: [String]
+      var held: Bool
     }
 
     func run() throws {
       let status = try global.session.repository.keyStatus()
+      let dataKeys = try global.session.repository.dataKeyStatus().map {
+        DataKey(
+          workspace: $0.workspace, fingerprint: $0.fingerprint, wrappedFor: $0.wrappedFor, held: $0.held)
+      }
       let source: String =
         switch status.origin {
         case .environment: "environment variable AIRENV_KEY"
@@ -38,9 +50,17 @@ struct KeyCommand: ParsableCommand {
         source: source, location: status.location, exists: status.fingerprint != nil,
         fingerprint: status.fingerprint, repositoryFingerprint: status.repositoryFingerprint,
         matches: status.fingerprint != nil && status.matches, undecryptable: status.undecryptable,
-        warnings: status.warnings, otherFingerprints: status.otherFingerprints)
+        warnings: status.warnings, otherFingerprints: status.otherFingerprints, dataKeys: dataKeys)
+      let user = global.session.actor.user
       try Output.print(view, as: output) {
-        var lines = ["key          \(source): \(status.location)"]
+        // A Workspace with a data key of its own opens with identities, not with the key file.
+        var lines = dataKeys.map {
+          "data key     Workspace \($0.workspace): \($0.fingerprint), wrapped for \($0.wrappedFor.joined(separator: ", ")); "
+            + ($0.held
+              ? "\(user)'s identity opens it"
+              : "\(user) cannot open it (not wrapped for \(user)'s identity here)")
+        }
+        lines.append("key          \(source): \(status.location)")
         lines += status.warnings.map { "warning      " + $0 }
         lines.append("fingerprint  \(status.fingerprint ?? "(no key there yet)")")
         lines.append("repository   \(status.repositoryFingerprint ?? "(no secret stored yet)")")
@@ -49,7 +69,13 @@ struct KeyCommand: ParsableCommand {
             "older keys   \(status.otherFingerprints.joined(separator: ", ")) (replaced by rotations; kept "
               + "for other repositories that share this key file)")
         }
-        if status.fingerprint == nil && status.repositoryFingerprint != nil {
+        if !dataKeys.isEmpty && status.repositoryFingerprint == nil {
+          lines.append(
+            status.undecryptable.isEmpty
+              ? "no secret uses the shared key"
+              : "\(counted(status.undecryptable.count, "secret")) do not open:")
+          lines += status.undecryptable.map { "  " + $0 }
+        } else if status.fingerprint == nil && status.repositoryFingerprint != nil {
           lines.append("secrets are locked: this key is missing")
         } else if !status.matches {
           lines.append("secrets are locked: this is not the repository's key")
@@ -92,6 +118,50 @@ struct KeyCommand: ParsableCommand {
             + "after the new one, for other repositories that share it; delete a line of it only when no "
             + "repository's `airenv key status` shows that fingerprint")
       }
+    }
+  }
+
+  struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "migrate",
+      abstract: "Give every Workspace a data key of its own, wrapped for each member who may read secrets.",
+      discussion: """
+        Replaces the key shared by everyone who can use the repository: each Workspace gets a new data \
+        key, every secret is sealed again with it, and the key is wrapped (HPKE, X25519) for each Owner and \
+        Operator whose public key is recorded (and everyone while secretsFetching is on). A Member then \
+        cannot decrypt a secret with any client. One atomic change; you must hold your identity \
+        (`airenv identity create`) and be an Owner of each Workspace, which records your public key.
+        """)
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+      let session = global.session
+      try session.refuseIfReadonly()
+      // The acting user is proven in each Workspace first, as for a rotation.
+      for summary in try session.repository.workspaceSummaries() {
+        var application = session.application
+        application.workspaceName = summary.name
+        _ = try application.read(onlyObjectsKeyed: [])
+      }
+      let migrations = try session.repository.migrateToDataKeys(by: session.actor)
+      guard !migrations.isEmpty else {
+        Console.out("every Workspace already has a data key of its own; nothing changed")
+        return
+      }
+      for migration in migrations {
+        Console.out(
+          "Workspace \(migration.workspace): a new data key, \(counted(migration.resealed, "file")) sealed again, "
+            + "wrapped for \(migration.readers.joined(separator: ", "))")
+        if !migration.waitingForKeys.isEmpty {
+          Console.out(
+            "  note: \(migration.waitingForKeys.joined(separator: ", ")) may read secrets but have no public key "
+              + "recorded: they receive the key once an Owner runs `airenv workspace member set USER ROLE "
+              + "--public-key KEY`")
+        }
+      }
+      Console.out(
+        "  note: the shared key in \(session.repository.keyring.location) opens nothing written from now on; "
+          + "copies of the repository made before keep what they held")
     }
   }
 }

@@ -31,7 +31,7 @@ struct Session {
     self.readonly = readonly
     identityFile = file
     self.identities = identities
-    repository.sign(with: (try? identities.get()) ?? [])
+    repository.hold((try? identities.get()) ?? [], actingAs: actor.user)
   }
 
   /// The Workspace, for a user who is allowed to read it.
@@ -70,6 +70,14 @@ struct Session {
   /// Refuses to show a revealed view that holds secrets the current key cannot open.
   func requireUnlocked(_ locked: [String], reveal: Bool) throws {
     guard reveal, !locked.isEmpty else { return }
+    if (try? repository.usesDataKey(workspace: workspaceName)) == true {
+      throw Failure(
+        message:
+          "cannot reveal \(locked.joined(separator: ", ")): the Workspace's data key is not wrapped for "
+          + "\(actor.user)'s identity held here (only Owners and Operators whose public key is recorded receive "
+          + "it), or the ciphertext was changed; see `airenv key status`",
+        code: 1)
+    }
     throw Failure(
       message: "cannot reveal \(locked.joined(separator: ", ")): "
         + "the secrets do not decrypt with the key in \(repository.keyring.location) "
