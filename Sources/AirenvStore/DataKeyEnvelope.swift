@@ -20,6 +20,11 @@ struct DataKeyEnvelope: Codable, Equatable, Sendable {
   var fingerprint: String
   /// Per member: the data key wrapped for them.
   var wrapped: [String: Wrap]
+  /// The Owner who wrote the envelope, and their Ed25519 signature over it: anyone can wrap a
+  /// key of their own making for a member's public key, so an envelope counts only when an
+  /// Owner of the Workspace (by its member list) signed it.
+  var signedBy = ""
+  var signature = ""
 
   static let formatName = "airenv-data-key-v1"
   private static let suite = HPKE.Ciphersuite.Curve25519_SHA256_ChachaPoly
@@ -75,9 +80,47 @@ struct DataKeyEnvelope: Codable, Equatable, Sendable {
         path: path, line: nil, column: nil,
         reason:
           "the data key wrapped for \(identity.user) does not open with their identity (changed by hand?); "
-          + "an Owner who can read the secrets can wrap it again with `airenv key migrate`")
+          + "restore the file from git (`git checkout -- \(path)`)")
     }
     return key
+  }
+
+  /// Signs the envelope as it stands (after its last wrap) with `identity`.
+  mutating func sign(with identity: LocalIdentity, workspace: WorkspaceID) throws(StoreError) {
+    signedBy = identity.user
+    guard let value = try? identity.signing.signature(for: signedMessage(workspace: workspace)) else {
+      throw .keyProblem("cannot sign the data key's envelope")
+    }
+    signature = value.base64EncodedString()
+  }
+
+  /// Why the envelope does not count, or nil: it must be signed by someone the member list makes
+  /// an Owner, with the key recorded for them.
+  func signatureProblem(workspace: WorkspaceID, members: [String: Role], memberKeys: [String: String])
+    -> String?
+  {
+    guard members[signedBy] == .owner, let recorded = memberKeys[signedBy],
+      let keys = IdentityText.keys(recorded),
+      let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: keys.signing)
+    else {
+      return "it is signed by \"\(signedBy.prefix(80))\", who is not an Owner with a recorded public key"
+    }
+    guard let value = Data(base64Encoded: signature),
+      publicKey.isValidSignature(value, for: signedMessage(workspace: workspace))
+    else {
+      return
+        "its signature by \(signedBy) does not match it (changed by hand, or written for another Workspace)"
+    }
+    return nil
+  }
+
+  /// What the signature covers: the Workspace, the key's fingerprint and every wrap, in member order.
+  private func signedMessage(workspace: WorkspaceID) -> Data {
+    var text = "airenv data key envelope v1\u{0}\(workspace)\u{0}\(fingerprint)\u{0}\(signedBy)"
+    for (user, wrap) in wrapped.sorted(by: { $0.key < $1.key }) {
+      text += "\u{0}\(user)\u{0}\(wrap.recipient)\u{0}\(wrap.encapsulated)\u{0}\(wrap.ciphertext)"
+    }
+    return Data(text.utf8)
   }
 
   private static func info(workspace: WorkspaceID, user: String) -> Data {
@@ -92,6 +135,7 @@ extension DataKeyEnvelope: StoredRecord {
       "format": .scalar, "fingerprint": .scalar,
       "wrapped": .dictionary(
         .record(["recipient": .scalar, "encapsulated": .scalar, "ciphertext": .scalar])),
+      "signedBy": .scalar, "signature": .scalar,
     ], versioned: true)
 
   /// Refuses what airenv could not have written: another format, a fingerprint that is not 16

@@ -249,9 +249,13 @@ extension Repository {
       }
     }
     let sealer = sealer(for: id)
-
+    // Under a data key, a secret this user's identity cannot open is their role, not a problem:
+    // only one that the key they hold does not open is.
+    let dataKey = (try? dataKeyEnvelope(id)) != nil
     let context = DoctorContext(
-      known: known, deployments: deployments.map(\.1), fix: fix, keyLocation: keyring.location)
+      known: known, deployments: deployments.map(\.1), fix: fix,
+      keyLocation: dataKey ? "the Workspace's data key (\(layout.dataKeys(id)))" : keyring.location,
+      reported: dataKey ? [.tampered, .missing] : [.locked, .tampered, .missing])
     problems += context.check(readable(Connection.self, layout.connections(id)), unseal: sealer.unseal)
     problems += context.check(readable(Variable.self, layout.variables(id)), unseal: sealer.unseal)
     problems += checkSignatures(id)
@@ -316,6 +320,8 @@ private struct DoctorContext {
   var deployments: [Deployment]
   var fix: Bool
   var keyLocation: String
+  /// Which states of a secret that does not open are reported.
+  var reported: Set<Secrecy.Lock>
 
   func check<P>(
     _ objects: [(String, EnvironmentObject<P>)], unseal: (EnvironmentObject<P>) -> EnvironmentObject<P>
@@ -398,12 +404,16 @@ private struct DoctorContext {
       var locked: [String] = []
       if let connection = opened as? Connection {
         _ = SecretSealer.mapSecrets(connection) { value, field in
-          if let (lock, _) = Secrecy.lock(of: value) { locked.append("\(field) (\(lock.rawValue))") }
+          if let (lock, _) = Secrecy.lock(of: value), reported.contains(lock) {
+            locked.append("\(field) (\(lock.rawValue))")
+          }
           return value
         }
       } else if let variable = opened as? Variable {
         _ = SecretSealer.mapSecrets(variable) { value, field in
-          if let (lock, _) = Secrecy.lock(of: value) { locked.append("\(field) (\(lock.rawValue))") }
+          if let (lock, _) = Secrecy.lock(of: value), reported.contains(lock) {
+            locked.append("\(field) (\(lock.rawValue))")
+          }
           return value
         }
       }

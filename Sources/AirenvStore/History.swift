@@ -53,6 +53,14 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   /// An apply or a pull: it records what reached Airflow, which undo cannot take back.
   public var isDelivery: Bool { changes.contains { $0.kind == "delivery" } }
 
+  /// A `key migrate` or `key rotate`: undo passes over it, as over a delivery (there is no
+  /// earlier key to go back to).
+  public var isKeyChange: Bool {
+    changes.contains { $0.kind == "keys" && $0.key == Self.migrationKey }
+      || changes.allSatisfy { $0.kind == "keys" }
+  }
+  static let migrationKey = "data key migration"
+
   /// What the change did in a line: each object with the fields that changed, or for a change
   /// of many objects (an import, an undo of one) counts by verb and kind, so that a line stays
   /// a line. Field paths name Deployments by `deploymentNames` (id → name) where known.

@@ -112,6 +112,9 @@ final class SigningIdentities: @unchecked Sendable {
 
   func identity(of user: String) -> LocalIdentity? { lock.withLock { identities.first { $0.user == user } } }
 
+  /// The acting user's name, for messages: whether or not their identity is held.
+  var actingName: String { lock.withLock { actingUser ?? "this user" } }
+
   /// The acting user's identity, when it is held here.
   var acting: LocalIdentity? {
     lock.withLock { actingUser.flatMap { user in identities.first { $0.user == user } } }

@@ -18,7 +18,7 @@ struct DataKeyChange {
 }
 
 extension Repository {
-  /// The Workspace's envelope; nil when its secrets use the repository's shared key.
+  /// The Workspace's envelope as stored, unverified; nil when it has none.
   func dataKeyEnvelope(_ id: WorkspaceID) throws(StoreError) -> DataKeyEnvelope? {
     let path = layout.dataKeys(id)
     guard FileSystem.exists(path) else { return nil }
@@ -26,11 +26,51 @@ extension Repository {
       DataKeyEnvelope.self, from: FileSystem.read(path, limit: Limits.objectFileBytes), path: path)
   }
 
+  /// The Workspace's envelope, refused unless an Owner of its member list signed it (anyone
+  /// could otherwise put a key of their own making there, wrapped for everyone, and read what is
+  /// sealed with it next). Nil when the Workspace has none, which a repository that keeps data
+  /// keys refuses too, unless `sharedKeyAllowed` (`key migrate` moving it).
+  func verifiedEnvelope(_ id: WorkspaceID, sharedKeyAllowed: Bool = false) throws(StoreError)
+    -> DataKeyEnvelope?
+  {
+    let path = layout.dataKeys(id)
+    guard let envelope = try dataKeyEnvelope(id) else {
+      if !sharedKeyAllowed, try usesDataKeys() {
+        throw .corrupt(
+          path: path, line: nil, column: nil,
+          reason:
+            "it is missing, and this repository keeps every Workspace's secrets under a data key of its "
+            + "own: restore it from git (`git checkout -- \(path)`); a Workspace that never had one is moved "
+            + "by an Owner with `airenv key migrate`")
+      }
+      return nil
+    }
+    let header = try loadHeader(id)
+    if let problem = envelope.signatureProblem(
+      workspace: id, members: header.members, memberKeys: header.memberKeys ?? [:])
+    {
+      throw .corrupt(
+        path: path, line: nil, column: nil,
+        reason: "\(problem); secrets are neither opened nor sealed with its key. Restore it from git "
+          + "(`git checkout -- \(path)`)")
+    }
+    return envelope
+  }
+
+  /// Whether Workspaces here keep their secrets under data keys: the index says so, or one of
+  /// them has an envelope (the index's mark may have been lost in a hand edit or a merge).
+  func usesDataKeys() throws(StoreError) -> Bool {
+    if try readIndex().dataKeys == true { return true }
+    return try workspaceIDs().contains { FileSystem.exists(layout.dataKeys($0)) }
+  }
+
   /// The key that opens a Workspace's secrets here, and whether it is the one they were sealed
   /// with (then a secret that does not open was tampered with). With a data key, that is the
   /// key wrapped for the acting user's identity, if it is; else the key of the key file.
-  func secretKey(for id: WorkspaceID) throws(StoreError) -> (key: EncryptionKey?, isTheWorkspaces: Bool) {
-    if let envelope = try dataKeyEnvelope(id) {
+  func secretKey(for id: WorkspaceID, sharedKeyAllowed: Bool = false) throws(StoreError) -> (
+    key: EncryptionKey?, isTheWorkspaces: Bool
+  ) {
+    if let envelope = try verifiedEnvelope(id, sharedKeyAllowed: sharedKeyAllowed) {
       guard let identity = signers.acting else { return (nil, false) }
       let key = try envelope.open(with: identity, workspace: id, path: layout.dataKeys(id))
       return (key, key != nil)
@@ -40,17 +80,43 @@ extension Repository {
     return (key, key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
   }
 
-  /// What saving `after` does to its data key: wrapped for a member who may now read secrets
-  /// (an Owner or Operator whose key is recorded, anyone's while secretsFetching is on), and
-  /// made anew — every secret sealed again — when someone who could read them no longer may, or
-  /// their recorded key changed: their copy of the repository then opens nothing written after.
-  /// Nil for a Workspace that uses the shared key.
-  func dataKeyChange(for after: Workspace) throws(StoreError) -> DataKeyChange? {
-    guard let envelope = try dataKeyEnvelope(after.id) else { return nil }
+  /// `envelope` signed by the acting user for `workspace` as it is after the save: refused unless
+  /// they are its Owner with their public key recorded, as every reader checks.
+  func signed(_ envelope: DataKeyEnvelope, for workspace: Workspace) throws(StoreError) -> DataKeyEnvelope {
+    guard let identity = signers.acting else {
+      throw .keyProblem(
+        "\(signers.actingName) holds no identity here, and only an Owner's identity may sign the data key of "
+          + "Workspace \(workspace.name)")
+    }
+    var signed = envelope
+    try signed.sign(with: identity, workspace: workspace.id)
+    if signed.signatureProblem(
+      workspace: workspace.id, members: workspace.members, memberKeys: workspace.memberKeys)
+      != nil
+    {
+      throw .keyProblem(
+        "this change gives the data key of Workspace \(workspace.name) a new envelope, which only an Owner whose "
+          + "public key is recorded may sign; \(identity.user) is not one afterwards (another Owner must make it)"
+      )
+    }
+    return signed
+  }
+
+  /// What saving `after` (read as `before`) does to its data key: wrapped for a member this save
+  /// lets read secrets (an Owner or Operator whose key is recorded, anyone's while
+  /// secretsFetching is on), and made anew — every secret sealed again — when someone it was
+  /// wrapped for no longer may read them, or their recorded key changed: their copy of the
+  /// repository then opens nothing written after. A reader the member list names but no save
+  /// granted (a hand edit, a merge) is not wrapped for: `key migrate` by an Owner does that,
+  /// and so does `before` nil. Nil for a Workspace that uses the shared key.
+  func dataKeyChange(for after: Workspace, before: Workspace?) throws(StoreError) -> DataKeyChange? {
+    guard let envelope = try verifiedEnvelope(after.id) else { return nil }
     let readers = after.secretReaders
+    let granted =
+      before.map { before in readers.filter { before.secretReaders[$0.key] != $0.value } } ?? readers
     let (current, _) = try secretKey(for: after.id)
     let dropped = envelope.wrapped.filter { readers[$0.key] != $0.value.recipient }.keys.sorted()
-    let added = readers.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
+    let added = granted.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
     if dropped.isEmpty && added.isEmpty { return DataKeyChange(key: current, envelope: nil, renewed: false) }
     guard !readers.isEmpty else {
       throw .keyProblem(
@@ -58,22 +124,24 @@ extension Repository {
           + "a recorded public key must remain")
     }
     guard let current else {
-      let who = signers.acting?.user ?? "this user"
       throw .keyProblem(
-        "\(who) does not hold the data key of Workspace \(after.name), so cannot "
+        "\(signers.actingName) does not hold the data key of Workspace \(after.name), so cannot "
           + (dropped.isEmpty ? "give it to \(added.joined(separator: ", "))" : "make a new one")
-          + "; an Owner or Operator whose public key is recorded must make this change")
+          + "; an Owner whose public key is recorded and who holds it must make this change")
     }
     guard dropped.isEmpty else {
       let key = EncryptionKey.generate()
-      return DataKeyChange(
-        key: key, envelope: try .wrapping(key, for: readers, workspace: after.id), renewed: true)
+      let wrapped = try DataKeyEnvelope.wrapping(
+        key,
+        for: readers.filter { granted[$0.key] != nil || envelope.wrapped[$0.key]?.recipient == $0.value },
+        workspace: after.id)
+      return DataKeyChange(key: key, envelope: try signed(wrapped, for: after), renewed: true)
     }
     var next = envelope
     for user in added {
       try next.wrap(current, for: user, identity: readers[user]!, workspace: after.id)
     }
-    return DataKeyChange(key: current, envelope: next, renewed: false)
+    return DataKeyChange(key: current, envelope: try signed(next, for: after), renewed: false)
   }
 
   /// Every file of `workspace` that holds a secret, sealed again with `key`, except the objects
@@ -118,10 +186,13 @@ extension Repository {
     return writes
   }
 
-  /// The history's record of a new data key: how many files were sealed again with it.
-  static func dataKeyRenewal(_ workspace: WorkspaceID, resealed count: Int) -> ObjectChange {
+  /// The history's record of a data key made or wrapped anew: how many files were sealed again
+  /// with it. A migration's is not undone: it has no earlier state that undo could restore.
+  static func dataKeyRenewal(_ workspace: WorkspaceID, resealed count: Int, migration: Bool = false)
+    -> ObjectChange
+  {
     ObjectChange(
-      kind: "keys", id: workspace, key: "data key",
+      kind: "keys", id: workspace, key: migration ? HistoryEntry.migrationKey : "data key",
       fields: [
         FieldChange(
           name: "files sealed with a new key", before: nil, after: .integer(Int64(count)), secret: false)
@@ -156,7 +227,10 @@ extension Repository {
   /// wrapped for each member who may read secrets, in one atomic change with one history entry
   /// per Workspace. The acting user must hold their identity here and administer each Workspace;
   /// a Workspace without members makes them its Owner, and their public key is recorded where
-  /// it is not yet. Every secret must open with the shared key: none is left behind.
+  /// it is not yet. Every secret must open with the shared key: none is left behind. A Workspace
+  /// that has a data key already gets it wrapped for the readers its member list names that lack
+  /// it (added by a hand edit or a merge, which no save wraps for), and a new one when it is
+  /// wrapped for someone who may no longer read: the Owner running this consents to both.
   public func migrateToDataKeys(by actor: Actor) throws -> [DataKeyMigration] {
     try withLock(exclusive: true) { () throws in
       guard let identity = signers.identity(of: actor.user) else {
@@ -176,37 +250,44 @@ extension Repository {
       }
       var writes: [(path: String, bytes: [UInt8])] = []
       var migrations: [DataKeyMigration] = []
-      for id in try workspaceIDs() where try dataKeyEnvelope(id) == nil {
-        let before = try loadWorkspace(id, allowingConflicts: true)
+      for id in try workspaceIDs() {
+        let hasDataKey = try dataKeyEnvelope(id) != nil
+        let before = try loadWorkspace(id, allowingConflicts: true, sharedKeyAllowed: !hasDataKey)
         try before.authorize(.administer, for: actor.user)
         var after = before
-        if after.members.isEmpty { after.members[actor.user] = .owner }
-        if let recorded = after.memberKeys[actor.user], recorded != identity.publicText {
-          throw StoreError.keyProblem(
-            "the public key recorded for \(actor.user) in Workspace \(before.name) is not the identity held "
-              + "here; act with that identity, or have an Owner record this one")
-        }
-        after.memberKeys[actor.user] = identity.publicText
         var changes: [ObjectChange] = []
-        if WorkspaceHeader(after) != WorkspaceHeader(before) {
-          after.stamp.touch(by: actor)
-          let bytes = StoredFile.encode(WorkspaceHeader(after))
-          writes.append((layout.workspaceFile(id), bytes))
-          changes.append(
-            change(
-              "workspace", id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
-              path: layout.workspaceFile(id), written: bytes, secretPaths: []))
+        let envelope: DataKeyEnvelope
+        var resealed: [(path: String, bytes: [UInt8])] = []
+        if hasDataKey {
+          guard let change = try dataKeyChange(for: after, before: nil), let changed = change.envelope,
+            let key = change.key
+          else { continue }
+          envelope = changed
+          if change.renewed { resealed = try self.resealed(after, with: key) }
+        } else {
+          if after.members.isEmpty { after.members[actor.user] = .owner }
+          if let recorded = after.memberKeys[actor.user], recorded != identity.publicText {
+            throw StoreError.keyProblem(
+              "the public key recorded for \(actor.user) in Workspace \(before.name) is not the identity held "
+                + "here; act with that identity, or have an Owner record this one")
+          }
+          after.memberKeys[actor.user] = identity.publicText
+          if WorkspaceHeader(after) != WorkspaceHeader(before) {
+            after.stamp.touch(by: actor)
+            let bytes = StoredFile.encode(WorkspaceHeader(after))
+            writes.append((layout.workspaceFile(id), bytes))
+            changes.append(
+              change(
+                "workspace", id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
+                path: layout.workspaceFile(id), written: bytes, secretPaths: []))
+          }
+          let key = EncryptionKey.generate()
+          resealed = try self.resealed(after, with: key)
+          envelope = try signed(.wrapping(key, for: after.secretReaders, workspace: id), for: after)
         }
-        let key = EncryptionKey.generate()
-        let readers = after.secretReaders
-        let resealed = try resealed(after, with: key)
         writes += resealed
-        writes.append(
-          (
-            layout.dataKeys(id),
-            StoredFile.encode(try DataKeyEnvelope.wrapping(key, for: readers, workspace: id))
-          ))
-        changes.append(Self.dataKeyRenewal(id, resealed: resealed.count))
+        writes.append((layout.dataKeys(id), StoredFile.encode(envelope)))
+        changes.append(Self.dataKeyRenewal(id, resealed: resealed.count, migration: true))
         let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
         let entry = HistoryEntry(
           sequence: sequence, time: time, user: actor.user, command: "key migrate", deployment: nil,
@@ -214,7 +295,7 @@ extension Repository {
         writes += try historyWrites(entry, named: fileName, workspace: id)
         migrations.append(
           DataKeyMigration(
-            workspace: after.name, resealed: resealed.count, readers: readers.keys.sorted(),
+            workspace: after.name, resealed: resealed.count, readers: envelope.wrapped.keys.sorted(),
             waitingForKeys: after.members.filter { user, role in
               after.memberKeys[user] == nil && (role >= .`operator` || after.settings.secretsFetching)
             }.keys.sorted()))
@@ -228,6 +309,42 @@ extension Repository {
       try Journal.commit(writes: writes, deletes: [], layout: layout)
       return migrations
     }
+  }
+
+  /// `key rotate` where Workspaces keep data keys: each gets a new one, wrapped for the same
+  /// members, every secret sealed again, in one atomic change with a history entry each.
+  public func renewDataKeys(by actor: Actor) throws -> [DataKeyMigration] {
+    try withLock(exclusive: true) { () throws in
+      var writes: [(path: String, bytes: [UInt8])] = []
+      var renewals: [DataKeyMigration] = []
+      for id in try workspaceIDs() {
+        let workspace = try loadWorkspace(id, allowingConflicts: true)
+        try workspace.authorize(.administer, for: actor.user)
+        guard let envelope = try verifiedEnvelope(id) else { continue }
+        let key = EncryptionKey.generate()
+        let resealed = try resealed(workspace, with: key)
+        let readers = workspace.secretReaders.filter { envelope.wrapped[$0.key]?.recipient == $0.value }
+        let renewed = try signed(.wrapping(key, for: readers, workspace: id), for: workspace)
+        writes += resealed
+        writes.append((layout.dataKeys(id), StoredFile.encode(renewed)))
+        let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
+        let entry = HistoryEntry(
+          sequence: sequence, time: time, user: actor.user, command: "key rotate", deployment: nil,
+          changes: [Self.dataKeyRenewal(id, resealed: resealed.count)], undoes: nil, redoes: nil)
+        writes += try historyWrites(entry, named: fileName, workspace: id)
+        renewals.append(
+          DataKeyMigration(
+            workspace: workspace.name, resealed: resealed.count, readers: readers.keys.sorted(),
+            waitingForKeys: []))
+      }
+      try Journal.commit(writes: writes, deletes: [], layout: layout)
+      return renewals
+    }
+  }
+
+  /// Whether Workspaces here keep their secrets under data keys (`key migrate`, `init`).
+  public func keepsDataKeys() throws(StoreError) -> Bool {
+    try locked(exclusive: false) { () throws(StoreError) in try usesDataKeys() }
   }
 
   /// Whether the Workspace (by name; nil for the default) has a data key of its own.

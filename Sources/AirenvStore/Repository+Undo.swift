@@ -16,6 +16,7 @@ extension Repository {
       guard
         let target = entries.last(where: {
           $0.user == actor.user && $0.undoes == nil && !undone.contains($0.name) && !$0.isDelivery
+            && !$0.isKeyChange
         })
       else { throw ModelError.nothingToUndo("\(actor.user) has no change left to undo in this Workspace") }
       return (
@@ -34,7 +35,7 @@ extension Repository {
         entries.compactMap { entry in
           HistoryEntry.referent(of: entry, entry.redoes, entry.redoesEntry, among: entries)
         })
-      guard let latest = entries.last(where: { $0.user == actor.user && !$0.isDelivery }),
+      guard let latest = entries.last(where: { $0.user == actor.user && !$0.isDelivery && !$0.isKeyChange }),
         let original = latest.undoes,
         let originalName = HistoryEntry.referent(of: latest, original, latest.undoesEntry, among: entries),
         !redone.contains(originalName)
@@ -66,6 +67,20 @@ extension Repository {
         try restore(
           change, stored: storedJSON(kind: change.kind, id: change.id, workspace: id), in: &reverted,
           sealer: sealer, by: actor)
+      }
+      // What the entry kept of a secret must open with the key it is sealed with now: a key made
+      // since (a reader left, a rotation) would leave it unreadable to everyone but those who
+      // held the old one.
+      let restored = Set(target.changes.filter { $0.before != nil }.map(\.id))
+      var probe = reverted
+      probe.connections.removeAll { !restored.contains($0.id) }
+      probe.variables.removeAll { !restored.contains($0.id) }
+      probe.deployments.removeAll { !restored.contains($0.id) }
+      if let problem = Self.lockedSecrets(in: probe, only: [.tampered]).first {
+        throw ModelError.undoWouldBreak(
+          "cannot \(note.undoes != nil ? "undo" : "redo") #\(target.sequence): \(problem) — it was sealed with a key "
+            + "that was replaced since (a member who could read secrets left, key rotate, key migrate); set that "
+            + "value again instead")
       }
       // Changes made since may depend on what the undo takes away (a link to the Deployment it
       // removes) or clash with what it brings back (a new `db` where it restores a deleted one).

@@ -161,7 +161,7 @@ public final class Repository: Sendable {
   /// secret and no secret's state (which then never has a plaintext in memory).
   public func read(
     workspace name: String?, onlyObjectsKeyed keys: [String]? = nil, onlyKind kind: ObjectKind? = nil,
-    openingSecrets: Bool = true, allowingConflicts: Bool = false
+    openingSecrets: Bool = true, allowingConflicts: Bool = false, sharedKeyAllowed: Bool = false
   ) throws(StoreError) -> Workspace {
     try locked(exclusive: false) { () throws(StoreError) in
       try loadWorkspace(
@@ -217,7 +217,7 @@ public final class Repository: Sendable {
       let id = "ws_" + String(generator.next() as UInt64, radix: 16)
       var workspace = Workspace(id: id, name: name, stamp: Stamp(by: actor))
       try FileSystem.makeDirectory(layout.workspaceDirectory(id))
-      guard try readIndex().dataKeys == true else {
+      guard try usesDataKeys() else {
         try FileSystem.writeAtomically(
           StoredFile.encode(WorkspaceHeader(workspace)), to: layout.workspaceFile(id))
         if existing.isEmpty { try writeIndex(defaultWorkspace: id) }
@@ -231,8 +231,9 @@ public final class Repository: Sendable {
       }
       workspace.members = [actor.user: .owner]
       workspace.memberKeys = [actor.user: identity.publicText]
-      let envelope = try DataKeyEnvelope.wrapping(
-        EncryptionKey.generate(), for: workspace.secretReaders, workspace: id)
+      let envelope = try signed(
+        DataKeyEnvelope.wrapping(EncryptionKey.generate(), for: workspace.secretReaders, workspace: id),
+        for: workspace)
       var writes = [
         (path: layout.dataKeys(id), bytes: StoredFile.encode(envelope)),
         (path: layout.workspaceFile(id), bytes: StoredFile.encode(WorkspaceHeader(workspace))),
@@ -362,7 +363,7 @@ public final class Repository: Sendable {
     try FileSystem.writeAtomically(StoredFile.encode(index), to: layout.index)
   }
 
-  private func loadHeader(_ id: WorkspaceID) throws(StoreError) -> WorkspaceHeader {
+  func loadHeader(_ id: WorkspaceID) throws(StoreError) -> WorkspaceHeader {
     let path = layout.workspaceFile(id)
     let header = try StoredFile.read(
       WorkspaceHeader.self, from: FileSystem.read(path, limit: Limits.objectFileBytes), path: path)
@@ -375,8 +376,8 @@ public final class Repository: Sendable {
   }
 
   /// The sealer that opens a Workspace's secrets with the current key.
-  func readingSealer(for id: WorkspaceID) throws(StoreError) -> SecretSealer {
-    let (key, isTheWorkspaces) = try secretKey(for: id)
+  func readingSealer(for id: WorkspaceID, sharedKeyAllowed: Bool = false) throws(StoreError) -> SecretSealer {
+    let (key, isTheWorkspaces) = try secretKey(for: id, sharedKeyAllowed: sharedKeyAllowed)
     return SecretSealer(workspace: id, key: key, keyIsRepositorys: isTheWorkspaces)
   }
 
@@ -388,7 +389,7 @@ public final class Repository: Sendable {
   /// (`Workspace.conflicts`) read it whole.
   func loadWorkspace(
     _ id: WorkspaceID, keys: [String]? = nil, kinds: Set<ObjectKind> = Set(ObjectKind.allCases),
-    openingSecrets: Bool = true, allowingConflicts: Bool = false
+    openingSecrets: Bool = true, allowingConflicts: Bool = false, sharedKeyAllowed: Bool = false
   ) throws(StoreError) -> Workspace {
     // Reads and writes stay inside the repository: no directory of it may be a link.
     for directory in ["workspaces", "workspaces/\(id)"]
@@ -401,7 +402,7 @@ public final class Repository: Sendable {
       }
     }
     let header = try loadHeader(id)
-    let sealer = try readingSealer(for: id)
+    let sealer = try readingSealer(for: id, sharedKeyAllowed: sharedKeyAllowed)
     let indexPath = cacheDirectory.map { KeyIndex.path(in: $0, root: root, workspace: id) }
     let index = indexPath.flatMap { path in keyIndexes.index(at: path) ?? KeyIndex(readingFrom: path) }
     let directories = [
@@ -608,7 +609,7 @@ public final class Repository: Sendable {
     let needsKey =
       connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
       || deployments.contains(where: SecretSealer.needsKey)
-    let keyChange = try dataKeyChange(for: after)
+    let keyChange = try dataKeyChange(for: after, before: before)
     let sealer = try writingSealer(for: after.id, needsKey: needsKey, dataKey: keyChange, writes: &writes)
     // Under a new data key no ciphertext of the old one is kept.
     let renewed = keyChange?.renewed ?? false
@@ -797,10 +798,15 @@ public final class Repository: Sendable {
     for workspace: WorkspaceID, needsKey: Bool, dataKey: DataKeyChange? = nil,
     writes: inout [(path: String, bytes: [UInt8])]
   ) throws(StoreError) -> SecretSealer {
+    // A write that did not look at the data key (a purge) still seals with it.
+    var dataKey = dataKey
+    if dataKey == nil, try verifiedEnvelope(workspace) != nil {
+      dataKey = DataKeyChange(key: try secretKey(for: workspace).key, envelope: nil, renewed: false)
+    }
     if let dataKey {
       if needsKey && dataKey.key == nil {
         throw .keyProblem(
-          "\(signers.acting?.user ?? "this user") does not hold the Workspace's data key, so cannot write a "
+          "\(signers.actingName) does not hold the Workspace's data key, so cannot write a "
             + "secret: it is wrapped only for Owners and Operators whose public key is recorded (see `airenv key status`)"
         )
       }
@@ -834,8 +840,10 @@ public final class Repository: Sendable {
       let repositoryFingerprint = try readIndex().keyFingerprint
       let key = try keyring.load(matching: repositoryFingerprint)
       var undecryptable: [String] = []
+      // Under data keys, what this user's identity may not open is not a problem; a tampered secret is.
+      let states: Set<Secrecy.Lock> = try usesDataKeys() ? [.tampered] : [.locked, .tampered]
       for id in try workspaceIDs() {
-        undecryptable += Self.lockedSecrets(in: try loadWorkspace(id))
+        undecryptable += Self.lockedSecrets(in: try loadWorkspace(id), only: states)
       }
       return KeyStatus(
         location: keyring.location, origin: keyring.origin, fingerprint: key?.fingerprint,
@@ -872,18 +880,6 @@ public final class Repository: Sendable {
       try keyring.stage(newKey, forRepository: root)
       var writes: [(path: String, bytes: [UInt8])] = []
       for workspace in workspaces {
-        // A Workspace with a data key of its own gets a new one, wrapped for the same readers.
-        if try dataKeyEnvelope(workspace.id) != nil {
-          let dataKey = EncryptionKey.generate()
-          writes += try resealed(workspace, with: dataKey)
-          writes.append(
-            (
-              layout.dataKeys(workspace.id),
-              StoredFile.encode(
-                try DataKeyEnvelope.wrapping(dataKey, for: workspace.secretReaders, workspace: workspace.id))
-            ))
-          continue
-        }
         let sealer = SecretSealer(workspace: workspace.id, key: newKey, keyIsRepositorys: true)
         for connection in workspace.connections where SecretSealer.needsKey(connection) {
           writes.append(
@@ -925,11 +921,13 @@ public final class Repository: Sendable {
 
   /// Every secret that cannot be opened with the current key, e.g.
   /// `connection "db" links/<deployment>/password: tampered`.
-  static func lockedSecrets(in workspace: Workspace) -> [String] {
+  static func lockedSecrets(in workspace: Workspace, only states: Set<Secrecy.Lock> = [.locked, .tampered])
+    -> [String]
+  {
     var found: [String] = []
     func note(_ kind: String, _ key: String, _ value: String, _ path: String) {
       // A missing secret has no ciphertext: no key opens it, and a new key changes nothing.
-      if let (lock, _) = Secrecy.lock(of: value), lock != .missing {
+      if let (lock, _) = Secrecy.lock(of: value), states.contains(lock) {
         found.append("\(kind) \"\(key)\" \(path): \(lock.rawValue)")
       }
     }

@@ -112,7 +112,7 @@ struct DataKeyTests {
     #expect(try cli.run(["variable", "list"], environment: hostile).status == 0)
     let shown = try everythingShown(cli, hostile)
     for secret in Self.secrets { #expect(!shown.contains(secret), "bob read \(secret)") }
-    #expect(shown.contains("(locked)"), "\(shown)")
+    #expect(shown.contains("data key is not wrapped for bob"), "\(shown)")
     // Nor is any secret on disk in the clear.
     for path in try FileManager.default.subpathsOfDirectory(atPath: copy) {
       let bytes = FileManager.default.contents(atPath: copy + "/" + path) ?? Data()
@@ -255,13 +255,125 @@ struct DataKeyTests {
     try JSONSerialization.data(withJSONObject: stored).write(to: URL(fileURLWithPath: path))
     let result = try cli.run("variable", "get", "token", "--reveal")
     #expect(result.status == 1 && result.stderr.contains(path), "\(result.stderr)")
-    #expect(result.stderr.contains("does not open with their identity"))
+    #expect(result.stderr.contains("its signature by alice does not match it"))
     // An unknown member is refused like any other stored file's.
     try original.replacingOccurrences(of: "\"wrapped\"", with: "\"wraped\"").write(
       toFile: path, atomically: true, encoding: .utf8)
     let misspelt = try cli.run("variable", "list")
     #expect(
       misspelt.status == 1 && misspelt.stderr.contains("unknown member \"wraped\""), "\(misspelt.stderr)")
+  }
+}
+
+/// What a teammate with write access to the files (or a git merge) can try against data keys.
+@Suite("Data keys against hand edits")
+struct DataKeyHandEditTests {
+  private func mallory(_ cli: CLI) -> [String: String] {
+    ["AIRENV_USER": "mallory", "XDG_CONFIG_HOME": cli.scratch + "/mallory-config"]
+  }
+
+  /// alice, Owner with a data key and one secret; mallory a Member known by her key.
+  private func team(_ cli: CLI) throws -> (keys: String, header: String) {
+    try cli.ok("init")
+    try cli.ok("workspace", "create", "team")
+    try cli.ok("variable", "create", "token", "--value", "alice-secret-1", "--secret", "--link-all")
+    #expect(try cli.run(["identity", "create"], environment: mallory(cli)).status == 0)
+    let shown = try cli.run(["identity", "show", "--output", "json"], environment: mallory(cli))
+    let key = try #require((shown.json as? [[String: String]])?.first?["public_key"])
+    try cli.ok("workspace", "member", "set", "mallory", "member", "--public-key", key)
+    let files = try FileManager.default.subpathsOfDirectory(atPath: cli.repository)
+    return (
+      cli.repository + "/" + (try #require(files.first { $0.hasSuffix("/keys.json") })),
+      cli.repository + "/" + (try #require(files.first { $0.hasSuffix("/workspace.json") }))
+    )
+  }
+
+  private func promote(_ header: String, _ user: String, to role: String) throws {
+    let text = try String(contentsOfFile: header, encoding: .utf8)
+    let edited = text.replacingOccurrences(of: "\"\(user)\" : \"member\"", with: "\"\(user)\" : \"\(role)\"")
+    #expect(edited != text)
+    try edited.write(toFile: header, atomically: true, encoding: .utf8)
+  }
+
+  @Test func aMemberWhoMakesHerselfOperatorByHandIsGivenNothing() throws {
+    let cli = CLI()
+    let (_, header) = try team(cli)
+    try promote(header, "mallory", to: "operator")
+    // alice's next saves do not wrap the key for a reader no change of hers granted.
+    try cli.ok("variable", "create", "plain", "--value", "hello")
+    try cli.ok("variable", "update", "token", "--value", "alice-secret-2")
+    let read = try cli.run(["variable", "get", "token", "--reveal"], environment: mallory(cli))
+    #expect(read.status != 0 && !read.stdout.contains("alice-secret"), "\(read.stdout)")
+    #expect(try cli.ok("key", "status").contains("wrapped for alice;"))
+    // An Owner who means it grants the key explicitly.
+    #expect(try cli.ok("key", "migrate").contains("wrapped for alice, mallory"))
+    #expect(
+      try cli.run(["variable", "get", "token", "--reveal"], environment: mallory(cli)).stdout
+        .contains("alice-secret-2"))
+  }
+
+  @Test func anEnvelopeNotSignedByAnOwnerIsRefusedAndNothingIsSealedWithIt() throws {
+    let cli = CLI()
+    let (keys, header) = try team(cli)
+    // In a copy of her own, mallory is Owner, has removed the secrets and made a key she holds,
+    // wrapped for alice too; she puts that envelope back into the shared repository.
+    let copy = cli.scratch + "/mallorys-copy"
+    try FileManager.default.copyItem(atPath: cli.repository, toPath: copy)
+    let copied = copy + String(header.dropFirst(cli.repository.count))
+    try promote(copied, "mallory", to: "owner")
+    try FileManager.default.removeItem(atPath: copy + String(keys.dropFirst(cli.repository.count)))
+    let variables = copied.replacingOccurrences(of: "/workspace.json", with: "/variables")
+    try FileManager.default.removeItem(atPath: variables)
+    let index = try String(contentsOfFile: copy + "/airenv.json", encoding: .utf8)
+    try index.replacingOccurrences(of: "\"dataKeys\" : true,", with: "").write(
+      toFile: copy + "/airenv.json", atomically: true, encoding: .utf8)
+    var environment = mallory(cli)
+    environment["AIRENV_REPO"] = copy
+    let made = try cli.run(["key", "migrate"], environment: environment)
+    #expect(made.status == 0, "\(made.stderr)")
+    let forged = try Data(
+      contentsOf: URL(fileURLWithPath: copy + String(keys.dropFirst(cli.repository.count))))
+    try forged.write(to: URL(fileURLWithPath: keys))
+    let written = try cli.run("variable", "create", "new_token", "--value", "alice-new-secret", "--secret")
+    #expect(written.status == 1 && written.stderr.contains("who is not an Owner"), "\(written.stderr)")
+    #expect(written.stderr.contains(keys))
+    let files = try FileManager.default.subpathsOfDirectory(atPath: cli.repository)
+    for file in files {
+      let text = String(
+        decoding: FileManager.default.contents(atPath: cli.repository + "/" + file) ?? Data(), as: UTF8.self)
+      #expect(!text.contains("new_token"), "\(file)")
+    }
+  }
+
+  @Test func aMissingEnvelopeIsRefusedNotReplacedByTheSharedKey() throws {
+    let cli = CLI()
+    let (keys, _) = try team(cli)
+    try FileManager.default.removeItem(atPath: keys)
+    let written = try cli.run("variable", "create", "x", "--value", "new-x", "--secret")
+    #expect(written.status == 1 && written.stderr.contains(keys) && written.stderr.contains("missing"))
+    #expect(!FileManager.default.fileExists(atPath: cli.scratch + "/.config/airenv/key"))
+    #expect(try cli.run("variable", "list").status == 1)
+  }
+
+  @Test func purgeAndUndoKeepTheDataKey() throws {
+    let cli = CLI()
+    _ = try team(cli)
+    try cli.ok("variable", "create", "pin", "--value", "pin-1111", "--link-all")
+    try cli.ok("variable", "update", "pin", "--secret")
+    try cli.ok("history", "purge", "--variable", "pin")
+    #expect(!FileManager.default.fileExists(atPath: cli.scratch + "/.config/airenv/key"))
+    try cli.ok("undo")
+    try cli.ok("redo")
+    #expect(try cli.ok("variable", "get", "pin", "--reveal").contains("pin-1111"))
+    // An entry that kept a secret sealed with a key replaced since is not undone (a rotation
+    // itself is passed over: there is no earlier key to go back to).
+    try cli.ok("variable", "delete", "token", "--yes")
+    #expect(try cli.ok("key", "rotate").contains("a new data key"))
+    let undone = try cli.run("undo")
+    #expect(
+      undone.status != 0 && undone.stderr.contains("sealed with a key that was replaced since"),
+      "\(undone.stderr)")
+    #expect(try cli.run("variable", "get", "token").status != 0)
   }
 }
 

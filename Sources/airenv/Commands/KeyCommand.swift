@@ -60,6 +60,16 @@ struct KeyCommand: ParsableCommand {
               ? "\(user)'s identity opens it"
               : "\(user) cannot open it (not wrapped for \(user)'s identity here)")
         }
+        if !dataKeys.isEmpty {
+          lines.append("shared key   not used: every Workspace here keeps a data key (\(source) is not read)")
+          lines.append(
+            status.undecryptable.isEmpty
+              ? "no secret fails authentication"
+              : "\(counted(status.undecryptable.count, "secret")) fail authentication (changed or moved ciphertexts, "
+                + "or sealed with a key replaced since):")
+          lines += status.undecryptable.map { "  " + $0 }
+          return lines.joined(separator: "\n") + "\n"
+        }
         lines.append("key          \(source): \(status.location)")
         lines += status.warnings.map { "warning      " + $0 }
         lines.append("fingerprint  \(status.fingerprint ?? "(no key there yet)")")
@@ -69,13 +79,7 @@ struct KeyCommand: ParsableCommand {
             "older keys   \(status.otherFingerprints.joined(separator: ", ")) (replaced by rotations; kept "
               + "for other repositories that share this key file)")
         }
-        if !dataKeys.isEmpty && status.repositoryFingerprint == nil {
-          lines.append(
-            status.undecryptable.isEmpty
-              ? "no secret uses the shared key"
-              : "\(counted(status.undecryptable.count, "secret")) do not open:")
-          lines += status.undecryptable.map { "  " + $0 }
-        } else if status.fingerprint == nil && status.repositoryFingerprint != nil {
+        if status.fingerprint == nil && status.repositoryFingerprint != nil {
           lines.append("secrets are locked: this key is missing")
         } else if !status.matches {
           lines.append("secrets are locked: this is not the repository's key")
@@ -106,6 +110,15 @@ struct KeyCommand: ParsableCommand {
         var application = session.application
         application.workspaceName = summary.name
         _ = try application.read(onlyObjectsKeyed: [])
+      }
+      // Where Workspaces keep data keys, each gets a new one; the shared key file is left alone.
+      if try session.repository.keepsDataKeys() {
+        for renewal in try session.repository.renewDataKeys(by: session.actor) {
+          Console.out(
+            "Workspace \(renewal.workspace): a new data key, \(counted(renewal.resealed, "file")) sealed again, "
+              + "wrapped for \(renewal.readers.joined(separator: ", "))")
+        }
+        return
       }
       let before = try session.repository.keyStatus()
       let after = try session.repository.rotateKey(by: session.actor.user)
