@@ -12,11 +12,15 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
   /// acts only where their private key is held.
   public var memberKeys: [String: String]
   public var settings: WorkspaceSettings
+  /// The fingerprint of the data key its secrets are sealed with, when it has one: recorded
+  /// beside the member list so that an older envelope brought back on its own is refused.
+  public var dataKeyFingerprint: String?
 
   public init(
     id: WorkspaceID, name: String, stamp: Stamp, deployments: [Deployment] = [],
     connections: [Connection] = [], variables: [Variable] = [], members: [String: Role] = [:],
-    memberKeys: [String: String] = [:], settings: WorkspaceSettings = WorkspaceSettings()
+    memberKeys: [String: String] = [:], settings: WorkspaceSettings = WorkspaceSettings(),
+    dataKeyFingerprint: String? = nil
   ) {
     self.id = id
     self.name = name
@@ -27,6 +31,7 @@ public struct Workspace: Codable, Equatable, Sendable, Identifiable {
     self.members = members
     self.memberKeys = memberKeys
     self.settings = settings
+    self.dataKeyFingerprint = dataKeyFingerprint
   }
 
   public func deployment(id: DeploymentID) -> Deployment? {

@@ -79,8 +79,7 @@ struct DataKeyEnvelope: Codable, Equatable, Sendable {
       throw .corrupt(
         path: path, line: nil, column: nil,
         reason:
-          "the data key wrapped for \(identity.user) does not open with their identity (changed by hand?); "
-          + "restore the file from git (`git checkout -- \(path)`)")
+          "the data key wrapped for \(identity.user) does not open with their identity (changed by hand?)")
     }
     return key
   }

@@ -251,7 +251,18 @@ extension Repository {
     let sealer = sealer(for: id)
     // Under a data key, a secret this user's identity cannot open is their role, not a problem:
     // only one that the key they hold does not open is.
-    let dataKey = (try? dataKeyEnvelope(id)) != nil
+    let dataKey = (try? usesDataKeys()) == true
+    // One that does not read at all is reported with the other files above.
+    let unreadable = FileSystem.exists(layout.dataKeys(id)) && (try? dataKeyEnvelope(id)) == nil
+    if dataKey && !unreadable {
+      // An envelope that reads but does not count (unsigned, signed by a non-Owner, not the key the
+      // header records, or missing) stops every command that opens or seals a secret.
+      do { _ = try verifiedEnvelope(id) } catch {
+        problems.append(
+          DoctorProblem(
+            kind: "key", file: layout.dataKeys(id), object: nil, problem: error.message, fixable: false))
+      }
+    }
     let context = DoctorContext(
       known: known, deployments: deployments.map(\.1), fix: fix,
       keyLocation: dataKey ? "the Workspace's data key (\(layout.dataKeys(id)))" : keyring.location,

@@ -57,9 +57,8 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   /// earlier key to go back to).
   public var isKeyChange: Bool {
     changes.contains { $0.kind == "keys" && $0.key == Self.migrationKey }
-      || changes.allSatisfy { $0.kind == "keys" }
   }
-  static let migrationKey = "data key migration"
+  static let migrationKey = "data key made anew"
 
   /// What the change did in a line: each object with the fields that changed, or for a change
   /// of many objects (an import, an undo of one) counts by verb and kind, so that a line stays

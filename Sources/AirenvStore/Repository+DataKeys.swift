@@ -40,8 +40,7 @@ extension Repository {
           path: path, line: nil, column: nil,
           reason:
             "it is missing, and this repository keeps every Workspace's secrets under a data key of its "
-            + "own: restore it from git (`git checkout -- \(path)`); a Workspace that never had one is moved "
-            + "by an Owner with `airenv key migrate`")
+            + "own (a Workspace that never had one is moved by an Owner with `airenv key migrate`)")
       }
       return nil
     }
@@ -51,8 +50,16 @@ extension Repository {
     {
       throw .corrupt(
         path: path, line: nil, column: nil,
-        reason: "\(problem); secrets are neither opened nor sealed with its key. Restore it from git "
-          + "(`git checkout -- \(path)`)")
+        reason: "\(problem); secrets are neither opened nor sealed with its key")
+    }
+    // Both files change together; one brought back from an older state alone would have new
+    // secrets sealed with a key someone who has left may still hold.
+    guard header.dataKey == envelope.fingerprint else {
+      throw .corrupt(
+        path: path, line: nil, column: nil,
+        reason: "it holds data key \(envelope.fingerprint), but \(layout.workspaceFile(id)) records "
+          + "\(header.dataKey ?? "none") (one of the two brought back from an older state, or edited by hand); "
+          + "secrets are neither opened nor sealed with it")
     }
     return envelope
   }
@@ -117,7 +124,14 @@ extension Repository {
     let (current, _) = try secretKey(for: after.id)
     let dropped = envelope.wrapped.filter { readers[$0.key] != $0.value.recipient }.keys.sorted()
     let added = granted.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
-    if dropped.isEmpty && added.isEmpty { return DataKeyChange(key: current, envelope: nil, renewed: false) }
+    if dropped.isEmpty && added.isEmpty {
+      // The Owner who signed the envelope is an Owner no longer: the acting Owner signs it anew.
+      guard
+        envelope.signatureProblem(workspace: after.id, members: after.members, memberKeys: after.memberKeys)
+          != nil
+      else { return DataKeyChange(key: current, envelope: nil, renewed: false) }
+      return DataKeyChange(key: current, envelope: try signed(envelope, for: after), renewed: false)
+    }
     guard !readers.isEmpty else {
       throw .keyProblem(
         "afterwards no member could read the secrets of Workspace \(after.name): an Owner or Operator with "
@@ -187,7 +201,7 @@ extension Repository {
   }
 
   /// The history's record of a data key made or wrapped anew: how many files were sealed again
-  /// with it. A migration's is not undone: it has no earlier state that undo could restore.
+  /// with it. A migration's or a rotation's is not undone: no earlier key is gone back to.
   static func dataKeyRenewal(_ workspace: WorkspaceID, resealed count: Int, migration: Bool = false)
     -> ObjectChange
   {
@@ -272,18 +286,19 @@ extension Repository {
                 + "here; act with that identity, or have an Owner record this one")
           }
           after.memberKeys[actor.user] = identity.publicText
-          if WorkspaceHeader(after) != WorkspaceHeader(before) {
-            after.stamp.touch(by: actor)
-            let bytes = StoredFile.encode(WorkspaceHeader(after))
-            writes.append((layout.workspaceFile(id), bytes))
-            changes.append(
-              change(
-                "workspace", id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
-                path: layout.workspaceFile(id), written: bytes, secretPaths: []))
-          }
           let key = EncryptionKey.generate()
           resealed = try self.resealed(after, with: key)
           envelope = try signed(.wrapping(key, for: after.secretReaders, workspace: id), for: after)
+        }
+        after.dataKeyFingerprint = envelope.fingerprint
+        if WorkspaceHeader(after) != WorkspaceHeader(before) {
+          after.stamp.touch(by: actor)
+          let bytes = StoredFile.encode(WorkspaceHeader(after))
+          writes.append((layout.workspaceFile(id), bytes))
+          changes.append(
+            change(
+              "workspace", id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
+              path: layout.workspaceFile(id), written: bytes, secretPaths: []))
         }
         writes += resealed
         writes.append((layout.dataKeys(id), StoredFile.encode(envelope)))
@@ -327,10 +342,20 @@ extension Repository {
         let renewed = try signed(.wrapping(key, for: readers, workspace: id), for: workspace)
         writes += resealed
         writes.append((layout.dataKeys(id), StoredFile.encode(renewed)))
+        var after = workspace
+        after.dataKeyFingerprint = renewed.fingerprint
+        after.stamp.touch(by: actor)
+        let header = StoredFile.encode(WorkspaceHeader(after))
+        writes.append((layout.workspaceFile(id), header))
         let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
         let entry = HistoryEntry(
           sequence: sequence, time: time, user: actor.user, command: "key rotate", deployment: nil,
-          changes: [Self.dataKeyRenewal(id, resealed: resealed.count)], undoes: nil, redoes: nil)
+          changes: [
+            change(
+              "workspace", id, after.name, plain: (WorkspaceHeader(workspace), WorkspaceHeader(after)),
+              path: layout.workspaceFile(id), written: header, secretPaths: []),
+            Self.dataKeyRenewal(id, resealed: resealed.count, migration: true),
+          ], undoes: nil, redoes: nil)
         writes += try historyWrites(entry, named: fileName, workspace: id)
         renewals.append(
           DataKeyMigration(

@@ -216,8 +216,8 @@ public final class Repository: Sendable {
       var generator = SystemRandomNumberGenerator()
       let id = "ws_" + String(generator.next() as UInt64, radix: 16)
       var workspace = Workspace(id: id, name: name, stamp: Stamp(by: actor))
-      try FileSystem.makeDirectory(layout.workspaceDirectory(id))
       guard try usesDataKeys() else {
+        try FileSystem.makeDirectory(layout.workspaceDirectory(id))
         try FileSystem.writeAtomically(
           StoredFile.encode(WorkspaceHeader(workspace)), to: layout.workspaceFile(id))
         if existing.isEmpty { try writeIndex(defaultWorkspace: id) }
@@ -234,6 +234,8 @@ public final class Repository: Sendable {
       let envelope = try signed(
         DataKeyEnvelope.wrapping(EncryptionKey.generate(), for: workspace.secretReaders, workspace: id),
         for: workspace)
+      workspace.dataKeyFingerprint = envelope.fingerprint
+      try FileSystem.makeDirectory(layout.workspaceDirectory(id))
       var writes = [
         (path: layout.dataKeys(id), bytes: StoredFile.encode(envelope)),
         (path: layout.workspaceFile(id), bytes: StoredFile.encode(WorkspaceHeader(workspace))),
@@ -429,7 +431,8 @@ public final class Repository: Sendable {
         ? try loadObjects(
           in: layout.variables(id), section: "variables", cache: variableFiles, variant: variant,
           selection: selections["variables"], collecting: collected, then: openVariable) : [],
-      members: header.members, memberKeys: header.memberKeys ?? [:], settings: header.settings)
+      members: header.members, memberKeys: header.memberKeys ?? [:], settings: header.settings,
+      dataKeyFingerprint: header.dataKey)
     if !allowingConflicts, let clash = workspace.nameClashes().first {
       let directory =
         switch clash.kind {
@@ -567,6 +570,10 @@ public final class Repository: Sendable {
     var writes: [(path: String, bytes: [UInt8])] = []
     var deletes: [String] = []
     var changes: [ObjectChange] = []
+    // The data key first: a new envelope's fingerprint is recorded in the header it is written with.
+    let keyChange = try dataKeyChange(for: after, before: before)
+    var after = after
+    if let envelope = keyChange?.envelope { after.dataKeyFingerprint = envelope.fingerprint }
     if WorkspaceHeader(after) != WorkspaceHeader(before) {
       try StoredFile.checkBeforeWriting(WorkspaceHeader(after), path: layout.workspaceFile(after.id))
       let bytes = StoredFile.encode(WorkspaceHeader(after))
@@ -609,7 +616,6 @@ public final class Repository: Sendable {
     let needsKey =
       connections.contains(where: SecretSealer.needsKey) || variables.contains(where: SecretSealer.needsKey)
       || deployments.contains(where: SecretSealer.needsKey)
-    let keyChange = try dataKeyChange(for: after, before: before)
     let sealer = try writingSealer(for: after.id, needsKey: needsKey, dataKey: keyChange, writes: &writes)
     // Under a new data key no ciphertext of the old one is kept.
     let renewed = keyChange?.renewed ?? false
@@ -800,7 +806,16 @@ public final class Repository: Sendable {
   ) throws(StoreError) -> SecretSealer {
     // A write that did not look at the data key (a purge) still seals with it.
     var dataKey = dataKey
-    if dataKey == nil, try verifiedEnvelope(workspace) != nil {
+    if dataKey == nil, let envelope = try verifiedEnvelope(workspace) {
+      // A save renews a key wrapped for someone who may no longer read (an old keys.json brought
+      // back); a write that does not look at the key must not seal with it meanwhile.
+      let readers = WorkspaceHeader.readers(try loadHeader(workspace))
+      if let stale = envelope.wrapped.first(where: { readers[$0.key] != $0.value.recipient }) {
+        throw .keyProblem(
+          "the data key of this Workspace is wrapped for \(stale.key), who the member list does not let read "
+            + "secrets (an older keys.json brought back?); restore the current one from git, or have an Owner "
+            + "run `airenv key migrate`, which makes a new key")
+      }
       dataKey = DataKeyChange(key: try secretKey(for: workspace).key, envelope: nil, renewed: false)
     }
     if let dataKey {
@@ -1203,6 +1218,14 @@ struct RepositoryIndex: Codable, Equatable {
 
 /// The Workspace's own file: what is not a Deployment or an object.
 struct WorkspaceHeader: Codable, Equatable {
+  /// Who may read secrets by this member list (see `Workspace.secretReaders`).
+  static func readers(_ header: WorkspaceHeader) -> [String: String] {
+    Workspace(
+      id: header.id, name: header.name, stamp: header.stamp, members: header.members,
+      memberKeys: header.memberKeys ?? [:], settings: header.settings
+    ).secretReaders
+  }
+
   var id: WorkspaceID
   var name: String
   var stamp: Stamp
@@ -1210,6 +1233,8 @@ struct WorkspaceHeader: Codable, Equatable {
   /// Left out while no member has one, so that a Workspace without identities is stored as before.
   var memberKeys: [String: String]?
   var settings: WorkspaceSettings
+  /// The fingerprint of the Workspace's data key (see `Workspace.dataKeyFingerprint`).
+  var dataKey: String?
 
   init(_ workspace: Workspace) {
     id = workspace.id
@@ -1218,6 +1243,7 @@ struct WorkspaceHeader: Codable, Equatable {
     members = workspace.members
     memberKeys = workspace.memberKeys.isEmpty ? nil : workspace.memberKeys
     settings = workspace.settings
+    dataKey = workspace.dataKeyFingerprint
   }
 
   init(from decoder: any Decoder) throws {
@@ -1228,6 +1254,7 @@ struct WorkspaceHeader: Codable, Equatable {
     members = try container.decodeIfPresent([String: Role].self, forKey: .members) ?? [:]
     memberKeys = try container.decodeIfPresent([String: String].self, forKey: .memberKeys)
     settings = try container.decodeIfPresent(WorkspaceSettings.self, forKey: .settings) ?? WorkspaceSettings()
+    dataKey = try container.decodeIfPresent(String.self, forKey: .dataKey)
   }
 }
 

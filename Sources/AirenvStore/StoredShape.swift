@@ -161,7 +161,7 @@ extension RepositoryIndex: StoredRecord {
     }
   }
 
-  private static func isHexDigit(_ byte: UInt8) -> Bool {
+  static func isHexDigit(_ byte: UInt8) -> Bool {
     (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
       || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
   }
@@ -172,7 +172,7 @@ extension WorkspaceHeader: StoredRecord {
     [
       "id": .scalar, "name": .scalar, "stamp": StoredShape.stamp, "members": .dictionary(.scalar),
       "memberKeys": .dictionary(.scalar),
-      "settings": .record(["secretsFetching": .scalar]),
+      "settings": .record(["secretsFetching": .scalar]), "dataKey": .scalar,
     ], versioned: true)
 
   func checkInvariants() throws(InvariantViolation) {
@@ -192,6 +192,9 @@ extension WorkspaceHeader: StoredRecord {
         throw InvariantViolation(["memberKeys", user], "a public key of someone who is not a member")
       }
       if let problem = IdentityText.problem(key) { throw InvariantViolation(["memberKeys", user], problem) }
+    }
+    if let dataKey, dataKey.utf8.count != 16 || !dataKey.utf8.allSatisfy(RepositoryIndex.isHexDigit) {
+      throw InvariantViolation(["dataKey"], "a key fingerprint is 16 hexadecimal digits")
     }
     do { try stamp.checkInvariants() } catch {
       throw InvariantViolation(["stamp"] + error.path, error.reason)

@@ -345,6 +345,46 @@ struct DataKeyHandEditTests {
     }
   }
 
+  @Test func anOlderEnvelopeBroughtBackIsRefusedAndNamed() throws {
+    let cli = CLI()
+    let (keys, _) = try team(cli)
+    let shown = try cli.run(["identity", "show", "--output", "json"], environment: mallory(cli))
+    let key = try #require((shown.json as? [[String: String]])?.first?["public_key"])
+    let old = try Data(contentsOf: URL(fileURLWithPath: keys))
+    // mallory reads secrets for a while, then is lowered again: a new key.
+    try cli.ok("workspace", "member", "set", "mallory", "operator", "--public-key", key)
+    try cli.ok("workspace", "member", "set", "mallory", "member")
+    // She brings back the envelope from before (signed by alice, of a key she once held).
+    try old.write(to: URL(fileURLWithPath: keys))
+    let written = try cli.run("variable", "create", "later", "--value", "after-mallory-left", "--secret")
+    #expect(written.status == 1 && written.stderr.contains(keys), "\(written.stderr)")
+    #expect(written.stderr.contains("brought back from an older state"), "\(written.stderr)")
+    let doctor = try cli.run("doctor")
+    #expect(
+      doctor.status == 1 && doctor.stdout.contains("brought back from an older state"), "\(doctor.stdout)")
+  }
+
+  @Test func anOwnerWhoSignedTheKeyCanBeLoweredByAnother() throws {
+    let cli = CLI()
+    _ = try team(cli)
+    let bob = ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/bob-config"]
+    #expect(try cli.run(["identity", "create"], environment: bob).status == 0)
+    let shown = try cli.run(["identity", "show", "--output", "json"], environment: bob)
+    let key = try #require((shown.json as? [[String: String]])?.first?["public_key"])
+    try cli.ok("workspace", "member", "set", "bob", "owner", "--public-key", key)
+    // alice cannot lower herself: the envelope she signed needs an Owner's signature after.
+    let herself = try cli.run("workspace", "member", "set", "alice", "operator")
+    #expect(herself.status != 0 && herself.stderr.contains("another Owner must make it"), "\(herself.stderr)")
+    // bob can: he signs the envelope anew, and everyone still reads what they may.
+    let lowered = try cli.run(["workspace", "member", "set", "alice", "operator"], environment: bob)
+    #expect(lowered.status == 0, "\(lowered.stderr)")
+    #expect(try cli.ok("variable", "get", "token", "--reveal").contains("alice-secret-1"))
+    #expect(
+      try cli.run(["variable", "get", "token", "--reveal"], environment: bob).stdout.contains(
+        "alice-secret-1"))
+    #expect(try cli.ok("doctor").contains("no problems"))
+  }
+
   @Test func aMissingEnvelopeIsRefusedNotReplacedByTheSharedKey() throws {
     let cli = CLI()
     let (keys, _) = try team(cli)
