@@ -38,6 +38,19 @@ final class CLI: @unchecked Sendable {
     ]
   }
 
+  /// Someone else on this machine, acting with a configuration directory (identity, key file)
+  /// of their own.
+  func person(_ user: String) -> [String: String] {
+    ["AIRENV_USER": user, "XDG_CONFIG_HOME": scratch + "/\(user)-config"]
+  }
+
+  /// The public identity `identity show` prints for whoever `environment` makes act.
+  func publicKey(_ environment: [String: String] = [:]) throws -> String {
+    let shown = try run(["identity", "show", "--output", "json"], environment: environment)
+    let items = try #require(shown.json as? [[String: String]], "\(shown.stderr)")
+    return try #require(items.first?["public_key"])
+  }
+
   /// Runs `airenv arguments…`; standard input is `input` or empty (never a terminal).
   @discardableResult
   func run(_ arguments: String..., input: String = "", environment extra: [String: String] = [:]) throws

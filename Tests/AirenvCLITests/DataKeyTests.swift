@@ -30,23 +30,13 @@ struct DataKeyTests {
       environment: ["TOKEN": Self.secrets[5]])
     #expect(target.status == 0, "\(target.stderr)")
     try cli.ok("identity", "create")
-    let bobCreated = try cli.run(["identity", "create"], environment: bob(cli))
+    let bobCreated = try cli.run(["identity", "create"], environment: cli.person("bob"))
     #expect(bobCreated.status == 0, "\(bobCreated.stderr)")
-    let alice = try publicKey(cli)
+    let alice = try cli.publicKey()
     try cli.ok("workspace", "member", "set", "alice", "owner", "--public-key", alice)
     let migrated = try cli.ok("key", "migrate")
     #expect(migrated.contains("Workspace team: a new data key"), "\(migrated)")
-    return (alice, try publicKey(cli, bob(cli)))
-  }
-
-  private func bob(_ cli: CLI) -> [String: String] {
-    ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/bob-config"]
-  }
-
-  private func publicKey(_ cli: CLI, _ environment: [String: String] = [:]) throws -> String {
-    let shown = try cli.run(["identity", "show", "--output", "json"], environment: environment)
-    let items = try #require(shown.json as? [[String: String]], "\(shown.stderr)")
-    return try #require(items.first?["public_key"])
+    return (alice, try cli.publicKey(cli.person("bob")))
   }
 
   /// Everything a process can print of every secret: each object revealed, each Deployment
@@ -106,7 +96,7 @@ struct DataKeyTests {
     let sharedKey = cli.scratch + "/bob-config/shared.key"
     try FileManager.default.copyItem(atPath: cli.scratch + "/.config/airenv/key", toPath: sharedKey)
     chmod(sharedKey, 0o600)
-    var hostile = bob(cli)
+    var hostile = cli.person("bob")
     hostile["AIRENV_REPO"] = copy
     hostile["AIRENV_KEY_FILE"] = sharedKey
     #expect(try cli.run(["variable", "list"], environment: hostile).status == 0)
@@ -127,7 +117,7 @@ struct DataKeyTests {
     let (_, bobKey) = try team(cli)
     try cli.ok("workspace", "member", "set", "bob", "operator", "--public-key", bobKey)
     // Bob, an Operator, reads every secret with his identity.
-    let asOperator = try everythingShown(cli, bob(cli))
+    let asOperator = try everythingShown(cli, cli.person("bob"))
     for secret in Self.secrets.dropLast() { #expect(asOperator.contains(secret), "\(secret)") }
     let keys = try #require(
       try FileManager.default.subpathsOfDirectory(atPath: cli.repository).first { $0.hasSuffix("/keys.json") }
@@ -154,7 +144,7 @@ struct DataKeyTests {
     stored["members"] = members
     stored["memberKeys"] = memberKeys
     try JSONSerialization.data(withJSONObject: stored).write(to: URL(fileURLWithPath: copy + "/" + header))
-    var hostile = bob(cli)
+    var hostile = cli.person("bob")
     hostile["AIRENV_REPO"] = copy
     let shown = try everythingShown(cli, hostile)
     for secret in Self.secrets + ["written-after-bob-left"] {
@@ -165,13 +155,13 @@ struct DataKeyTests {
     #expect(owners.contains("written-after-bob-left") && owners.contains(Self.secrets[0]))
     // Without his key recorded again, bob gets nothing; with it, the new key.
     try cli.ok("workspace", "member", "set", "bob", "operator")
-    let nameOnly = try cli.run(["variable", "get", "token", "--reveal"], environment: bob(cli))
+    let nameOnly = try cli.run(["variable", "get", "token", "--reveal"], environment: cli.person("bob"))
     #expect(
       nameOnly.status == 1 && nameOnly.stderr.contains("data key is not wrapped for bob"),
       "\(nameOnly.stderr)")
     try cli.ok("workspace", "member", "set", "bob", "operator", "--public-key", bobKey)
     #expect(
-      try cli.run(["variable", "get", "token", "--reveal"], environment: bob(cli)).stdout
+      try cli.run(["variable", "get", "token", "--reveal"], environment: cli.person("bob")).stdout
         .contains("written-after-bob-left"))
   }
 
@@ -196,7 +186,8 @@ struct DataKeyTests {
     #expect(try wrappedFor() == ["alice", "bob"])
     #expect(try fingerprint() == first)
     let exported = try cli.run(
-      ["export", "--deployment", "dev", "--format", "env", "--include-secrets"], environment: bob(cli))
+      ["export", "--deployment", "dev", "--format", "env", "--include-secrets"],
+      environment: cli.person("bob"))
     #expect(exported.stdout.contains(Self.secrets[0]), "\(exported.stderr)")
     // Off again: bob may no longer read, so the key is new and his wrap gone.
     try cli.ok("workspace", "settings", "--secrets-fetching", "off")
@@ -268,18 +259,14 @@ struct DataKeyTests {
 /// What a teammate with write access to the files (or a git merge) can try against data keys.
 @Suite("Data keys against hand edits")
 struct DataKeyHandEditTests {
-  private func mallory(_ cli: CLI) -> [String: String] {
-    ["AIRENV_USER": "mallory", "XDG_CONFIG_HOME": cli.scratch + "/mallory-config"]
-  }
 
   /// alice, Owner with a data key and one secret; mallory a Member known by her key.
   private func team(_ cli: CLI) throws -> (keys: String, header: String) {
     try cli.ok("init")
     try cli.ok("workspace", "create", "team")
     try cli.ok("variable", "create", "token", "--value", "alice-secret-1", "--secret", "--link-all")
-    #expect(try cli.run(["identity", "create"], environment: mallory(cli)).status == 0)
-    let shown = try cli.run(["identity", "show", "--output", "json"], environment: mallory(cli))
-    let key = try #require((shown.json as? [[String: String]])?.first?["public_key"])
+    #expect(try cli.run(["identity", "create"], environment: cli.person("mallory")).status == 0)
+    let key = try cli.publicKey(cli.person("mallory"))
     try cli.ok("workspace", "member", "set", "mallory", "member", "--public-key", key)
     let files = try FileManager.default.subpathsOfDirectory(atPath: cli.repository)
     return (
@@ -302,13 +289,13 @@ struct DataKeyHandEditTests {
     // alice's next saves do not wrap the key for a reader no change of hers granted.
     try cli.ok("variable", "create", "plain", "--value", "hello")
     try cli.ok("variable", "update", "token", "--value", "alice-secret-2")
-    let read = try cli.run(["variable", "get", "token", "--reveal"], environment: mallory(cli))
+    let read = try cli.run(["variable", "get", "token", "--reveal"], environment: cli.person("mallory"))
     #expect(read.status != 0 && !read.stdout.contains("alice-secret"), "\(read.stdout)")
     #expect(try cli.ok("key", "status").contains("wrapped for alice;"))
     // An Owner who means it grants the key explicitly.
     #expect(try cli.ok("key", "migrate").contains("wrapped for alice, mallory"))
     #expect(
-      try cli.run(["variable", "get", "token", "--reveal"], environment: mallory(cli)).stdout
+      try cli.run(["variable", "get", "token", "--reveal"], environment: cli.person("mallory")).stdout
         .contains("alice-secret-2"))
   }
 
@@ -327,7 +314,7 @@ struct DataKeyHandEditTests {
     let index = try String(contentsOfFile: copy + "/airenv.json", encoding: .utf8)
     try index.replacingOccurrences(of: "\"dataKeys\" : true,", with: "").write(
       toFile: copy + "/airenv.json", atomically: true, encoding: .utf8)
-    var environment = mallory(cli)
+    var environment = cli.person("mallory")
     environment["AIRENV_REPO"] = copy
     let made = try cli.run(["key", "migrate"], environment: environment)
     #expect(made.status == 0, "\(made.stderr)")
@@ -348,8 +335,7 @@ struct DataKeyHandEditTests {
   @Test func anOlderEnvelopeBroughtBackIsRefusedAndNamed() throws {
     let cli = CLI()
     let (keys, _) = try team(cli)
-    let shown = try cli.run(["identity", "show", "--output", "json"], environment: mallory(cli))
-    let key = try #require((shown.json as? [[String: String]])?.first?["public_key"])
+    let key = try cli.publicKey(cli.person("mallory"))
     let old = try Data(contentsOf: URL(fileURLWithPath: keys))
     // mallory reads secrets for a while, then is lowered again: a new key.
     try cli.ok("workspace", "member", "set", "mallory", "operator", "--public-key", key)
@@ -367,10 +353,9 @@ struct DataKeyHandEditTests {
   @Test func anOwnerWhoSignedTheKeyCanBeLoweredByAnother() throws {
     let cli = CLI()
     _ = try team(cli)
-    let bob = ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/bob-config"]
+    let bob = cli.person("bob")
     #expect(try cli.run(["identity", "create"], environment: bob).status == 0)
-    let shown = try cli.run(["identity", "show", "--output", "json"], environment: bob)
-    let key = try #require((shown.json as? [[String: String]])?.first?["public_key"])
+    let key = try cli.publicKey(bob)
     try cli.ok("workspace", "member", "set", "bob", "owner", "--public-key", key)
     // alice cannot lower herself: the envelope she signed needs an Owner's signature after.
     let herself = try cli.run("workspace", "member", "set", "alice", "operator")

@@ -6,17 +6,6 @@ import Testing
 /// among the identities held here.
 @Suite("Identities: a recorded member acts only with their private key")
 struct IdentityTests {
-  /// Bob's identity, kept in a configuration directory of his own.
-  private func bob(_ cli: CLI) -> [String: String] {
-    ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/bob-config"]
-  }
-
-  private func publicKey(_ cli: CLI, _ environment: [String: String] = [:]) throws -> String {
-    let shown = try cli.run(["identity", "show", "--output", "json"], environment: environment)
-    let items = try #require(shown.json as? [[String: String]], "\(shown.stderr)")
-    return try #require(items.first?["public_key"])
-  }
-
   @Test func anIdentityIsPrivateAndItsPublicPartIsWhatIsShown() throws {
     let cli = CLI()
     let created = try cli.ok("identity", "create")
@@ -26,7 +15,7 @@ struct IdentityTests {
     #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     let directory = try FileManager.default.attributesOfItem(atPath: cli.scratch + "/.config/airenv")
     #expect((directory[.posixPermissions] as? NSNumber)?.intValue == 0o700)
-    let key = try publicKey(cli)
+    let key = try cli.publicKey()
     #expect(key.hasPrefix("airenv-id1:") && created.contains(key))
     // No private key is ever printed.
     let stored = try #require(
@@ -45,9 +34,9 @@ struct IdentityTests {
     let cli = CLI()
     try cli.ok("workspace", "create", "team")
     try cli.ok("identity", "create")
-    #expect(try cli.run(["identity", "create"], environment: bob(cli)).status == 0)
-    let alice = try publicKey(cli)
-    let bobs = try publicKey(cli, bob(cli))
+    #expect(try cli.run(["identity", "create"], environment: cli.person("bob")).status == 0)
+    let alice = try cli.publicKey()
+    let bobs = try cli.publicKey(cli.person("bob"))
     try cli.ok("workspace", "member", "set", "alice", "owner", "--public-key", alice)
     try cli.ok("workspace", "member", "set", "bob", "operator", "--public-key", bobs)
     let members = try cli.ok("workspace", "member", "list")
@@ -69,7 +58,8 @@ struct IdentityTests {
     }
     #expect(try cli.ok("history") == before)
     // Bob, where his identity is, acts as the Operator he is.
-    #expect(try cli.run(["variable", "create", "bobs", "--value", "1"], environment: bob(cli)).status == 0)
+    #expect(
+      try cli.run(["variable", "create", "bobs", "--value", "1"], environment: cli.person("bob")).status == 0)
     #expect(try cli.ok("variable", "list").contains("bobs"))
     // With one identity held and no name given, the acting user is that identity's.
     let unnamed = try cli.run(
@@ -84,13 +74,13 @@ struct IdentityTests {
     let cli = CLI()
     try cli.ok("workspace", "create", "team")
     try cli.ok("identity", "create")
-    let alice = try publicKey(cli)
+    let alice = try cli.publicKey()
     try cli.ok("workspace", "member", "set", "alice", "owner", "--public-key", alice)
     try cli.ok("workspace", "member", "set", "bob", "owner")
     try cli.ok("workspace", "member", "set", "carol", "author")
     let other = cli.scratch + "/other-config"
     #expect(try cli.run(["identity", "create"], environment: ["XDG_CONFIG_HOME": other]).status == 0)
-    let impostor = try publicKey(cli, ["XDG_CONFIG_HOME": other])
+    let impostor = try cli.publicKey(["XDG_CONFIG_HOME": other])
     let asBob = ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/nobody"]
     for arguments in [
       ["workspace", "member", "set", "alice", "owner", "--public-key", impostor],
@@ -135,7 +125,7 @@ struct IdentityTests {
     let cli = CLI()
     try cli.ok("workspace", "create", "team")
     try cli.ok("identity", "create")
-    try cli.ok("workspace", "member", "set", "alice", "owner", "--public-key", try publicKey(cli))
+    try cli.ok("workspace", "member", "set", "alice", "owner", "--public-key", try cli.publicKey())
     let file = cli.scratch + "/.config/airenv/identity"
     chmod(file, 0o644)
     let loose = try cli.run("variable", "list")

@@ -8,6 +8,22 @@ struct KeyCommand: ParsableCommand {
     commandName: "key", abstract: "The key that encrypts secrets at rest.",
     subcommands: [Status.self, Rotate.self, Migrate.self])
 
+  /// A command that rewrites every Workspace refuses read-only use and proves the acting user
+  /// in each first.
+  static func prepareToRewriteEveryWorkspace(_ session: Session) throws {
+    try session.refuseIfReadonly()
+    for summary in try session.repository.workspaceSummaries() {
+      var application = session.application
+      application.workspaceName = summary.name
+      _ = try application.read(onlyObjectsKeyed: [])
+    }
+  }
+
+  static func describe(_ change: DataKeyMigration) -> String {
+    "Workspace \(change.workspace): a new data key, \(counted(change.resealed, "file")) sealed again, "
+      + "wrapped for \(change.readers.joined(separator: ", "))"
+  }
+
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "status",
@@ -99,24 +115,18 @@ struct KeyCommand: ParsableCommand {
   struct Rotate: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "rotate",
-      abstract: "Re-encrypt every secret with a new key, atomically, and replace the key file.")
+      abstract:
+        "Re-encrypt every secret with a new key, atomically (a new data key per Workspace where they have one)."
+    )
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
       let session = global.session
-      try session.refuseIfReadonly()
-      // A rotation rewrites every Workspace: the acting user is proven in each first.
-      for summary in try session.repository.workspaceSummaries() {
-        var application = session.application
-        application.workspaceName = summary.name
-        _ = try application.read(onlyObjectsKeyed: [])
-      }
+      try KeyCommand.prepareToRewriteEveryWorkspace(session)
       // Where Workspaces keep data keys, each gets a new one; the shared key file is left alone.
       if try session.repository.keepsDataKeys() {
         for renewal in try session.repository.renewDataKeys(by: session.actor) {
-          Console.out(
-            "Workspace \(renewal.workspace): a new data key, \(counted(renewal.resealed, "file")) sealed again, "
-              + "wrapped for \(renewal.readers.joined(separator: ", "))")
+          Console.out(KeyCommand.describe(renewal))
         }
         return
       }
@@ -149,22 +159,14 @@ struct KeyCommand: ParsableCommand {
 
     func run() throws {
       let session = global.session
-      try session.refuseIfReadonly()
-      // The acting user is proven in each Workspace first, as for a rotation.
-      for summary in try session.repository.workspaceSummaries() {
-        var application = session.application
-        application.workspaceName = summary.name
-        _ = try application.read(onlyObjectsKeyed: [])
-      }
+      try KeyCommand.prepareToRewriteEveryWorkspace(session)
       let migrations = try session.repository.migrateToDataKeys(by: session.actor)
       guard !migrations.isEmpty else {
         Console.out("every Workspace already has a data key of its own; nothing changed")
         return
       }
       for migration in migrations {
-        Console.out(
-          "Workspace \(migration.workspace): a new data key, \(counted(migration.resealed, "file")) sealed again, "
-            + "wrapped for \(migration.readers.joined(separator: ", "))")
+        Console.out(KeyCommand.describe(migration))
         if !migration.waitingForKeys.isEmpty {
           Console.out(
             "  note: \(migration.waitingForKeys.joined(separator: ", ")) may read secrets but have no public key "
