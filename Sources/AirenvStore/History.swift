@@ -56,9 +56,9 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   /// A `key migrate` or `key rotate`: undo passes over it, as over a delivery (there is no
   /// earlier key to go back to).
   public var isKeyChange: Bool {
-    changes.contains { $0.kind == "keys" && $0.key == Self.migrationKey }
+    changes.contains { $0.kind == "keys" && $0.key == Self.standaloneKeyChange }
   }
-  static let migrationKey = "data key made anew"
+  static let standaloneKeyChange = "data key made anew"
 
   /// What the change did in a line: each object with the fields that changed, or for a change
   /// of many objects (an import, an undo of one) counts by verb and kind, so that a line stays

@@ -98,7 +98,7 @@ public enum HistoryVerification: Equatable, Sendable {
 
 /// The identities this process holds, set once a session knows them, and whose it acts as: it
 /// signs changes with them and opens Workspace data keys with the acting user's.
-final class SigningIdentities: @unchecked Sendable {
+final class HeldIdentities: @unchecked Sendable {
   private let lock = NSLock()
   private var identities: [LocalIdentity] = []
   private var actingUser: String?

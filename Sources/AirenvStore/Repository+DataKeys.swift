@@ -29,13 +29,15 @@ extension Repository {
   /// The Workspace's envelope, refused unless an Owner of its member list signed it (anyone
   /// could otherwise put a key of their own making there, wrapped for everyone, and read what is
   /// sealed with it next). Nil when the Workspace has none, which a repository that keeps data
-  /// keys refuses too, unless `sharedKeyAllowed` (`key migrate` moving it).
-  func verifiedEnvelope(_ id: WorkspaceID, sharedKeyAllowed: Bool = false) throws(StoreError)
-    -> DataKeyEnvelope?
-  {
+  /// keys refuses too, unless `sharedKeyAllowed` (`key migrate` moving it). `header` and `index`
+  /// are read here unless the caller has them already.
+  func verifiedEnvelope(
+    _ id: WorkspaceID, header: WorkspaceHeader? = nil, index: RepositoryIndex? = nil,
+    sharedKeyAllowed: Bool = false
+  ) throws(StoreError) -> DataKeyEnvelope? {
     let path = layout.dataKeys(id)
     guard let envelope = try dataKeyEnvelope(id) else {
-      if !sharedKeyAllowed, try usesDataKeys() {
+      if !sharedKeyAllowed, try usesDataKeys(index: index) {
         throw .corrupt(
           path: path, line: nil, column: nil,
           reason:
@@ -44,7 +46,9 @@ extension Repository {
       }
       return nil
     }
-    let header = try loadHeader(id)
+    let stored: WorkspaceHeader
+    if let header { stored = header } else { stored = try loadHeader(id) }
+    let header = stored
     if let problem = envelope.signatureProblem(
       workspace: id, members: header.members, memberKeys: header.memberKeys ?? [:])
     {
@@ -66,33 +70,50 @@ extension Repository {
 
   /// Whether Workspaces here keep their secrets under data keys: the index says so, or one of
   /// them has an envelope (the index's mark may have been lost in a hand edit or a merge).
-  func usesDataKeys() throws(StoreError) -> Bool {
-    if try readIndex().dataKeys == true { return true }
+  func usesDataKeys(index: RepositoryIndex? = nil) throws(StoreError) -> Bool {
+    let marked: Bool?
+    if let index { marked = index.dataKeys } else { marked = try readIndex().dataKeys }
+    if marked == true { return true }
     return try workspaceIDs().contains { FileSystem.exists(layout.dataKeys($0)) }
   }
 
   /// The key that opens a Workspace's secrets here, and whether it is the one they were sealed
   /// with (then a secret that does not open was tampered with). With a data key, that is the
   /// key wrapped for the acting user's identity, if it is; else the key of the key file.
-  func secretKey(for id: WorkspaceID, sharedKeyAllowed: Bool = false) throws(StoreError) -> (
-    key: EncryptionKey?, isTheWorkspaces: Bool
-  ) {
-    if let envelope = try verifiedEnvelope(id, sharedKeyAllowed: sharedKeyAllowed) {
-      guard let identity = signers.acting else { return (nil, false) }
-      let key = try envelope.open(with: identity, workspace: id, path: layout.dataKeys(id))
+  func secretKey(for id: WorkspaceID, header: WorkspaceHeader? = nil, sharedKeyAllowed: Bool = false)
+    throws(StoreError) -> (key: EncryptionKey?, isTheWorkspaces: Bool)
+  {
+    let index = try readIndex()
+    if let envelope = try verifiedEnvelope(
+      id, header: header, index: index, sharedKeyAllowed: sharedKeyAllowed)
+    {
+      let key = try openedKey(envelope, workspace: id)
       return (key, key != nil)
     }
-    let repositoryKey = try readIndex().keyFingerprint
-    let key = try keyring.load(matching: repositoryKey)
-    return (key, key != nil && (repositoryKey == nil || repositoryKey == key?.fingerprint))
+    let key = try keyring.load(matching: index.keyFingerprint)
+    return (key, key != nil && (index.keyFingerprint == nil || index.keyFingerprint == key?.fingerprint))
+  }
+
+  /// The data key in `envelope`, opened with the acting user's identity; nil when it is not
+  /// wrapped for them (or they hold no identity here).
+  func openedKey(_ envelope: DataKeyEnvelope, workspace id: WorkspaceID) throws(StoreError) -> EncryptionKey?
+  {
+    guard let identity = held.acting else { return nil }
+    return try envelope.open(with: identity, workspace: id, path: layout.dataKeys(id))
+  }
+
+  /// The members `envelope` wraps the key for who may not read secrets by `readers` (or whose
+  /// recorded key changed): a key they hold must not seal anything more.
+  static func staleWraps(in envelope: DataKeyEnvelope, readers: [String: String]) -> [String] {
+    envelope.wrapped.filter { readers[$0.key] != $0.value.recipient }.keys.sorted()
   }
 
   /// `envelope` signed by the acting user for `workspace` as it is after the save: refused unless
   /// they are its Owner with their public key recorded, as every reader checks.
   func signed(_ envelope: DataKeyEnvelope, for workspace: Workspace) throws(StoreError) -> DataKeyEnvelope {
-    guard let identity = signers.acting else {
+    guard let identity = held.acting else {
       throw .keyProblem(
-        "\(signers.actingName) holds no identity here, and only an Owner's identity may sign the data key of "
+        "\(held.actingName) holds no identity here, and only an Owner's identity may sign the data key of "
           + "Workspace \(workspace.name)")
     }
     var signed = envelope
@@ -121,8 +142,8 @@ extension Repository {
     let readers = after.secretReaders
     let granted =
       before.map { before in readers.filter { before.secretReaders[$0.key] != $0.value } } ?? readers
-    let (current, _) = try secretKey(for: after.id)
-    let dropped = envelope.wrapped.filter { readers[$0.key] != $0.value.recipient }.keys.sorted()
+    let current = try openedKey(envelope, workspace: after.id)
+    let dropped = Self.staleWraps(in: envelope, readers: readers)
     let added = granted.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
     if dropped.isEmpty && added.isEmpty {
       // The Owner who signed the envelope is an Owner no longer: the acting Owner signs it anew.
@@ -139,7 +160,7 @@ extension Repository {
     }
     guard let current else {
       throw .keyProblem(
-        "\(signers.actingName) does not hold the data key of Workspace \(after.name), so cannot "
+        "\(held.actingName) does not hold the data key of Workspace \(after.name), so cannot "
           + (dropped.isEmpty ? "give it to \(added.joined(separator: ", "))" : "make a new one")
           + "; an Owner whose public key is recorded and who holds it must make this change")
     }
@@ -200,13 +221,14 @@ extension Repository {
     return writes
   }
 
-  /// The history's record of a data key made or wrapped anew: how many files were sealed again
-  /// with it. A migration's or a rotation's is not undone: no earlier key is gone back to.
-  static func dataKeyRenewal(_ workspace: WorkspaceID, resealed count: Int, migration: Bool = false)
+  /// The history's record of a data key made anew: how many files were sealed again with it.
+  /// A `standalone` one (`key migrate`, `key rotate`) is passed over by undo: no earlier key is
+  /// gone back to.
+  static func dataKeyRenewal(_ workspace: WorkspaceID, resealed count: Int, standalone: Bool = false)
     -> ObjectChange
   {
     ObjectChange(
-      kind: "keys", id: workspace, key: migration ? HistoryEntry.migrationKey : "data key",
+      kind: "keys", id: workspace, key: standalone ? HistoryEntry.standaloneKeyChange : "data key",
       fields: [
         FieldChange(
           name: "files sealed with a new key", before: nil, after: .integer(Int64(count)), secret: false)
@@ -215,8 +237,8 @@ extension Repository {
   }
 }
 
-/// One Workspace moved from the shared key to a data key of its own.
-public struct DataKeyMigration: Equatable, Sendable {
+/// What `key migrate` or `key rotate` did to one Workspace's data key.
+public struct DataKeyReport: Equatable, Sendable {
   public var workspace: String
   /// How many files were sealed again with the new key.
   public var resealed: Int
@@ -245,31 +267,22 @@ extension Repository {
   /// that has a data key already gets it wrapped for the readers its member list names that lack
   /// it (added by a hand edit or a merge, which no save wraps for), and a new one when it is
   /// wrapped for someone who may no longer read: the Owner running this consents to both.
-  public func migrateToDataKeys(by actor: Actor) throws -> [DataKeyMigration] {
+  public func migrateToDataKeys(by actor: Actor) throws -> [DataKeyReport] {
     try withLock(exclusive: true) { () throws in
-      guard let identity = signers.identity(of: actor.user) else {
+      guard let identity = held.identity(of: actor.user) else {
         throw StoreError.keyProblem(
           "\(actor.user) holds no identity here: run `airenv identity create` first (the new keys are wrapped "
             + "for it)")
       }
       var index = try readIndex()
-      if let expected = index.keyFingerprint {
-        guard let key = try keyring.load(matching: expected) else {
-          throw StoreError.keyMissing(location: keyring.location, repository: expected)
-        }
-        guard key.fingerprint == expected else {
-          throw StoreError.keyMismatch(
-            location: keyring.location, fingerprint: key.fingerprint, repository: expected)
-        }
-      }
+      _ = try repositoryKey(index)
       var writes: [(path: String, bytes: [UInt8])] = []
-      var migrations: [DataKeyMigration] = []
+      var migrations: [DataKeyReport] = []
       for id in try workspaceIDs() {
         let hasDataKey = try dataKeyEnvelope(id) != nil
         let before = try loadWorkspace(id, allowingConflicts: true, sharedKeyAllowed: !hasDataKey)
         try before.authorize(.administer, for: actor.user)
         var after = before
-        var changes: [ObjectChange] = []
         let envelope: DataKeyEnvelope
         var resealed: [(path: String, bytes: [UInt8])] = []
         if hasDataKey {
@@ -290,26 +303,11 @@ extension Repository {
           resealed = try self.resealed(after, with: key)
           envelope = try signed(.wrapping(key, for: after.secretReaders, workspace: id), for: after)
         }
-        after.dataKeyFingerprint = envelope.fingerprint
-        if WorkspaceHeader(after) != WorkspaceHeader(before) {
-          after.stamp.touch(by: actor)
-          let bytes = StoredFile.encode(WorkspaceHeader(after))
-          writes.append((layout.workspaceFile(id), bytes))
-          changes.append(
-            change(
-              "workspace", id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
-              path: layout.workspaceFile(id), written: bytes, secretPaths: []))
-        }
-        writes += resealed
-        writes.append((layout.dataKeys(id), StoredFile.encode(envelope)))
-        changes.append(Self.dataKeyRenewal(id, resealed: resealed.count, migration: true))
-        let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
-        let entry = HistoryEntry(
-          sequence: sequence, time: time, user: actor.user, command: "key migrate", deployment: nil,
-          changes: changes, undoes: nil, redoes: nil)
-        writes += try historyWrites(entry, named: fileName, workspace: id)
+        writes += try standaloneKeyChange(
+          before: before, after: after, envelope: envelope, resealed: resealed, command: "key migrate",
+          by: actor)
         migrations.append(
-          DataKeyMigration(
+          DataKeyReport(
             workspace: after.name, resealed: resealed.count, readers: envelope.wrapped.keys.sorted(),
             waitingForKeys: after.members.filter { user, role in
               after.memberKeys[user] == nil && (role >= .`operator` || after.settings.secretsFetching)
@@ -326,12 +324,42 @@ extension Repository {
     }
   }
 
+  /// The writes of a change of a Workspace's key alone (`key migrate`, `key rotate`): the files
+  /// sealed again, the envelope, the header recording its fingerprint (with whatever else
+  /// `after` changed in it), and one history entry, which undo passes over.
+  private func standaloneKeyChange(
+    before: Workspace, after: Workspace, envelope: DataKeyEnvelope,
+    resealed: [(path: String, bytes: [UInt8])],
+    command: String, by actor: Actor
+  ) throws(StoreError) -> [(path: String, bytes: [UInt8])] {
+    let id = after.id
+    var after = after
+    after.dataKeyFingerprint = envelope.fingerprint
+    var writes = resealed + [(path: layout.dataKeys(id), bytes: StoredFile.encode(envelope))]
+    var changes: [ObjectChange] = []
+    if WorkspaceHeader(after) != WorkspaceHeader(before) {
+      after.stamp.touch(by: actor)
+      let bytes = StoredFile.encode(WorkspaceHeader(after))
+      writes.append((layout.workspaceFile(id), bytes))
+      changes.append(
+        change(
+          "workspace", id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
+          path: layout.workspaceFile(id), written: bytes, secretPaths: []))
+    }
+    changes.append(Self.dataKeyRenewal(id, resealed: resealed.count, standalone: true))
+    let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
+    let entry = HistoryEntry(
+      sequence: sequence, time: time, user: actor.user, command: command, deployment: nil, changes: changes,
+      undoes: nil, redoes: nil)
+    return writes + (try historyWrites(entry, named: fileName, workspace: id))
+  }
+
   /// `key rotate` where Workspaces keep data keys: each gets a new one, wrapped for the same
   /// members, every secret sealed again, in one atomic change with a history entry each.
-  public func renewDataKeys(by actor: Actor) throws -> [DataKeyMigration] {
+  public func renewDataKeys(by actor: Actor) throws -> [DataKeyReport] {
     try withLock(exclusive: true) { () throws in
       var writes: [(path: String, bytes: [UInt8])] = []
-      var renewals: [DataKeyMigration] = []
+      var renewals: [DataKeyReport] = []
       for id in try workspaceIDs() {
         let workspace = try loadWorkspace(id, allowingConflicts: true)
         try workspace.authorize(.administer, for: actor.user)
@@ -340,25 +368,11 @@ extension Repository {
         let resealed = try resealed(workspace, with: key)
         let readers = workspace.secretReaders.filter { envelope.wrapped[$0.key]?.recipient == $0.value }
         let renewed = try signed(.wrapping(key, for: readers, workspace: id), for: workspace)
-        writes += resealed
-        writes.append((layout.dataKeys(id), StoredFile.encode(renewed)))
-        var after = workspace
-        after.dataKeyFingerprint = renewed.fingerprint
-        after.stamp.touch(by: actor)
-        let header = StoredFile.encode(WorkspaceHeader(after))
-        writes.append((layout.workspaceFile(id), header))
-        let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
-        let entry = HistoryEntry(
-          sequence: sequence, time: time, user: actor.user, command: "key rotate", deployment: nil,
-          changes: [
-            change(
-              "workspace", id, after.name, plain: (WorkspaceHeader(workspace), WorkspaceHeader(after)),
-              path: layout.workspaceFile(id), written: header, secretPaths: []),
-            Self.dataKeyRenewal(id, resealed: resealed.count, migration: true),
-          ], undoes: nil, redoes: nil)
-        writes += try historyWrites(entry, named: fileName, workspace: id)
+        writes += try standaloneKeyChange(
+          before: workspace, after: workspace, envelope: renewed, resealed: resealed, command: "key rotate",
+          by: actor)
         renewals.append(
-          DataKeyMigration(
+          DataKeyReport(
             workspace: workspace.name, resealed: resealed.count, readers: readers.keys.sorted(),
             waitingForKeys: []))
       }
@@ -370,13 +384,6 @@ extension Repository {
   /// Whether Workspaces here keep their secrets under data keys (`key migrate`, `init`).
   public func keepsDataKeys() throws(StoreError) -> Bool {
     try locked(exclusive: false) { () throws(StoreError) in try usesDataKeys() }
-  }
-
-  /// Whether the Workspace (by name; nil for the default) has a data key of its own.
-  public func usesDataKey(workspace name: String?) throws(StoreError) -> Bool {
-    try locked(exclusive: false) { () throws(StoreError) in
-      try dataKeyEnvelope(try chooseWorkspace(name).id) != nil
-    }
   }
 
   /// Each Workspace's data key: its fingerprint, whom it is wrapped for, and whether the acting

@@ -24,8 +24,8 @@ public final class Repository: Sendable {
   /// Where key indexes are kept between processes (see `KeyIndex`); nil for none.
   private let cacheDirectory: String?
   let keyIndexes = KeyIndexMemory()
-  /// Whose changes this process signs (see `HistorySignature`): the identities held here.
-  let signers = SigningIdentities()
+  /// The identities held here: they sign changes (see `HistorySignature`) and open data keys.
+  let held = HeldIdentities()
 
   /// How many seconds a file must be unchanged before what was decoded from it is reused
   /// (see `FileSignature.isSettled`); tests set 0 to exercise the reuse at once.
@@ -75,7 +75,7 @@ public final class Repository: Sendable {
   /// The identities held on this machine: a change made as one of them is signed by it, and
   /// the acting user's opens the data keys wrapped for them (see `DataKeyEnvelope`).
   public func hold(_ identities: [LocalIdentity], actingAs user: String?) {
-    signers.set(identities, actingAs: user)
+    held.set(identities, actingAs: user)
   }
 
   /// Refuses a root that holds no repository, or one this user cannot reach: a directory
@@ -224,7 +224,7 @@ public final class Repository: Sendable {
         return workspace
       }
       // Born with a data key: its creator is its Owner, known by the identity held here.
-      guard let identity = signers.identity(of: actor.user) else {
+      guard let identity = held.identity(of: actor.user) else {
         throw StoreError.keyProblem(
           "this repository keeps each Workspace's secrets under a data key wrapped per member, and \(actor.user) "
             + "holds no identity here: run `airenv identity create` first")
@@ -378,8 +378,10 @@ public final class Repository: Sendable {
   }
 
   /// The sealer that opens a Workspace's secrets with the current key.
-  func readingSealer(for id: WorkspaceID, sharedKeyAllowed: Bool = false) throws(StoreError) -> SecretSealer {
-    let (key, isTheWorkspaces) = try secretKey(for: id, sharedKeyAllowed: sharedKeyAllowed)
+  func readingSealer(for id: WorkspaceID, header: WorkspaceHeader? = nil, sharedKeyAllowed: Bool = false)
+    throws(StoreError) -> SecretSealer
+  {
+    let (key, isTheWorkspaces) = try secretKey(for: id, header: header, sharedKeyAllowed: sharedKeyAllowed)
     return SecretSealer(workspace: id, key: key, keyIsRepositorys: isTheWorkspaces)
   }
 
@@ -404,7 +406,7 @@ public final class Repository: Sendable {
       }
     }
     let header = try loadHeader(id)
-    let sealer = try readingSealer(for: id, sharedKeyAllowed: sharedKeyAllowed)
+    let sealer = try readingSealer(for: id, header: header, sharedKeyAllowed: sharedKeyAllowed)
     let indexPath = cacheDirectory.map { KeyIndex.path(in: $0, root: root, workspace: id) }
     let index = indexPath.flatMap { path in keyIndexes.index(at: path) ?? KeyIndex(readingFrom: path) }
     let directories = [
@@ -807,13 +809,15 @@ public final class Repository: Sendable {
     // A write that did not look at the data key (a purge) still seals with it.
     var dataKey = dataKey
     if dataKey == nil, let envelope = try verifiedEnvelope(workspace) {
-      // A save renews a key wrapped for someone who may no longer read (an old keys.json brought
-      // back); a write that does not look at the key must not seal with it meanwhile.
-      let readers = WorkspaceHeader.readers(try loadHeader(workspace))
-      if let stale = envelope.wrapped.first(where: { readers[$0.key] != $0.value.recipient }) {
+      // A save renews a key wrapped for someone who may no longer read (a member lowered by
+      // hand); a write that does not look at the key must not seal with it meanwhile.
+      if let stale = Self.staleWraps(
+        in: envelope, readers: WorkspaceHeader.readers(try loadHeader(workspace))
+      )
+      .first {
         throw .keyProblem(
-          "the data key of this Workspace is wrapped for \(stale.key), who the member list does not let read "
-            + "secrets (an older keys.json brought back?); restore the current one from git, or have an Owner "
+          "the data key of this Workspace is wrapped for \(stale), who the member list does not let read "
+            + "secrets (lowered by hand or by a merge?); restore the member list from git, or have an Owner "
             + "run `airenv key migrate`, which makes a new key")
       }
       dataKey = DataKeyChange(key: try secretKey(for: workspace).key, envelope: nil, renewed: false)
@@ -821,7 +825,7 @@ public final class Repository: Sendable {
     if let dataKey {
       if needsKey && dataKey.key == nil {
         throw .keyProblem(
-          "\(signers.actingName) does not hold the Workspace's data key, so cannot write a "
+          "\(held.actingName) does not hold the Workspace's data key, so cannot write a "
             + "secret: it is wrapped only for Owners and Operators whose public key is recorded (see `airenv key status`)"
         )
       }
@@ -832,13 +836,7 @@ public final class Repository: Sendable {
       return SecretSealer(
         workspace: workspace, key: try keyring.load(matching: index.keyFingerprint), keyIsRepositorys: true)
     }
-    if let expected = index.keyFingerprint {
-      guard let key = try keyring.load(matching: expected) else {
-        throw .keyMissing(location: keyring.location, repository: expected)
-      }
-      guard key.fingerprint == expected else {
-        throw .keyMismatch(location: keyring.location, fingerprint: key.fingerprint, repository: expected)
-      }
+    if let key = try repositoryKey(index) {
       return SecretSealer(workspace: workspace, key: key, keyIsRepositorys: true)
     }
     let key = try keyring.loadOrCreate()
@@ -848,6 +846,19 @@ public final class Repository: Sendable {
   }
 
   // MARK: Keys
+
+  /// The key the repository's secrets are sealed with, as its index records it: refused when
+  /// the key file lacks it. Nil before the first secret.
+  func repositoryKey(_ index: RepositoryIndex) throws(StoreError) -> EncryptionKey? {
+    guard let expected = index.keyFingerprint else { return nil }
+    guard let key = try keyring.load(matching: expected) else {
+      throw .keyMissing(location: keyring.location, repository: expected)
+    }
+    guard key.fingerprint == expected else {
+      throw .keyMismatch(location: keyring.location, fingerprint: key.fingerprint, repository: expected)
+    }
+    return key
+  }
 
   /// Where the key is and whether it is the repository's; never the key itself.
   public func keyStatus() throws(StoreError) -> KeyStatus {
@@ -874,16 +885,7 @@ public final class Repository: Sendable {
   public func rotateKey(by user: String) throws -> KeyStatus {
     try withLock(exclusive: true) { () throws in
       var index = try readIndex()
-      let current = try keyring.load(matching: index.keyFingerprint)
-      if let expected = index.keyFingerprint {
-        guard let current else {
-          throw StoreError.keyMissing(location: keyring.location, repository: expected)
-        }
-        guard current.fingerprint == expected else {
-          throw StoreError.keyMismatch(
-            location: keyring.location, fingerprint: current.fingerprint, repository: expected)
-        }
-      }
+      _ = try repositoryKey(index)
       let workspaces = try workspaceIDs().map { id throws(StoreError) in try loadWorkspace(id) }
       for workspace in workspaces {
         try workspace.authorize(.administer, for: user)
@@ -1029,7 +1031,7 @@ public final class Repository: Sendable {
   {
     let bytes = StoredFile.encode(entry)
     var writes = [(path: layout.history(workspace) + "/" + fileName, bytes: bytes)]
-    if let signer = signers.identity(of: entry.user) {
+    if let signer = held.identity(of: entry.user) {
       writes.append(
         (
           path: layout.history(workspace) + "/" + HistorySignature.fileName(forEntry: fileName),

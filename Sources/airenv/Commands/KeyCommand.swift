@@ -19,7 +19,7 @@ struct KeyCommand: ParsableCommand {
     }
   }
 
-  static func describe(_ change: DataKeyMigration) -> String {
+  static func describe(_ change: DataKeyReport) -> String {
     "Workspace \(change.workspace): a new data key, \(counted(change.resealed, "file")) sealed again, "
       + "wrapped for \(change.readers.joined(separator: ", "))"
   }

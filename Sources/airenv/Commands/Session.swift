@@ -70,7 +70,7 @@ struct Session {
   /// Refuses to show a revealed view that holds secrets the current key cannot open.
   func requireUnlocked(_ locked: [String], reveal: Bool) throws {
     guard reveal, !locked.isEmpty else { return }
-    if (try? repository.usesDataKey(workspace: workspaceName)) == true {
+    if (try? repository.keepsDataKeys()) == true {
       throw Failure(
         message:
           "cannot reveal \(locked.joined(separator: ", ")): the Workspace's data key is not wrapped for "
