@@ -95,9 +95,12 @@ extension Application {
       workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt)
   }
 
+  /// `unverified`: what `unverifiedObjects` said of `workspace`, when already asked.
   func planDelivery(
-    workspace: Workspace, deployment: Deployment, target: DeliveryTarget, prune: Bool, adopt: Bool
+    workspace: Workspace, deployment: Deployment, target: DeliveryTarget, prune: Bool, adopt: Bool,
+    unverified: [String: UnverifiedObject]? = nil
   ) throws -> PreparedDelivery {
+    try requireVerified([deployment], in: workspace, unverified: unverified)
     let record = try repository.deliveryRecord(workspace: workspace.id, deployment: deployment.id)
     // The server is asked first and answers while the Workspace is resolved here.
     let reading = target.kind == .airflowAPI ? LiveReading(target: target) : nil

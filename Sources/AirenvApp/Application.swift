@@ -153,4 +153,8 @@ public enum ApplicationError: Error, Equatable, Sendable {
   case deletedMeanwhile(what: String, key: String, by: String, at: Date, entry: Int)
   /// The acting user is a member with a recorded public key whose private key is not here.
   case identityNotHeld(user: String, workspace: String, file: String, problem: String?)
+  /// An approval would not be signed: the Workspace records no public key for the acting user.
+  case approvalUnsigned(user: String, workspace: String)
+  /// The repository keeps no identities, so nothing in it is verified or approved.
+  case verificationOff
 }

@@ -80,6 +80,8 @@ public final class SyncMonitor: @unchecked Sendable {
       lock.unlock()
       var application = application
       application.workspaceName = workspace.name
+      // Verified once for every Deployment planned.
+      let unverified = try? application.unverifiedObjects(in: workspace)
       for deployment in workspace.sortedDeployments {
         guard let target = deployment.target else { continue }
         let state: DeploymentSync
@@ -87,7 +89,8 @@ public final class SyncMonitor: @unchecked Sendable {
           // The Workspace on screen is planned, not read again for each Deployment.
           state = Self.state(
             of: try application.planDelivery(
-              workspace: workspace, deployment: deployment, target: target, prune: false, adopt: false
+              workspace: workspace, deployment: deployment, target: target, prune: false, adopt: false,
+              unverified: unverified
             ).plan)
         } catch {
           let message = UserMessage(error)?.oneLine ?? "\(error)"

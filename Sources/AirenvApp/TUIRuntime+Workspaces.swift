@@ -58,5 +58,6 @@ extension TUIRuntime {
     opened.message = Message(text: "opened Workspace \"\(workspace.name)\"", isError: false)
     state = opened
     loadHistory(into: &state)
+    verifyObjects(in: &state)
   }
 }

@@ -146,6 +146,7 @@ public struct TUIRuntime {
     // detail pane's "recent changes" show, nor for the targets, which are read in the background.
     driver.draw(render(state))
     loadHistory(into: &state)
+    verifyObjects(in: &state)
     sync.refresh(state.workspace)
     driver.draw(render(state))
     while !stopRequested() {
@@ -162,6 +163,7 @@ public struct TUIRuntime {
           _ = update(&state, .reloaded(settled))
           live.acknowledge(settled)
           loadHistory(into: &state)
+          verifyObjects(in: &state)
           sync.refresh(state.workspace)
           driver.draw(render(state))
         }
@@ -169,6 +171,7 @@ public struct TUIRuntime {
           _ = update(&state, change)
           if case .reloaded = change {
             loadHistory(into: &state)
+            verifyObjects(in: &state)
             sync.refresh(state.workspace)
           }
           driver.draw(render(state))
@@ -232,6 +235,7 @@ public struct TUIRuntime {
         live.acknowledge(state.workspace)
       case .loadHistory:
         loadHistory(into: &state)
+        verifyObjects(in: &state)
       case .redraw:
         driver.repaint()
       case .workspace(let request):
@@ -245,8 +249,17 @@ public struct TUIRuntime {
     }
     if effects.contains(where: { $0 != .loadHistory && $0 != .quit && $0 != .redraw }) {
       loadHistory(into: &state)
+      verifyObjects(in: &state)
     }
     return true
+  }
+
+  /// Marks the objects nobody allowed to has vouched for (see `Repository.unverifiedObjects`):
+  /// after the first frame, as the history, and again after every save or reload, when only
+  /// the files that changed are read again.
+  func verifyObjects(in state: inout AppState) {
+    let reasons = (try? application.unverifiedObjects(in: state.workspace))?.mapValues(\.reason) ?? [:]
+    if reasons != state.unverified { _ = update(&state, .verified(reasons)) }
   }
 
   func loadHistory(into state: inout AppState) {
@@ -360,6 +373,7 @@ public struct TUIRuntime {
       _ = update(&state, .notice(Self.message(for: error), isError: true))
     }
     loadHistory(into: &state)
+    verifyObjects(in: &state)
     if drawing { driver.draw(render(state)) }
     return true
   }

@@ -69,6 +69,17 @@ public struct UserMessage: Equatable, Sendable {
           + (problem.map { ": the identity file cannot be used: \($0)" }
             ?? ": act as yourself, or run airenv where \(user)'s identity is; naming a user is not enough"),
         exitCode: 5)
+    case ApplicationError.approvalUnsigned(let user, let workspace):
+      self.init(
+        "an approval is a signed change, and Workspace \"\(workspace)\" records no public key for \(user); an Owner "
+          + "records it with `airenv workspace member set \(user) ROLE --public-key KEY` (`airenv identity show` "
+          + "prints yours)",
+        exitCode: 5)
+    case ApplicationError.verificationOff:
+      self.init(
+        "this repository keeps one shared key and no identities, so no change in it is signed and nothing needs "
+          + "approving; `airenv key migrate` moves it to identities",
+        exitCode: 3)
     default:
       return nil
     }

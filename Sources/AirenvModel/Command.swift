@@ -62,6 +62,9 @@ public enum Command: Equatable, Sendable {
   case delete(ObjectReference)
   case rename(ObjectReference, newKey: String)
   case promote(ObjectReference)
+  /// Vouches for an object as stored (see `Workspace.approve`).
+  case approve(ObjectReference)
+  case approveDeployment(name: String)
 
   case setMember(user: String, role: Role)
   case removeMember(user: String)
@@ -116,6 +119,7 @@ extension Command {
     case .delete(let reference): "\(reference.kind.rawValue) delete"
     case .rename(let reference, _): "\(reference.kind.rawValue) rename"
     case .promote(let reference): "\(reference.kind.rawValue) promote"
+    case .approve, .approveDeployment: "approve"
     case .setMember, .setMemberKey: "workspace member set"
     case .removeMember: "workspace member remove"
     case .setSecretsFetching: "workspace settings"
@@ -131,7 +135,7 @@ extension Command {
     case .updateConnection(let reference, _, _), .linkConnection(let reference, _, _),
       .updateVariable(let reference, _, _), .linkVariable(let reference, _, _), .unlink(let reference, _),
       .exclude(let reference, _), .include(let reference, _), .resetOverride(let reference, _, _),
-      .delete(let reference), .rename(let reference, _), .promote(let reference):
+      .delete(let reference), .rename(let reference, _), .promote(let reference), .approve(let reference):
       reference
     default: nil
     }

@@ -61,6 +61,16 @@ extension Stamp: CheckedOnLoad {
     }
     try check(IdentifierRules.problem(withUserName: createdBy), ["createdBy"], "the user name")
     try check(IdentifierRules.problem(withUserName: updatedBy), ["updatedBy"], "the user name")
+    // The name of a history entry file, never a path: readers open it in the history directory.
+    if let entry,
+      entry.isEmpty || entry.utf8.count > 64
+        || !entry.utf8.allSatisfy({
+          $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
+            || (0x61...0x7A).contains($0)
+        })
+    {
+      throw InvariantViolation(["entry"], "not the name of a history entry (letters, digits and -)")
+    }
   }
 }
 

@@ -24,6 +24,9 @@ public enum ModelError: Error, Equatable, Sendable {
   case permissionDenied(user: String, role: Role, action: String, needed: Role)
   /// What a git merge left unsettled (`Workspace.conflicts`): `files` are the files involved.
   case conflicted(what: String, files: [String])
+  /// Objects that reach a Deployment cannot be shown to be the work of someone allowed to make
+  /// them (each described with its file and why).
+  case unverified(deployment: String, objects: [String], approval: String)
 
   /// What kind of refusal this is; the CLI maps it to an exit code.
   public enum Category: Sendable { case validation, conflict, confirmation, permission }
@@ -31,7 +34,7 @@ public enum ModelError: Error, Equatable, Sendable {
   public var category: Category {
     switch self {
     case .duplicateKey, .duplicateName, .resolvesTwice, .staleRevision, .undoConflict, .undoWouldBreak,
-      .conflicted:
+      .conflicted, .unverified:
       .conflict
     case .needsConfirmation: .confirmation
     case .notAMember, .permissionDenied: .permission
@@ -56,6 +59,13 @@ public enum ModelError: Error, Equatable, Sendable {
     case .conflicted(let what, let files):
       return "\(what), a conflict a git merge left (\(files.joined(separator: " and "))); "
         + "see `airenv conflicts`, and settle it with `airenv conflicts resolve`"
+    case .unverified(let deployment, let objects, let approval):
+      return
+        "Deployment \(deployment) would get \(objects.count == 1 ? "an object" : "\(objects.count) objects") "
+        + "nobody allowed to has vouched for: " + objects.prefix(5).joined(separator: "; ")
+        + (objects.count > 5 ? "; and \(objects.count - 5) more" : "")
+        + ". An Owner or Operator who has checked \(objects.count == 1 ? "it" : "them") approves with "
+        + "`\(approval)`" + (objects.count == 1 ? "" : " and so on, or `airenv approve --all`")
     case .ambiguous(let kind, let key, let owners):
       return "\"\(key)\" names more than one \(kind.rawValue) (\(owners.joined(separator: ", "))); "
         + "add --scope-deployment D to pick a Deployment-scoped one"

@@ -8,13 +8,20 @@ public struct Stamp: Codable, Equatable, Sendable {
   public var createdBy: String
   public var updatedAt: Date
   public var updatedBy: String
+  /// The saved change (history entry, by file name) that wrote this revision: what a reader
+  /// verifies the object against. Nil until saved, and in files of an earlier airenv.
+  public var entry: String?
 
   public init(by actor: Actor) {
     self.init(
       revision: 1, createdAt: actor.time, createdBy: actor.user, updatedAt: actor.time, updatedBy: actor.user)
   }
 
-  public init(revision: Int, createdAt: Date, createdBy: String, updatedAt: Date, updatedBy: String) {
+  public init(
+    revision: Int, createdAt: Date, createdBy: String, updatedAt: Date, updatedBy: String,
+    entry: String? = nil
+  ) {
+    self.entry = entry
     self.revision = revision
     self.createdAt = createdAt
     self.createdBy = createdBy

@@ -94,6 +94,14 @@ extension Workspace {
       } variables: { workspace, path throws(ModelError) in
         try workspace.promote(path, reference, by: actor)
       }
+    case .approve(let reference):
+      return try onObject(reference) { workspace, path throws(ModelError) in
+        try workspace.approve(path, reference, by: actor)
+      } variables: { workspace, path throws(ModelError) in
+        try workspace.approve(path, reference, by: actor)
+      }
+    case .approveDeployment(let name):
+      return try approveDeployment(named: name, by: actor)
     }
   }
 

@@ -25,12 +25,13 @@ extension Workspace {
       case .updateConnection(let reference, _, _), .linkConnection(let reference, _, _),
         .updateVariable(let reference, _, _), .linkVariable(let reference, _, _),
         .unlink(let reference, _), .exclude(let reference, _), .include(let reference, _),
-        .resetOverride(let reference, _, _), .delete(let reference), .promote(let reference):
+        .resetOverride(let reference, _, _), .delete(let reference), .promote(let reference),
+        .approve(let reference):
         keys.append(reference.key)
       case .rename(let reference, let newKey):
         keys += [reference.key, newKey]
       case .createDeployment, .renameDeployment, .deleteDeployment, .setTarget, .setMember, .removeMember,
-        .setMemberKey, .setSecretsFetching, .settle:
+        .setMemberKey, .setSecretsFetching, .settle, .approveDeployment:
         return nil
       }
     }

@@ -45,6 +45,18 @@ struct FileSignature: Equatable, Sendable {
     self.init(status)
   }
 
+  /// The signature of the regular file at `path`, a link not followed.
+  init?(path: String) {
+    var status = stat()
+    guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+    self.init(status)
+  }
+
+  /// The signature as text, to tell versions of a file apart by.
+  var text: String {
+    "\(device):\(inode):\(size):\(modified.tv_sec).\(modified.tv_nsec):\(changed.tv_sec).\(changed.tv_nsec)"
+  }
+
   static func == (left: Self, right: Self) -> Bool {
     left.device == right.device && left.inode == right.inode && left.size == right.size
       && left.modified.tv_sec == right.modified.tv_sec && left.modified.tv_nsec == right.modified.tv_nsec

@@ -19,11 +19,15 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   public var redoes: Int?
   public var undoesEntry: String?
   public var redoesEntry: String?
+  /// The objects this change sealed again with a new data key and nothing else, by id, each
+  /// with the digest of what it wrote (as `ObjectChange.afterDigest`): readers verify those
+  /// files against this entry, which records no other change of them.
+  public var sealed: [String: String]?
   /// The name of the entry's file without `.json`; given on reading, not stored in it.
   public internal(set) var name = ""
 
   enum CodingKeys: String, CodingKey {
-    case sequence, time, user, command, deployment, changes, undoes, redoes, undoesEntry, redoesEntry
+    case sequence, time, user, command, deployment, changes, undoes, redoes, undoesEntry, redoesEntry, sealed
   }
 
   /// The order of the history: entries whose file name has no time (written by an earlier

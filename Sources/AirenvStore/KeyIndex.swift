@@ -76,7 +76,7 @@ struct KeyIndex: Equatable, Sendable {
 
   /// Whether `path` is this user's own and no one else may write it (nor its directory): an
   /// index another user could plant would tell a command to skip files.
-  private static func isPrivate(_ path: String) -> Bool {
+  static func isPrivate(_ path: String) -> Bool {
     isOwnAndClosed(path) && isOwnAndClosed(path.parent)
   }
 
@@ -150,7 +150,7 @@ struct KeyIndex: Equatable, Sendable {
     if (try? FileSystem.rename(temporary, to: path)) == nil { unlink(temporary) }
   }
 
-  private static func signature(_ signature: FileSignature, to writer: inout CacheFileWriter) {
+  static func signature(_ signature: FileSignature, to writer: inout CacheFileWriter) {
     writer.unsigned(signature.device)
     writer.unsigned(signature.inode)
     writer.integer(signature.size)
@@ -160,7 +160,7 @@ struct KeyIndex: Equatable, Sendable {
     }
   }
 
-  private static func signature(_ reader: inout CacheFileReader) throws(CacheFileDamage) -> FileSignature {
+  static func signature(_ reader: inout CacheFileReader) throws(CacheFileDamage) -> FileSignature {
     let device = try reader.unsigned()
     let inode = try reader.unsigned()
     let size = try reader.integer()

@@ -179,46 +179,64 @@ extension Repository {
     return DataKeyChange(key: current, envelope: try signed(next, for: after), renewed: false)
   }
 
-  /// Every file of `workspace` that holds a secret, sealed again with `key`, except the objects
-  /// in `skipping` (the save writes those itself). The secrets must all be open: one that is
-  /// not would be lost.
-  func resealed(_ workspace: Workspace, with key: EncryptionKey, skipping: Set<String> = [])
-    throws(StoreError) -> [(path: String, bytes: [UInt8])]
+  /// Every file of `workspace` that holds a secret, sealed again with `key` and naming `entry`
+  /// as the change that wrote it, except the objects in `skipping` (the save writes those
+  /// itself); with the digest of each (by id) for that entry's `sealed`. With `every`, the files
+  /// without a secret too (`key migrate`: each then names a signed entry). The secrets must all
+  /// be open: one that is not would be lost.
+  func resealed(
+    _ workspace: Workspace, with key: EncryptionKey, entry: String, skipping: Set<String> = [],
+    every: Bool = false
+  )
+    throws(StoreError) -> ResealedFiles
   {
     if let problem = Self.lockedSecrets(in: workspace).first {
       throw .keyProblem("\(problem); restore it before the Workspace's secrets are sealed with a new key")
     }
     let sealer = SecretSealer(workspace: workspace.id, key: key, keyIsRepositorys: true)
-    var writes: [(path: String, bytes: [UInt8])] = []
-    for deployment in workspace.deployments
-    where !skipping.contains(deployment.id) && SecretSealer.needsKey(deployment) {
-      writes.append(
-        (
-          layout.deployments(workspace.id) + "/\(deployment.id).json",
+    @Sendable func sealedFile(_ path: String, _ bytes: () throws(StoreError) -> [UInt8]) -> Result<
+      (id: String, path: String, bytes: [UInt8], digest: String?), StoreError
+    > {
+      Result { () throws(StoreError) in
+        let written = try bytes()
+        return (
+          String(path.split(separator: "/").last!.dropLast(".json".count)), path, written,
+          ContentDigest.of(StrictJSONReader.value(of: written))
+        )
+      }
+    }
+    let deployments = Self.naming(
+      entry,
+      in: workspace.deployments.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) })
+    let connections = Self.naming(
+      entry,
+      in: workspace.connections.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) })
+    let variables = Self.naming(
+      entry,
+      in: workspace.variables.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) })
+    let results =
+      deployments.concurrentMap { deployment in
+        sealedFile(layout.deployments(workspace.id) + "/\(deployment.id).json") { () throws(StoreError) in
           StoredFile.encode(try sealer.seal(deployment))
-        )
-      )
-    }
-    let connections = workspace.connections.filter { !skipping.contains($0.id) && SecretSealer.needsKey($0) }
-    let sealedConnections = connections.concurrentMap { connection in
-      Result { () throws(StoreError) in
-        (
-          layout.connections(workspace.id) + "/\(connection.id).json",
+        }
+      }
+      + connections.concurrentMap { connection in
+        sealedFile(layout.connections(workspace.id) + "/\(connection.id).json") { () throws(StoreError) in
           StoredFile.encode(try sealer.seal(connection))
-        )
+        }
       }
-    }
-    let variables = workspace.variables.filter { !skipping.contains($0.id) && SecretSealer.needsKey($0) }
-    let sealedVariables = variables.concurrentMap { variable in
-      Result { () throws(StoreError) in
-        (
-          layout.variables(workspace.id) + "/\(variable.id).json",
+      + variables.concurrentMap { variable in
+        sealedFile(layout.variables(workspace.id) + "/\(variable.id).json") { () throws(StoreError) in
           StoredFile.encode(try sealer.seal(variable))
-        )
+        }
       }
+    var files = ResealedFiles()
+    for result in results {
+      let file = try result.get()
+      files.writes.append((file.path, file.bytes))
+      files.digests[file.id] = file.digest
     }
-    for result in sealedConnections + sealedVariables { writes.append(try result.get()) }
-    return writes
+    return files
   }
 
   /// The history's record of a data key made anew: how many files were sealed again with it.
@@ -235,6 +253,13 @@ extension Repository {
       ],
       before: nil, afterDigest: nil, revision: nil)
   }
+}
+
+/// Files sealed again with a new data key, with the digest of each (by object id) that the
+/// history entry writing them records (`HistoryEntry.sealed`).
+struct ResealedFiles {
+  var writes: [(path: String, bytes: [UInt8])] = []
+  var digests: [String: String] = [:]
 }
 
 /// What `key migrate` or `key rotate` did to one Workspace's data key.
@@ -284,13 +309,15 @@ extension Repository {
         try before.authorize(.administer, for: actor.user)
         var after = before
         let envelope: DataKeyEnvelope
-        var resealed: [(path: String, bytes: [UInt8])] = []
+        var resealing: ((String) throws(StoreError) -> ResealedFiles)?
         if hasDataKey {
           guard let change = try dataKeyChange(for: after, before: nil), let changed = change.envelope,
             let key = change.key
           else { continue }
           envelope = changed
-          if change.renewed { resealed = try self.resealed(after, with: key) }
+          if change.renewed {
+            resealing = { entry throws(StoreError) in try self.resealed(after, with: key, entry: entry) }
+          }
         } else {
           if after.members.isEmpty { after.members[actor.user] = .owner }
           if let recorded = after.memberKeys[actor.user], recorded != identity.publicText {
@@ -300,15 +327,19 @@ extension Repository {
           }
           after.memberKeys[actor.user] = identity.publicText
           let key = EncryptionKey.generate()
-          resealed = try self.resealed(after, with: key)
+          let migrated = after
+          resealing = { entry throws(StoreError) in
+            try self.resealed(migrated, with: key, entry: entry, every: true)
+          }
           envelope = try signed(.wrapping(key, for: after.secretReaders, workspace: id), for: after)
         }
-        writes += try standaloneKeyChange(
-          before: before, after: after, envelope: envelope, resealed: resealed, command: "key migrate",
+        let (keyWrites, resealed) = try standaloneKeyChange(
+          before: before, after: after, envelope: envelope, resealing: resealing, command: "key migrate",
           by: actor)
+        writes += keyWrites
         migrations.append(
           DataKeyReport(
-            workspace: after.name, resealed: resealed.count, readers: envelope.wrapped.keys.sorted(),
+            workspace: after.name, resealed: resealed, readers: envelope.wrapped.keys.sorted(),
             waitingForKeys: after.members.filter { user, role in
               after.memberKeys[user] == nil && (role >= .`operator` || after.settings.secretsFetching)
             }.keys.sorted()))
@@ -329,13 +360,16 @@ extension Repository {
   /// `after` changed in it), and one history entry, which undo passes over.
   private func standaloneKeyChange(
     before: Workspace, after: Workspace, envelope: DataKeyEnvelope,
-    resealed: [(path: String, bytes: [UInt8])],
+    resealing: ((String) throws(StoreError) -> ResealedFiles)?,
     command: String, by actor: Actor
-  ) throws(StoreError) -> [(path: String, bytes: [UInt8])] {
+  ) throws(StoreError) -> (writes: [(path: String, bytes: [UInt8])], resealed: Int) {
     let id = after.id
     var after = after
     after.dataKeyFingerprint = envelope.fingerprint
-    var writes = resealed + [(path: layout.dataKeys(id), bytes: StoredFile.encode(envelope))]
+    let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
+    var resealed = ResealedFiles()
+    if let resealing { resealed = try resealing(String(fileName.dropLast(".json".count))) }
+    var writes = resealed.writes + [(path: layout.dataKeys(id), bytes: StoredFile.encode(envelope))]
     var changes: [ObjectChange] = []
     if WorkspaceHeader(after) != WorkspaceHeader(before) {
       after.stamp.touch(by: actor)
@@ -346,12 +380,11 @@ extension Repository {
           "workspace", id, after.name, plain: (WorkspaceHeader(before), WorkspaceHeader(after)),
           path: layout.workspaceFile(id), written: bytes, secretPaths: []))
     }
-    changes.append(Self.dataKeyRenewal(id, resealed: resealed.count, standalone: true))
-    let (sequence, time, fileName) = try nextHistoryEntry(id, at: actor.time)
+    changes.append(Self.dataKeyRenewal(id, resealed: resealed.writes.count, standalone: true))
     let entry = HistoryEntry(
       sequence: sequence, time: time, user: actor.user, command: command, deployment: nil, changes: changes,
-      undoes: nil, redoes: nil)
-    return writes + (try historyWrites(entry, named: fileName, workspace: id))
+      undoes: nil, redoes: nil, sealed: resealed.digests.isEmpty ? nil : resealed.digests)
+    return (writes + (try historyWrites(entry, named: fileName, workspace: id)), resealed.writes.count)
   }
 
   /// `key rotate` where Workspaces keep data keys: each gets a new one, wrapped for the same
@@ -365,15 +398,16 @@ extension Repository {
         try workspace.authorize(.administer, for: actor.user)
         guard let envelope = try verifiedEnvelope(id) else { continue }
         let key = EncryptionKey.generate()
-        let resealed = try resealed(workspace, with: key)
         let readers = workspace.secretReaders.filter { envelope.wrapped[$0.key]?.recipient == $0.value }
         let renewed = try signed(.wrapping(key, for: readers, workspace: id), for: workspace)
-        writes += try standaloneKeyChange(
-          before: workspace, after: workspace, envelope: renewed, resealed: resealed, command: "key rotate",
-          by: actor)
+        let (keyWrites, resealed) = try standaloneKeyChange(
+          before: workspace, after: workspace, envelope: renewed,
+          resealing: { entry throws(StoreError) in try self.resealed(workspace, with: key, entry: entry) },
+          command: "key rotate", by: actor)
+        writes += keyWrites
         renewals.append(
           DataKeyReport(
-            workspace: workspace.name, resealed: resealed.count, readers: readers.keys.sorted(),
+            workspace: workspace.name, resealed: resealed, readers: readers.keys.sorted(),
             waitingForKeys: []))
       }
       try Journal.commit(writes: writes, deletes: [], layout: layout)

@@ -20,9 +20,13 @@ public final class Repository: Sendable {
   private let variableFiles: DecodedFileCache<Variable>
   /// A bulk change's entry holds every object it changed; such entries are not kept.
   private let historyFiles: DecodedFileCache<HistoryEntry>
+  /// What verifying objects learnt (see `unverifiedObjects`): each history entry's facts, and
+  /// each object file's digest, kept while their files keep their signatures.
+  let verifiedEntries: DecodedFileCache<EntryFacts>
+  let objectDigests: DecodedFileCache<String>
 
   /// Where key indexes are kept between processes (see `KeyIndex`); nil for none.
-  private let cacheDirectory: String?
+  let cacheDirectory: String?
   let keyIndexes = KeyIndexMemory()
   /// The identities held here: they sign changes (see `HistorySignature`) and open data keys.
   let held = HeldIdentities()
@@ -61,6 +65,8 @@ public final class Repository: Sendable {
     connectionFiles = DecodedFileCache(largestFile: largestFile)
     variableFiles = DecodedFileCache(largestFile: largestFile)
     historyFiles = DecodedFileCache(largestFile: keepsDecodedFiles ? 256 * 1024 : -1)
+    verifiedEntries = DecodedFileCache(largestFile: largestFile)
+    objectDigests = DecodedFileCache(largestFile: largestFile)
     self.cacheDirectory = cacheDirectory
     finishesInterruptedChanges = !readonly
     let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -595,15 +601,21 @@ public final class Repository: Sendable {
       }
       return new.filter { oldByID[$0.id] != $0 }
     }
-    let deployments = changed(before.deployments, after.deployments, layout.deployments(after.id))
+    let changedDeployments = changed(before.deployments, after.deployments, layout.deployments(after.id))
     // A deleted Deployment's delivery record goes with it.
     for deployment in before.deployments where !after.deployments.contains(where: { $0.id == deployment.id })
     {
       let record = layout.delivery(after.id) + "/\(deployment.id).json"
       if FileSystem.exists(record) { deletes.append(record) }
     }
-    let connections = changed(before.connections, after.connections, layout.connections(after.id))
-    let variables = changed(before.variables, after.variables, layout.variables(after.id))
+    // Each object written names the entry that writes it, which readers verify it against.
+    let (sequence, time, fileName) = try nextHistoryEntry(after.id, at: note.time)
+    let entryName = String(fileName.dropLast(".json".count))
+    let deployments = Self.naming(entryName, in: changedDeployments)
+    let connections = Self.naming(
+      entryName, in: changed(before.connections, after.connections, layout.connections(after.id)))
+    let variables = Self.naming(
+      entryName, in: changed(before.variables, after.variables, layout.variables(after.id)))
     for deployment in deployments {
       try StoredFile.checkBeforeWriting(
         deployment, path: layout.deployments(after.id) + "/\(deployment.id).json")
@@ -653,6 +665,7 @@ public final class Repository: Sendable {
       writes.append(written)
       changes.append(change)
     }
+    var sealed: [String: String]?
     if let keyChange, let envelope = keyChange.envelope {
       writes.append((layout.dataKeys(after.id), StoredFile.encode(envelope)))
       if renewed, let key = keyChange.key {
@@ -664,10 +677,11 @@ public final class Repository: Sendable {
         )
         .subtracting(kept)
         let resealed = try resealed(
-          try loadWorkspace(after.id, allowingConflicts: true), with: key,
+          try loadWorkspace(after.id, allowingConflicts: true), with: key, entry: entryName,
           skipping: deleted.union(deployments.map(\.id) + connections.map(\.id) + variables.map(\.id)))
-        writes += resealed
-        changes.append(Self.dataKeyRenewal(after.id, resealed: resealed.count))
+        writes += resealed.writes
+        sealed = resealed.digests
+        changes.append(Self.dataKeyRenewal(after.id, resealed: resealed.writes.count))
       }
     }
     let afterIDs = Set(after.deployments.map(\.id) + after.connections.map(\.id) + after.variables.map(\.id))
@@ -684,18 +698,27 @@ public final class Repository: Sendable {
       }
     }
     if writes.isEmpty && deletes.isEmpty { return nil }
-    let (sequence, time, fileName) = try nextHistoryEntry(after.id, at: note.time)
     let entry = HistoryEntry(
       sequence: sequence, time: time, user: note.user, command: note.command,
       deployment: note.deployment,
       changes: changes,
-      undoes: note.undoes, redoes: note.redoes, undoesEntry: note.undoesEntry, redoesEntry: note.redoesEntry)
+      undoes: note.undoes, redoes: note.redoes, undoesEntry: note.undoesEntry, redoesEntry: note.redoesEntry,
+      sealed: sealed)
     writes += try historyWrites(entry, named: fileName, workspace: after.id)
     for directory in Set(writes.map(\.path.parent)) {
       try FileSystem.makeDirectory(directory)
     }
     try Journal.commit(writes: writes, deletes: deletes, layout: layout)
     return fileName
+  }
+
+  /// `values` each naming `entry` as the change that writes them.
+  static func naming<Value: Stamped>(_ entry: String, in values: [Value]) -> [Value] {
+    values.map { value in
+      var named = value
+      named.stamp.entry = entry
+      return named
+    }
   }
 
   /// A Deployment as stored: target credentials sealed, an unchanged one keeping the

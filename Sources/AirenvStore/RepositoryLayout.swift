@@ -148,6 +148,12 @@ struct RepositoryLayout {
     }
   }
 
+  /// Whether `name` is a history entry file's name without `.json` (a stamp's `entry`): never
+  /// a path.
+  static func isHistoryStem(_ name: String) -> Bool {
+    !name.contains("/") && historyName(fileName: name + ".json") != nil
+  }
+
   func history(_ id: String) -> String { workspaceDirectory(id) + "/history" }
   func delivery(_ id: String) -> String { workspaceDirectory(id) + "/delivery" }
 }

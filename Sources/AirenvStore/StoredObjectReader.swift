@@ -253,8 +253,8 @@ extension Stamp {
   fileprivate static func read(directly reader: inout StrictJSONReader) -> Stamp? {
     var seen = SeenMembers()
     var revision: Int64?
-    var texts: [String?] = [nil, nil, nil, nil]
-    let names: [StaticString] = ["createdAt", "createdBy", "updatedAt", "updatedBy"]
+    var texts: [String?] = [nil, nil, nil, nil, nil]
+    let names: [StaticString] = ["createdAt", "createdBy", "updatedAt", "updatedBy", "entry"]
     let read = reader.members { reader, name in
       if name == "revision" {
         guard seen.first(0) else { return false }
@@ -273,7 +273,7 @@ extension Stamp {
     else { return nil }
     return Stamp(
       revision: Int(revision), createdAt: createdAt, createdBy: createdBy, updatedAt: updatedAt,
-      updatedBy: updatedBy)
+      updatedBy: updatedBy, entry: texts[4])
   }
 }
 

@@ -74,7 +74,7 @@ indirect enum StoredShape: Sendable {
 
   static let stamp = StoredShape.record([
     "revision": .integer, "createdAt": .scalar, "createdBy": .scalar, "updatedAt": .scalar,
-    "updatedBy": .scalar,
+    "updatedBy": .scalar, "entry": .scalar,
   ])
 
   static let scope = StoredShape.record(["kind": .scalar, "deployment": .scalar])
@@ -207,6 +207,7 @@ extension HistoryEntry: StoredRecord {
     [
       "sequence": .integer, "time": .scalar, "user": .scalar, "command": .scalar, "deployment": .scalar,
       "undoes": .integer, "redoes": .integer, "undoesEntry": .scalar, "redoesEntry": .scalar,
+      "sealed": .dictionary(.scalar),
       "changes": .list(
         .record([
           "kind": .scalar, "id": .scalar, "key": .scalar, "before": .anything, "afterDigest": .scalar,

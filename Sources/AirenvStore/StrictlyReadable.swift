@@ -57,11 +57,12 @@ extension Stamp: StrictlyReadable {
   init?(strict json: JSONValue) {
     guard let members = Members(json), case .integer(let revision)? = members.values["revision"],
       let created = members.date("createdAt"), let createdBy = members.string("createdBy"),
-      let updated = members.date("updatedAt"), let updatedBy = members.string("updatedBy")
+      let updated = members.date("updatedAt"), let updatedBy = members.string("updatedBy"),
+      let entry = members.optionalString("entry")
     else { return nil }
     self.init(
       revision: Int(revision), createdAt: created, createdBy: createdBy, updatedAt: updated,
-      updatedBy: updatedBy)
+      updatedBy: updatedBy, entry: entry)
   }
 }
 

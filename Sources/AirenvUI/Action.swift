@@ -57,6 +57,8 @@ public enum Action: Equatable, Sendable {
   /// whatever the person has open.
   case notice(String, isError: Bool)
   case historyLoaded([HistoryLine])
+  /// Why each unverified object is so, by id (see `airenv approve`); empty when all are verified.
+  case verified([String: String])
   /// The history cannot be read (a damaged entry file): why, for the History screen.
   case historyUnreadable(String)
   /// A question before an effect: the runtime asks it once it knows what is at stake.
@@ -97,7 +99,7 @@ extension Action {
       .cursorEnd, .killToStart, .killToEnd, .killWord, .confirmYes, .confirmNo:
       true
     case .resize, .reloaded, .reloadFailed, .applied, .failed, .notice, .historyLoaded, .historyUnreadable,
-      .confirm, .workspacesLoaded, .syncUpdated:
+      .confirm, .workspacesLoaded, .syncUpdated, .verified:
       false
     }
   }

@@ -103,6 +103,9 @@ public struct AppState: Equatable, Sendable {
   public var mode: Mode = .list
   /// Each targeted Deployment's sync state, as the runtime last measured it.
   public var sync: [DeploymentID: DeploymentSync] = [:]
+  /// Why each object nobody allowed to has vouched for is unverified, by id (marked in the
+  /// lists and the detail pane; see `airenv approve`).
+  public var unverified: [String: String] = [:]
   public var selection: [Tab: Int] = [:]
   public var scroll: [Tab: Int] = [:]
   public var filter = ""

@@ -41,6 +41,12 @@ enum DetailView {
     return Span(shown.compactText, .secret)
   }
 
+  /// Why the object is unverified and what to do, when it is.
+  static func unverifiedLines(_ id: String, _ state: AppState) -> [[Span]] {
+    guard let reason = state.unverified[id] else { return [] }
+    return [[Span("! unverified: \(reason); export and apply refuse it until `airenv approve`", .warning)]]
+  }
+
   static func sharingLine<P>(_ object: EnvironmentObject<P>, _ workspace: Workspace) -> Span {
     let sharing = SharingSummary(object, in: workspace)
     let role: StyleRole = sharing.owner != nil ? .scoped : sharing.linkedToAll ? .linkedAll : .linked
@@ -48,10 +54,11 @@ enum DetailView {
   }
 
   static func connectionLines(_ connection: Connection, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
-    var lines: [[Span]] = [
-      [Span(connection.key, .title, bold: true), Span("  " + connection.base.connType, .muted)],
-      [sharingLine(connection, state.workspace)],
-    ]
+    var lines: [[Span]] =
+      [
+        [Span(connection.key, .title, bold: true), Span("  " + connection.base.connType, .muted)],
+        [sharingLine(connection, state.workspace)],
+      ] + unverifiedLines(connection.id, state)
     if !state.mayViewValues {
       lines.append([Span("Field values need the Author role or higher.", .muted)])
     } else {
@@ -100,10 +107,11 @@ enum DetailView {
   }
 
   static func variableLines(_ variable: Variable, _ state: AppState, _ glyphs: Glyphs) -> [[Span]] {
-    var lines: [[Span]] = [
-      [Span(variable.key, .title, bold: true), Span(variable.isSecret ? "  secret" : "", .secret)],
-      [sharingLine(variable, state.workspace)],
-    ]
+    var lines: [[Span]] =
+      [
+        [Span(variable.key, .title, bold: true), Span(variable.isSecret ? "  secret" : "", .secret)],
+        [sharingLine(variable, state.workspace)],
+      ] + unverifiedLines(variable.id, state)
     if let description = variable.base.description, state.mayViewValues {
       lines.append([Span(description, .muted)])
     }
@@ -140,7 +148,8 @@ enum DetailView {
       }
       return (counts[0], counts[1])
     }
-    var lines: [[Span]] = [[Span(deployment.name, .title, bold: true)]]
+    var lines: [[Span]] =
+      [[Span(deployment.name, .title, bold: true)]] + unverifiedLines(deployment.id, state)
     if let description = deployment.description { lines.append([Span(description, .muted)]) }
     if !deployment.tags.isEmpty {
       lines.append([Span("tags    ", .muted), Span(deployment.tags.joined(separator: ", "))])

@@ -147,17 +147,21 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
     guard position < indices.count else { break }
     let index = indices[position]
     let line: String
+    let id: String
     switch state.tab {
     case .connections:
       let connection = state.workspace.connections[index]
+      id = connection.id
       line = glyphs.fit(connection.key, listWidth - 18) + " " + glyphs.fit(connection.base.connType, 16)
     case .variables:
       let variable = state.workspace.variables[index]
+      id = variable.id
       line =
         glyphs.fit(variable.key, listWidth - 12) + " "
         + glyphs.fit(SharingSummary(variable, in: state.workspace).short(width: 10), 10)
     case .deployments:
       let deployment = state.workspace.deployments[index]
+      id = deployment.id
       let sync =
         deployment.target == nil ? "no target" : state.sync[deployment.id]?.summary ?? "checking…"
       line =
@@ -167,6 +171,8 @@ private func renderList(_ state: AppState, _ screen: inout ScreenBuffer, _ glyph
     let isSelected = position == selected
     screen.put(" " + line, x: 0, y: top + 1 + row, role: isSelected ? .selection : .text, maxWidth: listWidth)
     if isSelected { screen.restyle(x: 0, y: top + 1 + row, width: listWidth, role: .selection) }
+    // An unverified object is marked in the first column (the detail pane says why).
+    if state.unverified[id] != nil { screen.put("!", x: 0, y: top + 1 + row, role: .warning, bold: true) }
   }
   for row in top..<(top + height) { screen.put(glyphs.vertical, x: listWidth, y: row, role: .border) }
   let detail = DetailView.lines(state, glyphs: glyphs)

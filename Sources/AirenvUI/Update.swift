@@ -33,6 +33,9 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .confirm(let confirmation):
     state.overlay = .confirm(confirmation)
     return []
+  case .verified(let unverified):
+    state.unverified = unverified
+    return []
   case .historyUnreadable(let reason):
     state.history = []
     state.historyProblem = reason

@@ -14,7 +14,7 @@ struct Airenv: ParsableCommand {
       InitCommand.self, DemoCommand.self, WorkspaceCommand.self, DeploymentCommand.self,
       ConnectionCommand.self, VariableCommand.self, MatrixCommand.self, ResolveCommand.self,
       DiffCommand.self, ExportCommand.self, ImportCommand.self, HistoryCommand.self, UndoCommand.self,
-      RedoCommand.self, DoctorCommand.self, ConflictsCommand.self,
+      RedoCommand.self, DoctorCommand.self, ConflictsCommand.self, ApproveCommand.self,
       KeyCommand.self, IdentityCommand.self, TargetCommand.self, PlanCommand.self, ApplyCommand.self,
       PullCommand.self,
       TUICommand.self,

@@ -24,6 +24,8 @@ struct ConnectionCommand: ParsableCommand {
     struct Item: JSONShaped {
       /// Why the connection is in conflict after a git merge, when it is.
       var conflict: String?
+      /// Why the connection is unverified, when it is (see `airenv approve`).
+      var unverified: String?
       var connId: String
       var connType: String
       var host: String?
@@ -43,6 +45,7 @@ struct ConnectionCommand: ParsableCommand {
           writer.member("reach", reach.map { .string($0.rawValue) })
           writer.member("revision", .integer(Int64(revision)))
           writer.member("sharing", sharing)
+          if let unverified { writer.member("unverified", .string(unverified)) }
         }
       }
     }
@@ -54,6 +57,7 @@ struct ConnectionCommand: ParsableCommand {
         reveal: false, onlyKind: .connection, openingSecrets: false, allowingConflicts: true)
       let conflicts = workspace.conflicts().filter { $0.subject != "variable" }
       session.warn(about: conflicts)
+      let unverified = try session.unverified(in: workspace)
       let items: [Item]
       // Each item made on every core, the Deployments' names looked up in one map: a listing
       // of 5,000 connections with ten links each.
@@ -65,6 +69,7 @@ struct ConnectionCommand: ParsableCommand {
         try workspace.requireSettled(target)
         items = workspace.resolvedConnections(for: target.id).concurrentMap { connection, resolved in
           Item(
+            unverified: unverified[connection.id]?.reason,
             connId: connection.key, connType: resolved.fields[.connType]?.value ?? "",
             host: policy.values ? resolved.fields[.host]?.value : nil,
             port: policy.values ? resolved.port : nil,
@@ -76,7 +81,8 @@ struct ConnectionCommand: ParsableCommand {
         let reasons = Conflict.reasons(byID: conflicts)
         items = workspace.connections.sortedIgnoringCase(by: \.key).concurrentMap { connection in
           Item(
-            conflict: reasons[connection.id], connId: connection.key, connType: connection.base.connType,
+            conflict: reasons[connection.id], unverified: unverified[connection.id]?.reason,
+            connId: connection.key, connType: connection.base.connType,
             host: policy.values ? connection.base.fields[.host] : nil,
             port: policy.values ? connection.base.fields[.port].flatMap { Int($0) } : nil,
             sharing: SharingView(connection, deploymentNames: names), revision: connection.stamp.revision)
@@ -89,7 +95,9 @@ struct ConnectionCommand: ParsableCommand {
           : TextTable("CONN_ID", "TYPE", "HOST", "PORT", "VIA", "OVERRIDES")
         for item in items {
           var row = [
-            item.conflict == nil ? item.connId : item.connId + " (conflict)", item.connType,
+            item.connId + (item.conflict == nil ? "" : " (conflict)")
+              + (item.unverified == nil ? "" : " (unverified)"),
+            item.connType,
             TextTable.clip(item.host ?? "", 40), item.port.map(String.init) ?? "",
           ]
           if let reach = item.reach {
@@ -186,7 +194,8 @@ struct ConnectionCommand: ParsableCommand {
         try Output.print(entry, as: output) { ResolvedSet.table(connection: entry) }
         return
       }
-      let view = ConnectionView(connection, in: workspace, policy: policy)
+      var view = ConnectionView(connection, in: workspace, policy: policy)
+      view.unverified = try session.application.unverifiedObjects(in: workspace)[connection.id]?.reason
       try session.requireUnlocked(view.base.locked + view.overrides.values.flatMap(\.locked), reveal: reveal)
       try Output.print(view, as: output) { Self.table(view) }
     }
@@ -196,6 +205,7 @@ struct ConnectionCommand: ParsableCommand {
         "conn_id      \(view.connId)  (revision \(view.revision), \(view.updatedBy) at \(view.updatedAt))"
       ]
       lines.append("deployments  \(view.sharing.summary)")
+      if let unverified = view.unverified { lines.append("unverified   \(unverified); see `airenv approve`") }
       lines += FieldLines.connection(view.base).map { "  " + $0 }
       for (name, link) in view.overrides.sorted(by: { $0.key < $1.key }) {
         let set = link.fields.keys.sorted() + link.extraSet.keys.sorted().map { "extra.\($0)" }

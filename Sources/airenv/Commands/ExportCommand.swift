@@ -75,6 +75,7 @@ struct ExportCommand: ParsableCommand {
         }
       }
     }
+    try session.application.requireVerified(targets, in: workspace)
     var withheld: [String] = []
     var readWhole: [String] = []
     try Exporter.forEachExport(of: workspace, for: targets, includingSecrets: includeSecrets, as: format) {

@@ -49,6 +49,22 @@ struct Session {
     }
   }
 
+  /// The objects of `workspace` (as read) that nobody allowed to has vouched for, by id; said on
+  /// standard error for a listing or a view that shows them (see `airenv approve`).
+  func unverified(in workspace: Workspace) throws -> [String: UnverifiedObject] {
+    let unverified = try application.unverifiedObjects(in: workspace)
+    if !unverified.isEmpty {
+      let names = unverified.values.map { "\($0.kind) \($0.name)" }.sorted()
+      Console.error(
+        "airenv: warning: \(unverified.count == 1 ? "1 object is" : "\(unverified.count) objects are") unverified "
+          + "(edited outside airenv, or last written by someone who may not change it): "
+          + names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+          + "; export and delivery refuse the Deployments they reach until an Owner or Operator runs `airenv approve`"
+      )
+    }
+    return unverified
+  }
+
   /// The Workspace and what the acting user may see of it; revealing secrets needs
   /// Operator or Owner.
   /// With `onlyObjectsKeyed`, the Workspace holds only the objects of those keys: for a

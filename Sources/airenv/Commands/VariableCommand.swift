@@ -48,18 +48,21 @@ struct VariableCommand: ParsableCommand {
         return
       }
       let reasons = Conflict.reasons(byID: conflicts)
+      let unverified = try session.unverified(in: workspace)
       let names = workspace.deploymentNamesByID
       // Made on every core: a listing of 5,000 variables with ten links each.
       let views = workspace.variables.sortedIgnoringCase(by: \.key).concurrentMap { variable in
         var view = VariableView(variable, in: workspace, policy: policy, deploymentNames: names)
         view.conflict = reasons[variable.id]
+        view.unverified = unverified[variable.id]?.reason
         return view
       }
       try Output.print(views, as: output) {
         var table = TextTable("KEY", "VALUE", "SECRET", "DEPLOYMENTS", "OVERRIDES")
         for view in views {
           table.add([
-            view.conflict == nil ? view.key : view.key + " (conflict)",
+            view.key + (view.conflict == nil ? "" : " (conflict)")
+              + (view.unverified == nil ? "" : " (unverified)"),
             view.masked ? Secrecy.mask : TextTable.clip(view.value ?? "", 40),
             view.secret ? "yes" : "",
             view.sharing.summary, String(view.overrides.values.filter { $0 != nil || view.masked }.count),
@@ -85,7 +88,8 @@ struct VariableCommand: ParsableCommand {
       let session = global.session
       let (workspace, policy) = try session.read(reveal: reveal, onlyObjectsKeyed: [key])
       let variable = try workspace.variable(ObjectReference(.variable, key, scopeDeployment: scopeDeployment))
-      let view = VariableView(variable, in: workspace, policy: policy)
+      var view = VariableView(variable, in: workspace, policy: policy)
+      view.unverified = try session.application.unverifiedObjects(in: workspace)[variable.id]?.reason
       try session.requireUnlocked(view.locked ? [view.key] : [], reveal: reveal)
       try Output.print(view, as: output) {
         var lines = [
@@ -95,6 +99,9 @@ struct VariableCommand: ParsableCommand {
         ]
         if let description = view.description { lines.append("description  \(description)") }
         if view.secret { lines.append("secret       yes") }
+        if let unverified = view.unverified {
+          lines.append("unverified   \(unverified); see `airenv approve`")
+        }
         for (name, value) in view.overrides.sorted(by: { $0.key < $1.key }) {
           lines.append(
             "link \(name)"

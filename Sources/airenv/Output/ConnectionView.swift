@@ -9,6 +9,8 @@ struct ConnectionView: JSONShaped {
   var revision: Int
   var updatedAt: String
   var updatedBy: String
+  /// Why the connection is unverified, when it is (see `airenv approve`).
+  var unverified: String?
 
   func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
     writer.object { writer in
@@ -21,6 +23,7 @@ struct ConnectionView: JSONShaped {
       writer.member("sharing", sharing)
       writer.member("updated_at", .string(updatedAt))
       writer.member("updated_by", .string(updatedBy))
+      if let unverified { writer.member("unverified", .string(unverified)) }
     }
   }
 

@@ -3,6 +3,8 @@ import AirenvModel
 struct VariableView: JSONShaped {
   /// Why the variable is in conflict after a git merge, when it is.
   var conflict: String?
+  /// Why the variable is unverified, when it is (see `airenv approve`).
+  var unverified: String?
   var key: String
   var id: String
   var value: String?
@@ -19,6 +21,7 @@ struct VariableView: JSONShaped {
   func writeJSON<Writer: JSONWriter>(to writer: inout Writer) {
     writer.object { writer in
       writer.member("conflict", JSONValue(conflict))
+      if let unverified { writer.member("unverified", .string(unverified)) }
       writer.member("description", JSONValue(description))
       writer.member("id", .string(id))
       writer.member("key", .string(key))

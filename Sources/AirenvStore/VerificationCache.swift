@@ -1,0 +1,141 @@
+import AirenvModel
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What verifying a Workspace's objects concluded (see `Repository.unverifiedObjects`), kept
+/// between processes in the user's cache directory beside the key index, so that a one-off
+/// command stats each object file instead of reading it, and the entries it names, again.
+///
+/// A cache, never an authority: a verdict is used only while the object's file, the entry file
+/// it names and that entry's signature file keep the signatures they had (device, inode, size,
+/// modification and change times), and while the member list (roles and public keys) is the one
+/// it was reached under. Only files that had settled are entered. It holds verdicts and names,
+/// never a value; a damaged, foreign or other user's cache is ignored, and it is replaced at once.
+struct VerificationCache: Equatable, Sendable {
+  struct Verdict: Equatable, Sendable {
+    var signature: FileSignature
+    /// The entry the object's stamp named.
+    var entry: String
+    /// Why it is unverified; nil when it is verified.
+    var reason: String?
+  }
+
+  /// The files of an entry as they were when verdicts relying on it were reached.
+  struct EntryFiles: Equatable, Sendable {
+    var entry: FileSignature
+    var signature: FileSignature?
+  }
+
+  /// A digest of the member list the verdicts were reached under.
+  var members: String
+  /// By object file, relative to the Workspace directory (`connections/<id>.json`).
+  var objects: [String: Verdict]
+  var entries: [String: EntryFiles]
+
+  private static let magic = Array("airenv verification 1\n".utf8)
+  private static let largestFile = 64 * 1024 * 1024
+
+  /// The cache file of a Workspace in `directory`, beside its key index.
+  static func path(in directory: String, root: String, workspace: WorkspaceID) -> String {
+    String(KeyIndex.path(in: directory, root: root, workspace: workspace).dropLast(".keys".count))
+      + ".verified"
+  }
+
+  /// The digest of what a verdict depends on in the member list: each member's role and key.
+  static func members(of workspace: Workspace) -> String {
+    var text = ""
+    for user in Set(workspace.members.keys).union(workspace.memberKeys.keys).sorted() {
+      text +=
+        user + "\0" + (workspace.members[user]?.rawValue ?? "") + "\0" + (workspace.memberKeys[user] ?? "")
+        + "\n"
+    }
+    return hexadecimal(SHA256.hash(data: Data(text.utf8)))
+  }
+
+  init(members: String, objects: [String: Verdict], entries: [String: EntryFiles]) {
+    self.members = members
+    self.objects = objects
+    self.entries = entries
+  }
+
+  /// The cache at `path`; nil when there is none, it is not whole, or it is not private.
+  init?(readingFrom path: String) {
+    guard KeyIndex.isPrivate(path),
+      let (bytes, _) = try? FileSystem.readWithSignature(path, limit: Self.largestFile),
+      bytes.count >= Self.magic.count + SHA256.byteCount, bytes.starts(with: Self.magic)
+    else { return nil }
+    let body = bytes.count - SHA256.byteCount
+    guard SHA256.hash(data: bytes[0..<body]).elementsEqual(bytes[body...]) else { return nil }
+    var members = ""
+    var objects: [String: Verdict] = [:]
+    var entries: [String: EntryFiles] = [:]
+    let parsed = bytes.withUnsafeBytes { raw -> Bool in
+      var reader = CacheFileReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), from: Self.magic.count)
+      do throws(CacheFileDamage) {
+        members = try reader.string()
+        for _ in 0..<(try reader.count()) {
+          let name = try reader.string()
+          let entry = try KeyIndex.signature(&reader)
+          let signature = try reader.unsigned() == 1 ? try KeyIndex.signature(&reader) : nil
+          entries[name] = EntryFiles(entry: entry, signature: signature)
+        }
+        for _ in 0..<(try reader.count()) {
+          let name = try reader.string()
+          let signature = try KeyIndex.signature(&reader)
+          let entry = try reader.string()
+          let reason = try reader.unsigned() == 1 ? try reader.string() : nil
+          objects[name] = Verdict(signature: signature, entry: entry, reason: reason)
+        }
+        return reader.isAtEnd
+      } catch {
+        return false
+      }
+    }
+    guard parsed else { return nil }
+    self.init(members: members, objects: objects, entries: entries)
+  }
+
+  /// Replaces the cache at `path` at once; one that cannot be written is not an error (the
+  /// next command verifies from the files).
+  func write(to path: String) {
+    guard KeyIndex.canBeKept(at: path) else { return }
+    var writer = CacheFileWriter()
+    writer.append(Self.magic[...])
+    writer.string(members)
+    writer.unsigned(UInt64(entries.count))
+    for (name, files) in entries.sorted(by: { $0.key < $1.key }) {
+      writer.string(name)
+      KeyIndex.signature(files.entry, to: &writer)
+      if let signature = files.signature {
+        writer.unsigned(1)
+        KeyIndex.signature(signature, to: &writer)
+      } else {
+        writer.unsigned(0)
+      }
+    }
+    writer.unsigned(UInt64(objects.count))
+    for (name, verdict) in objects.sorted(by: { $0.key < $1.key }) {
+      writer.string(name)
+      KeyIndex.signature(verdict.signature, to: &writer)
+      writer.string(verdict.entry)
+      if let reason = verdict.reason {
+        writer.unsigned(1)
+        writer.string(reason)
+      } else {
+        writer.unsigned(0)
+      }
+    }
+    var bytes = writer.bytes
+    bytes.append(contentsOf: SHA256.hash(data: bytes))
+    guard let temporary = try? FileSystem.writeTemporary(bytes, besides: path, flushing: false) else {
+      return
+    }
+    if (try? FileSystem.rename(temporary, to: path)) == nil { unlink(temporary) }
+  }
+}

@@ -1,0 +1,97 @@
+import AirenvApp
+import AirenvModel
+import AirenvStore
+import ArgumentParser
+
+struct ApproveCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "approve",
+    abstract: "Vouch for objects that are unverified, so that export and delivery take them again.",
+    discussion: """
+      In a repository that keeps identities, every change is signed, and an object is verified when
+      the signed change its file names wrote exactly what the file holds, made by an Owner or
+      Operator. An object edited outside airenv, or last written by someone whose role may not
+      change it, is unverified: listings mark it, and export, plan and apply refuse the Deployments
+      it reaches. An Owner or Operator who has checked it approves it: a new revision, unchanged
+      but for its stamp, signed by them.
+        airenv approve connection db
+        airenv approve variable API_URL --scope-deployment prod
+        airenv approve deployment prod
+        airenv approve --all
+      """)
+
+  enum Kind: String, ExpressibleByArgument, CaseIterable {
+    case connection, variable, deployment
+  }
+
+  @OptionGroup var global: GlobalOptions
+  @Argument(help: "connection, variable or deployment.") var kind: Kind?
+  @Argument(help: "The conn_id, variable key or Deployment name.", completion: Completions.objects)
+  var name: String?
+  @Option(
+    name: .customLong("scope-deployment"), help: "The Deployment that owns a Deployment-scoped object.",
+    completion: Completions.deployments)
+  var scopeDeployment: String?
+  @Flag(help: "Approve every unverified object of the Workspace (each is listed).") var all = false
+
+  func validate() throws {
+    if all && (kind != nil || name != nil) {
+      throw ValidationError("give either KIND NAME or --all, not both")
+    }
+    if !all && (kind == nil || name == nil) {
+      throw ValidationError("name what to approve: KIND NAME (connection, variable or deployment), or --all")
+    }
+    if scopeDeployment != nil && (kind == .deployment || all) {
+      throw ValidationError("--scope-deployment names the owner of a connection or variable")
+    }
+  }
+
+  func run() throws {
+    let session = global.session
+    let application = session.application
+    let workspace = try session.read(allowingConflicts: true)
+    let unverified = try application.unverifiedObjects(in: workspace)
+    var commands: [Command] = []
+    var approved: [UnverifiedObject] = []
+    if all {
+      for object in unverified.values.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }) {
+        approved.append(object)
+        switch object.kind {
+        case "deployment": commands.append(.approveDeployment(name: object.name))
+        case "connection":
+          commands.append(.approve(ObjectReference(.connection, object.name, objectID: object.id)))
+        default: commands.append(.approve(ObjectReference(.variable, object.name, objectID: object.id)))
+        }
+      }
+    } else if let kind, let name {
+      let id: String?
+      switch kind {
+      case .deployment:
+        id = workspace.deployment(named: name)?.id
+        commands.append(.approveDeployment(name: name))
+      case .connection, .variable:
+        let objectKind: ObjectKind = kind == .connection ? .connection : .variable
+        let reference = ObjectReference(objectKind, name, scopeDeployment: scopeDeployment)
+        id =
+          objectKind == .connection
+          ? (try? workspace.connection(reference))?.id : (try? workspace.variable(reference))?.id
+        commands.append(.approve(reference))
+      }
+      if let id, let object = unverified[id] {
+        approved.append(object)
+      } else if id != nil {
+        Console.out("\(kind.rawValue) \(name) is verified already; nothing to approve")
+        return
+      }
+    }
+    if commands.isEmpty {
+      Console.out("every object of Workspace \(workspace.name) is verified; nothing to approve")
+      return
+    }
+    let performed = try application.approve(commands)
+    for object in approved {
+      Console.out("approved \(object.description)")
+    }
+    if !all { session.report(performed.outcome) }
+  }
+}

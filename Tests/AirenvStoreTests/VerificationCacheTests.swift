@@ -1,0 +1,109 @@
+import AirenvModel
+import Foundation
+import Testing
+
+@testable import AirenvStore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What verifying objects keeps between processes (`VerificationCache`): reused only while the
+/// object's file, its entry's files and the member list are unchanged, never trusted otherwise.
+@Suite struct VerificationCacheTests {
+  private let scratch = NSTemporaryDirectory() + "airenv-verified-\(UUID().uuidString)"
+
+  /// A repository of identities with one signed connection; each `open()` is a new process's view
+  /// (nothing kept in memory), reusing files at once (no settle time).
+  private func repository() throws -> (open: () -> Repository, workspace: WorkspaceID, file: String) {
+    let identity = try IdentityFile(environment: ["XDG_CONFIG_HOME": scratch + "/config"]).create(
+      for: "alice")
+    let root = scratch + "/repo"
+    let caches = scratch + "/cache/airenv"
+    let open = {
+      let repository = Repository(
+        root: root, keyring: Keyring(environment: ["AIRENV_KEY_FILE": root + ".key"]), settleSeconds: 0,
+        cacheDirectory: caches, keepsDecodedFiles: false)
+      repository.hold([identity], actingAs: "alice")
+      return repository
+    }
+    let repository = open()
+    _ = try repository.initialize(dataKeys: true)
+    let actor = Actor(user: "alice", time: Date(timeIntervalSinceNow: -60))
+    let workspace = try repository.createWorkspace(named: "team", by: actor)
+    try repository.update(workspace: "team", by: "alice") { workspace in
+      _ = try workspace.apply(
+        .createDeployment(name: "dev", description: nil, tags: [], branch: nil), by: actor)
+      _ = try workspace.apply(
+        .createConnection(
+          key: "db", fields: ConnectionChanges(fields: [.connType: "postgres"]), sharing: .linkedToAll),
+        by: actor)
+    }
+    let id = try #require(try repository.read(workspace: "team").connections.first?.id)
+    return (open, workspace.id, root + "/workspaces/\(workspace.id)/connections/\(id).json")
+  }
+
+  private func cachePath(_ workspace: WorkspaceID) -> String {
+    VerificationCache.path(in: scratch + "/cache/airenv", root: scratch + "/repo", workspace: workspace)
+  }
+
+  @Test func aVerdictIsReusedOnlyWhileTheFilesAndMembersAreUnchanged() throws {
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let (open, id, file) = try repository()
+    let first = open()
+    #expect(try first.unverifiedObjects(in: try first.read(workspace: "team")).isEmpty)
+    var cache = try #require(VerificationCache(readingFrom: cachePath(id)))
+    let name = "connections/" + (file as NSString).lastPathComponent
+    #expect(cache.objects[name]?.reason == nil && cache.objects[name] != nil)
+    // A verdict the cache holds for these very files is what the next process concludes: the
+    // file is not read again (proved by a verdict no reading would reach).
+    cache.objects[name]?.reason = "said by the cache"
+    cache.write(to: cachePath(id))
+    func reason() throws -> String? {
+      let repository = open()
+      let workspace = try repository.read(workspace: "team")
+      return try repository.unverifiedObjects(in: workspace).values.first?.reason
+    }
+    #expect(try reason() == "said by the cache")
+    // An edit in place that keeps the size and the modification time changes the file's change
+    // time: the cached verdict no longer counts, and the file is verified again.
+    var status = stat()
+    #expect(stat(file, &status) == 0)
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    try text.replacingOccurrences(of: "postgres", with: "postgrex").write(
+      toFile: file, atomically: false, encoding: .utf8)
+    var times = [status.st_atim, status.st_mtim]
+    #expect(utimensat(AT_FDCWD, file, &times, 0) == 0)
+    #expect(try reason()?.contains("edited outside airenv") == true)
+    try text.write(toFile: file, atomically: false, encoding: .utf8)
+    #expect(try reason() == nil)
+    // Another member list (here: a role) makes every cached verdict void.
+    cache = try #require(VerificationCache(readingFrom: cachePath(id)))
+    cache.objects[name]?.reason = "said by the cache"
+    cache.members = "0" + cache.members.dropFirst()
+    cache.write(to: cachePath(id))
+    #expect(try reason() == nil)
+    // A cache others may write is not read at all.
+    cache = try #require(VerificationCache(readingFrom: cachePath(id)))
+    cache.objects[name]?.reason = "said by the cache"
+    cache.write(to: cachePath(id))
+    #expect(chmod(cachePath(id), 0o666) == 0)
+    #expect(VerificationCache(readingFrom: cachePath(id)) == nil)
+    #expect(try reason() == nil)
+  }
+
+  @Test func aDamagedCacheIsIgnored() throws {
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let (open, id, _) = try repository()
+    let repository = open()
+    _ = try repository.unverifiedObjects(in: try repository.read(workspace: "team"))
+    let path = cachePath(id)
+    let whole = try #require(FileManager.default.contents(atPath: path))
+    #expect(VerificationCache(readingFrom: path) != nil)
+    for damaged in [whole.dropLast(1), whole.prefix(30), Data(whole.map { $0 ^ 0x01 })] {
+      try damaged.write(to: URL(fileURLWithPath: path))
+      #expect(VerificationCache(readingFrom: path) == nil)
+      #expect(try repository.unverifiedObjects(in: try repository.read(workspace: "team")).isEmpty)
+    }
+  }
+}
