@@ -8,24 +8,25 @@ extension Application {
     try repository.unverifiedObjects(in: workspace)
   }
 
-  /// Refuses to export or deliver a Deployment that an unverified object reaches (or that is
-  /// unverified itself: its target says where secrets go), naming each with its file and why.
+  /// Refuses to export or deliver a Deployment while an unverified connection or variable is in
+  /// the Workspace, or the Deployment itself is unverified (its target says where secrets go),
+  /// naming each with its file and why. Every Deployment, not only those such an object reaches
+  /// now: a hand edit that unlinks or excludes an object takes it out of a Deployment's set,
+  /// which delivery would then delete from Airflow.
   /// `unverified` is what `unverifiedObjects` said of `workspace`, when already asked.
   public func requireVerified(
     _ deployments: [Deployment], in workspace: Workspace, unverified known: [String: UnverifiedObject]? = nil
   ) throws {
     let unverified = try known ?? repository.unverifiedObjects(in: workspace)
     guard !unverified.isEmpty else { return }
-    let connections = workspace.connections.filter { unverified[$0.id] != nil }
-    let variables = workspace.variables.filter { unverified[$0.id] != nil }
+    let objects = unverified.values.filter { $0.kind != "deployment" }.sorted {
+      ($0.kind, $0.name) < ($1.kind, $1.name)
+    }
     for deployment in deployments {
-      let reaching =
-        [unverified[deployment.id]].compactMap { $0 }
-        + connections.filter { $0.reach(for: deployment.id) != nil }.compactMap { unverified[$0.id] }
-        + variables.filter { $0.reach(for: deployment.id) != nil }.compactMap { unverified[$0.id] }
-      if !reaching.isEmpty {
+      let blocking = [unverified[deployment.id]].compactMap { $0 } + objects
+      if let first = blocking.first {
         throw ModelError.unverified(
-          deployment: deployment.name, objects: reaching.map(\.description), approval: reaching[0].approval)
+          deployment: deployment.name, objects: blocking.map(\.description), approval: first.approval)
       }
     }
   }

@@ -89,8 +89,14 @@ public struct Application: Sendable {
         // An object named by its stable id (a screen's) may have another key by now: read all.
         onlyObjectsKeyed: readingOnlyNamedObjects && commands.allSatisfy({ $0.reference?.objectID == nil })
           ? Workspace.objectKeys(of: commands) : nil,
-        // Only a settlement acts on a Workspace a merge left in conflict; anything else waits.
-        allowingConflicts: commands.contains { if case .settle = $0 { true } else { false } }
+        // Only a settlement (or an approval, which a settlement may need first) acts on a
+        // Workspace a merge left in conflict; anything else waits.
+        allowingConflicts: commands.contains {
+          switch $0 {
+          case .settle, .approve, .approveDeployment: true
+          default: false
+          }
+        }
       ) { workspace in
         try requireIdentity(in: workspace)
         inspect(workspace)

@@ -60,9 +60,11 @@ public enum ModelError: Error, Equatable, Sendable {
       return "\(what), a conflict a git merge left (\(files.joined(separator: " and "))); "
         + "see `airenv conflicts`, and settle it with `airenv conflicts resolve`"
     case .unverified(let deployment, let objects, let approval):
-      return
-        "Deployment \(deployment) would get \(objects.count == 1 ? "an object" : "\(objects.count) objects") "
-        + "nobody allowed to has vouched for: " + objects.prefix(5).joined(separator: "; ")
+      return "Deployment \(deployment) is not exported or delivered while "
+        + (objects.count == 1 ? "an object" : "\(objects.count) objects")
+        + " nobody allowed to has vouched for "
+        + (objects.count == 1 ? "is" : "are") + " in its Workspace (each may change what it gets): "
+        + objects.prefix(5).joined(separator: "; ")
         + (objects.count > 5 ? "; and \(objects.count - 5) more" : "")
         + ". An Owner or Operator who has checked \(objects.count == 1 ? "it" : "them") approves with "
         + "`\(approval)`" + (objects.count == 1 ? "" : " and so on, or `airenv approve --all`")

@@ -309,7 +309,7 @@ extension Repository {
         reason =
           HistoryVerification.of(
             entry: bytes, workspace: id, fileName: entryName, user: entry.user, signature: signature,
-            recorded: recorded[entry.user]
+            recorded: recorded
           ).reason
       } catch {
         reason = "its signature file cannot be read: \(error.message)"

@@ -159,10 +159,21 @@ public func hexadecimal(_ bytes: some Sequence<UInt8>) -> String {
   return String(decoding: text, as: UTF8.self)
 }
 
+extension JSONValue {
+  /// A stored file's JSON: what airenv writes is read by the fast reader, anything else (a
+  /// fraction, an exponent) by the full parser; nil when it is not JSON.
+  static func stored(_ bytes: [UInt8]) -> JSONValue? {
+    StrictJSONReader.value(of: bytes) ?? (try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)))
+  }
+}
+
 enum ContentDigest {
   /// Put in place of a digest of a state that held a value since purged from the history: that
   /// state cannot be checked against, so the change that left it cannot be undone.
   static let purged = "purged"
+
+  /// The same for an object file's bytes.
+  static func of(file bytes: [UInt8]) -> String? { of(JSONValue.stored(bytes)) }
 
   /// SHA-256 of the stored object without its stamp, as compact JSON.
   static func of(_ stored: JSONValue?) -> String? {

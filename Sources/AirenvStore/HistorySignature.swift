@@ -13,6 +13,9 @@ struct HistorySignature: Codable {
   var key: String
   /// The signature of the entry file's bytes, base64.
   var signature: String
+  /// True when `user` signs an entry another change wrote and `history purge` rewrote (taking
+  /// plaintexts out of it): they vouch for the entry as it is now, not for having made it.
+  var rewrite: Bool?
 
   static let fileExtension = ".sig"
   static let largestFile = 4096
@@ -24,23 +27,30 @@ struct HistorySignature: Codable {
 
   /// What is signed: the entry's bytes bound to its Workspace and file name, so that a signed
   /// entry copied into another Workspace, or beside itself under another name, proves nothing.
-  static func message(entry: [UInt8], workspace: WorkspaceID, fileName: String) -> [UInt8] {
-    Array("airenv-history-v1\0\(workspace)\0\(fileName)\0".utf8) + entry
+  /// A rewrite's signature covers its own message, so that it is never read as the signer's
+  /// claim to have made the change.
+  static func message(entry: [UInt8], workspace: WorkspaceID, fileName: String, rewrite: Bool = false)
+    -> [UInt8]
+  {
+    Array("airenv-history-\(rewrite ? "rewrite-" : "")v1\0\(workspace)\0\(fileName)\0".utf8) + entry
   }
 
-  static func make(for entry: [UInt8], workspace: WorkspaceID, fileName: String, by identity: LocalIdentity)
-    throws(StoreError) -> [UInt8]
-  {
+  /// The signature file of `entry` by `identity`; with `rewrite`, of an entry `history purge`
+  /// rewrote, which the purging member vouches for.
+  static func make(
+    for entry: [UInt8], workspace: WorkspaceID, fileName: String, by identity: LocalIdentity,
+    rewrite: Bool = false
+  ) throws(StoreError) -> [UInt8] {
     let signature: Data
     do {
       signature = try identity.signing.signature(
-        for: message(entry: entry, workspace: workspace, fileName: fileName))
+        for: message(entry: entry, workspace: workspace, fileName: fileName, rewrite: rewrite))
     } catch {
       throw .keyProblem("cannot sign the history entry: \(error)")
     }
     let stored = HistorySignature(
       user: identity.user, key: identity.signing.publicKey.rawRepresentation.base64EncodedString(),
-      signature: signature.base64EncodedString())
+      signature: signature.base64EncodedString(), rewrite: rewrite ? true : nil)
     return StoredFile.encode(stored)
   }
 }
@@ -53,46 +63,63 @@ public enum HistoryVerification: Equatable, Sendable {
   case unsigned
   /// Signed, but not provably by that member: the reason says why.
   case notVerifiable(String)
+  /// Rewritten by `history purge` and signed by the member who purged it, with the key the
+  /// Workspace records for them: they vouch for it as it is, its member made the change.
+  case rewritten(by: String)
 
   public var label: String {
     switch self {
     case .verified: "verified"
     case .unsigned: "unsigned"
     case .notVerifiable: "not verifiable"
+    case .rewritten: "rewritten"
     }
   }
 
+  /// Why it is not verified; nil when it is (a rewrite's signer is said by `note`).
   public var reason: String? {
     if case .notVerifiable(let reason) = self { reason } else { nil }
   }
 
+  /// What a reader should know of an entry that is signed but not as made: who rewrote it.
+  public var note: String? {
+    if case .rewritten(let user) = self { "purged and signed again by \(user)" } else { nil }
+  }
+
+  /// The member whose signature vouches for the entry as it is: its own, or its rewriter's.
+  var signer: String? { if case .rewritten(let user) = self { user } else { nil } }
+
   /// `entry` is the entry file's bytes, `signature` its signature file's (nil when there is
-  /// none), `recorded` the public identity the Workspace records for the entry's user.
+  /// none), `recorded` the public identities the Workspace records, by member.
   static func of(
     entry: [UInt8], workspace: WorkspaceID, fileName: String, user: String, signature bytes: [UInt8]?,
-    recorded: String?
+    recorded: [String: String]
   ) -> Self {
     guard let bytes else { return .unsigned }
     guard let signature = try? JSONDecoder().decode(HistorySignature.self, from: Data(bytes)),
       signature.version == 1, let key = Data(base64Encoded: signature.key),
       let value = Data(base64Encoded: signature.signature)
     else { return .notVerifiable("its signature file is damaged") }
-    guard signature.user == user else {
+    let rewrite = signature.rewrite == true
+    guard rewrite || signature.user == user else {
       return .notVerifiable("signed by \(signature.user.prefix(80)), not by \(user.prefix(80)) whom it names")
     }
-    guard let recorded, let keys = IdentityText.keys(recorded) else {
-      return .notVerifiable("the Workspace records no public key for \(user.prefix(80))")
+    let signer = signature.user
+    guard let recorded = recorded[signer], let keys = IdentityText.keys(recorded) else {
+      return .notVerifiable("the Workspace records no public key for \(signer.prefix(80))")
     }
     guard keys.signing == key else {
-      return .notVerifiable("signed with a key the Workspace does not record for \(user.prefix(80))")
+      return .notVerifiable("signed with a key the Workspace does not record for \(signer.prefix(80))")
     }
     guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key),
       publicKey.isValidSignature(
-        value, for: HistorySignature.message(entry: entry, workspace: workspace, fileName: fileName))
+        value,
+        for: HistorySignature.message(
+          entry: entry, workspace: workspace, fileName: fileName, rewrite: rewrite))
     else {
       return .notVerifiable("the entry was changed (or copied here from elsewhere) after it was signed")
     }
-    return .verified
+    return rewrite ? .rewritten(by: signer) : .verified
   }
 }
 

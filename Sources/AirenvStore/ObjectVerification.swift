@@ -39,13 +39,17 @@ public struct UnverifiedObject: Equatable, Sendable {
 /// and the digest of each object it wrote.
 struct EntryFacts: Sendable {
   var user: String
+  /// Whose signature vouches for the entry: its user's, or after `history purge` the purger's.
+  var signer: String
   var sequence: Int
   var verdict: HistoryVerification
   /// Object id → digest of what the entry wrote (`ObjectChange.afterDigest`).
   var wrote: [String: String]
   /// Object id → digest of what the entry sealed again with a new data key (`sealed`).
   var sealed: [String: String]
-  /// The recorded public identity the verdict was reached with.
+  /// The objects the entry deleted.
+  var deleted: Set<String> = []
+  /// The signer's recorded public identity the verdict was reached with.
   var recordedKey: String?
 }
 
@@ -55,13 +59,41 @@ extension Repository {
   /// there every member holds the one key, and no change is signed to be checked against.
   ///
   /// An object is verified when the history entry its stamp names is signed by the key the
-  /// Workspace records for that entry's user, that user's role may change the Workspace, and
-  /// the entry recorded exactly the object as stored (its digest, stamp aside) and its author.
+  /// Workspace records for that entry's user, which is the key an Owner wrapped the data key for
+  /// (the signed envelope), that user's role may change the Workspace, and the entry recorded
+  /// exactly the object as stored (its digest, stamp aside) and its author.
   public func unverifiedObjects(in workspace: Workspace) throws(StoreError) -> [String: UnverifiedObject] {
     try locked(exclusive: false) { () throws(StoreError) in
       guard try usesDataKeys() else { return [:] }
       return verify(workspace)
     }
+  }
+
+  /// The history's name for `airenv approve`: the one change that may vouch for unverified objects.
+  static let approval = "approve"
+
+  /// Refuses a change that rewrites objects of `workspace` (by id) nobody allowed to has vouched
+  /// for: saved, they would name the change's signed entry, which would vouch for what someone
+  /// else put there. `airenv approve` is the way to vouch for them, knowingly.
+  func refuseVouching(for workspace: Workspace, changing ids: Set<String>) throws(StoreError) {
+    var changed = workspace
+    changed.deployments.removeAll { !ids.contains($0.id) }
+    changed.connections.removeAll { !ids.contains($0.id) }
+    changed.variables.removeAll { !ids.contains($0.id) }
+    let unverified = verify(changed).values.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }
+    guard let first = unverified.first else { return }
+    throw .unverifiedChange(objects: unverified.map(\.description), approval: first.approval)
+  }
+
+  /// The ids of the objects of `workspace` that are unverified as the member list of `members`
+  /// (the Workspace after a membership change) judges them: a new data key seals them again
+  /// without vouching for them. None in a repository that verifies nothing.
+  func unverified(_ workspace: Workspace, members: Workspace) throws(StoreError) -> Set<String> {
+    guard try usesDataKeys() else { return [] }
+    var judged = workspace
+    judged.members = members.members
+    judged.memberKeys = members.memberKeys
+    return Set(verify(judged).keys)
   }
 
   private struct Candidate: Sendable {
@@ -86,13 +118,20 @@ extension Repository {
       }
     let base = layout.workspaceDirectory(id)
     let history = layout.history(id)
+    // The keys an Owner wrapped the data key for, as the stored member list (not a judged one)
+    // makes the envelope count: an author's recorded key must be the one wrapped for them, so a
+    // key swapped into the member list by hand, or a member raised by hand, signs nothing that
+    // verifies.
+    let wrappedFor = ((try? verifiedEnvelope(id))??.wrapped ?? [:]).mapValues(\.recipient)
+    let members = VerificationCache.members(of: workspace, wrapped: wrappedFor)
     let now = time(nil)
     let settleSeconds = settleSeconds
-    let members = VerificationCache.members(of: workspace)
     let cachePath = cacheDirectory.map { VerificationCache.path(in: $0, root: root, workspace: id) }
-    let cached = cachePath.flatMap { VerificationCache(readingFrom: $0) }.flatMap {
-      $0.members == members ? $0 : nil
-    }
+    let stored = cachePath.flatMap { VerificationCache(readingFrom: $0) }
+    // Verdicts hold for the member list they were reached under; the history index always.
+    let cached = stored.flatMap { $0.members == members ? $0 : nil }
+    let (latest, indexed, touchedAnew) = latestChanges(
+      in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
     // Each entry named, its files as they are now: a verdict relying on it holds while they do.
     var files: [String: VerificationCache.EntryFiles] = [:]
     for name in Set(candidates.compactMap(\.stamp.entry)) where RepositoryLayout.isHistoryStem(name) {
@@ -107,7 +146,8 @@ extension Repository {
     let looked = candidates.concurrentMap { candidate -> (FileSignature?, VerificationCache.Verdict?) in
       let file = candidate.directory + "/" + candidate.id + ".json"
       let signature = FileSignature(path: base + "/" + file)
-      guard let signature, let entry = candidate.stamp.entry, let verdict = cached?.objects[file],
+      guard let signature, let entry = candidate.stamp.entry, !touchedAnew.contains(candidate.id),
+        let verdict = cached?.objects[file],
         verdict.signature == signature, verdict.entry == entry, let files = entryFiles[entry],
         cached?.entries[entry] == files
       else { return (signature, nil) }
@@ -126,14 +166,21 @@ extension Repository {
       if let verdict = looked.1 { return verdict.reason }
       return reason(
         candidate, path: base + "/" + candidate.directory + "/\(candidate.id).json",
-        entry: candidate.stamp.entry.flatMap { facts[$0] ?? nil }, in: workspace, now: now,
-        settleSeconds: settleSeconds)
+        entry: candidate.stamp.entry.flatMap { facts[$0] ?? nil }, latest: latest[candidate.id],
+        in: workspace,
+        wrappedFor: wrappedFor, now: now, settleSeconds: settleSeconds)
     }
     var unverified: [String: UnverifiedObject] = [:]
-    var verdicts: [String: VerificationCache.Verdict] = [:]
-    var entriesUsed: [String: VerificationCache.EntryFiles] = [:]
+    // The verdicts on objects this read did not hold (a listing of one kind) are kept, but for
+    // those a change new since touched.
+    var verdicts = (cached?.objects ?? [:]).filter { file, _ in
+      !touchedAnew.contains(
+        String(file.split(separator: "/").last ?? "").replacingOccurrences(of: ".json", with: ""))
+    }
+    var entriesUsed = cached?.entries ?? [:]
     for ((candidate, (signature, _)), reason) in zip(zip(candidates, looked), reasons) {
       let file = candidate.directory + "/" + candidate.id + ".json"
+      verdicts[file] = nil
       if let reason {
         unverified[candidate.id] = UnverifiedObject(
           kind: candidate.kind, id: candidate.id, name: candidate.name,
@@ -148,16 +195,20 @@ extension Repository {
       verdicts[file] = VerificationCache.Verdict(signature: signature, entry: entry, reason: reason)
       entriesUsed[entry] = files
     }
-    let fresh = VerificationCache(members: members, objects: verdicts, entries: entriesUsed)
-    if let cachePath, fresh != cached { fresh.write(to: cachePath) }
+    let named = Set(verdicts.values.map(\.entry))
+    let fresh = VerificationCache(
+      members: members, objects: verdicts, entries: entriesUsed.filter { named.contains($0.key) },
+      latest: latest,
+      indexed: indexed)
+    if let cachePath, fresh != stored { fresh.write(to: cachePath) }
     return unverified
   }
 
   /// Why `candidate`, whose file is at `path`, is unverified against `entry` (the facts of the
   /// entry its stamp names, nil when it names none or it cannot be read); nil when it is verified.
   private func reason(
-    _ candidate: Candidate, path: String, entry: EntryFacts?, in workspace: Workspace, now: time_t,
-    settleSeconds: Int
+    _ candidate: Candidate, path: String, entry: EntryFacts?, latest: String?, in workspace: Workspace,
+    wrappedFor: [String: String], now: time_t, settleSeconds: Int
   ) -> String? {
     guard let entryName = candidate.stamp.entry else {
       return "no signed change of airenv names it as its author (written by hand, or by an airenv before "
@@ -167,7 +218,12 @@ extension Repository {
       return "the change it names (\(entryName)) is not in the history, or cannot be read"
     }
     let change = "change #\(entry.sequence) by \(entry.user.prefix(80))"
-    if entry.verdict != .verified {
+    if let latest, latest > entryName, let later = RepositoryLayout.historyName(fileName: latest + ".json") {
+      return
+        "it is what \(change) wrote, but change #\(later.sequence) changed or deleted it since (an earlier "
+        + "version put back by hand, or by a merge?)"
+    }
+    if entry.verdict != .verified && entry.verdict.signer == nil {
       return "\(change) that wrote it is \(entry.verdict.label)"
         + (entry.verdict.reason.map { ": \($0)" } ?? "")
     }
@@ -176,6 +232,17 @@ extension Repository {
         + (workspace.members[entry.user].map { "\($0 == .member ? "a" : "an") \($0.title), who" }
           ?? "someone who is no member and")
         + " may not change this Workspace"
+    }
+    // After a purge, the purger vouches for the entry: they must be allowed to as well.
+    if let signer = entry.verdict.signer, (workspace.members[signer] ?? .member) < .`operator` {
+      return
+        "\(change) that wrote it was purged and signed again by \(signer.prefix(80)), who may not change "
+        + "this Workspace"
+    }
+    guard let recorded = workspace.memberKeys[entry.signer], wrappedFor[entry.signer] == recorded else {
+      return
+        "\(change) that wrote it is signed by \(entry.signer.prefix(80)) with a key no Owner wrapped the data "
+        + "key for (the member list edited by hand?)"
     }
     let directory = path.parent
     guard let digest = objectDigest(path, in: directory, now: now, settleSeconds: settleSeconds) else {
@@ -189,6 +256,36 @@ extension Repository {
       return "it names \(candidate.stamp.updatedBy.prefix(80)) as its author, but \(change) wrote it"
     }
     return nil
+  }
+
+  /// Per object id, the newest signed change that wrote, sealed or deleted it (by entry name,
+  /// whose order is the history's), learning only the entries `known` has not indexed yet; with
+  /// the names indexed, and the ids entries new since touched (their cached verdicts are void).
+  /// Only entries whose signature holds count: a hand-made entry cannot make an object look old.
+  private func latestChanges(
+    in history: String, workspace: WorkspaceID, recorded: [String: String], known: VerificationCache?
+  ) -> (latest: [String: String], indexed: Set<String>, touched: Set<String>) {
+    let names = Set(
+      ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
+        $0.utf8.count == RepositoryLayout.timedHistoryStemLength && RepositoryLayout.isHistoryStem($0)
+      })
+    var latest = (known?.latest ?? [:]).filter { names.contains($0.value) }
+    var indexed = (known?.indexed ?? []).intersection(names)
+    let fresh = names.subtracting(indexed).sorted()
+    let facts = fresh.concurrentMap { name in
+      entryFacts(name, in: history, workspace: workspace, recorded: recorded)
+    }
+    var touched = Set<String>()
+    for (name, facts) in zip(fresh, facts) {
+      guard let facts else { continue }
+      indexed.insert(name)
+      guard facts.verdict == .verified || facts.verdict.signer != nil else { continue }
+      for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
+        touched.insert(id)
+        if latest[id].map({ $0 < name }) ?? true { latest[id] = name }
+      }
+    }
+    return (latest, indexed, touched)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -207,24 +304,47 @@ extension Repository {
     let variant = signatureBytes?.signature.map(\.text) ?? "unsigned"
     if let known = verifiedEntries.value(
       in: directory, named: fileName, signature: signature, variant: variant),
-      known.recordedKey == recorded[known.user]
+      known.recordedKey == recorded[known.signer]
     {
       return known
     }
-    guard
-      let entry = try? Self.historyEntry(
-        StoredFile.read(HistoryEntry.self, from: bytes, path: path), named: fileName, path: path)
-    else { return nil }
-    var wrote: [String: String] = [:]
-    for change in entry.changes {
-      if let digest = change.afterDigest { wrote[change.id] = digest }
+    // The signature is checked before the entry is parsed, so that an entry nobody can vouch for
+    // (a large one made up by hand, say) costs a hash, not a parse; its sequence is its name's.
+    guard let sequence = RepositoryLayout.historyName(fileName: fileName)?.sequence else { return nil }
+    let claimed = signatureBytes.flatMap {
+      try? JSONDecoder().decode(HistorySignature.self, from: Data($0.bytes))
+    }?
+    .user
+    var verdict = HistoryVerification.of(
+      entry: bytes, workspace: workspace, fileName: fileName, user: claimed ?? "",
+      signature: signatureBytes?.bytes, recorded: recorded)
+    var facts = EntryFacts(
+      user: claimed ?? "someone", signer: claimed ?? "", sequence: sequence, verdict: verdict, wrote: [:],
+      sealed: [:], recordedKey: claimed.flatMap { recorded[$0] })
+    if verdict == .verified || verdict.signer != nil, let claimed {
+      // Signed, so written by an airenv of that member: read only what verifying needs.
+      guard case .object(let members)? = JSONValue.stored(bytes),
+        case .integer(let stored)? = members["sequence"], stored == Int64(sequence),
+        let user = members["user"]?.stringValue
+      else { return nil }
+      facts.user = user
+      if user != claimed && verdict.signer == nil {
+        verdict = .notVerifiable("signed by \(claimed.prefix(80)), not by \(user.prefix(80)) whom it names")
+        facts.verdict = verdict
+      } else {
+        for change in members["changes"]?.arrayValue ?? [] {
+          guard let change = change.objectValue, let id = change["id"]?.stringValue else { continue }
+          if let digest = change["afterDigest"]?.stringValue {
+            facts.wrote[id] = digest
+          } else if ["connection", "variable", "deployment"].contains(change["kind"]?.stringValue ?? "") {
+            facts.deleted.insert(id)
+          }
+        }
+        for (id, digest) in members["sealed"]?.objectValue ?? [:] {
+          if let digest = digest.stringValue { facts.sealed[id] = digest }
+        }
+      }
     }
-    let facts = EntryFacts(
-      user: entry.user, sequence: entry.sequence,
-      verdict: HistoryVerification.of(
-        entry: bytes, workspace: workspace, fileName: fileName, user: entry.user,
-        signature: signatureBytes?.bytes, recorded: recorded[entry.user]),
-      wrote: wrote, sealed: entry.sealed ?? [:], recordedKey: recorded[entry.user])
     if signature.isSettled(now: time(nil), after: settleSeconds) {
       verifiedEntries.store(facts, in: directory, named: fileName, signature: signature, variant: variant)
     }
@@ -243,9 +363,7 @@ extension Repository {
     }
     guard let (bytes, signature) = try? FileSystem.readWithSignature(path, limit: Limits.objectFileBytes)
     else { return nil }
-    let stored =
-      StrictJSONReader.value(of: bytes) ?? (try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)))
-    guard let digest = ContentDigest.of(stored) else { return nil }
+    guard let digest = ContentDigest.of(file: bytes) else { return nil }
     if let signature, signature.isSettled(now: now, after: settleSeconds) {
       objectDigests.store(digest, in: directory, named: name, signature: signature, variant: "")
     }

@@ -181,12 +181,14 @@ extension Repository {
 
   /// Every file of `workspace` that holds a secret, sealed again with `key` and naming `entry`
   /// as the change that wrote it, except the objects in `skipping` (the save writes those
-  /// itself); with the digest of each (by id) for that entry's `sealed`. With `every`, the files
+  /// itself); with the digest of each (by id) for that entry's `sealed`. The objects in
+  /// `unvouched` (unverified ones) are sealed again but keep their stamps, and stay unverified:
+  /// the entry vouches only for what was verified before. With `every`, the files
   /// without a secret too (`key migrate`: each then names a signed entry). The secrets must all
   /// be open: one that is not would be lost.
   func resealed(
     _ workspace: Workspace, with key: EncryptionKey, entry: String, skipping: Set<String> = [],
-    every: Bool = false
+    unvouched: Set<String> = [], every: Bool = false
   )
     throws(StoreError) -> ResealedFiles
   {
@@ -201,19 +203,22 @@ extension Repository {
         let written = try bytes()
         return (
           String(path.split(separator: "/").last!.dropLast(".json".count)), path, written,
-          ContentDigest.of(StrictJSONReader.value(of: written))
+          ContentDigest.of(file: written)
         )
       }
     }
     let deployments = Self.naming(
       entry,
-      in: workspace.deployments.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) })
+      in: workspace.deployments.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) },
+      except: unvouched)
     let connections = Self.naming(
       entry,
-      in: workspace.connections.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) })
+      in: workspace.connections.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) },
+      except: unvouched)
     let variables = Self.naming(
       entry,
-      in: workspace.variables.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) })
+      in: workspace.variables.filter { !skipping.contains($0.id) && (every || SecretSealer.needsKey($0)) },
+      except: unvouched)
     let results =
       deployments.concurrentMap { deployment in
         sealedFile(layout.deployments(workspace.id) + "/\(deployment.id).json") { () throws(StoreError) in
@@ -234,7 +239,7 @@ extension Repository {
     for result in results {
       let file = try result.get()
       files.writes.append((file.path, file.bytes))
-      files.digests[file.id] = file.digest
+      if !unvouched.contains(file.id) { files.digests[file.id] = file.digest }
     }
     return files
   }
@@ -316,7 +321,10 @@ extension Repository {
           else { continue }
           envelope = changed
           if change.renewed {
-            resealing = { entry throws(StoreError) in try self.resealed(after, with: key, entry: entry) }
+            let unvouched = try unverified(before, members: after)
+            resealing = { entry throws(StoreError) in
+              try self.resealed(after, with: key, entry: entry, unvouched: unvouched)
+            }
           }
         } else {
           if after.members.isEmpty { after.members[actor.user] = .owner }
@@ -398,11 +406,14 @@ extension Repository {
         try workspace.authorize(.administer, for: actor.user)
         guard let envelope = try verifiedEnvelope(id) else { continue }
         let key = EncryptionKey.generate()
+        let unvouched = try unverified(workspace, members: workspace)
         let readers = workspace.secretReaders.filter { envelope.wrapped[$0.key]?.recipient == $0.value }
         let renewed = try signed(.wrapping(key, for: readers, workspace: id), for: workspace)
         let (keyWrites, resealed) = try standaloneKeyChange(
           before: workspace, after: workspace, envelope: renewed,
-          resealing: { entry throws(StoreError) in try self.resealed(workspace, with: key, entry: entry) },
+          resealing: { entry throws(StoreError) in
+            try self.resealed(workspace, with: key, entry: entry, unvouched: unvouched)
+          },
           command: "key rotate", by: actor)
         writes += keyWrites
         renewals.append(

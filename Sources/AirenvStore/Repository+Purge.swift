@@ -59,8 +59,20 @@ extension Repository {
         }
       }
       for ((path, entry), (_, rewritten)) in zip(entries, purged) where rewritten != entry {
-        writes.append((path, StoredFile.encode(rewritten)))
+        let bytes = StoredFile.encode(rewritten)
+        writes.append((path, bytes))
         report.entries.append(entry.sequence)
+        // The purger vouches for the entry as rewritten (its old signature no longer holds), so
+        // that what it wrote stays verified.
+        if let identity = held.identity(of: actor.user) {
+          let fileName = String(path.split(separator: "/").last ?? "")
+          writes.append(
+            (
+              path.parent + "/" + HistorySignature.fileName(forEntry: fileName),
+              try HistorySignature.make(
+                for: bytes, workspace: id, fileName: fileName, by: identity, rewrite: true)
+            ))
+        }
       }
       if !writes.isEmpty { try Journal.commit(writes: writes, deletes: [], layout: layout) }
       return report

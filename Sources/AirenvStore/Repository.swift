@@ -616,6 +616,10 @@ public final class Repository: Sendable {
       entryName, in: changed(before.connections, after.connections, layout.connections(after.id)))
     let variables = Self.naming(
       entryName, in: changed(before.variables, after.variables, layout.variables(after.id)))
+    if note.command != Self.approval, try usesDataKeys() {
+      try refuseVouching(
+        for: before, changing: Set((deployments.map(\.id) + connections.map(\.id) + variables.map(\.id))))
+    }
     for deployment in deployments {
       try StoredFile.checkBeforeWriting(
         deployment, path: layout.deployments(after.id) + "/\(deployment.id).json")
@@ -676,9 +680,11 @@ public final class Repository: Sendable {
           before.deployments.map(\.id) + before.connections.map(\.id) + before.variables.map(\.id)
         )
         .subtracting(kept)
+        let current = try loadWorkspace(after.id, allowingConflicts: true)
         let resealed = try resealed(
-          try loadWorkspace(after.id, allowingConflicts: true), with: key, entry: entryName,
-          skipping: deleted.union(deployments.map(\.id) + connections.map(\.id) + variables.map(\.id)))
+          current, with: key, entry: entryName,
+          skipping: deleted.union(deployments.map(\.id) + connections.map(\.id) + variables.map(\.id)),
+          unvouched: unverified(current, members: after))
         writes += resealed.writes
         sealed = resealed.digests
         changes.append(Self.dataKeyRenewal(after.id, resealed: resealed.writes.count))
@@ -712,11 +718,14 @@ public final class Repository: Sendable {
     return fileName
   }
 
-  /// `values` each naming `entry` as the change that writes them.
-  static func naming<Value: Stamped>(_ entry: String, in values: [Value]) -> [Value] {
+  /// `values` each naming `entry` as the change that writes them, but those in `unvouched`, which
+  /// keep their stamps.
+  static func naming<Value: Stamped & Identifiable<String>>(
+    _ entry: String, in values: [Value], except unvouched: Set<String> = []
+  ) -> [Value] {
     values.map { value in
       var named = value
-      named.stamp.entry = entry
+      if !unvouched.contains(value.id) { named.stamp.entry = entry }
       return named
     }
   }
@@ -788,8 +797,7 @@ public final class Repository: Sendable {
     secretPaths: Set<String>
   ) -> ObjectChange {
     // What airenv has just written is read back by the fast reader.
-    let stored =
-      StrictJSONReader.value(of: written) ?? (try? JSONValue.parse(String(decoding: written, as: UTF8.self)))
+    let stored = JSONValue.stored(written)
     var revision: Int?
     if case .object(let members)? = stored, case .object(let stamp)? = members["stamp"],
       case .integer(let value)? = stamp["revision"]
@@ -1091,7 +1099,7 @@ public final class Repository: Sendable {
         }
         verdicts[entry.name] = HistoryVerification.of(
           entry: bytes, workspace: id, fileName: fileName, user: entry.user, signature: signature,
-          recorded: recorded[entry.user])
+          recorded: recorded)
       }
       return verdicts
     }

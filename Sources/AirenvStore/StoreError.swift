@@ -12,6 +12,9 @@ public enum StoreError: Error, Equatable, Sendable {
   case keyProblem(String)
   case keyMismatch(location: String, fingerprint: String, repository: String)
   case keyMissing(location: String, repository: String)
+  /// A change to objects nobody allowed to has vouched for (each described with its file and
+  /// why): saved, it would vouch for them as they are stored.
+  case unverifiedChange(objects: [String], approval: String)
 
   public var message: String {
     switch self {
@@ -44,6 +47,15 @@ public enum StoreError: Error, Equatable, Sendable {
     case .keyMismatch(let location, let fingerprint, let repository):
       return "the key in \(location) (fingerprint \(fingerprint)) is not the key this repository's secrets "
         + "are encrypted with (fingerprint \(repository)); set AIRENV_KEY or AIRENV_KEY_FILE to the right key"
+    case .unverifiedChange(let objects, let approval):
+      return
+        "not saved: this change would vouch for \(objects.count == 1 ? "an object" : "\(objects.count) objects") "
+        + "as stored, and nobody allowed to has vouched for "
+        + (objects.count == 1 ? "it" : "them") + ": " + objects.prefix(5).joined(separator: "; ")
+        + (objects.count > 5 ? "; and \(objects.count - 5) more" : "")
+        + ". Check \(objects.count == 1 ? "it" : "them"), approve with `\(approval)`"
+        + (objects.count == 1 ? "" : " and so on (or `airenv approve --all`)")
+        + ", then make the change again"
     case .keyMissing(let location, let repository):
       return "no encryption key at \(location); this repository's secrets are encrypted with the key of "
         + "fingerprint \(repository): set AIRENV_KEY or AIRENV_KEY_FILE to it"
@@ -55,7 +67,7 @@ public enum StoreError: Error, Equatable, Sendable {
   public var exitCode: Int32 {
     switch self {
     case .workspaceNotFound, .noWorkspace, .workspaceNotChosen: 3
-    case .workspaceReplaced: 4
+    case .workspaceReplaced, .unverifiedChange: 4
     default: 1
     }
   }

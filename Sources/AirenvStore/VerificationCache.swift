@@ -37,8 +37,13 @@ struct VerificationCache: Equatable, Sendable {
   /// By object file, relative to the Workspace directory (`connections/<id>.json`).
   var objects: [String: Verdict]
   var entries: [String: EntryFiles]
+  /// Per object id, the newest signed history entry that wrote, sealed or deleted it; and the
+  /// entries already looked at for it (an entry file is never rewritten but by a purge, which
+  /// changes no object it names).
+  var latest: [String: String]
+  var indexed: Set<String>
 
-  private static let magic = Array("airenv verification 1\n".utf8)
+  private static let magic = Array("airenv verification 2\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// The cache file of a Workspace in `directory`, beside its key index.
@@ -47,21 +52,26 @@ struct VerificationCache: Equatable, Sendable {
       + ".verified"
   }
 
-  /// The digest of what a verdict depends on in the member list: each member's role and key.
-  static func members(of workspace: Workspace) -> String {
+  /// The digest of what a verdict depends on in the member list: each member's role and key,
+  /// and the key the data key is wrapped for (`wrapped`, by member).
+  static func members(of workspace: Workspace, wrapped: [String: String]) -> String {
     var text = ""
-    for user in Set(workspace.members.keys).union(workspace.memberKeys.keys).sorted() {
-      text +=
-        user + "\0" + (workspace.members[user]?.rawValue ?? "") + "\0" + (workspace.memberKeys[user] ?? "")
-        + "\n"
+    for user in Set(workspace.members.keys).union(workspace.memberKeys.keys).union(wrapped.keys).sorted() {
+      text += user + "\0" + (workspace.members[user]?.rawValue ?? "") + "\0"
+      text += (workspace.memberKeys[user] ?? "") + "\0" + (wrapped[user] ?? "") + "\n"
     }
     return hexadecimal(SHA256.hash(data: Data(text.utf8)))
   }
 
-  init(members: String, objects: [String: Verdict], entries: [String: EntryFiles]) {
+  init(
+    members: String, objects: [String: Verdict], entries: [String: EntryFiles], latest: [String: String],
+    indexed: Set<String>
+  ) {
     self.members = members
     self.objects = objects
     self.entries = entries
+    self.latest = latest
+    self.indexed = indexed
   }
 
   /// The cache at `path`; nil when there is none, it is not whole, or it is not private.
@@ -75,6 +85,8 @@ struct VerificationCache: Equatable, Sendable {
     var members = ""
     var objects: [String: Verdict] = [:]
     var entries: [String: EntryFiles] = [:]
+    var latest: [String: String] = [:]
+    var indexed = Set<String>()
     let parsed = bytes.withUnsafeBytes { raw -> Bool in
       var reader = CacheFileReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), from: Self.magic.count)
       do throws(CacheFileDamage) {
@@ -92,13 +104,18 @@ struct VerificationCache: Equatable, Sendable {
           let reason = try reader.unsigned() == 1 ? try reader.string() : nil
           objects[name] = Verdict(signature: signature, entry: entry, reason: reason)
         }
+        for _ in 0..<(try reader.count()) {
+          let id = try reader.string()
+          latest[id] = try reader.string()
+        }
+        for _ in 0..<(try reader.count()) { indexed.insert(try reader.string()) }
         return reader.isAtEnd
       } catch {
         return false
       }
     }
     guard parsed else { return nil }
-    self.init(members: members, objects: objects, entries: entries)
+    self.init(members: members, objects: objects, entries: entries, latest: latest, indexed: indexed)
   }
 
   /// Replaces the cache at `path` at once; one that cannot be written is not an error (the
@@ -131,6 +148,13 @@ struct VerificationCache: Equatable, Sendable {
         writer.unsigned(0)
       }
     }
+    writer.unsigned(UInt64(latest.count))
+    for (id, entry) in latest.sorted(by: { $0.key < $1.key }) {
+      writer.string(id)
+      writer.string(entry)
+    }
+    writer.unsigned(UInt64(indexed.count))
+    for name in indexed.sorted() { writer.string(name) }
     var bytes = writer.bytes
     bytes.append(contentsOf: SHA256.hash(data: bytes))
     guard let temporary = try? FileSystem.writeTemporary(bytes, besides: path, flushing: false) else {

@@ -44,7 +44,10 @@ enum DetailView {
   /// Why the object is unverified and what to do, when it is.
   static func unverifiedLines(_ id: String, _ state: AppState) -> [[Span]] {
     guard let reason = state.unverified[id] else { return [] }
-    return [[Span("! unverified: \(reason); export and apply refuse it until `airenv approve`", .warning)]]
+    return wrap(
+      "! unverified: \(reason). Export and apply wait until `airenv approve` vouches for it.",
+      width: max(20, state.layout.detail.width - 2)
+    ).map { [Span($0, .warning)] }
   }
 
   static func sharingLine<P>(_ object: EnvironmentObject<P>, _ workspace: Workspace) -> Span {

@@ -74,6 +74,14 @@ struct ObjectVerificationTests {
         refused.status == 4 && refused.stderr.contains("nobody allowed to has vouched for"), "\(refused)")
     }
     #expect(!FileManager.default.fileExists(atPath: cli.scratch + "/delivered/connections.json"))
+    // Any other change to it would vouch for it as stored: refused, pointing at approve.
+    let update = try cli.run("connection", "update", "db", "--port", "5433")
+    #expect(update.status == 4 && update.stderr.contains("would vouch for an object"), "\(update)")
+    #expect(update.stderr.contains("airenv approve connection db"))
+    // A new data key seals its secret again, without vouching for it.
+    try cli.ok("key", "rotate")
+    #expect(try cli.run("export", "--deployment", "dev", "--format", "env").status == 4)
+    #expect(try cli.ok("connection", "get", "db", "--reveal").contains("pw-Ωmega"))
     // A Member may not approve; an Owner does, with a signed entry, and export takes it again.
     let approved = try cli.ok("approve", "connection", "db")
     #expect(approved.contains("approved connection db") && approved.contains("revision 2"), "\(approved)")
@@ -86,7 +94,19 @@ struct ObjectVerificationTests {
 
   @Test func aForgedAuthorOrAnEntryThatIsNotThereIsUnverified() throws {
     let cli = CLI()
-    let (_, connection, variable) = try repository(cli)
+    let (workspace, connection, variable) = try repository(cli)
+    // The variable reaches every Deployment; edited to leave prod, it would be deleted from prod's
+    // Airflow by the next apply: every Deployment waits, not only those it reaches now.
+    let prod = try FileManager.default.contentsOfDirectory(atPath: workspace + "/deployments").first { name in
+      (try? String(contentsOfFile: workspace + "/deployments/" + name, encoding: .utf8))?
+        .contains("\"name\" : \"prod\"") == true
+    }
+    let prodID = String(try #require(prod).dropLast(".json".count))
+    let original = try Data(contentsOf: URL(fileURLWithPath: variable))
+    try edit(variable) { object in object["exclusions"] = [prodID] }
+    let excluded = try cli.run("export", "--deployment", "prod", "--format", "env")
+    #expect(excluded.status == 4 && excluded.stderr.contains("variable region"), "\(excluded)")
+    try original.write(to: URL(fileURLWithPath: variable))
     // Only the stamp's author changed: the content is what the entry wrote, but not by them.
     try edit(variable) { object in
       var stamp = object["stamp"] as! [String: Any]
@@ -141,6 +161,12 @@ struct ObjectVerificationTests {
     }
     let forged = try cli.run(["variable", "update", "region", "--value", "us-east-1"], environment: bob)
     #expect(forged.status == 0, "\(forged.stderr)")
+    // While the member list still says Operator, his key is not one an Owner wrapped the data key for.
+    let promoted = try #require(try cli.run("variable", "list", "--output", "json").json as? [[String: Any]])
+    #expect(
+      (promoted.first?["unverified"] as? String)?.contains("no Owner wrapped the data key for") == true,
+      "\(promoted)")
+    #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 4)
     try original.write(to: URL(fileURLWithPath: header))
     let latest = try cli.ok("history", "--limit", "1")
     #expect(
@@ -162,7 +188,9 @@ struct ObjectVerificationTests {
     // A repository of the shared key, moved to identities: every object is stamped by the migration.
     try cli.ok("workspace", "create", "team")
     try cli.ok("deployment", "create", "dev")
-    try cli.ok("connection", "create", "db", "--type", "postgres", "--host", "h", "--link-all")
+    try cli.ok(
+      "connection", "create", "db", "--type", "postgres", "--host", "h", "--extra-set", "timeout=1.5",
+      "--link-all")
     try cli.ok("variable", "create", "token", "--value", "t0", "--secret", "--link-all")
     try cli.ok("identity", "create")
     try cli.ok("workspace", "member", "set", "alice", "owner", "--public-key", try cli.publicKey())
@@ -186,5 +214,83 @@ struct ObjectVerificationTests {
     try cli.ok("undo")
     #expect(try verified())
     #expect(try cli.ok("variable", "get", "token", "--reveal").contains("t0"))
+  }
+
+  @Test func aPurgeSignsWhatItRewritesAndLeavesItVerified() throws {
+    let cli = CLI()
+    _ = try repository(cli)
+    try cli.ok("variable", "create", "pin", "--value", "1234", "--link-all")
+    try cli.ok("variable", "update", "pin", "--secret")
+    try cli.ok("history", "purge", "--variable", "pin")
+    let listed = try cli.run("variable", "list")
+    #expect(listed.status == 0 && listed.stderr.isEmpty && !listed.stdout.contains("unverified"), "\(listed)")
+    #expect(try cli.run("export", "--all", "--format", "env", "--out", cli.scratch + "/out").status == 0)
+    let history = try cli.ok("history")
+    #expect(history.contains("rewritten") && !history.contains("not verifiable"), "\(history)")
+    let doctor = try cli.run("doctor")
+    #expect(!(doctor.stdout + doctor.stderr).contains("signature"), "\(doctor)")
+    // A purge's signature proves nothing once the entry is changed again.
+    let entries = try FileManager.default.subpathsOfDirectory(atPath: cli.repository).filter {
+      $0.contains("/history/") && $0.hasSuffix(".json")
+    }.sorted()
+    let rewritten = try #require(
+      entries.first { name in
+        let signature = (name as NSString).deletingPathExtension + ".sig"
+        return (try? String(contentsOfFile: cli.repository + "/" + signature, encoding: .utf8))?
+          .contains("rewrite") == true
+      })
+    let path = cli.repository + "/" + rewritten
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    try (text + " ").write(toFile: path, atomically: false, encoding: .utf8)
+    #expect(try cli.ok("history").contains("not verifiable"))
+  }
+
+  @Test func theTerminalUIMarksAnUnverifiedObjectAndClearsTheMarkOnceApproved() throws {
+    let cli = CLI()
+    let (_, connection, _) = try repository(cli)
+    try edit(connection) { object in
+      var base = object["base"] as! [String: Any]
+      base["host"] = "attacker.example"
+      object["base"] = base
+    }
+    let tui = try TmuxSession(cli: cli, width: 100, height: 30, command: CLI.binary)
+    // Marked in the list's first column, and the detail pane says why and what to do (wrapped to
+    // its width, so that the way out is never cut off).
+    let screen = try tui.settled(for: "the mark and the reason") {
+      $0.contains("! unverified:") && $0.contains("airenv approve")
+    }
+    let rows = screen.components(separatedBy: "\n")
+    #expect(rows.contains { $0.hasPrefix("!db ") }, "\(screen)")
+    #expect(!rows.contains { $0.hasPrefix("!region") })
+    // Approved from the CLI while the TUI is open: the mark goes with the reload.
+    try cli.ok("approve", "connection", "db")
+    let approved = try tui.settled(for: "the mark gone") { !$0.contains("unverified") }
+    #expect(approved.components(separatedBy: "\n").contains { $0.hasPrefix(" db ") }, "\(approved)")
+  }
+
+  @Test func anEarlierVersionPutBackOrADeletedObjectBroughtBackIsUnverified() throws {
+    let cli = CLI()
+    let (_, connection, variable) = try repository(cli)
+    // Each file is exactly what a signed change wrote, but a later signed change replaced it.
+    let earlier = try Data(contentsOf: URL(fileURLWithPath: connection))
+    try cli.ok("connection", "update", "db", "--host", "db2.internal")
+    #expect(try cli.run("connection", "list").stderr.isEmpty)
+    try earlier.write(to: URL(fileURLWithPath: connection))
+    let connections = try #require(
+      try cli.run("connection", "list", "--output", "json").json as? [[String: Any]])
+    #expect(
+      (connections.first?["unverified"] as? String)?.contains("changed or deleted it since") == true,
+      "\(connections)")
+    let deleted = try Data(contentsOf: URL(fileURLWithPath: variable))
+    try cli.ok("variable", "delete", "region", "--yes")
+    try deleted.write(to: URL(fileURLWithPath: variable))
+    let variables = try #require(try cli.run("variable", "list", "--output", "json").json as? [[String: Any]])
+    #expect(
+      (variables.first?["unverified"] as? String)?.contains("changed or deleted it since") == true,
+      "\(variables)")
+    #expect(try cli.run("export", "--deployment", "dev", "--format", "env").status == 4)
+    // Approving the earlier version is a change of its own, the latest: verified again.
+    try cli.ok("approve", "--all")
+    #expect(try cli.run("export", "--deployment", "dev", "--format", "env").status == 0)
   }
 }

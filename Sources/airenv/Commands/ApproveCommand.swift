@@ -49,6 +49,7 @@ struct ApproveCommand: ParsableCommand {
   func run() throws {
     let session = global.session
     let application = session.application
+    guard try application.repository.keepsDataKeys() else { throw ApplicationError.verificationOff }
     let workspace = try session.read(allowingConflicts: true)
     let unverified = try application.unverifiedObjects(in: workspace)
     var commands: [Command] = []

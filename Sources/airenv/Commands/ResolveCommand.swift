@@ -15,6 +15,8 @@ struct ResolveCommand: ParsableCommand {
     let (workspace, policy) = try session.read(reveal: reveal, allowingConflicts: true)
     let resolved = try ResolvedSet(workspace: workspace, deployment: deployment, policy: policy)
     try session.requireUnlocked(resolved.lockedFields, reveal: reveal)
+    // Shown, as a listing is, but said: export and delivery refuse it.
+    _ = try session.unverified(in: workspace)
     try Output.print(resolved, as: output) { resolved.table }
   }
 }
