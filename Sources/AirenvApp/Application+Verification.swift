@@ -4,8 +4,11 @@ import AirenvStore
 extension Application {
   /// The objects of `workspace` nobody allowed to has vouched for, by id (see
   /// `Repository.unverifiedObjects`).
-  public func unverifiedObjects(in workspace: Workspace) throws -> [String: UnverifiedObject] {
-    try repository.unverifiedObjects(in: workspace)
+  /// With `whole` (the Workspace read whole), objects whose files are gone are among them.
+  public func unverifiedObjects(in workspace: Workspace, whole: Bool = false) throws -> [String:
+    UnverifiedObject]
+  {
+    try repository.unverifiedObjects(in: workspace, whole: whole)
   }
 
   /// Refuses to export or deliver a Deployment while an unverified connection or variable is in
@@ -17,7 +20,7 @@ extension Application {
   public func requireVerified(
     _ deployments: [Deployment], in workspace: Workspace, unverified known: [String: UnverifiedObject]? = nil
   ) throws {
-    let unverified = try known ?? repository.unverifiedObjects(in: workspace)
+    let unverified = try known ?? repository.unverifiedObjects(in: workspace, whole: true)
     guard !unverified.isEmpty else { return }
     let objects = unverified.values.filter { $0.kind != "deployment" }.sorted {
       ($0.kind, $0.name) < ($1.kind, $1.name)

@@ -81,7 +81,7 @@ public final class SyncMonitor: @unchecked Sendable {
       var application = application
       application.workspaceName = workspace.name
       // Verified once for every Deployment planned.
-      let unverified = try? application.unverifiedObjects(in: workspace)
+      let unverified = try? application.unverifiedObjects(in: workspace, whole: true)
       for deployment in workspace.sortedDeployments {
         guard let target = deployment.target else { continue }
         let state: DeploymentSync

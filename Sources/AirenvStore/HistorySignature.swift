@@ -98,7 +98,8 @@ public enum HistoryVerification: Equatable, Sendable {
     guard let bytes else { return .unsigned }
     guard let signature = try? JSONDecoder().decode(HistorySignature.self, from: Data(bytes)),
       signature.version == 1, let key = Data(base64Encoded: signature.key),
-      let value = Data(base64Encoded: signature.signature)
+      let value = Data(base64Encoded: signature.signature),
+      IdentifierRules.problem(withUserName: signature.user) == nil
     else { return .notVerifiable("its signature file is damaged") }
     let rewrite = signature.rewrite == true
     guard rewrite || signature.user == user else {

@@ -62,11 +62,23 @@ extension Repository {
   /// Workspace records for that entry's user, which is the key an Owner wrapped the data key for
   /// (the signed envelope), that user's role may change the Workspace, and the entry recorded
   /// exactly the object as stored (its digest, stamp aside) and its author.
-  public func unverifiedObjects(in workspace: Workspace) throws(StoreError) -> [String: UnverifiedObject] {
+  /// With `whole` (a Workspace read whole, as export and delivery read it), an object whose file
+  /// is gone though no signed change deleted it is reported too (by id, its kind from the id).
+  public func unverifiedObjects(in workspace: Workspace, whole: Bool = false) throws(StoreError) -> [String:
+    UnverifiedObject]
+  {
     try locked(exclusive: false) { () throws(StoreError) in
-      guard try usesDataKeys() else { return [:] }
-      return verify(workspace)
+      guard try verifies(workspace) else { return [:] }
+      return verify(workspace, whole: whole)
     }
+  }
+
+  /// Whether objects of `workspace` are verified: where Workspaces keep data keys, which its
+  /// header recording a key's fingerprint says too (the index's mark and `keys.json` alone could
+  /// be removed by hand to turn verification off).
+  func verifies(_ workspace: Workspace) throws(StoreError) -> Bool {
+    if workspace.dataKeyFingerprint != nil { return true }
+    return try usesDataKeys()
   }
 
   /// The history's name for `airenv approve`: the one change that may vouch for unverified objects.
@@ -80,7 +92,9 @@ extension Repository {
     changed.deployments.removeAll { !ids.contains($0.id) }
     changed.connections.removeAll { !ids.contains($0.id) }
     changed.variables.removeAll { !ids.contains($0.id) }
-    let unverified = verify(changed).values.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }
+    let unverified = verify(changed, learning: false).values.sorted {
+      ($0.kind, $0.name) < ($1.kind, $1.name)
+    }
     guard let first = unverified.first else { return }
     throw .unverifiedChange(objects: unverified.map(\.description), approval: first.approval)
   }
@@ -89,11 +103,37 @@ extension Repository {
   /// (the Workspace after a membership change) judges them: a new data key seals them again
   /// without vouching for them. None in a repository that verifies nothing.
   func unverified(_ workspace: Workspace, members: Workspace) throws(StoreError) -> Set<String> {
-    guard try usesDataKeys() else { return [] }
+    guard try verifies(workspace) else { return [] }
     var judged = workspace
     judged.members = members.members
     judged.memberKeys = members.memberKeys
     return Set(verify(judged).keys)
+  }
+
+  /// Why an earlier version of an object that undo or redo would bring back (`stored`, as the
+  /// history kept it) is unverified, or nil: the change its stamp names must have written exactly
+  /// that, as for a file. (A later change touched it, of course: the one being undone.) After a
+  /// purge, which sealed the earlier versions' secrets, the purger's signature vouches for them.
+  func snapshotProblem(_ stored: JSONValue, kind: String, id: String, in workspace: Workspace) -> String? {
+    guard case .object(let members)? = Optional(stored), case .object(let stamp)? = members["stamp"] else {
+      return "it has no stamp"
+    }
+    let candidate = Candidate(
+      kind: kind, id: id, name: members["key"]?.stringValue ?? members["name"]?.stringValue ?? id,
+      directory: "",
+      stamp: Stamp(
+        revision: 1, createdAt: Date(), createdBy: "", updatedAt: Date(),
+        updatedBy: stamp["updatedBy"]?.stringValue ?? "", entry: stamp["entry"]?.stringValue))
+    let entry = candidate.stamp.entry.flatMap {
+      entryFacts(
+        $0, in: layout.history(workspace.id), workspace: workspace.id, recorded: workspace.memberKeys)
+    }
+    let wrappedFor = ((try? verifiedEnvelope(workspace.id))??.wrapped ?? [:]).mapValues(\.recipient)
+    let digest = ContentDigest.of(stored)
+    let purged = entry.map { $0.wrote[id] == ContentDigest.purged && $0.verdict.signer != nil } ?? false
+    return reason(
+      candidate, digest: { purged ? ContentDigest.purged : digest }, entry: entry, latest: nil, in: workspace,
+      wrappedFor: wrappedFor)
   }
 
   private struct Candidate: Sendable {
@@ -104,7 +144,11 @@ extension Repository {
     var stamp: Stamp
   }
 
-  func verify(_ workspace: Workspace) -> [String: UnverifiedObject] {
+  /// Without `learning`, what this learns is not written to the cache (a save, which verifies
+  /// the few objects it changes: the next read learns them).
+  func verify(_ workspace: Workspace, learning: Bool = true, whole: Bool = false) -> [String:
+    UnverifiedObject]
+  {
     let id = workspace.id
     let candidates =
       workspace.deployments.map {
@@ -130,7 +174,7 @@ extension Repository {
     let stored = cachePath.flatMap { VerificationCache(readingFrom: $0) }
     // Verdicts hold for the member list they were reached under; the history index always.
     let cached = stored.flatMap { $0.members == members ? $0 : nil }
-    let (latest, indexed, touchedAnew) = latestChanges(
+    let (latest, gone, indexed, touchedAnew) = latestChanges(
       in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
     // Each entry named, its files as they are now: a verdict relying on it holds while they do.
     var files: [String: VerificationCache.EntryFiles] = [:]
@@ -142,10 +186,19 @@ extension Repository {
       }
     }
     let entryFiles = files
-    // What the cache vouches for, each object file stat'ed once.
+    // What the cache vouches for, each object file stat'ed once, relative to its open directory.
+    let handles = Dictionary(
+      uniqueKeysWithValues: ["deployments", "connections", "variables"].map { directory in
+        (directory, open(base + "/" + directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+      })
+    defer { for handle in handles.values where handle >= 0 { close(handle) } }
     let looked = candidates.concurrentMap { candidate -> (FileSignature?, VerificationCache.Verdict?) in
       let file = candidate.directory + "/" + candidate.id + ".json"
-      let signature = FileSignature(path: base + "/" + file)
+      let handle = handles[candidate.directory] ?? -1
+      let signature =
+        handle >= 0
+        ? FileSignature(directory: handle, name: candidate.id + ".json")
+        : FileSignature(path: base + "/" + file)
       guard let signature, let entry = candidate.stamp.entry, !touchedAnew.contains(candidate.id),
         let verdict = cached?.objects[file],
         verdict.signature == signature, verdict.entry == entry, let files = entryFiles[entry],
@@ -164,28 +217,34 @@ extension Repository {
         }))
     let reasons = zip(candidates, looked).map { ($0, $1) }.concurrentMap { candidate, looked -> String? in
       if let verdict = looked.1 { return verdict.reason }
+      let path = base + "/" + candidate.directory + "/\(candidate.id).json"
       return reason(
-        candidate, path: base + "/" + candidate.directory + "/\(candidate.id).json",
+        candidate, digest: { objectDigest(path, in: path.parent, now: now, settleSeconds: settleSeconds) },
         entry: candidate.stamp.entry.flatMap { facts[$0] ?? nil }, latest: latest[candidate.id],
         in: workspace,
-        wrappedFor: wrappedFor, now: now, settleSeconds: settleSeconds)
+        wrappedFor: wrappedFor)
     }
     var unverified: [String: UnverifiedObject] = [:]
     // The verdicts on objects this read did not hold (a listing of one kind) are kept, but for
     // those a change new since touched.
-    var verdicts = (cached?.objects ?? [:]).filter { file, _ in
-      !touchedAnew.contains(
-        String(file.split(separator: "/").last ?? "").replacingOccurrences(of: ".json", with: ""))
+    var verdicts = cached?.objects ?? [:]
+    if !touchedAnew.isEmpty {
+      verdicts = verdicts.filter { file, _ in
+        !touchedAnew.contains(String(file.drop { $0 != "/" }.dropFirst().dropLast(".json".count)))
+      }
     }
     var entriesUsed = cached?.entries ?? [:]
-    for ((candidate, (signature, _)), reason) in zip(zip(candidates, looked), reasons) {
+    // Written again only when this read learnt something: most reads reuse every verdict.
+    var learnt = stored == nil || cached == nil || !touchedAnew.isEmpty || stored?.indexed != indexed
+    for ((candidate, (signature, reused)), reason) in zip(zip(candidates, looked), reasons) {
       let file = candidate.directory + "/" + candidate.id + ".json"
-      verdicts[file] = nil
       if let reason {
         unverified[candidate.id] = UnverifiedObject(
           kind: candidate.kind, id: candidate.id, name: candidate.name,
           path: layout.relative(base + "/" + file), reason: reason)
       }
+      if reused != nil { continue }
+      verdicts[file] = nil
       // Kept for the next command while the object's file and its entry's have settled.
       guard let signature, signature.isSettled(now: now, after: settleSeconds),
         let entry = candidate.stamp.entry,
@@ -194,21 +253,43 @@ extension Repository {
       else { continue }
       verdicts[file] = VerificationCache.Verdict(signature: signature, entry: entry, reason: reason)
       entriesUsed[entry] = files
+      learnt = true
     }
-    let named = Set(verdicts.values.map(\.entry))
-    let fresh = VerificationCache(
-      members: members, objects: verdicts, entries: entriesUsed.filter { named.contains($0.key) },
-      latest: latest,
-      indexed: indexed)
-    if let cachePath, fresh != stored { fresh.write(to: cachePath) }
+    // A file gone though the newest signed change of its object did not delete it: delivery
+    // would delete the object from Airflow.
+    if whole {
+      let present = Set(candidates.map(\.id))
+      for (id, entry) in latest where !gone.contains(id) && !present.contains(id) {
+        let kind =
+          id.hasPrefix("con_")
+          ? "connection" : id.hasPrefix("var_") ? "variable" : id.hasPrefix("dep_") ? "deployment" : nil
+        guard let kind, let written = RepositoryLayout.historyName(fileName: entry + ".json") else {
+          continue
+        }
+        let directory = kind == "deployment" ? "deployments" : kind + "s"
+        unverified[id] = UnverifiedObject(
+          kind: kind, id: id, name: id, path: layout.relative(base + "/" + directory + "/" + id + ".json"),
+          reason:
+            "its file is gone, though change #\(written.sequence) wrote it and no signed change deleted it "
+            + "(removed by hand?); restore it from git")
+      }
+    }
+    if let cachePath, learning, learnt {
+      let named = Set(verdicts.values.map(\.entry))
+      VerificationCache(
+        members: members, objects: verdicts, entries: entriesUsed.filter { named.contains($0.key) },
+        latest: latest, gone: gone, indexed: indexed
+      ).write(to: cachePath)
+    }
     return unverified
   }
 
   /// Why `candidate`, whose file is at `path`, is unverified against `entry` (the facts of the
   /// entry its stamp names, nil when it names none or it cannot be read); nil when it is verified.
   private func reason(
-    _ candidate: Candidate, path: String, entry: EntryFacts?, latest: String?, in workspace: Workspace,
-    wrappedFor: [String: String], now: time_t, settleSeconds: Int
+    _ candidate: Candidate, digest: () -> String?, entry: EntryFacts?, latest: String?,
+    in workspace: Workspace,
+    wrappedFor: [String: String]
   ) -> String? {
     guard let entryName = candidate.stamp.entry else {
       return "no signed change of airenv names it as its author (written by hand, or by an airenv before "
@@ -244,10 +325,7 @@ extension Repository {
         "\(change) that wrote it is signed by \(entry.signer.prefix(80)) with a key no Owner wrapped the data "
         + "key for (the member list edited by hand?)"
     }
-    let directory = path.parent
-    guard let digest = objectDigest(path, in: directory, now: now, settleSeconds: settleSeconds) else {
-      return "its file cannot be read"
-    }
+    guard let digest = digest() else { return "its file cannot be read" }
     if entry.sealed[candidate.id] == digest { return nil }
     guard entry.wrote[candidate.id] == digest else {
       return "it is not what \(change) wrote (edited outside airenv?)"
@@ -259,33 +337,41 @@ extension Repository {
   }
 
   /// Per object id, the newest signed change that wrote, sealed or deleted it (by entry name,
-  /// whose order is the history's), learning only the entries `known` has not indexed yet; with
-  /// the names indexed, and the ids entries new since touched (their cached verdicts are void).
-  /// Only entries whose signature holds count: a hand-made entry cannot make an object look old.
+  /// whose order is the history's), and the ids that change deleted; learning only the entries
+  /// `known` has not indexed yet. With the names indexed, and the ids entries new since touched
+  /// (their cached verdicts are void). Only an entry whose signature holds is indexed: a
+  /// hand-made entry cannot make an object look old, and one that does not hold yet (half
+  /// written, its signature not there yet) is looked at again next time. When an indexed entry
+  /// is gone (a checkout, a reset), the index is made anew.
   private func latestChanges(
     in history: String, workspace: WorkspaceID, recorded: [String: String], known: VerificationCache?
-  ) -> (latest: [String: String], indexed: Set<String>, touched: Set<String>) {
+  ) -> (latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
         $0.utf8.count == RepositoryLayout.timedHistoryStemLength && RepositoryLayout.isHistoryStem($0)
       })
-    var latest = (known?.latest ?? [:]).filter { names.contains($0.value) }
-    var indexed = (known?.indexed ?? []).intersection(names)
+    let whole = known.map { $0.indexed.isSubset(of: names) } ?? false
+    var latest = whole ? known?.latest ?? [:] : [:]
+    var gone = whole ? known?.gone ?? [] : []
+    var indexed = whole ? known?.indexed ?? [] : []
     let fresh = names.subtracting(indexed).sorted()
     let facts = fresh.concurrentMap { name in
       entryFacts(name, in: history, workspace: workspace, recorded: recorded)
     }
     var touched = Set<String>()
     for (name, facts) in zip(fresh, facts) {
-      guard let facts else { continue }
+      guard let facts, facts.verdict == .verified || facts.verdict.signer != nil else { continue }
       indexed.insert(name)
-      guard facts.verdict == .verified || facts.verdict.signer != nil else { continue }
       for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
         touched.insert(id)
-        if latest[id].map({ $0 < name }) ?? true { latest[id] = name }
+        if latest[id].map({ $0 < name }) ?? true {
+          latest[id] = name
+          if facts.deleted.contains(id) { gone.insert(id) } else { gone.remove(id) }
+        }
       }
     }
-    return (latest, indexed, touched)
+    if !whole { touched.formUnion(latest.keys) }
+    return (latest, gone, indexed, touched)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -311,10 +397,11 @@ extension Repository {
     // The signature is checked before the entry is parsed, so that an entry nobody can vouch for
     // (a large one made up by hand, say) costs a hash, not a parse; its sequence is its name's.
     guard let sequence = RepositoryLayout.historyName(fileName: fileName)?.sequence else { return nil }
+    // Who the signature says signed it, when that is a name airenv allows (it is shown).
     let claimed = signatureBytes.flatMap {
       try? JSONDecoder().decode(HistorySignature.self, from: Data($0.bytes))
-    }?
-    .user
+    }
+    .map(\.user).flatMap { IdentifierRules.problem(withUserName: $0) == nil ? $0 : nil }
     var verdict = HistoryVerification.of(
       entry: bytes, workspace: workspace, fileName: fileName, user: claimed ?? "",
       signature: signatureBytes?.bytes, recorded: recorded)

@@ -37,7 +37,12 @@ extension Repository {
   ) throws(StoreError) -> DataKeyEnvelope? {
     let path = layout.dataKeys(id)
     guard let envelope = try dataKeyEnvelope(id) else {
-      if !sharedKeyAllowed, try usesDataKeys(index: index) {
+      // The header recording a data key says so too: the index's mark can be lost by hand.
+      var recordsKey = header?.dataKey != nil
+      if header == nil { recordsKey = try loadHeader(id).dataKey != nil }
+      var keepsDataKeys = recordsKey
+      if !keepsDataKeys { keepsDataKeys = try usesDataKeys(index: index) }
+      if !sharedKeyAllowed, keepsDataKeys {
         throw .corrupt(
           path: path, line: nil, column: nil,
           reason:

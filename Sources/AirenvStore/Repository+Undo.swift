@@ -82,6 +82,18 @@ extension Repository {
             + "that was replaced since (a member who could read secrets left, key rotate, key migrate); set that "
             + "value again instead")
       }
+      // What it brings back must have been vouched for when it was stored: else undoing a
+      // deletion (or an approval) would vouch for what someone put there by hand.
+      if try verifies(workspace) {
+        for change in target.changes where ["connection", "variable", "deployment"].contains(change.kind) {
+          guard let stored = change.before,
+            let problem = snapshotProblem(stored, kind: change.kind, id: change.id, in: workspace)
+          else { continue }
+          throw ModelError.undoWouldBreak(
+            "cannot \(note.undoes != nil ? "undo" : "redo") #\(target.sequence): it brings back \(change.kind) "
+              + "\(change.key) as it was stored then, which nobody allowed to had vouched for: \(problem)")
+        }
+      }
       // Changes made since may depend on what the undo takes away (a link to the Deployment it
       // removes) or clash with what it brings back (a new `db` where it restores a deleted one).
       let verb = note.undoes != nil ? "undo" : "redo"

@@ -616,7 +616,7 @@ public final class Repository: Sendable {
       entryName, in: changed(before.connections, after.connections, layout.connections(after.id)))
     let variables = Self.naming(
       entryName, in: changed(before.variables, after.variables, layout.variables(after.id)))
-    if note.command != Self.approval, try usesDataKeys() {
+    if note.command != Self.approval, try verifies(before) {
       try refuseVouching(
         for: before, changing: Set((deployments.map(\.id) + connections.map(\.id) + variables.map(\.id))))
     }

@@ -41,9 +41,11 @@ struct VerificationCache: Equatable, Sendable {
   /// entries already looked at for it (an entry file is never rewritten but by a purge, which
   /// changes no object it names).
   var latest: [String: String]
+  /// The ids whose newest signed change deleted them.
+  var gone: Set<String>
   var indexed: Set<String>
 
-  private static let magic = Array("airenv verification 2\n".utf8)
+  private static let magic = Array("airenv verification 3\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// The cache file of a Workspace in `directory`, beside its key index.
@@ -65,8 +67,9 @@ struct VerificationCache: Equatable, Sendable {
 
   init(
     members: String, objects: [String: Verdict], entries: [String: EntryFiles], latest: [String: String],
-    indexed: Set<String>
+    gone: Set<String>, indexed: Set<String>
   ) {
+    self.gone = gone
     self.members = members
     self.objects = objects
     self.entries = entries
@@ -87,6 +90,7 @@ struct VerificationCache: Equatable, Sendable {
     var entries: [String: EntryFiles] = [:]
     var latest: [String: String] = [:]
     var indexed = Set<String>()
+    var gone = Set<String>()
     let parsed = bytes.withUnsafeBytes { raw -> Bool in
       var reader = CacheFileReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), from: Self.magic.count)
       do throws(CacheFileDamage) {
@@ -109,13 +113,15 @@ struct VerificationCache: Equatable, Sendable {
           latest[id] = try reader.string()
         }
         for _ in 0..<(try reader.count()) { indexed.insert(try reader.string()) }
+        for _ in 0..<(try reader.count()) { gone.insert(try reader.string()) }
         return reader.isAtEnd
       } catch {
         return false
       }
     }
     guard parsed else { return nil }
-    self.init(members: members, objects: objects, entries: entries, latest: latest, indexed: indexed)
+    self.init(
+      members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
   }
 
   /// Replaces the cache at `path` at once; one that cannot be written is not an error (the
@@ -155,6 +161,8 @@ struct VerificationCache: Equatable, Sendable {
     }
     writer.unsigned(UInt64(indexed.count))
     for name in indexed.sorted() { writer.string(name) }
+    writer.unsigned(UInt64(gone.count))
+    for id in gone.sorted() { writer.string(id) }
     var bytes = writer.bytes
     bytes.append(contentsOf: SHA256.hash(data: bytes))
     guard let temporary = try? FileSystem.writeTemporary(bytes, besides: path, flushing: false) else {

@@ -322,6 +322,12 @@ struct DataKeyHandEditTests {
     try FileManager.default.copyItem(atPath: cli.repository, toPath: copy)
     let copied = copy + String(header.dropFirst(cli.repository.count))
     try promote(copied, "mallory", to: "owner")
+    // Her copy no longer says it keeps a data key: the header's record of one goes too.
+    let recorded = try String(contentsOfFile: copied, encoding: .utf8)
+    let unrecorded = recorded.replacingOccurrences(
+      of: #""dataKey" : "[0-9a-f]{16}",\n *"#, with: "", options: .regularExpression)
+    #expect(unrecorded != recorded)
+    try unrecorded.write(toFile: copied, atomically: true, encoding: .utf8)
     try FileManager.default.removeItem(atPath: copy + String(keys.dropFirst(cli.repository.count)))
     let variables = copied.replacingOccurrences(of: "/workspace.json", with: "/variables")
     try FileManager.default.removeItem(atPath: variables)

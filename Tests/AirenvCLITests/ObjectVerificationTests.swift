@@ -293,4 +293,61 @@ struct ObjectVerificationTests {
     try cli.ok("approve", "--all")
     #expect(try cli.run("export", "--deployment", "dev", "--format", "env").status == 0)
   }
+
+  @Test func undoingADeletionDoesNotVouchForWhatWasPutThereByHand() throws {
+    let cli = CLI()
+    let (_, _, variable) = try repository(cli)
+    try edit(variable) { object in
+      var base = object["base"] as! [String: Any]
+      base["value"] = "EVIL"
+      object["base"] = base
+    }
+    // Deleting it is allowed (nothing of it is vouched for); bringing it back is not.
+    try cli.ok("variable", "delete", "region", "--yes")
+    let undo = try cli.run("undo")
+    #expect(undo.status != 0 && undo.stderr.contains("nobody allowed to had vouched for"), "\(undo)")
+    #expect(!FileManager.default.fileExists(atPath: variable))
+  }
+
+  @Test func verificationCannotBeSwitchedOffNorAFileRemovedUnseen() throws {
+    let cli = CLI()
+    let (workspace, _, variable) = try repository(cli)
+    // Without its object file, the variable a signed change wrote would be pruned from Airflow.
+    let kept = try Data(contentsOf: URL(fileURLWithPath: variable))
+    try FileManager.default.removeItem(atPath: variable)
+    let export = try cli.run("export", "--deployment", "dev", "--format", "env")
+    #expect(export.status == 4 && export.stderr.contains("its file is gone"), "\(export)")
+    try kept.write(to: URL(fileURLWithPath: variable))
+    #expect(try cli.run("export", "--deployment", "dev", "--format", "env").status == 0)
+    // The index's mark and keys.json removed: the header still records the data key.
+    let index = try String(contentsOfFile: cli.repository + "/airenv.json", encoding: .utf8)
+    try index.replacingOccurrences(of: "\"dataKeys\" : true,", with: "").write(
+      toFile: cli.repository + "/airenv.json", atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(atPath: workspace + "/keys.json")
+    try edit(variable) { object in
+      var base = object["base"] as! [String: Any]
+      base["value"] = "EVIL"
+      object["base"] = base
+    }
+    let refused = try cli.run("export", "--deployment", "dev", "--format", "env")
+    #expect(refused.status != 0 && refused.stderr.contains("keys.json: it is missing"), "\(refused)")
+  }
+
+  @Test func aSignatureFileNamingAUserWithALineBreakProvesNothing() throws {
+    let cli = CLI()
+    let (_, _, _) = try repository(cli)
+    let entries = try FileManager.default.subpathsOfDirectory(atPath: cli.repository).filter {
+      $0.hasSuffix(".sig")
+    }
+    .sorted()
+    let path = cli.repository + "/" + (try #require(entries.last))
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    try text.replacingOccurrences(
+      of: "\"user\" : \"alice\"", with: "\"user\" : \"alice\\nunverified   none\""
+    )
+    .write(toFile: path, atomically: true, encoding: .utf8)
+    let shown = try cli.run("variable", "get", "region")
+    #expect(shown.stdout.contains("signature file is damaged"), "\(shown)")
+    #expect(!shown.stdout.contains("\nunverified   none"))
+  }
 }
