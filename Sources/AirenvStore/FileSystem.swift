@@ -234,10 +234,11 @@ enum FileSystem {
     }
     defer { closedir(handle) }
     var names: [String] = []
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
     while let entry = readdir(handle) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      // Read up to the name's end only: a record is as long as its name, and copying the whole
+      // 256-byte field of the last one in readdir's buffer can read past the buffer (and fault).
+      let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
       if name.hasSuffix(".json") && !name.hasPrefix(".") { names.append(name) }
     }
     return names.sorted()
