@@ -45,6 +45,9 @@ extension Application {
     guard workspace.memberKeys[user] != nil else {
       throw ApplicationError.approvalUnsigned(user: user, workspace: workspace.name)
     }
+    guard try repository.signsVerifiably(user, in: workspace) || workspace.role(of: user) < .`operator` else {
+      throw ApplicationError.approvalUnverifiable(user: user, workspace: workspace.name)
+    }
     return try perform(commands, named: "approve", readingOnlyNamedObjects: true)
   }
 }

@@ -161,6 +161,9 @@ public enum ApplicationError: Error, Equatable, Sendable {
   case identityNotHeld(user: String, workspace: String, file: String, problem: String?)
   /// An approval would not be signed: the Workspace records no public key for the acting user.
   case approvalUnsigned(user: String, workspace: String)
+  /// An approval would be signed, but with a key no Owner wrapped the data key for: it would
+  /// verify nothing.
+  case approvalUnverifiable(user: String, workspace: String)
   /// The repository keeps no identities, so nothing in it is verified or approved.
   case verificationOff
 }

@@ -75,6 +75,12 @@ public struct UserMessage: Equatable, Sendable {
           + "records it with `airenv workspace member set \(user) ROLE --public-key KEY` (`airenv identity show` "
           + "prints yours)",
         exitCode: 5)
+    case ApplicationError.approvalUnverifiable(let user, let workspace):
+      self.init(
+        "an approval by \(user) would verify nothing: Workspace \"\(workspace)\"'s data key is not wrapped for the "
+          + "key recorded for \(user) (made Operator by hand, or by a merge no Owner's save followed?); an Owner "
+          + "checks the member list and runs `airenv key migrate` to wrap it",
+        exitCode: 5)
     case ApplicationError.verificationOff:
       self.init(
         "this repository keeps one shared key and no identities, so no change in it is signed and nothing needs "

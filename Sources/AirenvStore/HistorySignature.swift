@@ -76,14 +76,9 @@ public enum HistoryVerification: Equatable, Sendable {
     }
   }
 
-  /// Why it is not verified; nil when it is (a rewrite's signer is said by `note`).
+  /// Why it is not verified; nil when it is, or was rewritten (see `signer`).
   public var reason: String? {
     if case .notVerifiable(let reason) = self { reason } else { nil }
-  }
-
-  /// What a reader should know of an entry that is signed but not as made: who rewrote it.
-  public var note: String? {
-    if case .rewritten(let user) = self { "purged and signed again by \(user)" } else { nil }
   }
 
   /// The member whose signature vouches for the entry as it is: its own, or its rewriter's.

@@ -81,6 +81,19 @@ extension Repository {
     return try usesDataKeys()
   }
 
+  /// Whether a change `user` signs can verify in `workspace`: they may change it, and their
+  /// recorded key is the one an Owner wrapped the data key for (not so for someone made an
+  /// Operator by hand, or by a merge no Owner's save followed).
+  public func signsVerifiably(_ user: String, in workspace: Workspace) throws(StoreError) -> Bool {
+    try locked(exclusive: false) { () throws(StoreError) in
+      guard let recorded = workspace.memberKeys[user], (workspace.members[user] ?? .member) >= .`operator`
+      else {
+        return false
+      }
+      return try verifiedEnvelope(workspace.id)?.wrapped[user]?.recipient == recorded
+    }
+  }
+
   /// The history's name for `airenv approve`: the one change that may vouch for unverified objects.
   static let approval = "approve"
 

@@ -167,6 +167,10 @@ struct ObjectVerificationTests {
       (promoted.first?["unverified"] as? String)?.contains("no Owner wrapped the data key for") == true,
       "\(promoted)")
     #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 4)
+    // Nor can he approve it: his approval would verify nothing.
+    let selfApproved = try cli.run(["approve", "variable", "region"], environment: bob)
+    #expect(
+      selfApproved.status == 5 && selfApproved.stderr.contains("would verify nothing"), "\(selfApproved)")
     try original.write(to: URL(fileURLWithPath: header))
     let latest = try cli.ok("history", "--limit", "1")
     #expect(
@@ -349,5 +353,23 @@ struct ObjectVerificationTests {
     let shown = try cli.run("variable", "get", "region")
     #expect(shown.stdout.contains("signature file is damaged"), "\(shown)")
     #expect(!shown.stdout.contains("\nunverified   none"))
+  }
+
+  @Test func aDeploymentEditedByHandIsMarkedAndHoldsBackOnlyItself() throws {
+    let cli = CLI()
+    let (workspace, _, _) = try repository(cli)
+    let dev = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: workspace + "/deployments").first { name in
+        (try? String(contentsOfFile: workspace + "/deployments/" + name, encoding: .utf8))?
+          .contains("\"name\" : \"dev\"") == true
+      })
+    try edit(workspace + "/deployments/" + dev) { object in object["description"] = "moved" }
+    let listed = try cli.run("deployment", "list")
+    #expect(
+      listed.stdout.contains("dev (unverified)") && !listed.stdout.contains("prod (unverified)"), "\(listed)")
+    #expect(try cli.run("export", "--deployment", "dev", "--format", "env").status == 4)
+    #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 0)
+    try cli.ok("approve", "deployment", "dev")
+    #expect(try cli.run("export", "--deployment", "dev", "--format", "env").status == 0)
   }
 }

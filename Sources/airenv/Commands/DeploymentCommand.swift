@@ -21,23 +21,29 @@ struct DeploymentCommand: ParsableCommand {
       var branch: String?
       var connections: Int
       var variables: Int
+      /// Why the Deployment's own file is unverified, when it is (see `airenv approve`).
+      var unverified: String?
     }
 
     func run() throws {
-      let workspace = try global.session.read()
+      let session = global.session
+      let workspace = try session.read()
+      let unverified = try session.unverified(in: workspace)
       let items = workspace.sortedDeployments.map { deployment in
         Item(
           name: deployment.name, id: deployment.id, description: deployment.description,
           tags: deployment.tags,
           branch: deployment.branch,
           connections: workspace.connections.filter { $0.reach(for: deployment.id) != nil }.count,
-          variables: workspace.variables.filter { $0.reach(for: deployment.id) != nil }.count)
+          variables: workspace.variables.filter { $0.reach(for: deployment.id) != nil }.count,
+          unverified: unverified[deployment.id]?.reason)
       }
       try Output.print(items, as: output) {
         var table = TextTable("NAME", "TAGS", "BRANCH", "CONNECTIONS", "VARIABLES", "DESCRIPTION")
         for item in items {
           table.add([
-            item.name, item.tags.joined(separator: ","), item.branch ?? "", String(item.connections),
+            item.name + (item.unverified == nil ? "" : " (unverified)"), item.tags.joined(separator: ","),
+            item.branch ?? "", String(item.connections),
             String(item.variables), item.description ?? "",
           ])
         }
