@@ -66,6 +66,9 @@ struct CacheFileReader {
     return Int(value)
   }
 
+  /// Passes over a text without making it.
+  mutating func skipString() throws(CacheFileDamage) { offset += try count() }
+
   mutating func string() throws(CacheFileDamage) -> String {
     let length = try count()
     let text = String(

@@ -184,7 +184,7 @@ extension Repository {
     let now = time(nil)
     let settleSeconds = settleSeconds
     let cachePath = cacheDirectory.map { VerificationCache.path(in: $0, root: root, workspace: id) }
-    let stored = cachePath.flatMap { VerificationCache(readingFrom: $0) }
+    let stored = cachePath.flatMap { VerificationCache(readingFrom: $0, verdicts: learning) }
     // Verdicts hold for the member list they were reached under; the history index always.
     let cached = stored.flatMap { $0.members == members ? $0 : nil }
     let (latest, gone, indexed, touchedAnew) = latestChanges(
@@ -240,8 +240,8 @@ extension Repository {
     var unverified: [String: UnverifiedObject] = [:]
     // The verdicts on objects this read did not hold (a listing of one kind) are kept, but for
     // those a change new since touched.
-    var verdicts = cached?.objects ?? [:]
-    if !touchedAnew.isEmpty {
+    var verdicts = learning ? cached?.objects ?? [:] : [:]
+    if learning && !touchedAnew.isEmpty {
       verdicts = verdicts.filter { file, _ in
         !touchedAnew.contains(String(file.drop { $0 != "/" }.dropFirst().dropLast(".json".count)))
       }
@@ -256,7 +256,7 @@ extension Repository {
           kind: candidate.kind, id: candidate.id, name: candidate.name,
           path: layout.relative(base + "/" + file), reason: reason)
       }
-      if reused != nil { continue }
+      if reused != nil || !learning { continue }
       verdicts[file] = nil
       // Kept for the next command while the object's file and its entry's have settled.
       guard let signature, signature.isSettled(now: now, after: settleSeconds),

@@ -78,7 +78,9 @@ struct VerificationCache: Equatable, Sendable {
   }
 
   /// The cache at `path`; nil when there is none, it is not whole, or it is not private.
-  init?(readingFrom path: String) {
+  /// Without `verdicts`, only the member digest and the history index are kept (a save, which
+  /// judges the few objects it rewrites itself): the rest is walked over, not built.
+  init?(readingFrom path: String, verdicts: Bool = true) {
     guard KeyIndex.isPrivate(path),
       let (bytes, _) = try? FileSystem.readWithSignature(path, limit: Self.largestFile),
       bytes.count >= Self.magic.count + SHA256.byteCount, bytes.starts(with: Self.magic)
@@ -99,9 +101,16 @@ struct VerificationCache: Equatable, Sendable {
           let name = try reader.string()
           let entry = try KeyIndex.signature(&reader)
           let signature = try reader.unsigned() == 1 ? try KeyIndex.signature(&reader) : nil
-          entries[name] = EntryFiles(entry: entry, signature: signature)
+          if verdicts { entries[name] = EntryFiles(entry: entry, signature: signature) }
         }
         for _ in 0..<(try reader.count()) {
+          guard verdicts else {
+            try reader.skipString()
+            _ = try KeyIndex.signature(&reader)
+            try reader.skipString()
+            if try reader.unsigned() == 1 { try reader.skipString() }
+            continue
+          }
           let name = try reader.string()
           let signature = try KeyIndex.signature(&reader)
           let entry = try reader.string()
