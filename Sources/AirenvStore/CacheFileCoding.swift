@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Why a cache file could not be read: it is then ignored and the JSON files are read instead.
@@ -75,5 +76,40 @@ struct CacheFileReader {
       decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
     offset += length
     return text
+  }
+}
+
+extension CacheFileWriter {
+  /// Replaces the cache file at `path` at once with what was written (which begins with the
+  /// file's magic), followed by its SHA-256. One that cannot be written is not an error: the
+  /// next command reads the repository's files instead.
+  func replace(_ path: String) {
+    var whole = bytes
+    whole.append(contentsOf: SHA256.hash(data: whole))
+    guard (try? FileSystem.makeDirectory(path.parent)) != nil,
+      let temporary = try? FileSystem.writeTemporary(whole, besides: path, flushing: false)
+    else { return }
+    if (try? FileSystem.rename(temporary, to: path)) == nil { unlink(temporary) }
+  }
+}
+
+extension CacheFileReader {
+  /// What `read` makes of the cache file at `path`, read from just after `magic`; nil when there
+  /// is none, it is not this user's own and closed to others, it is damaged (its SHA-256 trailer
+  /// does not match) or `read` finds it so (or leaves some of it unread).
+  static func reading<Value>(
+    _ path: String, magic: [UInt8], limit: Int,
+    _ read: (inout CacheFileReader) throws(CacheFileDamage) -> Value
+  ) -> Value? {
+    guard KeyIndex.isPrivate(path), let (bytes, _) = try? FileSystem.readWithSignature(path, limit: limit),
+      bytes.count >= magic.count + SHA256.byteCount, bytes.starts(with: magic)
+    else { return nil }
+    let body = bytes.count - SHA256.byteCount
+    guard SHA256.hash(data: bytes[0..<body]).elementsEqual(bytes[body...]) else { return nil }
+    return bytes.withUnsafeBytes { raw -> Value? in
+      var reader = CacheFileReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), from: magic.count)
+      guard let value = try? read(&reader), reader.isAtEnd else { return nil }
+      return value
+    }
   }
 }

@@ -30,7 +30,6 @@ struct KeyIndex: Equatable, Sendable {
   var sections: [String: [Entry]]
 
   private static let magic = Array("airenv key index 1\n".utf8)
-  private static let digestSize = SHA256.byteCount
   private static let largestFile = 64 * 1024 * 1024
 
   /// `sections` in any order; each is kept sorted by file name.
@@ -87,37 +86,26 @@ struct KeyIndex: Equatable, Sendable {
 
   /// The index at `path`; nil when there is none, it is not whole, or it is not private.
   init?(readingFrom path: String) {
-    guard Self.isPrivate(path),
-      let (bytes, _) = try? FileSystem.readWithSignature(path, limit: Self.largestFile),
-      bytes.count >= Self.magic.count + Self.digestSize, bytes.starts(with: Self.magic)
-    else { return nil }
-    let body = bytes.count - Self.digestSize
-    guard SHA256.hash(data: bytes[0..<body]).elementsEqual(bytes[body...]) else { return nil }
-    var sections: [String: [Entry]] = [:]
-    let parsed = bytes.withUnsafeBytes { raw -> Bool in
-      var reader = CacheFileReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), from: Self.magic.count)
-      do throws(CacheFileDamage) {
-        for _ in 0..<(try reader.count()) {
-          let section = try reader.string()
-          let count = try reader.count()
-          var entries: [Entry] = []
-          entries.reserveCapacity(min(count, 1 << 16))
-          for _ in 0..<count {
-            let name = try reader.string()
-            // Sorted, each name once: anything else was not written by `write`.
-            guard entries.last.map({ $0.name < name }) ?? true else { throw CacheFileDamage() }
-            entries.append(
-              Entry(name: name, signature: try Self.signature(&reader), key: try reader.string()))
-          }
-          sections[section] = entries
+    let read = CacheFileReader.reading(path, magic: Self.magic, limit: Self.largestFile) {
+      reader throws(CacheFileDamage) -> [String: [Entry]] in
+      var sections: [String: [Entry]] = [:]
+      for _ in 0..<(try reader.count()) {
+        let section = try reader.string()
+        let count = try reader.count()
+        var entries: [Entry] = []
+        entries.reserveCapacity(min(count, 1 << 16))
+        for _ in 0..<count {
+          let name = try reader.string()
+          // Sorted, each name once: anything else was not written by `write`.
+          guard entries.last.map({ $0.name < name }) ?? true else { throw CacheFileDamage() }
+          entries.append(Entry(name: name, signature: try Self.signature(&reader), key: try reader.string()))
         }
-        return reader.isAtEnd
-      } catch {
-        return false
+        sections[section] = entries
       }
+      return sections
     }
-    guard parsed else { return nil }
-    self.sections = sections
+    guard let read else { return nil }
+    sections = read
   }
 
   /// Whether an index can be kept at `path`: its directory exists (or is made), is this user's
@@ -142,12 +130,7 @@ struct KeyIndex: Equatable, Sendable {
         writer.string(entry.key)
       }
     }
-    var bytes = writer.bytes
-    bytes.append(contentsOf: SHA256.hash(data: bytes))
-    guard (try? FileSystem.makeDirectory(path.parent)) != nil,
-      let temporary = try? FileSystem.writeTemporary(bytes, besides: path, flushing: false)
-    else { return }
-    if (try? FileSystem.rename(temporary, to: path)) == nil { unlink(temporary) }
+    writer.replace(path)
   }
 
   static func signature(_ signature: FileSignature, to writer: inout CacheFileWriter) {

@@ -81,56 +81,45 @@ struct VerificationCache: Equatable, Sendable {
   /// Without `verdicts`, only the member digest and the history index are kept (a save, which
   /// judges the few objects it rewrites itself): the rest is walked over, not built.
   init?(readingFrom path: String, verdicts: Bool = true) {
-    guard KeyIndex.isPrivate(path),
-      let (bytes, _) = try? FileSystem.readWithSignature(path, limit: Self.largestFile),
-      bytes.count >= Self.magic.count + SHA256.byteCount, bytes.starts(with: Self.magic)
-    else { return nil }
-    let body = bytes.count - SHA256.byteCount
-    guard SHA256.hash(data: bytes[0..<body]).elementsEqual(bytes[body...]) else { return nil }
-    var members = ""
-    var objects: [String: Verdict] = [:]
-    var entries: [String: EntryFiles] = [:]
-    var latest: [String: String] = [:]
-    var indexed = Set<String>()
-    var gone = Set<String>()
-    let parsed = bytes.withUnsafeBytes { raw -> Bool in
-      var reader = CacheFileReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), from: Self.magic.count)
-      do throws(CacheFileDamage) {
-        members = try reader.string()
-        for _ in 0..<(try reader.count()) {
-          let name = try reader.string()
-          let entry = try KeyIndex.signature(&reader)
-          let signature = try reader.unsigned() == 1 ? try KeyIndex.signature(&reader) : nil
-          if verdicts { entries[name] = EntryFiles(entry: entry, signature: signature) }
-        }
-        for _ in 0..<(try reader.count()) {
-          guard verdicts else {
-            try reader.skipString()
-            _ = try KeyIndex.signature(&reader)
-            try reader.skipString()
-            if try reader.unsigned() == 1 { try reader.skipString() }
-            continue
-          }
-          let name = try reader.string()
-          let signature = try KeyIndex.signature(&reader)
-          let entry = try reader.string()
-          let reason = try reader.unsigned() == 1 ? try reader.string() : nil
-          objects[name] = Verdict(signature: signature, entry: entry, reason: reason)
-        }
-        for _ in 0..<(try reader.count()) {
-          let id = try reader.string()
-          latest[id] = try reader.string()
-        }
-        for _ in 0..<(try reader.count()) { indexed.insert(try reader.string()) }
-        for _ in 0..<(try reader.count()) { gone.insert(try reader.string()) }
-        return reader.isAtEnd
-      } catch {
-        return false
+    let read = CacheFileReader.reading(path, magic: Self.magic, limit: Self.largestFile) {
+      reader throws(CacheFileDamage) -> VerificationCache in
+      let members = try reader.string()
+      var entries: [String: EntryFiles] = [:]
+      for _ in 0..<(try reader.count()) {
+        let name = try reader.string()
+        let entry = try KeyIndex.signature(&reader)
+        let signature = try reader.unsigned() == 1 ? try KeyIndex.signature(&reader) : nil
+        if verdicts { entries[name] = EntryFiles(entry: entry, signature: signature) }
       }
+      var objects: [String: Verdict] = [:]
+      for _ in 0..<(try reader.count()) {
+        guard verdicts else {
+          try reader.skipString()
+          _ = try KeyIndex.signature(&reader)
+          try reader.skipString()
+          if try reader.unsigned() == 1 { try reader.skipString() }
+          continue
+        }
+        let name = try reader.string()
+        let signature = try KeyIndex.signature(&reader)
+        let entry = try reader.string()
+        let reason = try reader.unsigned() == 1 ? try reader.string() : nil
+        objects[name] = Verdict(signature: signature, entry: entry, reason: reason)
+      }
+      var latest: [String: String] = [:]
+      for _ in 0..<(try reader.count()) {
+        let id = try reader.string()
+        latest[id] = try reader.string()
+      }
+      var indexed = Set<String>()
+      for _ in 0..<(try reader.count()) { indexed.insert(try reader.string()) }
+      var gone = Set<String>()
+      for _ in 0..<(try reader.count()) { gone.insert(try reader.string()) }
+      return VerificationCache(
+        members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
     }
-    guard parsed else { return nil }
-    self.init(
-      members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
+    guard let read else { return nil }
+    self = read
   }
 
   /// Replaces the cache at `path` at once; one that cannot be written is not an error (the
@@ -172,11 +161,6 @@ struct VerificationCache: Equatable, Sendable {
     for name in indexed.sorted() { writer.string(name) }
     writer.unsigned(UInt64(gone.count))
     for id in gone.sorted() { writer.string(id) }
-    var bytes = writer.bytes
-    bytes.append(contentsOf: SHA256.hash(data: bytes))
-    guard let temporary = try? FileSystem.writeTemporary(bytes, besides: path, flushing: false) else {
-      return
-    }
-    if (try? FileSystem.rename(temporary, to: path)) == nil { unlink(temporary) }
+    writer.replace(path)
   }
 }
