@@ -39,9 +39,9 @@ extension Application {
   /// Approves objects as stored (`Command.approve`, `.approveDeployment`) in one change, which
   /// the acting user signs: refused where their public key is not recorded (the approval would
   /// prove nothing), and in a repository that keeps no identities.
-  public func approve(_ commands: [Command]) throws -> Performed {
-    guard try repository.keepsDataKeys() else { throw ApplicationError.verificationOff }
-    let workspace = try read(openingSecrets: false)
+  /// `workspace` is the Workspace as the caller read it, to check the approver against.
+  public func approve(_ commands: [Command], in workspace: Workspace) throws -> Performed {
+    guard try repository.verifiesObjects(in: workspace) else { throw ApplicationError.verificationOff }
     guard workspace.memberKeys[user] != nil else {
       throw ApplicationError.approvalUnsigned(user: user, workspace: workspace.name)
     }

@@ -235,7 +235,6 @@ public struct TUIRuntime {
         live.acknowledge(state.workspace)
       case .loadHistory:
         loadHistory(into: &state)
-        verifyObjects(in: &state)
       case .redraw:
         driver.repaint()
       case .workspace(let request):

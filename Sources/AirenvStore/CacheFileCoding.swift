@@ -81,15 +81,20 @@ struct CacheFileReader {
 
 extension CacheFileWriter {
   /// Replaces the cache file at `path` at once with what was written (which begins with the
-  /// file's magic), followed by its SHA-256. One that cannot be written is not an error: the
-  /// next command reads the repository's files instead.
-  func replace(_ path: String) {
+  /// file's magic), followed by its SHA-256; false when it could not be written, which is not an
+  /// error: the next command reads the repository's files instead.
+  @discardableResult
+  func replace(_ path: String) -> Bool {
     var whole = bytes
     whole.append(contentsOf: SHA256.hash(data: whole))
     guard (try? FileSystem.makeDirectory(path.parent)) != nil,
       let temporary = try? FileSystem.writeTemporary(whole, besides: path, flushing: false)
-    else { return }
-    if (try? FileSystem.rename(temporary, to: path)) == nil { unlink(temporary) }
+    else { return false }
+    guard (try? FileSystem.rename(temporary, to: path)) != nil else {
+      unlink(temporary)
+      return false
+    }
+    return true
   }
 }
 

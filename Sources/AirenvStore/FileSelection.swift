@@ -88,6 +88,29 @@ final class KeyCollector: @unchecked Sendable {
 }
 
 /// The key index a session last read or wrote, so that a long session does not read it again.
+/// The verification cache a session last read or wrote (see `VerificationCache`), by path,
+/// with the cache file's signature then: a TUI verifying after every save reads the file again
+/// only when another process has replaced it.
+final class VerificationCacheMemory: @unchecked Sendable {
+  private var kept: [String: (signature: FileSignature, cache: VerificationCache)] = [:]
+  private let lock = NSLock()
+
+  /// The cache at `path`, read again only when its file changed since.
+  func cache(at path: String) -> VerificationCache? {
+    guard let signature = FileSignature(path: path) else { return nil }
+    if let known = lock.withLock({ kept[path] }), known.signature == signature { return known.cache }
+    guard let cache = VerificationCache(readingFrom: path) else { return nil }
+    remember(cache, at: path, signature: signature)
+    return cache
+  }
+
+  /// Remembers `cache`, just written to `path`.
+  func remember(_ cache: VerificationCache, at path: String, signature: FileSignature? = nil) {
+    guard let signature = signature ?? FileSignature(path: path) else { return }
+    lock.withLock { kept[path] = (signature, cache) }
+  }
+}
+
 final class KeyIndexMemory: @unchecked Sendable {
   private var indexes: [String: KeyIndex] = [:]
   private let lock = NSLock()

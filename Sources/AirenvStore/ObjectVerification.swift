@@ -76,6 +76,12 @@ extension Repository {
   /// Whether objects of `workspace` are verified: where Workspaces keep data keys, which its
   /// header recording a key's fingerprint says too (the index's mark and `keys.json` alone could
   /// be removed by hand to turn verification off).
+  public func verifiesObjects(in workspace: Workspace) throws(StoreError) -> Bool {
+    if workspace.dataKeyFingerprint != nil { return true }
+    return try locked(exclusive: false) { () throws(StoreError) in try usesDataKeys() }
+  }
+
+  /// The same, for a caller that holds the lock.
   func verifies(_ workspace: Workspace) throws(StoreError) -> Bool {
     if workspace.dataKeyFingerprint != nil { return true }
     return try usesDataKeys()
@@ -128,7 +134,7 @@ extension Repository {
   /// that, as for a file. (A later change touched it, of course: the one being undone.) After a
   /// purge, which sealed the earlier versions' secrets, the purger's signature vouches for them.
   func snapshotProblem(_ stored: JSONValue, kind: String, id: String, in workspace: Workspace) -> String? {
-    guard case .object(let members)? = Optional(stored), case .object(let stamp)? = members["stamp"] else {
+    guard case .object(let members) = stored, case .object(let stamp)? = members["stamp"] else {
       return "it has no stamp"
     }
     let candidate = Candidate(
@@ -184,7 +190,10 @@ extension Repository {
     let now = time(nil)
     let settleSeconds = settleSeconds
     let cachePath = cacheDirectory.map { VerificationCache.path(in: $0, root: root, workspace: id) }
-    let stored = cachePath.flatMap { VerificationCache(readingFrom: $0, verdicts: learning) }
+    // A save needs only the index and walks over the verdicts; a read keeps what it read.
+    let stored = cachePath.flatMap { path in
+      learning ? verificationCaches.cache(at: path) : VerificationCache(readingFrom: path, verdicts: false)
+    }
     // Verdicts hold for the member list they were reached under; the history index always.
     let cached = stored.flatMap { $0.members == members ? $0 : nil }
     let (latest, gone, indexed, touchedAnew) = latestChanges(
@@ -289,10 +298,10 @@ extension Repository {
     }
     if let cachePath, learning, learnt {
       let named = Set(verdicts.values.map(\.entry))
-      VerificationCache(
+      let fresh = VerificationCache(
         members: members, objects: verdicts, entries: entriesUsed.filter { named.contains($0.key) },
-        latest: latest, gone: gone, indexed: indexed
-      ).write(to: cachePath)
+        latest: latest, gone: gone, indexed: indexed)
+      if fresh.write(to: cachePath) { verificationCaches.remember(fresh, at: cachePath) }
     }
     return unverified
   }

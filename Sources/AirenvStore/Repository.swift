@@ -28,6 +28,7 @@ public final class Repository: Sendable {
   /// Where key indexes are kept between processes (see `KeyIndex`); nil for none.
   let cacheDirectory: String?
   let keyIndexes = KeyIndexMemory()
+  let verificationCaches = VerificationCacheMemory()
   /// The identities held here: they sign changes (see `HistorySignature`) and open data keys.
   let held = HeldIdentities()
 

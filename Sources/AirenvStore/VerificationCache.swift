@@ -122,10 +122,11 @@ struct VerificationCache: Equatable, Sendable {
     self = read
   }
 
-  /// Replaces the cache at `path` at once; one that cannot be written is not an error (the
-  /// next command verifies from the files).
-  func write(to path: String) {
-    guard KeyIndex.canBeKept(at: path) else { return }
+  /// Replaces the cache at `path` at once; false when it could not be written, which is not an
+  /// error (the next command verifies from the files).
+  @discardableResult
+  func write(to path: String) -> Bool {
+    guard KeyIndex.canBeKept(at: path) else { return false }
     var writer = CacheFileWriter()
     writer.append(Self.magic[...])
     writer.string(members)
@@ -161,6 +162,6 @@ struct VerificationCache: Equatable, Sendable {
     for name in indexed.sorted() { writer.string(name) }
     writer.unsigned(UInt64(gone.count))
     for id in gone.sorted() { writer.string(id) }
-    writer.replace(path)
+    return writer.replace(path)
   }
 }

@@ -36,6 +36,15 @@ struct ObjectVerificationTests {
       .write(to: URL(fileURLWithPath: path))
   }
 
+  /// Sets one field of an object file's `base` by hand.
+  private func edit(_ path: String, base field: String, to value: String) throws {
+    try edit(path) { object in
+      var base = object["base"] as! [String: Any]
+      base[field] = value
+      object["base"] = base
+    }
+  }
+
   @Test func everythingAirenvWroteIsVerified() throws {
     let cli = CLI()
     _ = try repository(cli)
@@ -50,11 +59,7 @@ struct ObjectVerificationTests {
     let (_, connection, _) = try repository(cli)
     try cli.ok(
       "target", "set", "prod", "--directory", cli.scratch + "/delivered", "--format", "airflow-json")
-    try edit(connection) { object in
-      var base = object["base"] as! [String: Any]
-      base["host"] = "attacker.example"
-      object["base"] = base
-    }
+    try edit(connection, base: "host", to: "attacker.example")
     // Marked in listings, text and JSON, and in the object's own view; the variable is not.
     let listed = try cli.run("connection", "list")
     #expect(listed.stdout.contains("db (unverified)"), "\(listed.stdout)")
@@ -252,11 +257,7 @@ struct ObjectVerificationTests {
   @Test func theTerminalUIMarksAnUnverifiedObjectAndClearsTheMarkOnceApproved() throws {
     let cli = CLI()
     let (_, connection, _) = try repository(cli)
-    try edit(connection) { object in
-      var base = object["base"] as! [String: Any]
-      base["host"] = "attacker.example"
-      object["base"] = base
-    }
+    try edit(connection, base: "host", to: "attacker.example")
     let tui = try TmuxSession(cli: cli, width: 100, height: 30, command: CLI.binary)
     // Marked in the list's first column, and the detail pane says why and what to do (wrapped to
     // its width, so that the way out is never cut off).
@@ -301,11 +302,7 @@ struct ObjectVerificationTests {
   @Test func undoingADeletionDoesNotVouchForWhatWasPutThereByHand() throws {
     let cli = CLI()
     let (_, _, variable) = try repository(cli)
-    try edit(variable) { object in
-      var base = object["base"] as! [String: Any]
-      base["value"] = "EVIL"
-      object["base"] = base
-    }
+    try edit(variable, base: "value", to: "EVIL")
     // Deleting it is allowed (nothing of it is vouched for); bringing it back is not.
     try cli.ok("variable", "delete", "region", "--yes")
     let undo = try cli.run("undo")
@@ -328,11 +325,7 @@ struct ObjectVerificationTests {
     try index.replacingOccurrences(of: "\"dataKeys\" : true,", with: "").write(
       toFile: cli.repository + "/airenv.json", atomically: true, encoding: .utf8)
     try FileManager.default.removeItem(atPath: workspace + "/keys.json")
-    try edit(variable) { object in
-      var base = object["base"] as! [String: Any]
-      base["value"] = "EVIL"
-      object["base"] = base
-    }
+    try edit(variable, base: "value", to: "EVIL")
     let refused = try cli.run("export", "--deployment", "dev", "--format", "env")
     #expect(refused.status != 0 && refused.stderr.contains("keys.json: it is missing"), "\(refused)")
   }

@@ -65,6 +65,10 @@ import Testing
       return try repository.unverifiedObjects(in: workspace).values.first?.reason
     }
     #expect(try reason() == "said by the cache")
+    // A session that read the cache before sees it replaced by another process.
+    #expect(
+      try first.unverifiedObjects(in: try first.read(workspace: "team")).values.first?.reason
+        == "said by the cache")
     // An edit in place that keeps the size and the modification time changes the file's change
     // time: the cached verdict no longer counts, and the file is verified again.
     var status = stat()

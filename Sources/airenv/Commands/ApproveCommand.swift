@@ -49,8 +49,10 @@ struct ApproveCommand: ParsableCommand {
   func run() throws {
     let session = global.session
     let application = session.application
-    guard try application.repository.keepsDataKeys() else { throw ApplicationError.verificationOff }
     let workspace = try session.read(allowingConflicts: true)
+    guard try application.repository.verifiesObjects(in: workspace) else {
+      throw ApplicationError.verificationOff
+    }
     let unverified = try application.unverifiedObjects(in: workspace)
     var commands: [Command] = []
     var approved: [UnverifiedObject] = []
@@ -89,7 +91,7 @@ struct ApproveCommand: ParsableCommand {
       Console.out("every object of Workspace \(workspace.name) is verified; nothing to approve")
       return
     }
-    let performed = try application.approve(commands)
+    let performed = try application.approve(commands, in: workspace)
     for object in approved {
       Console.out("approved \(object.description)")
     }
