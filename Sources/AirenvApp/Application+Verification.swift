@@ -48,6 +48,9 @@ extension Application {
     guard try repository.signsVerifiably(user, in: workspace) || workspace.role(of: user) < .`operator` else {
       throw ApplicationError.approvalUnverifiable(user: user, workspace: workspace.name)
     }
+    if commands.contains(.approveWorkspace), try !repository.isTrustedOwner(user, in: workspace) {
+      throw ApplicationError.approvalNotTrustedOwner(user: user, workspace: workspace.name)
+    }
     return try perform(commands, named: "approve", readingOnlyNamedObjects: true)
   }
 }

@@ -93,7 +93,7 @@ public struct Application: Sendable {
         // Workspace a merge left in conflict; anything else waits.
         allowingConflicts: commands.contains {
           switch $0 {
-          case .settle, .approve, .approveDeployment: true
+          case .settle, .approve, .approveDeployment, .approveWorkspace: true
           default: false
           }
         }
@@ -164,6 +164,8 @@ public enum ApplicationError: Error, Equatable, Sendable {
   /// An approval would be signed, but with a key no Owner wrapped the data key for: it would
   /// verify nothing.
   case approvalUnverifiable(user: String, workspace: String)
+  /// The member list may be approved only by an Owner of the list signed changes made.
+  case approvalNotTrustedOwner(user: String, workspace: String)
   /// The repository keeps no identities, so nothing in it is verified or approved.
   case verificationOff
 }

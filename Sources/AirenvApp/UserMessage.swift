@@ -81,6 +81,12 @@ public struct UserMessage: Equatable, Sendable {
           + "key recorded for \(user) (made Operator by hand, or by a merge no Owner's save followed?); an Owner "
           + "checks the member list and runs `airenv key migrate` to wrap it",
         exitCode: 5)
+    case ApplicationError.approvalNotTrustedOwner(let user, let workspace):
+      self.init(
+        "only an Owner may approve the member list of Workspace \"\(workspace)\", and signed changes by Owners did not "
+          + "make \(user) one (the member list as stored may say so: that is what needs approving); restore "
+          + "`workspace.json` from git, or ask an Owner",
+        exitCode: 5)
     case ApplicationError.verificationOff:
       self.init(
         "this repository keeps one shared key and no identities, so no change in it is signed and nothing needs "

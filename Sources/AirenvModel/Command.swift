@@ -65,6 +65,8 @@ public enum Command: Equatable, Sendable {
   /// Vouches for an object as stored (see `Workspace.approve`).
   case approve(ObjectReference)
   case approveDeployment(name: String)
+  /// Vouches for the Workspace's member list and settings as stored (an Owner's).
+  case approveWorkspace
 
   case setMember(user: String, role: Role)
   case removeMember(user: String)
@@ -77,7 +79,7 @@ public enum Command: Equatable, Sendable {
   /// What the acting user's role must allow for this command.
   var permission: Permission {
     switch self {
-    case .setMember, .removeMember, .setMemberKey, .setSecretsFetching: .administer
+    case .setMember, .removeMember, .setMemberKey, .setSecretsFetching, .approveWorkspace: .administer
     default: .change
     }
   }
@@ -119,7 +121,7 @@ extension Command {
     case .delete(let reference): "\(reference.kind.rawValue) delete"
     case .rename(let reference, _): "\(reference.kind.rawValue) rename"
     case .promote(let reference): "\(reference.kind.rawValue) promote"
-    case .approve, .approveDeployment: "approve"
+    case .approve, .approveDeployment, .approveWorkspace: "approve"
     case .setMember, .setMemberKey: "workspace member set"
     case .removeMember: "workspace member remove"
     case .setSecretsFetching: "workspace settings"

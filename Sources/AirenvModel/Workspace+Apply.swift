@@ -102,6 +102,9 @@ extension Workspace {
       }
     case .approveDeployment(let name):
       return try approveDeployment(named: name, by: actor)
+    case .approveWorkspace:
+      stamp.touch(by: actor)
+      return Outcome(message: "approved the member list and settings of Workspace \"\(name)\" as stored")
     }
   }
 

@@ -31,7 +31,8 @@ extension Workspace {
       case .rename(let reference, let newKey):
         keys += [reference.key, newKey]
       case .createDeployment, .renameDeployment, .deleteDeployment, .setTarget, .setMember, .removeMember,
-        .setMemberKey, .setSecretsFetching, .settle, .approveDeployment:
+        .setMemberKey, .setSecretsFetching, .settle, .approveDeployment,
+        .approveWorkspace:
         return nil
       }
     }

@@ -62,6 +62,10 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
   public var isKeyChange: Bool {
     changes.contains { $0.kind == "keys" && $0.key == Self.standaloneKeyChange }
   }
+
+  /// The creation of a Workspace with a data key, which anchors its signed member list: undo
+  /// passes over it (`workspace delete` is the way back).
+  public var createsWorkspace: Bool { changes.contains { $0.kind == "workspace" && $0.before == nil } }
   static let standaloneKeyChange = "data key made anew"
 
   /// What the change did in a line: each object with the fields that changed, or for a change
@@ -143,6 +147,9 @@ public struct ObjectChange: Codable, Equatable, Sendable {
   public var afterDigest: String?
   /// The object's revision after the change.
   public var revision: Int?
+  /// The Workspace's header as stored after the change, for the header only: readers replay
+  /// the member list from these (`TrustedMembers`), and the header is small.
+  public var after: JSONValue?
 
   /// created, deleted or changed.
   public var verb: String { before == nil ? "created" : afterDigest == nil ? "deleted" : "changed" }

@@ -12,7 +12,7 @@ import Foundation
 /// that is unsigned or not verifiable. Export and delivery refuse it until an Owner or Operator
 /// approves it (`airenv approve`), which signs it anew.
 public struct UnverifiedObject: Equatable, Sendable {
-  /// connection, variable or deployment.
+  /// connection, variable, deployment or workspace (its member list and settings).
   public var kind: String
   public var id: String
   /// The conn_id, key or Deployment name.
@@ -28,7 +28,7 @@ public struct UnverifiedObject: Equatable, Sendable {
         || [UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ".")].contains(byte)
     }
     let quoted = plain ? name : "'" + name.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    return "airenv approve \(kind) \(quoted)"
+    return kind == "workspace" ? "airenv approve workspace" : "airenv approve \(kind) \(quoted)"
   }
 
   /// One line for a refusal or a listing.
@@ -51,6 +51,8 @@ struct EntryFacts: Sendable {
   var deleted: Set<String> = []
   /// The signer's recorded public identity the verdict was reached with.
   var recordedKey: String?
+  /// What the entry did to the Workspace's header (its member list), when it changed it.
+  var header: HeaderFacts?
 }
 
 extension Repository {
@@ -92,11 +94,23 @@ extension Repository {
   /// Operator by hand, or by a merge no Owner's save followed).
   public func signsVerifiably(_ user: String, in workspace: Workspace) throws(StoreError) -> Bool {
     try locked(exclusive: false) { () throws(StoreError) in
-      guard let recorded = workspace.memberKeys[user], (workspace.members[user] ?? .member) >= .`operator`
+      let trusted = trustedMembers(of: workspace)?.state ?? MemberState(workspace)
+      guard let recorded = trusted.keys[user], (trusted.members[user] ?? .member) >= .`operator`,
+        workspace.memberKeys[user] == recorded
       else {
         return false
       }
       return try verifiedEnvelope(workspace.id)?.wrapped[user]?.recipient == recorded
+    }
+  }
+
+  /// Whether `user` is an Owner of `workspace` by the member list signed changes made, with the
+  /// key the header records for them (the one an approval is signed with).
+  public func isTrustedOwner(_ user: String, in workspace: Workspace) throws(StoreError) -> Bool {
+    try locked(exclusive: false) { () throws(StoreError) in
+      let trusted = trustedMembers(of: workspace)?.state ?? MemberState(workspace)
+      return trusted.members[user] == .owner && trusted.keys[user] != nil
+        && trusted.keys[user] == workspace.memberKeys[user]
     }
   }
 
@@ -111,7 +125,9 @@ extension Repository {
     changed.deployments.removeAll { !ids.contains($0.id) }
     changed.connections.removeAll { !ids.contains($0.id) }
     changed.variables.removeAll { !ids.contains($0.id) }
-    let unverified = verify(changed, learning: false).values.sorted {
+    // A save does not vouch for a member list edited by hand: the replay takes only what the
+    // save changed in it (`TrustedMembers`), and `approve workspace` the rest.
+    let unverified = verify(changed, learning: false).values.filter { $0.kind != "workspace" }.sorted {
       ($0.kind, $0.name) < ($1.kind, $1.name)
     }
     guard let first = unverified.first else { return }
@@ -123,10 +139,30 @@ extension Repository {
   /// without vouching for them. None in a repository that verifies nothing.
   func unverified(_ workspace: Workspace, members: Workspace) throws(StoreError) -> Set<String> {
     guard try verifies(workspace) else { return [] }
-    var judged = workspace
-    judged.members = members.members
-    judged.memberKeys = members.memberKeys
-    return Set(verify(judged).keys)
+    return Set(verify(workspace, pending: (MemberState(workspace), MemberState(members))).keys)
+  }
+
+  /// The member list signed changes by Owners made (see `TrustedMembers`), with why the header
+  /// as stored is not it; nil for a Workspace whose header no signed change records.
+  func trustedMembers(of workspace: Workspace, headers: [String: HeaderFacts]) -> TrustedMembers? {
+    guard !headers.isEmpty else { return nil }
+    let digest = (try? FileSystem.read(layout.workspaceFile(workspace.id), limit: Limits.objectFileBytes))
+      .flatMap { ContentDigest.of(file: $0) }
+    return TrustedMembers.replay(
+      Array(headers.values), current: MemberState(workspace), currentDigest: digest)
+  }
+
+  /// The same, for a caller outside `verify`: the history index read from the cache, brought up
+  /// to date, and not written back.
+  func trustedMembers(of workspace: Workspace) -> TrustedMembers? {
+    let known = cacheDirectory.flatMap {
+      VerificationCache(
+        readingFrom: VerificationCache.path(in: $0, root: root, workspace: workspace.id), verdicts: false)
+    }
+    let headers = latestChanges(
+      in: layout.history(workspace.id), workspace: workspace.id, recorded: workspace.memberKeys, known: known
+    ).headers
+    return trustedMembers(of: workspace, headers: headers)
   }
 
   /// Why an earlier version of an object that undo or redo would bring back (`stored`, as the
@@ -150,8 +186,13 @@ extension Repository {
     let wrappedFor = ((try? verifiedEnvelope(workspace.id))??.wrapped ?? [:]).mapValues(\.recipient)
     let digest = ContentDigest.of(stored)
     let purged = entry.map { $0.wrote[id] == ContentDigest.purged && $0.verdict.signer != nil } ?? false
+    var judged = workspace
+    if let state = trustedMembers(of: workspace)?.state {
+      judged.members = state.members
+      judged.memberKeys = state.keys
+    }
     return reason(
-      candidate, digest: { purged ? ContentDigest.purged : digest }, entry: entry, latest: nil, in: workspace,
+      candidate, digest: { purged ? ContentDigest.purged : digest }, entry: entry, latest: nil, in: judged,
       wrappedFor: wrappedFor)
   }
 
@@ -165,9 +206,12 @@ extension Repository {
 
   /// Without `learning`, what this learns is not written to the cache (a save, which verifies
   /// the few objects it changes: the next read learns them).
-  func verify(_ workspace: Workspace, learning: Bool = true, whole: Bool = false) -> [String:
-    UnverifiedObject]
-  {
+  /// With `pending`, the member list is judged as a save changing the header from `before` to
+  /// `after` leaves it (a membership change, before it is written).
+  func verify(
+    _ workspace: Workspace, learning: Bool = true, whole: Bool = false,
+    pending: (before: MemberState, after: MemberState)? = nil
+  ) -> [String: UnverifiedObject] {
     let id = workspace.id
     let candidates =
       workspace.deployments.map {
@@ -186,7 +230,6 @@ extension Repository {
     // key swapped into the member list by hand, or a member raised by hand, signs nothing that
     // verifies.
     let wrappedFor = ((try? verifiedEnvelope(id))??.wrapped ?? [:]).mapValues(\.recipient)
-    let members = VerificationCache.members(of: workspace, wrapped: wrappedFor)
     let now = time(nil)
     let settleSeconds = settleSeconds
     let cachePath = cacheDirectory.map { VerificationCache.path(in: $0, root: root, workspace: id) }
@@ -194,10 +237,21 @@ extension Repository {
     let stored = cachePath.flatMap { path in
       learning ? verificationCaches.cache(at: path) : VerificationCache(readingFrom: path, verdicts: false)
     }
-    // Verdicts hold for the member list they were reached under; the history index always.
-    let cached = stored.flatMap { $0.members == members ? $0 : nil }
-    let (latest, gone, indexed, touchedAnew) = latestChanges(
+    let (latest, gone, indexed, touchedAnew, headers) = latestChanges(
       in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
+    // Roles and keys as signed changes by Owners made them, not as the header file says.
+    let trusted = trustedMembers(of: workspace, headers: headers)
+    var judged = workspace
+    if var state = trusted?.state {
+      if let pending { state = state.applying(from: pending.before, to: pending.after) }
+      judged.members = state.members
+      judged.memberKeys = state.keys
+      judged.settings.secretsFetching = state.secretsFetching
+    }
+    let judgedWorkspace = judged
+    // Verdicts hold for the member list they were reached under; the history index always.
+    let members = VerificationCache.members(of: judged, wrapped: wrappedFor)
+    let cached = stored.flatMap { $0.members == members ? $0 : nil }
     // Each entry named, its files as they are now: a verdict relying on it holds while they do.
     var files: [String: VerificationCache.EntryFiles] = [:]
     for name in Set(candidates.compactMap(\.stamp.entry)) where RepositoryLayout.isHistoryStem(name) {
@@ -243,10 +297,15 @@ extension Repository {
       return reason(
         candidate, digest: { objectDigest(path, in: path.parent, now: now, settleSeconds: settleSeconds) },
         entry: candidate.stamp.entry.flatMap { facts[$0] ?? nil }, latest: latest[candidate.id],
-        in: workspace,
+        in: judgedWorkspace,
         wrappedFor: wrappedFor)
     }
     var unverified: [String: UnverifiedObject] = [:]
+    if let problem = trusted?.problem, pending == nil {
+      unverified[id] = UnverifiedObject(
+        kind: "workspace", id: id, name: workspace.name, path: layout.relative(layout.workspaceFile(id)),
+        reason: "its member list is not what signed changes by Owners made it: \(problem)")
+    }
     // The verdicts on objects this read did not hold (a listing of one kind) are kept, but for
     // those a change new since touched.
     var verdicts = learning ? cached?.objects ?? [:] : [:]
@@ -298,9 +357,10 @@ extension Repository {
     }
     if let cachePath, learning, learnt {
       let named = Set(verdicts.values.map(\.entry))
-      let fresh = VerificationCache(
+      var fresh = VerificationCache(
         members: members, objects: verdicts, entries: entriesUsed.filter { named.contains($0.key) },
         latest: latest, gone: gone, indexed: indexed)
+      fresh.headers = headers
       if fresh.write(to: cachePath) { verificationCaches.remember(fresh, at: cachePath) }
     }
     return unverified
@@ -367,7 +427,10 @@ extension Repository {
   /// is gone (a checkout, a reset), the index is made anew.
   private func latestChanges(
     in history: String, workspace: WorkspaceID, recorded: [String: String], known: VerificationCache?
-  ) -> (latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>) {
+  ) -> (
+    latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>,
+    headers: [String: HeaderFacts]
+  ) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
         $0.utf8.count == RepositoryLayout.timedHistoryStemLength && RepositoryLayout.isHistoryStem($0)
@@ -376,6 +439,7 @@ extension Repository {
     var latest = whole ? known?.latest ?? [:] : [:]
     var gone = whole ? known?.gone ?? [] : []
     var indexed = whole ? known?.indexed ?? [] : []
+    var headers = whole ? known?.headers ?? [:] : [:]
     let fresh = names.subtracting(indexed).sorted()
     let facts = fresh.concurrentMap { name in
       entryFacts(name, in: history, workspace: workspace, recorded: recorded)
@@ -384,6 +448,7 @@ extension Repository {
     for (name, facts) in zip(fresh, facts) {
       guard let facts, facts.verdict == .verified || facts.verdict.signer != nil else { continue }
       indexed.insert(name)
+      if let header = facts.header { headers[name] = header }
       for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
         touched.insert(id)
         if latest[id].map({ $0 < name }) ?? true {
@@ -393,7 +458,7 @@ extension Repository {
       }
     }
     if !whole { touched.formUnion(latest.keys) }
-    return (latest, gone, indexed, touched)
+    return (latest, gone, indexed, touched, headers)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -437,12 +502,24 @@ extension Repository {
         let user = members["user"]?.stringValue
       else { return nil }
       facts.user = user
+      let command = members["command"]?.stringValue
       if user != claimed && verdict.signer == nil {
         verdict = .notVerifiable("signed by \(claimed.prefix(80)), not by \(user.prefix(80)) whom it names")
         facts.verdict = verdict
       } else {
         for change in members["changes"]?.arrayValue ?? [] {
           guard let change = change.objectValue, let id = change["id"]?.stringValue else { continue }
+          if change["kind"]?.stringValue == "workspace" && id == workspace {
+            let before = change["before"]
+            facts.header = HeaderFacts(
+              entry: name, user: user, signer: facts.signer, signerKey: facts.recordedKey,
+              approval: command == Self.approval, before: before.flatMap(MemberState.init(stored:)),
+              beforeDigest: before.flatMap { ContentDigest.of($0) },
+              after: change["after"].flatMap(MemberState.init(stored:)),
+              afterDigest: change["afterDigest"]?.stringValue)
+            // A header that is no header vouches for no member list.
+            if before != nil && facts.header?.before == nil { facts.header = nil }
+          }
           if let digest = change["afterDigest"]?.stringValue {
             facts.wrote[id] = digest
           } else if ["connection", "variable", "deployment"].contains(change["kind"]?.stringValue ?? "") {

@@ -54,15 +54,32 @@ extension Repository {
     let stored: WorkspaceHeader
     if let header { stored = header } else { stored = try loadHeader(id) }
     let header = stored
+    // Signed by an Owner of the member list signed changes made, not of one edited by hand: a
+    // key of someone's own making would otherwise seal the next secret an Owner saves.
+    let trusted =
+      trustedMembers(
+        of: Workspace(
+          id: id, name: header.name, stamp: header.stamp, members: header.members,
+          memberKeys: header.memberKeys ?? [:], settings: header.settings))?.state
     if let problem = envelope.signatureProblem(
-      workspace: id, members: header.members, memberKeys: header.memberKeys ?? [:])
+      workspace: id, members: trusted?.members ?? header.members,
+      memberKeys: trusted?.keys ?? header.memberKeys ?? [:])
     {
       throw .corrupt(
         path: path, line: nil, column: nil,
         reason: "\(problem); secrets are neither opened nor sealed with its key")
     }
     // Both files change together; one brought back from an older state alone would have new
-    // secrets sealed with a key someone who has left may still hold.
+    // secrets sealed with a key someone who has left may still hold. Both brought back: the
+    // key signed changes last recorded says so.
+    if let trusted, trusted.dataKey != nil, trusted.dataKey != envelope.fingerprint {
+      throw .corrupt(
+        path: path, line: nil, column: nil,
+        reason:
+          "it holds data key \(envelope.fingerprint), but the last signed change of the member list made "
+          + "\(trusted.dataKey ?? "none") (it and workspace.json brought back from an older state?); secrets are "
+          + "neither opened nor sealed with it; restore both from git")
+    }
     guard header.dataKey == envelope.fingerprint else {
       throw .corrupt(
         path: path, line: nil, column: nil,

@@ -16,7 +16,7 @@ extension Repository {
       guard
         let target = entries.last(where: {
           $0.user == actor.user && $0.undoes == nil && !undone.contains($0.name) && !$0.isDelivery
-            && !$0.isKeyChange
+            && !$0.isKeyChange && !$0.createsWorkspace
         })
       else { throw ModelError.nothingToUndo("\(actor.user) has no change left to undo in this Workspace") }
       return (
@@ -35,7 +35,10 @@ extension Repository {
         entries.compactMap { entry in
           HistoryEntry.referent(of: entry, entry.redoes, entry.redoesEntry, among: entries)
         })
-      guard let latest = entries.last(where: { $0.user == actor.user && !$0.isDelivery && !$0.isKeyChange }),
+      guard
+        let latest = entries.last(where: {
+          $0.user == actor.user && !$0.isDelivery && !$0.isKeyChange && !$0.createsWorkspace
+        }),
         let original = latest.undoes,
         let originalName = HistoryEntry.referent(of: latest, original, latest.undoesEntry, among: entries),
         !redone.contains(originalName)

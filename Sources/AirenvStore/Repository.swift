@@ -243,10 +243,22 @@ public final class Repository: Sendable {
         for: workspace)
       workspace.dataKeyFingerprint = envelope.fingerprint
       try FileSystem.makeDirectory(layout.workspaceDirectory(id))
+      let header = StoredFile.encode(WorkspaceHeader(workspace))
       var writes = [
         (path: layout.dataKeys(id), bytes: StoredFile.encode(envelope)),
-        (path: layout.workspaceFile(id), bytes: StoredFile.encode(WorkspaceHeader(workspace))),
+        (path: layout.workspaceFile(id), bytes: header),
       ]
+      // The signed creation anchors the member list every reader replays (`TrustedMembers`).
+      let (sequence, time, fileName) = try nextHistoryEntry(
+        id, at: HistoryNote(user: actor.user, command: "").time)
+      let creation = change(
+        "workspace", id, name, plain: (WorkspaceHeader?.none, WorkspaceHeader(workspace)),
+        path: layout.workspaceFile(id), written: header, secretPaths: [])
+      writes += try historyWrites(
+        HistoryEntry(
+          sequence: sequence, time: time, user: actor.user, command: "workspace create", changes: [creation]),
+        named: fileName, workspace: id)
+      try FileSystem.makeDirectory(layout.history(id))
       if existing.isEmpty {
         var index = try readIndex()
         index.defaultWorkspace = id
@@ -805,10 +817,12 @@ public final class Repository: Sendable {
     {
       revision = Int(value)
     }
+    // The header's whole stored form after the change: readers replay the member list from it.
+    let after = kind == "workspace" ? stored : nil
     guard let previous = plain.0 else {
       return ObjectChange(
         kind: kind, id: id, key: key, fields: [], before: nil, afterDigest: ContentDigest.of(stored),
-        revision: revision)
+        revision: revision, after: after)
     }
     var fields = HistoryDiff.fields(plainBefore: Self.json(previous), plainAfter: Self.json(plain.1))
     for index in fields.indices
@@ -820,7 +834,7 @@ public final class Repository: Sendable {
     }
     return ObjectChange(
       kind: kind, id: id, key: key, fields: fields, before: storedJSON(atPath: path),
-      afterDigest: ContentDigest.of(stored), revision: revision)
+      afterDigest: ContentDigest.of(stored), revision: revision, after: after)
   }
 
   private func storedJSON(atPath path: String) -> JSONValue? {

@@ -211,7 +211,7 @@ extension HistoryEntry: StoredRecord {
       "changes": .list(
         .record([
           "kind": .scalar, "id": .scalar, "key": .scalar, "before": .anything, "afterDigest": .scalar,
-          "revision": .integer,
+          "revision": .integer, "after": .anything,
           "fields": .list(
             .record(["name": .scalar, "before": .anything, "after": .anything, "secret": .scalar])),
         ])),

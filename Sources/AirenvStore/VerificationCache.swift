@@ -44,8 +44,11 @@ struct VerificationCache: Equatable, Sendable {
   /// The ids whose newest signed change deleted them.
   var gone: Set<String>
   var indexed: Set<String>
+  /// What each indexed entry that changed the Workspace's header did to it (few: membership
+  /// and settings changes), from which the trusted member list is replayed.
+  var headers: [String: HeaderFacts] = [:]
 
-  private static let magic = Array("airenv verification 3\n".utf8)
+  private static let magic = Array("airenv verification 4\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// The cache file of a Workspace in `directory`, beside its key index.
@@ -115,8 +118,15 @@ struct VerificationCache: Equatable, Sendable {
       for _ in 0..<(try reader.count()) { indexed.insert(try reader.string()) }
       var gone = Set<String>()
       for _ in 0..<(try reader.count()) { gone.insert(try reader.string()) }
-      return VerificationCache(
+      var headers: [String: HeaderFacts] = [:]
+      for _ in 0..<(try reader.count()) {
+        let header = try Self.header(&reader)
+        headers[header.entry] = header
+      }
+      var cache = VerificationCache(
         members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
+      cache.headers = headers
+      return cache
     }
     guard let read else { return nil }
     self = read
@@ -162,6 +172,73 @@ struct VerificationCache: Equatable, Sendable {
     for name in indexed.sorted() { writer.string(name) }
     writer.unsigned(UInt64(gone.count))
     for id in gone.sorted() { writer.string(id) }
+    writer.unsigned(UInt64(headers.count))
+    for (_, header) in headers.sorted(by: { $0.key < $1.key }) { Self.header(header, to: &writer) }
     return writer.replace(path)
+  }
+
+  private static func header(_ header: HeaderFacts, to writer: inout CacheFileWriter) {
+    func optional(_ text: String?) {
+      writer.unsigned(text == nil ? 0 : 1)
+      if let text { writer.string(text) }
+    }
+    func state(_ state: MemberState?) {
+      writer.unsigned(state == nil ? 0 : 1)
+      guard let state else { return }
+      writer.unsigned(UInt64(state.members.count))
+      for (user, role) in state.members.sorted(by: { $0.key < $1.key }) {
+        writer.string(user)
+        writer.string(role.rawValue)
+      }
+      writer.unsigned(UInt64(state.keys.count))
+      for (user, key) in state.keys.sorted(by: { $0.key < $1.key }) {
+        writer.string(user)
+        writer.string(key)
+      }
+      writer.unsigned(state.secretsFetching ? 1 : 0)
+      optional(state.dataKey)
+    }
+    writer.string(header.entry)
+    writer.string(header.user)
+    writer.string(header.signer)
+    optional(header.signerKey)
+    writer.unsigned(header.approval ? 1 : 0)
+    state(header.before)
+    optional(header.beforeDigest)
+    state(header.after)
+    optional(header.afterDigest)
+  }
+
+  private static func header(_ reader: inout CacheFileReader) throws(CacheFileDamage) -> HeaderFacts {
+    func optional() throws(CacheFileDamage) -> String? {
+      try reader.unsigned() == 1 ? try reader.string() : nil
+    }
+    func state() throws(CacheFileDamage) -> MemberState? {
+      guard try reader.unsigned() == 1 else { return nil }
+      var members: [String: Role] = [:]
+      for _ in 0..<(try reader.count()) {
+        let user = try reader.string()
+        guard let role = Role(rawValue: try reader.string()) else { throw CacheFileDamage() }
+        members[user] = role
+      }
+      var keys: [String: String] = [:]
+      for _ in 0..<(try reader.count()) {
+        let user = try reader.string()
+        keys[user] = try reader.string()
+      }
+      let fetching = try reader.unsigned() == 1
+      return MemberState(members: members, keys: keys, secretsFetching: fetching, dataKey: try optional())
+    }
+    let entry = try reader.string()
+    let user = try reader.string()
+    let signer = try reader.string()
+    let signerKey = try optional()
+    let approval = try reader.unsigned() == 1
+    let before = try state()
+    let beforeDigest = try optional()
+    let after = try state()
+    return HeaderFacts(
+      entry: entry, user: user, signer: signer, signerKey: signerKey, approval: approval, before: before,
+      beforeDigest: beforeDigest, after: after, afterDigest: try optional())
   }
 }

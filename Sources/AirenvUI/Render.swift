@@ -64,6 +64,12 @@ private func renderHeader(_ state: AppState, _ screen: inout ScreenBuffer, _ gly
     state.revealed ? "secrets shown" : nil,
   ].compactMap { $0 }
   for part in parts { x = screen.put(" \(glyphs.vertical) " + part, x: x, y: 0, role: .header) }
+  // A member list no signed change by an Owner made: every object is held back until approved.
+  if state.unverified[state.workspace.id] != nil {
+    x = screen.put(" \(glyphs.vertical) ", x: x, y: 0, role: .header)
+    x = screen.put(
+      "! member list unverified: airenv approve workspace", x: x, y: 0, role: .warning, bold: true)
+  }
   var right = glyphs.clip(state.session.repository, max(0, state.width - x - 16))
   if state.session.readonly { right = "READ-ONLY  " + right }
   let start = state.width - CellWidth.of(right) - 1

@@ -166,10 +166,11 @@ struct ObjectVerificationTests {
     }
     let forged = try cli.run(["variable", "update", "region", "--value", "us-east-1"], environment: bob)
     #expect(forged.status == 0, "\(forged.stderr)")
-    // While the member list still says Operator, his key is not one an Owner wrapped the data key for.
+    // While the member list still says Operator, his change is judged by the role signed changes
+    // gave him (see MemberVerificationTests).
     let promoted = try #require(try cli.run("variable", "list", "--output", "json").json as? [[String: Any]])
     #expect(
-      (promoted.first?["unverified"] as? String)?.contains("no Owner wrapped the data key for") == true,
+      (promoted.first?["unverified"] as? String)?.contains("made by a Member, who may not change") == true,
       "\(promoted)")
     #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 4)
     // Nor can he approve it: his approval would verify nothing.

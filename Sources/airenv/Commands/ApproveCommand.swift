@@ -18,15 +18,21 @@ struct ApproveCommand: ParsableCommand {
         airenv approve variable API_URL --scope-deployment prod
         airenv approve deployment prod
         airenv approve --all
+      The Workspace's member list and settings are verified the same way: each change of them must
+      be signed by an Owner of the list as it stood. One edited by hand, or put back from an older
+      commit, makes every object unverified; an Owner who has checked it approves it:
+        airenv approve workspace
       """)
 
   enum Kind: String, ExpressibleByArgument, CaseIterable {
-    case connection, variable, deployment
+    case connection, variable, deployment, workspace
   }
 
   @OptionGroup var global: GlobalOptions
-  @Argument(help: "connection, variable or deployment.") var kind: Kind?
-  @Argument(help: "The conn_id, variable key or Deployment name.", completion: Completions.objects)
+  @Argument(help: "connection, variable, deployment or workspace.") var kind: Kind?
+  @Argument(
+    help: "The conn_id, variable key or Deployment name (none for the workspace).",
+    completion: Completions.objects)
   var name: String?
   @Option(
     name: .customLong("scope-deployment"), help: "The Deployment that owns a Deployment-scoped object.",
@@ -38,10 +44,15 @@ struct ApproveCommand: ParsableCommand {
     if all && (kind != nil || name != nil) {
       throw ValidationError("give either KIND NAME or --all, not both")
     }
-    if !all && (kind == nil || name == nil) {
-      throw ValidationError("name what to approve: KIND NAME (connection, variable or deployment), or --all")
+    if !all && (kind == nil || (name == nil && kind != .workspace)) {
+      throw ValidationError(
+        "name what to approve: KIND NAME (connection, variable or deployment), workspace, or --all")
     }
-    if scopeDeployment != nil && (kind == .deployment || all) {
+    if kind == .workspace && name != nil {
+      throw ValidationError(
+        "`approve workspace` approves the Workspace chosen by --workspace; it takes no NAME")
+    }
+    if scopeDeployment != nil && (kind == .deployment || kind == .workspace || all) {
       throw ValidationError("--scope-deployment names the owner of a connection or variable")
     }
   }
@@ -61,14 +72,23 @@ struct ApproveCommand: ParsableCommand {
         approved.append(object)
         switch object.kind {
         case "deployment": commands.append(.approveDeployment(name: object.name))
+        case "workspace": commands.append(.approveWorkspace)
         case "connection":
           commands.append(.approve(ObjectReference(.connection, object.name, objectID: object.id)))
         default: commands.append(.approve(ObjectReference(.variable, object.name, objectID: object.id)))
         }
       }
+    } else if kind == .workspace {
+      guard let object = unverified[workspace.id] else {
+        Console.out("the member list of Workspace \(workspace.name) is verified already; nothing to approve")
+        return
+      }
+      approved.append(object)
+      commands.append(.approveWorkspace)
     } else if let kind, let name {
       let id: String?
       switch kind {
+      case .workspace: return
       case .deployment:
         id = workspace.deployment(named: name)?.id
         commands.append(.approveDeployment(name: name))

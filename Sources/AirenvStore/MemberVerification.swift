@@ -1,0 +1,163 @@
+import AirenvModel
+
+/// What of a Workspace's header decides who may change what and who reads secrets: each
+/// member's role and recorded public key, whether every member may fetch secrets, and the
+/// fingerprint of the data key secrets are sealed with.
+struct MemberState: Equatable, Sendable {
+  var members: [String: Role]
+  var keys: [String: String]
+  var secretsFetching: Bool
+  var dataKey: String?
+
+  init(members: [String: Role], keys: [String: String], secretsFetching: Bool, dataKey: String? = nil) {
+    self.members = members
+    self.keys = keys
+    self.secretsFetching = secretsFetching
+    self.dataKey = dataKey
+  }
+
+  init(_ workspace: Workspace) {
+    self.init(
+      members: workspace.members, keys: workspace.memberKeys,
+      secretsFetching: workspace.settings.secretsFetching,
+      dataKey: workspace.dataKeyFingerprint)
+  }
+
+  /// The state a header as stored (in a history entry) records; nil when it is not a header.
+  init?(stored: JSONValue) {
+    guard case .object(let header) = stored else { return nil }
+    var members: [String: Role] = [:]
+    for (user, role) in header["members"]?.objectValue ?? [:] {
+      guard let role = role.stringValue.flatMap(Role.init(rawValue:)) else { return nil }
+      members[user] = role
+    }
+    var keys: [String: String] = [:]
+    for (user, key) in header["memberKeys"]?.objectValue ?? [:] {
+      guard let key = key.stringValue else { return nil }
+      keys[user] = key
+    }
+    var fetching = false
+    if case .bool(let value)? = header["settings"]?.objectValue?["secretsFetching"] { fetching = value }
+    self.init(
+      members: members, keys: keys, secretsFetching: fetching, dataKey: header["dataKey"]?.stringValue)
+  }
+
+  /// `self` with what `change` changed from `before` to `after` (per member, and the setting):
+  /// two Owners who changed different members in parallel (then merged by git) both count.
+  func applying(from before: MemberState, to after: MemberState) -> MemberState {
+    var next = self
+    for user in Set(before.members.keys).union(after.members.keys)
+    where before.members[user] != after.members[user] {
+      next.members[user] = after.members[user]
+    }
+    for user in Set(before.keys.keys).union(after.keys.keys) where before.keys[user] != after.keys[user] {
+      next.keys[user] = after.keys[user]
+    }
+    if before.secretsFetching != after.secretsFetching { next.secretsFetching = after.secretsFetching }
+    if before.dataKey != after.dataKey { next.dataKey = after.dataKey }
+    return next
+  }
+
+  /// The first way `stored` differs from `self`, in words; nil when it does not.
+  func difference(in stored: MemberState) -> String? {
+    for user in Set(members.keys).union(stored.members.keys).sorted()
+    where members[user] != stored.members[user] {
+      let name = String(user.prefix(80))
+      switch (members[user], stored.members[user]) {
+      case (nil, let role?): return "it makes \(name) \(role.title), which no signed change by an Owner did"
+      case (_?, nil): return "it leaves out \(name), whom no signed change by an Owner removed"
+      case (let trusted?, let role?):
+        return "it makes \(name) \(role.title), though signed changes by Owners made them \(trusted.title)"
+      case (nil, nil): continue
+      }
+    }
+    for user in Set(keys.keys).union(stored.keys.keys).sorted() where keys[user] != stored.keys[user] {
+      return "it records a public key for \(user.prefix(80)) that no signed change by an Owner recorded"
+    }
+    if secretsFetching != stored.secretsFetching {
+      return
+        "it turns secretsFetching \(stored.secretsFetching ? "on" : "off"), which no signed change by an Owner did"
+    }
+    if dataKey != stored.dataKey {
+      return "it records data key \(stored.dataKey ?? "none"), though signed changes by Owners last recorded "
+        + "\(dataKey ?? "none") (an older workspace.json put back?)"
+    }
+    return nil
+  }
+}
+
+/// What a signed history entry did to its Workspace's header, as read once.
+struct HeaderFacts: Equatable, Sendable {
+  /// The entry's name (its file's stem), which orders the history.
+  var entry: String
+  var user: String
+  var signer: String
+  /// The signer's public identity the entry's signature was checked with.
+  var signerKey: String?
+  /// Whether the entry is an approval of the header as stored (`airenv approve workspace`).
+  var approval: Bool
+  /// The header before the change (nil: the entry created the Workspace) and its digest.
+  var before: MemberState?
+  var beforeDigest: String?
+  /// The header after it; nil when the entry did not record it (an earlier airenv did not).
+  var after: MemberState?
+  var afterDigest: String?
+}
+
+/// The member list as signed changes made it, replayed from the Workspace's first signed change
+/// of its header: each later change counts only when an Owner of the list as it stood then made
+/// it, signed with the key that list records for them. A member list edited by hand, put back
+/// from an older commit, or changed by someone no Owner made an Owner, is then not the trusted
+/// one, and nothing its roles or keys would allow is verified.
+struct TrustedMembers: Equatable, Sendable {
+  var state: MemberState
+  /// Why the header on disk is not the trusted one; nil when it is.
+  var problem: String?
+
+  /// Replays `changes` (any order); nil when no signed change records the header (a Workspace
+  /// made before headers were signed, never changed since: its file is trusted as it stands).
+  /// `current` is the header as stored now, `currentDigest` its digest.
+  static func replay(_ changes: [HeaderFacts], current: MemberState, currentDigest: String?)
+    -> TrustedMembers?
+  {
+    let ordered = changes.sorted { $0.entry < $1.entry }
+    let creations = ordered.filter { $0.before == nil }
+    if creations.count > 1 {
+      return TrustedMembers(
+        state: MemberState(members: [:], keys: [:], secretsFetching: false),
+        problem:
+          "\(creations.count) signed changes each claim to have created this Workspace (one made up by hand?); "
+          + "restore the history from git")
+    }
+    // A Workspace signed from its creation is anchored there: a change dated before it is made up.
+    let anchored =
+      creations.first.map { creation in ordered.filter { $0.entry >= creation.entry } } ?? ordered
+    var state: MemberState?
+    for (position, change) in anchored.enumerated() {
+      // What the entry left the header as: recorded, or for an entry by an earlier airenv, the
+      // header the next change found, or the header now, where their digests say so.
+      var after = change.after
+      if after == nil, let digest = change.afterDigest {
+        let next = anchored[(position + 1)...].first { $0.beforeDigest == digest }
+        after = next?.before ?? (digest == currentDigest ? current : nil)
+      }
+      guard let after else { continue }
+      // The anchor (the creation, or for a Workspace created before headers were signed, its
+      // first signed change) is judged by the header it made or found; later ones by the
+      // member list replayed so far.
+      let judged = state ?? change.before ?? after
+      guard judged.members[change.user] == .owner, judged.members[change.signer] == .owner,
+        let signerKey = change.signerKey,
+        judged.keys[change.signer] == signerKey
+          || (state == nil && change.before != nil && judged.keys[change.signer] == nil)
+      else { continue }
+      if let trusted = state, let before = change.before, !change.approval {
+        state = trusted.applying(from: before, to: after)
+      } else {
+        state = after
+      }
+    }
+    guard let state else { return nil }
+    return TrustedMembers(state: state, problem: state.difference(in: current))
+  }
+}
