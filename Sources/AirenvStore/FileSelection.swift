@@ -93,7 +93,21 @@ final class KeyCollector: @unchecked Sendable {
 /// only when another process has replaced it.
 final class VerificationCacheMemory: @unchecked Sendable {
   private var kept: [String: (signature: FileSignature, cache: VerificationCache)] = [:]
+  private var indexes: [String: (signature: FileSignature, cache: VerificationCache)] = [:]
   private let lock = NSLock()
+
+  /// The cache at `path` without its verdicts (the history index and the member list's
+  /// changes: what a save and the data key's check need), read again only when its file changed
+  /// since; a save asks for it two or three times.
+  func index(at path: String) -> VerificationCache? {
+    guard let signature = FileSignature(path: path) else { return nil }
+    if let known = lock.withLock({ kept[path] ?? indexes[path] }), known.signature == signature {
+      return known.cache
+    }
+    guard let cache = VerificationCache(readingFrom: path, verdicts: false) else { return nil }
+    lock.withLock { indexes[path] = (signature, cache) }
+    return cache
+  }
 
   /// The cache at `path`, read again only when its file changed since.
   func cache(at path: String) -> VerificationCache? {

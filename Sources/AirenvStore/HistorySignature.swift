@@ -55,6 +55,27 @@ struct HistorySignature: Codable {
   }
 }
 
+extension HistorySignature {
+  /// Who signed `entry` and with which signing key (base64), when the signature in `bytes` holds
+  /// for the key it names itself, whatever the Workspace records now: a change of the member
+  /// list is judged against the list as it stood when it was made (`TrustedMembers`).
+  static func selfConsistentSigner(
+    of entry: [UInt8], workspace: WorkspaceID, fileName: String, signature bytes: [UInt8]
+  ) -> (user: String, key: String, rewrite: Bool)? {
+    guard let signature = try? JSONDecoder().decode(HistorySignature.self, from: Data(bytes)),
+      signature.version == 1, let key = Data(base64Encoded: signature.key),
+      let value = Data(base64Encoded: signature.signature),
+      IdentifierRules.problem(withUserName: signature.user) == nil,
+      let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key),
+      publicKey.isValidSignature(
+        value,
+        for: message(
+          entry: entry, workspace: workspace, fileName: fileName, rewrite: signature.rewrite == true))
+    else { return nil }
+    return (signature.user, key.base64EncodedString(), signature.rewrite == true)
+  }
+}
+
 /// Whether a history entry can be shown to be the work of the member it names.
 public enum HistoryVerification: Equatable, Sendable {
   /// Signed by the key the Workspace records for the entry's user, over the entry as it is.

@@ -113,27 +113,67 @@ struct TrustedMembers: Equatable, Sendable {
   var state: MemberState
   /// Why the header on disk is not the trusted one; nil when it is.
   var problem: String?
+  /// The entry the replay started from (the creation, or the first signed change of an older
+  /// Workspace): readers remember it, and refuse a history that later lacks it.
+  var anchor: String?
+
+  /// Nobody trusted, for a history that cannot be replayed: nothing verifies, no envelope opens.
+  static func untrusted(_ problem: String) -> TrustedMembers {
+    TrustedMembers(state: MemberState(members: [:], keys: [:], secretsFetching: false), problem: problem)
+  }
 
   /// Replays `changes` (any order); nil when no signed change records the header (a Workspace
   /// made before headers were signed, never changed since: its file is trusted as it stands).
-  /// `current` is the header as stored now, `currentDigest` its digest.
-  static func replay(_ changes: [HeaderFacts], current: MemberState, currentDigest: String?)
-    -> TrustedMembers?
-  {
+  /// `current` is the header as stored now, `currentDigest` its digest; `pinned` the anchor this
+  /// machine saw before, if any.
+  static func replay(
+    _ changes: [HeaderFacts], current: MemberState, currentDigest: String?, pinned: String? = nil
+  ) -> TrustedMembers? {
     let ordered = changes.sorted { $0.entry < $1.entry }
     let creations = ordered.filter { $0.before == nil }
     if creations.count > 1 {
-      return TrustedMembers(
-        state: MemberState(members: [:], keys: [:], secretsFetching: false),
-        problem:
-          "\(creations.count) signed changes each claim to have created this Workspace (one made up by hand?); "
+      return untrusted(
+        "\(creations.count) signed changes each claim to have created this Workspace (one made up by hand?); "
           + "restore the history from git")
     }
-    // A Workspace signed from its creation is anchored there: a change dated before it is made up.
-    let anchored =
-      creations.first.map { creation in ordered.filter { $0.entry >= creation.entry } } ?? ordered
+    if let pinned, !ordered.contains(where: { $0.entry == pinned }) {
+      return untrusted(
+        "the change that began its member list (\(pinned)), which this machine saw before, is gone from the "
+          + "history or no longer signed; restore the history from git")
+    }
+    // Anchored at the creation, or at the anchor seen before: a change dated before it is made up.
+    let start = pinned ?? creations.first?.entry
+    let anchored = start.map { start in ordered.filter { $0.entry >= start } } ?? ordered
+    // A change by someone whom a later change lowered or removed counts only if that later
+    // change was made knowing it: otherwise it may be dated back (an entry's name is its
+    // author's to choose) by someone no longer allowed. Replayed until no such change is left.
+    var revoked = Set<String>()
+    while true {
+      let (state, accepted) = replay(
+        anchored, excluding: revoked, current: current, currentDigest: currentDigest)
+      guard let state else { return nil }
+      let unknown = accepted.enumerated().first { position, change in
+        accepted[(position + 1)...].contains { later in
+          later.lowers(change.signer) && !later.knows(change, between: accepted[(position + 1)...])
+        }
+      }
+      if let unknown {
+        revoked.insert(unknown.element.entry)
+        continue
+      }
+      return TrustedMembers(
+        state: state, problem: state.difference(in: current), anchor: accepted.first?.entry)
+    }
+  }
+
+  /// The member list `anchored` (in order, from the anchor) makes, but for the entries in
+  /// `revoked`; with the changes that counted.
+  private static func replay(
+    _ anchored: [HeaderFacts], excluding revoked: Set<String>, current: MemberState, currentDigest: String?
+  ) -> (MemberState?, [HeaderFacts]) {
     var state: MemberState?
-    for (position, change) in anchored.enumerated() {
+    var accepted: [HeaderFacts] = []
+    for (position, change) in anchored.enumerated() where !revoked.contains(change.entry) {
       // What the entry left the header as: recorded, or for an entry by an earlier airenv, the
       // header the next change found, or the header now, where their digests say so.
       var after = change.after
@@ -143,12 +183,12 @@ struct TrustedMembers: Equatable, Sendable {
       }
       guard let after else { continue }
       // The anchor (the creation, or for a Workspace created before headers were signed, its
-      // first signed change) is judged by the header it made or found; later ones by the
-      // member list replayed so far.
+      // first signed change, which may find no keys recorded yet) is judged by the header it
+      // made or found; later ones by the member list replayed so far.
       let judged = state ?? change.before ?? after
       guard judged.members[change.user] == .owner, judged.members[change.signer] == .owner,
         let signerKey = change.signerKey,
-        judged.keys[change.signer] == signerKey
+        judged.signingKey(of: change.signer) == signerKey
           || (state == nil && change.before != nil && judged.keys[change.signer] == nil)
       else { continue }
       if let trusted = state, let before = change.before, !change.approval {
@@ -156,8 +196,82 @@ struct TrustedMembers: Equatable, Sendable {
       } else {
         state = after
       }
+      accepted.append(change)
     }
-    guard let state else { return nil }
-    return TrustedMembers(state: state, problem: state.difference(in: current))
+    return (state, accepted)
+  }
+}
+
+extension MemberState {
+  /// The signing part of the public identity recorded for `user`, base64.
+  func signingKey(of user: String) -> String? {
+    keys[user].flatMap(IdentityText.keys)?.signing.base64EncodedString()
+  }
+}
+
+extension HeaderFacts {
+  /// Whether this change takes something from `user`: lowers their role, removes them, or
+  /// replaces their key.
+  func lowers(_ user: String) -> Bool {
+    guard let before, let after, let role = before.members[user] else { return false }
+    return after.members[user].map { $0 < role } ?? true || before.keys[user] != after.keys[user]
+  }
+
+  /// Whether the header this change found holds what `change` (earlier in the replay) did, in
+  /// each field `changes` (the accepted changes after it) did not change again before this one.
+  func knows(_ change: HeaderFacts, between changes: ArraySlice<HeaderFacts>) -> Bool {
+    guard let found = before?.fields, let made = change.after?.fields else { return false }
+    let origin = change.before?.fields ?? [:]
+    let later = changes.prefix { $0.entry != entry }
+    for (field, value) in made.merging(origin.mapValues { _ in "" }, uniquingKeysWith: { made, _ in made })
+    where origin[field] ?? "" != value {
+      let changedAgain = later.contains { other in
+        (other.before?.fields[field] ?? "") != (other.after?.fields[field] ?? "")
+      }
+      if !changedAgain && found[field] ?? "" != value { return false }
+    }
+    return true
+  }
+}
+
+extension MemberState {
+  /// Each field that decides what members may do, by name, with its value as text.
+  var fields: [String: String] {
+    var fields: [String: String] = [
+      "secretsFetching": secretsFetching ? "on" : "off", "dataKey": dataKey ?? "",
+    ]
+    for (user, role) in members { fields["role\0" + user] = role.rawValue }
+    for (user, key) in keys { fields["key\0" + user] = key }
+    return fields
+  }
+}
+
+/// The entry that began a Workspace's member list as this machine first saw it, kept beside the
+/// caches: a history that later lacks it, or starts elsewhere (an earlier change made up by
+/// hand, the real one deleted), is refused here. Trust on first sight, as `ssh` keeps hosts: a
+/// machine that never saw the Workspace trusts the history it is given.
+enum AnchorPin {
+  private static let magic = Array("airenv anchor 1\n".utf8)
+
+  static func path(in directory: String, root: String, workspace: WorkspaceID) -> String {
+    String(
+      VerificationCache.path(in: directory, root: root, workspace: workspace).dropLast(".verified".count))
+      + ".anchor"
+  }
+
+  static func read(_ path: String) -> String? {
+    CacheFileReader.reading(path, magic: magic, limit: 4096) { reader throws(CacheFileDamage) in
+      let name = try reader.string()
+      guard RepositoryLayout.isHistoryStem(name) else { throw CacheFileDamage() }
+      return name
+    }
+  }
+
+  static func write(_ anchor: String, to path: String) {
+    guard KeyIndex.canBeKept(at: path) else { return }
+    var writer = CacheFileWriter()
+    writer.append(magic[...])
+    writer.string(anchor)
+    _ = writer.replace(path)
   }
 }

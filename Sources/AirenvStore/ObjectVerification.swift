@@ -145,19 +145,38 @@ extension Repository {
   /// The member list signed changes by Owners made (see `TrustedMembers`), with why the header
   /// as stored is not it; nil for a Workspace whose header no signed change records.
   func trustedMembers(of workspace: Workspace, headers: [String: HeaderFacts]) -> TrustedMembers? {
-    guard !headers.isEmpty else { return nil }
+    let pinPath = cacheDirectory.map { AnchorPin.path(in: $0, root: root, workspace: workspace.id) }
+    let pinned = pinPath.flatMap(AnchorPin.read)
+    guard !headers.isEmpty || pinned != nil else {
+      // Every Workspace with a data key has signed its creation since headers were signed: one
+      // whose history records no change of its header had them removed (or is older than that).
+      guard workspace.dataKeyFingerprint != nil else { return nil }
+      return TrustedMembers(
+        state: MemberState(workspace),
+        problem:
+          "no signed change records its member list (the entries that did removed from the history, or a "
+          + "Workspace older than signed member lists); restore the history from git, or an Owner who has "
+          + "checked the member list approves it")
+    }
     let digest = (try? FileSystem.read(layout.workspaceFile(workspace.id), limit: Limits.objectFileBytes))
       .flatMap { ContentDigest.of(file: $0) }
-    return TrustedMembers.replay(
-      Array(headers.values), current: MemberState(workspace), currentDigest: digest)
+    let trusted = TrustedMembers.replay(
+      Array(headers.values), current: MemberState(workspace), currentDigest: digest, pinned: pinned)
+    // The anchor seen before must still be where the replay starts (its signer its Owner).
+    if let pinned, let trusted, trusted.anchor != nil, trusted.anchor != pinned {
+      return .untrusted(
+        "the change that began its member list (\(pinned)), which this machine saw before, no longer counts "
+          + "(its signer is not an Owner by it); restore the history from git")
+    }
+    if pinned == nil, let anchor = trusted?.anchor, let pinPath { AnchorPin.write(anchor, to: pinPath) }
+    return trusted
   }
 
   /// The same, for a caller outside `verify`: the history index read from the cache, brought up
   /// to date, and not written back.
   func trustedMembers(of workspace: Workspace) -> TrustedMembers? {
     let known = cacheDirectory.flatMap {
-      VerificationCache(
-        readingFrom: VerificationCache.path(in: $0, root: root, workspace: workspace.id), verdicts: false)
+      verificationCaches.index(at: VerificationCache.path(in: $0, root: root, workspace: workspace.id))
     }
     let headers = latestChanges(
       in: layout.history(workspace.id), workspace: workspace.id, recorded: workspace.memberKeys, known: known
@@ -235,7 +254,7 @@ extension Repository {
     let cachePath = cacheDirectory.map { VerificationCache.path(in: $0, root: root, workspace: id) }
     // A save needs only the index and walks over the verdicts; a read keeps what it read.
     let stored = cachePath.flatMap { path in
-      learning ? verificationCaches.cache(at: path) : VerificationCache(readingFrom: path, verdicts: false)
+      learning ? verificationCaches.cache(at: path) : verificationCaches.index(at: path)
     }
     let (latest, gone, indexed, touchedAnew, headers) = latestChanges(
       in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
@@ -439,16 +458,18 @@ extension Repository {
     var latest = whole ? known?.latest ?? [:] : [:]
     var gone = whole ? known?.gone ?? [] : []
     var indexed = whole ? known?.indexed ?? [] : []
-    var headers = whole ? known?.headers ?? [:] : [:]
+    var headers = (whole ? known?.headers ?? [:] : [:]).filter { names.contains($0.key) }
     let fresh = names.subtracting(indexed).sorted()
     let facts = fresh.concurrentMap { name in
       entryFacts(name, in: history, workspace: workspace, recorded: recorded)
     }
     var touched = Set<String>()
     for (name, facts) in zip(fresh, facts) {
+      // A change of the member list counts by the key its signature holds for (see
+      // `TrustedMembers`), whether or not the Workspace records that key now.
+      headers[name] = facts?.header
       guard let facts, facts.verdict == .verified || facts.verdict.signer != nil else { continue }
       indexed.insert(name)
-      if let header = facts.header { headers[name] = header }
       for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
         touched.insert(id)
         if latest[id].map({ $0 < name }) ?? true {
@@ -502,24 +523,16 @@ extension Repository {
         let user = members["user"]?.stringValue
       else { return nil }
       facts.user = user
-      let command = members["command"]?.stringValue
       if user != claimed && verdict.signer == nil {
         verdict = .notVerifiable("signed by \(claimed.prefix(80)), not by \(user.prefix(80)) whom it names")
         facts.verdict = verdict
       } else {
+        let signingKey = facts.recordedKey.flatMap(IdentityText.keys)?.signing.base64EncodedString()
+        facts.header = Self.headerFacts(
+          members, entry: name, user: user, signer: facts.signer, signingKey: signingKey, workspace: workspace
+        )
         for change in members["changes"]?.arrayValue ?? [] {
           guard let change = change.objectValue, let id = change["id"]?.stringValue else { continue }
-          if change["kind"]?.stringValue == "workspace" && id == workspace {
-            let before = change["before"]
-            facts.header = HeaderFacts(
-              entry: name, user: user, signer: facts.signer, signerKey: facts.recordedKey,
-              approval: command == Self.approval, before: before.flatMap(MemberState.init(stored:)),
-              beforeDigest: before.flatMap { ContentDigest.of($0) },
-              after: change["after"].flatMap(MemberState.init(stored:)),
-              afterDigest: change["afterDigest"]?.stringValue)
-            // A header that is no header vouches for no member list.
-            if before != nil && facts.header?.before == nil { facts.header = nil }
-          }
           if let digest = change["afterDigest"]?.stringValue {
             facts.wrote[id] = digest
           } else if ["connection", "variable", "deployment"].contains(change["kind"]?.stringValue ?? "") {
@@ -530,11 +543,47 @@ extension Repository {
           if let digest = digest.stringValue { facts.sealed[id] = digest }
         }
       }
+    } else if let signatureBytes,
+      let signer = HistorySignature.selfConsistentSigner(
+        of: bytes, workspace: workspace, fileName: fileName, signature: signatureBytes.bytes),
+      case .object(let members)? = JSONValue.stored(bytes),
+      case .integer(let stored)? = members["sequence"], stored == Int64(sequence),
+      let user = members["user"]?.stringValue, signer.rewrite || signer.user == user
+    {
+      // Signed with a key the Workspace does not record now (a member removed since, or a key
+      // replaced): a change of the member list still counts if the list as it stood then
+      // recorded that key for its signer, which the replay judges.
+      facts.header = Self.headerFacts(
+        members, entry: name, user: user, signer: signer.user, signingKey: signer.key, workspace: workspace)
     }
     if signature.isSettled(now: time(nil), after: settleSeconds) {
       verifiedEntries.store(facts, in: directory, named: fileName, signature: signature, variant: variant)
     }
     return facts
+  }
+
+  /// What the entry (its members, parsed) did to the Workspace's header, if it changed it.
+  private static func headerFacts(
+    _ members: [String: JSONValue], entry: String, user: String, signer: String, signingKey: String?,
+    workspace: WorkspaceID
+  ) -> HeaderFacts? {
+    for change in members["changes"]?.arrayValue ?? [] {
+      guard let change = change.objectValue, change["kind"]?.stringValue == "workspace",
+        change["id"]?.stringValue == workspace
+      else { continue }
+      let before = change["before"]
+      let facts = HeaderFacts(
+        entry: entry, user: user, signer: signer, signerKey: signingKey,
+        approval: members["command"]?.stringValue == approval,
+        before: before.flatMap(MemberState.init(stored:)),
+        beforeDigest: before.flatMap { ContentDigest.of($0) },
+        after: change["after"].flatMap(MemberState.init(stored:)),
+        afterDigest: change["afterDigest"]?.stringValue)
+      // A header that is no header vouches for no member list.
+      if before != nil && facts.before == nil { return nil }
+      return facts
+    }
+    return nil
   }
 
   /// The digest of an object file as history entries record it (`ContentDigest`), kept while

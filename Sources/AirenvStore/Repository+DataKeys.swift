@@ -56,11 +56,20 @@ extension Repository {
     let header = stored
     // Signed by an Owner of the member list signed changes made, not of one edited by hand: a
     // key of someone's own making would otherwise seal the next secret an Owner saves.
-    let trusted =
-      trustedMembers(
-        of: Workspace(
-          id: id, name: header.name, stamp: header.stamp, members: header.members,
-          memberKeys: header.memberKeys ?? [:], settings: header.settings))?.state
+    var judged = Workspace(
+      id: id, name: header.name, stamp: header.stamp, members: header.members,
+      memberKeys: header.memberKeys ?? [:], settings: header.settings)
+    judged.dataKeyFingerprint = header.dataKey
+    let replayed = trustedMembers(of: judged)
+    // A history whose member list cannot be replayed at all trusts nobody to have signed it.
+    if let replayed, replayed.state.members.isEmpty, let problem = replayed.problem {
+      throw .corrupt(
+        path: layout.workspaceFile(id), line: nil, column: nil,
+        reason:
+          "its member list is not what signed changes by Owners made it: \(problem); no secret is opened or "
+          + "sealed meanwhile")
+    }
+    let trusted = replayed?.state
     if let problem = envelope.signatureProblem(
       workspace: id, members: trusted?.members ?? header.members,
       memberKeys: trusted?.keys ?? header.memberKeys ?? [:])

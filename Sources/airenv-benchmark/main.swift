@@ -755,6 +755,12 @@ if options.dataKeys && FileManager.default.isExecutableFile(atPath: executable) 
     "`workspace member set bob member` (a new key: every secret sealed again)",
     ["workspace", "member", "set", "bob", "member"],
     budget: String(format: "≤ 2 s; writing %d files alone: %.0f ms", objectCount, floor))
+  // Right after the renewal every file is too young for a verdict to be kept (a file changed
+  // within the same tick could change again unseen: git's racy-clean rule); the rows after it
+  // measure the steady state, a few seconds later, as a script or a person meets it.
+  _ = try timed(
+    "`connection list --output json` right after that renewal (files too young to cache)", list, budget: "")
+  Thread.sleep(forTimeInterval: 2.5)
   let withDataKey = try timed("`resolve …`, data key", resolve, budget: "", runs: 3)
   let dataKeyUpdate = try timed(
     "`variable update`, data key", ["variable", "update", "var_00003", "--value", "d"], budget: "", runs: 3)

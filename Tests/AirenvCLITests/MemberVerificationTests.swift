@@ -163,4 +163,50 @@ struct MemberVerificationTests {
     #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 0)
     #expect(try cli.run("history").stderr.contains("does not match its name"))
   }
+
+  /// Removing the signed changes of the member list (the creation with them) does not make
+  /// `workspace.json` trusted as it stands: the machine that saw them says the anchor is gone,
+  /// and one that never did finds no signed member list; either way nothing is exported.
+  @Test func deletingTheSignedChangesOfTheMemberListTrustsNothing() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "member")
+    try cli.ok("connection", "list")
+    let history = directory + "/history/"
+    for name in try FileManager.default.contentsOfDirectory(atPath: history) where name.hasSuffix(".json") {
+      let text = try String(contentsOfFile: history + name, encoding: .utf8)
+      guard text.contains("\"workspace\"") && text.contains("\"kind\" : \"workspace\"") else { continue }
+      try FileManager.default.removeItem(atPath: history + name)
+      try? FileManager.default.removeItem(atPath: history + name.dropLast(5) + ".sig")
+    }
+    try setRole("owner", of: "bob", in: directory + "/workspace.json")
+    let seen = try cli.run("export", "--deployment", "prod", "--format", "env", "--include-secrets")
+    #expect(seen.status != 0 && !seen.stdout.contains("pw-Ωmega"), "\(seen)")
+    #expect(seen.stderr.contains("which this machine saw before"), "\(seen)")
+    let bob = cli.person("bob")
+    let bobs = try cli.run(
+      ["export", "--deployment", "prod", "--format", "env"],
+      environment: bob.merging(["XDG_CACHE_HOME": cli.scratch + "/bob-cache"]) { $1 })
+    #expect(bobs.status == 4 && bobs.stderr.contains("no signed change records its member list"), "\(bobs)")
+  }
+
+  /// A change of the member list by an Owner who has left since keeps counting: it is judged by
+  /// the key the list recorded for them then, not by the keys recorded now.
+  @Test func whatAnOwnerWhoLeftChangedStillCounts() throws {
+    let cli = CLI()
+    _ = try team(cli, bob: "member")
+    let olga = cli.person("olga")
+    #expect(try cli.run(["identity", "create"], environment: olga).status == 0)
+    try cli.ok("workspace", "member", "set", "olga", "owner", "--public-key", try cli.publicKey(olga))
+    let dave = cli.person("dave")
+    #expect(try cli.run(["identity", "create"], environment: dave).status == 0)
+    let added = try cli.run(
+      ["workspace", "member", "set", "dave", "author", "--public-key", try cli.publicKey(dave)],
+      environment: olga)
+    #expect(added.status == 0, "\(added)")
+    try cli.ok("workspace", "member", "remove", "olga")
+    let listed = try cli.run("connection", "list")
+    #expect(listed.status == 0 && listed.stderr.isEmpty, "\(listed)")
+    #expect(try cli.ok("workspace", "member", "list").contains("dave"))
+    #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 0)
+  }
 }

@@ -1,4 +1,6 @@
 import AirenvModel
+import Crypto
+import Foundation
 import Testing
 
 @testable import AirenvStore
@@ -6,9 +8,16 @@ import Testing
 /// The member list replayed from signed changes of the header (`TrustedMembers`).
 @Suite("Trusted member list")
 struct TrustedMembersTests {
+  /// A signing key per user, as `IdentityText` records it (the agreement key is not looked at).
+  private static func signing(_ user: String) -> Data { Data(SHA256.hash(data: Data(user.utf8))) }
+
   private func state(_ members: [String: Role], fetching: Bool = false) -> MemberState {
     MemberState(
-      members: members, keys: Dictionary(uniqueKeysWithValues: members.keys.map { ($0, "key-" + $0) }),
+      members: members,
+      keys: Dictionary(
+        uniqueKeysWithValues: members.keys.map {
+          ($0, IdentityText.make(signing: Self.signing($0), agreement: Self.signing("agreement " + $0)))
+        }),
       secretsFetching: fetching)
   }
 
@@ -17,9 +26,8 @@ struct TrustedMembersTests {
     approval: Bool = false
   ) -> HeaderFacts {
     HeaderFacts(
-      entry: entry, user: user, signer: user, signerKey: key ?? "key-" + user, approval: approval,
-      before: before,
-      beforeDigest: nil, after: after, afterDigest: nil)
+      entry: entry, user: user, signer: user, signerKey: Self.signing(key ?? user).base64EncodedString(),
+      approval: approval, before: before, beforeDigest: nil, after: after, afterDigest: nil)
   }
 
   @Test func twoOwnersChangingDifferentMembersInParallelBothCount() throws {
@@ -42,7 +50,7 @@ struct TrustedMembersTests {
     let promoted = state(["alice": .owner, "bob": .owner])
     for forged in [
       change("2", by: "bob", start, promoted),
-      change("2", by: "alice", key: "key-mallory", start, promoted),
+      change("2", by: "alice", key: "mallory", start, promoted),
     ] {
       let trusted = try #require(
         TrustedMembers.replay(
@@ -93,5 +101,57 @@ struct TrustedMembersTests {
         [change("1", by: "alice", nil, start), change("2", by: "alice", edited, edited, approval: true)],
         current: edited, currentDigest: nil))
     #expect(trusted.state == edited && trusted.problem == nil)
+  }
+
+  /// A demoted Owner dates a change of theirs before their demotion (an entry's name is its
+  /// author's to choose): the demotion was not made knowing it, so it counts for nothing.
+  @Test func aChangeDatedBackByADemotedOwnerCountsForNothing() throws {
+    let start = state(["alice": .owner, "carol": .owner, "bob": .member])
+    let demoted = state(["alice": .owner, "carol": .member, "bob": .member])
+    let forged = state(["alice": .owner, "carol": .owner, "bob": .owner])
+    let trusted = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "carol", start, forged),
+          change("3", by: "alice", start, demoted),
+        ],
+        current: state(["alice": .owner, "carol": .member, "bob": .owner]), currentDigest: nil))
+    #expect(trusted.state.members == demoted.members)
+    #expect(trusted.problem == "it makes bob Owner, though signed changes by Owners made them Member")
+    // Made before the demotion and known to it, the same change stands.
+    let known = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "carol", start, forged),
+          change("3", by: "alice", forged, state(["alice": .owner, "carol": .member, "bob": .owner])),
+        ],
+        current: state(["alice": .owner, "carol": .member, "bob": .owner]), currentDigest: nil))
+    #expect(known.problem == nil)
+  }
+
+  /// The anchor this machine saw first: a history without it, or one that starts earlier, is
+  /// not trusted.
+  @Test func theAnchorSeenBeforeMustStayTheAnchor() throws {
+    let start = state(["alice": .owner])
+    let mallory = state(["alice": .owner, "mallory": .owner])
+    let withoutIt = try #require(
+      TrustedMembers.replay(
+        [change("2", by: "alice", start, start)], current: start, currentDigest: nil, pinned: "1"))
+    #expect(withoutIt.problem?.contains("which this machine saw before, is gone") == true)
+    #expect(withoutIt.state.members.isEmpty)
+    // A migrated Workspace (no creation): a change made up with an earlier name is passed over.
+    let legacy = MemberState(members: ["alice": .owner], keys: [:], secretsFetching: false)
+    let pinned = try #require(
+      TrustedMembers.replay(
+        [change("0", by: "mallory", mallory, mallory), change("1", by: "alice", legacy, start)],
+        current: start,
+        currentDigest: nil, pinned: "1"))
+    #expect(pinned.problem == nil && pinned.anchor == "1" && pinned.state.members["mallory"] == nil)
+    let firstSight = try #require(
+      TrustedMembers.replay(
+        [change("0", by: "mallory", mallory, mallory), change("1", by: "alice", legacy, start)],
+        current: start,
+        currentDigest: nil))
+    #expect(firstSight.anchor == "0")
   }
 }
