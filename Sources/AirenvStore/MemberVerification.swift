@@ -143,22 +143,46 @@ struct TrustedMembers: Equatable, Sendable {
     }
     // Anchored at the creation, or at the anchor seen before: a change dated before it is made up.
     let start = pinned ?? creations.first?.entry
-    let anchored = start.map { start in ordered.filter { $0.entry >= start } } ?? ordered
-    // A change by someone whom a later change lowered or removed counts only if that later
-    // change was made knowing it: otherwise it may be dated back (an entry's name is its
-    // author's to choose) by someone no longer allowed. Replayed until no such change is left.
+    let anchored = resolvingAfter(
+      start.map { start in ordered.filter { $0.entry >= start } } ?? ordered, current: current,
+      currentDigest: currentDigest)
+    // Entry names (times) are their authors' to choose, so order alone proves nothing about who
+    // knew what. A change whose author another change took something from (role, membership,
+    // key) counts only if that change was made knowing it: otherwise it may be dated back by
+    // someone no longer allowed. Two such changes against each other's authors, neither made
+    // knowing the other, cannot both stand and neither is believed. Replayed until none is left.
     var revoked = Set<String>()
     while true {
-      let (state, accepted) = replay(
-        anchored, excluding: revoked, current: current, currentDigest: currentDigest)
+      let (state, accepted, trustedKeys) = replay(anchored, excluding: revoked)
       guard let state else { return nil }
-      let unknown = accepted.enumerated().first { position, change in
-        accepted[(position + 1)...].contains { later in
-          later.lowers(change.signer) && !later.knows(change, between: accepted[(position + 1)...])
-        }
+      // Only a change by an Owner of the list at some point, with the key it recorded for them
+      // then, may take something from someone.
+      var lowering: [String: [HeaderFacts]] = [:]
+      for change in anchored where !revoked.contains(change.entry) {
+        guard let key = change.signerKey, trustedKeys.contains(change.signer + "\0" + key) else { continue }
+        for user in change.lowered { lowering[user, default: []].append(change) }
       }
-      if let unknown {
-        revoked.insert(unknown.element.entry)
+      var found: HeaderFacts?
+      for change in accepted {
+        for other in lowering[change.signer] ?? [] where other.entry != change.entry {
+          // Made one knowing the other, and dated so, they were judged in that order; a change
+          // that found what a later-dated one did was dated back.
+          if other.knows(change, among: accepted) && other.entry > change.entry { continue }
+          let knowing = change.knows(other, among: accepted)
+          if knowing && change.entry > other.entry { continue }
+          if !knowing && change.lowered.contains(other.signer) {
+            return untrusted(
+              "changes \(change.entry) by \(change.signer.prefix(80)) and \(other.entry) by "
+                + "\(other.signer.prefix(80)) each take something from the other's author, and neither was made "
+                + "knowing the other (one dated back by hand?); restore the history from git")
+          }
+          found = change
+          break
+        }
+        if found != nil { break }
+      }
+      if let found {
+        revoked.insert(found.entry)
         continue
       }
       return TrustedMembers(
@@ -166,22 +190,40 @@ struct TrustedMembers: Equatable, Sendable {
     }
   }
 
+  /// `anchored` with what each entry left the header as: recorded, or for an entry by an earlier
+  /// airenv, the header the next change found, or the header now, where their digests say so;
+  /// an entry whose result cannot be told is left out.
+  private static func resolvingAfter(_ anchored: [HeaderFacts], current: MemberState, currentDigest: String?)
+    -> [HeaderFacts]
+  {
+    var positions: [String: [Int]] = [:]
+    for (position, change) in anchored.enumerated() {
+      if let digest = change.beforeDigest { positions[digest, default: []].append(position) }
+    }
+    return anchored.enumerated().compactMap { position, change in
+      guard change.after == nil else { return change }
+      guard let digest = change.afterDigest else { return nil }
+      var resolved = change
+      if let next = positions[digest]?.first(where: { $0 > position }) {
+        resolved.after = anchored[next].before
+      } else if digest == currentDigest {
+        resolved.after = current
+      }
+      return resolved.after == nil ? nil : resolved
+    }
+  }
+
   /// The member list `anchored` (in order, from the anchor) makes, but for the entries in
-  /// `revoked`; with the changes that counted.
-  private static func replay(
-    _ anchored: [HeaderFacts], excluding revoked: Set<String>, current: MemberState, currentDigest: String?
-  ) -> (MemberState?, [HeaderFacts]) {
+  /// `revoked`; with the changes that counted, and each Owner's signing key (`user\0key`) the
+  /// list held at some point.
+  private static func replay(_ anchored: [HeaderFacts], excluding revoked: Set<String>)
+    -> (MemberState?, [HeaderFacts], Set<String>)
+  {
     var state: MemberState?
     var accepted: [HeaderFacts] = []
-    for (position, change) in anchored.enumerated() where !revoked.contains(change.entry) {
-      // What the entry left the header as: recorded, or for an entry by an earlier airenv, the
-      // header the next change found, or the header now, where their digests say so.
-      var after = change.after
-      if after == nil, let digest = change.afterDigest {
-        let next = anchored[(position + 1)...].first { $0.beforeDigest == digest }
-        after = next?.before ?? (digest == currentDigest ? current : nil)
-      }
-      guard let after else { continue }
+    var trustedKeys = Set<String>()
+    for change in anchored where !revoked.contains(change.entry) {
+      guard let after = change.after else { continue }
       // The anchor (the creation, or for a Workspace created before headers were signed, its
       // first signed change, which may find no keys recorded yet) is judged by the header it
       // made or found; later ones by the member list replayed so far.
@@ -197,8 +239,12 @@ struct TrustedMembers: Equatable, Sendable {
         state = after
       }
       accepted.append(change)
+      trustedKeys.insert(change.signer + "\0" + signerKey)
+      for (user, role) in state?.members ?? [:] where role == .owner {
+        if let key = state?.signingKey(of: user) { trustedKeys.insert(user + "\0" + key) }
+      }
     }
-    return (state, accepted)
+    return (state, accepted, trustedKeys)
   }
 }
 
@@ -210,25 +256,32 @@ extension MemberState {
 }
 
 extension HeaderFacts {
-  /// Whether this change takes something from `user`: lowers their role, removes them, or
-  /// replaces their key.
-  func lowers(_ user: String) -> Bool {
-    guard let before, let after, let role = before.members[user] else { return false }
-    return after.members[user].map { $0 < role } ?? true || before.keys[user] != after.keys[user]
+  /// The members this change takes something from: lowers their role, removes them, or
+  /// replaces the key recorded for them (recording a first one takes nothing).
+  var lowered: Set<String> {
+    guard let before, let after else { return [] }
+    return Set(
+      before.members.compactMap { user, role in
+        (after.members[user].map { $0 < role } ?? true)
+          || (before.keys[user] != nil && before.keys[user] != after.keys[user]) ? user : nil
+      })
   }
 
-  /// Whether the header this change found holds what `change` (earlier in the replay) did, in
-  /// each field `changes` (the accepted changes after it) did not change again before this one.
-  func knows(_ change: HeaderFacts, between changes: ArraySlice<HeaderFacts>) -> Bool {
+  /// Whether this change was made knowing `change`: the header it found holds what `change`
+  /// did, in each field, or what a later accepted change (dated between the two) made of it.
+  func knows(_ change: HeaderFacts, among accepted: [HeaderFacts]) -> Bool {
     guard let found = before?.fields, let made = change.after?.fields else { return false }
     let origin = change.before?.fields ?? [:]
-    let later = changes.prefix { $0.entry != entry }
+    let between = accepted.filter { $0.entry > change.entry && $0.entry < entry }
     for (field, value) in made.merging(origin.mapValues { _ in "" }, uniquingKeysWith: { made, _ in made })
     where origin[field] ?? "" != value {
-      let changedAgain = later.contains { other in
+      let holds = found[field] ?? ""
+      if holds == value { continue }
+      let overridden = between.contains { other in
         (other.before?.fields[field] ?? "") != (other.after?.fields[field] ?? "")
+          && (other.after?.fields[field] ?? "") == holds
       }
-      if !changedAgain && found[field] ?? "" != value { return false }
+      if !overridden { return false }
     }
     return true
   }

@@ -127,6 +127,15 @@ struct TrustedMembersTests {
         ],
         current: state(["alice": .owner, "carol": .member, "bob": .owner]), currentDigest: nil))
     #expect(known.problem == nil)
+    // Dated before the demotion but claiming to have found it: dated back, so it counts for nothing.
+    let claimed = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "carol", demoted, forged),
+          change("3", by: "alice", start, demoted),
+        ],
+        current: demoted, currentDigest: nil))
+    #expect(claimed.problem == nil && claimed.state.members == demoted.members, "\(claimed)")
   }
 
   /// The anchor this machine saw first: a history without it, or one that starts earlier, is
@@ -153,5 +162,33 @@ struct TrustedMembersTests {
         current: start,
         currentDigest: nil))
     #expect(firstSight.anchor == "0")
+  }
+
+  /// Demoted by bob, alice dates back a change that demotes bob first: neither change was made
+  /// knowing the other, so neither is believed and nobody is trusted until the history is
+  /// restored; the same for a change that replaces bob's key instead.
+  @Test func twoChangesAgainstEachOthersAuthorsTrustNobody() throws {
+    let start = state(["alice": .owner, "bob": .owner])
+    let aliceDemoted = state(["alice": .author, "bob": .owner])
+    let bobDemoted = state(["alice": .owner, "bob": .author])
+    var bobRekeyed = start
+    bobRekeyed.keys["bob"] = IdentityText.make(signing: Self.signing("alice's"), agreement: Self.signing("x"))
+    for forged in [bobDemoted, bobRekeyed] {
+      let trusted = try #require(
+        TrustedMembers.replay(
+          [
+            change("1", by: "alice", nil, start), change("2", by: "alice", start, forged),
+            change("3", by: "bob", start, aliceDemoted),
+          ],
+          current: forged, currentDigest: nil))
+      #expect(trusted.state.members.isEmpty)
+      #expect(trusted.problem?.contains("neither was made knowing the other") == true, "\(trusted)")
+    }
+    // Made one after the other, the second by someone the first left an Owner, both stand.
+    let both = try #require(
+      TrustedMembers.replay(
+        [change("1", by: "alice", nil, start), change("2", by: "bob", start, aliceDemoted)],
+        current: aliceDemoted, currentDigest: nil))
+    #expect(both.problem == nil && both.state.members == aliceDemoted.members)
   }
 }
