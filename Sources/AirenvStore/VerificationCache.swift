@@ -48,7 +48,7 @@ struct VerificationCache: Equatable, Sendable {
   /// and settings changes), from which the trusted member list is replayed.
   var headers: [String: HeaderFacts] = [:]
 
-  private static let magic = Array("airenv verification 4\n".utf8)
+  private static let magic = Array("airenv verification 5\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// The cache file of a Workspace in `directory`, beside its key index.
