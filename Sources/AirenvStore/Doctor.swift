@@ -44,6 +44,7 @@ extension Repository {
       for id in (try? FileSystem.directories(in: layout.workspaces)) ?? []
       where !FileSystem.isLink(layout.workspaceDirectory(id)) && !FileSystem.isLink(layout.workspaces) {
         problems += try checkWorkspace(id, fix: fix)
+        problems += checkMembers(id)
       }
       return problems
     }
@@ -271,6 +272,26 @@ extension Repository {
     problems += context.check(readable(Variable.self, layout.variables(id)), unseal: sealer.unseal)
     problems += checkSignatures(id)
     return problems
+  }
+
+  /// A member list that is not what the Workspace's signed changes made it (see `TrustedMembers`).
+  private func checkMembers(_ id: WorkspaceID) -> [DoctorProblem] {
+    guard let header = try? loadHeader(id) else { return [] }
+    var workspace = Workspace(
+      id: id, name: header.name, stamp: header.stamp, members: header.members,
+      memberKeys: header.memberKeys ?? [:], settings: header.settings)
+    workspace.dataKeyFingerprint = header.dataKey
+    guard (try? verifies(workspace)) == true, let problem = trustedMembers(of: workspace)?.problem else {
+      return []
+    }
+    return [
+      DoctorProblem(
+        kind: "members", file: layout.workspaceFile(id), object: nil,
+        problem:
+          "its member list is not what signed changes by Owners made it: \(problem) (`airenv approve workspace` "
+          + "by an Owner who has checked it, or restore it from git)",
+        fixable: false)
+    ]
   }
 
   /// A signature file with no entry beside it, and a signed entry whose signature does not prove

@@ -150,6 +150,9 @@ public struct ObjectChange: Codable, Equatable, Sendable {
   /// The Workspace's header as stored after the change, for the header only: readers replay
   /// the member list from these (`TrustedMembers`), and the header is small.
   public var after: JSONValue?
+  /// For the header only: the changes of it that the author's member list was replayed from
+  /// (entry names), so that readers know what the author knew, whatever the entry's time says.
+  public var parents: [String]?
 
   /// created, deleted or changed.
   public var verb: String { before == nil ? "created" : afterDigest == nil ? "deleted" : "changed" }

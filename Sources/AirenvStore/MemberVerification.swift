@@ -102,13 +102,24 @@ struct HeaderFacts: Equatable, Sendable {
   /// The header after it; nil when the entry did not record it (an earlier airenv did not).
   var after: MemberState?
   var afterDigest: String?
+  /// The changes of the header its author's member list was replayed from (the newest: each
+  /// other one is an ancestor of one of them); nil for an entry by an earlier airenv.
+  var parents: [String]? = nil
 }
 
-/// The member list as signed changes made it, replayed from the Workspace's first signed change
-/// of its header: each later change counts only when an Owner of the list as it stood then made
-/// it, signed with the key that list records for them. A member list edited by hand, put back
-/// from an older commit, or changed by someone no Owner made an Owner, is then not the trusted
-/// one, and nothing its roles or keys would allow is verified.
+/// The member list as signed changes made it, replayed from the Workspace's signed creation.
+///
+/// The changes of the header form a graph: each names the changes its author's member list was
+/// replayed from (`parents`), so who knew what is what the signed entries say, never what their
+/// names (times, which authors choose) or their `before` snapshots (which authors write) suggest.
+/// A change counts when its author and signer are Owners of the list its parents make, with the
+/// key that list records for the signer. A change that took something (a role, membership, a
+/// key) from the author of another change, without either having been made knowing the other,
+/// voids that other change; two such changes against each other's authors leave nobody trusted
+/// (one was dated back by someone no longer allowed, or two Owners demoted each other on two
+/// branches: the history must be settled in git). A member list edited by hand, put back from an
+/// older commit, or changed by someone no Owner made an Owner, is then not the trusted one, and
+/// nothing its roles or keys would allow is verified.
 struct TrustedMembers: Equatable, Sendable {
   var state: MemberState
   /// Why the header on disk is not the trusted one; nil when it is.
@@ -116,6 +127,9 @@ struct TrustedMembers: Equatable, Sendable {
   /// The entry the replay started from (the creation, or the first signed change of an older
   /// Workspace): readers remember it, and refuse a history that later lacks it.
   var anchor: String?
+  /// The changes that count and that no other counting change has as an ancestor: the parents
+  /// of the next change of the header.
+  var heads: [String] = []
 
   /// Nobody trusted, for a history that cannot be replayed: nothing verifies, no envelope opens.
   static func untrusted(_ problem: String) -> TrustedMembers {
@@ -146,48 +160,46 @@ struct TrustedMembers: Equatable, Sendable {
     let anchored = resolvingAfter(
       start.map { start in ordered.filter { $0.entry >= start } } ?? ordered, current: current,
       currentDigest: currentDigest)
-    // Entry names (times) are their authors' to choose, so order alone proves nothing about who
-    // knew what. A change whose author another change took something from (role, membership,
-    // key) counts only if that change was made knowing it: otherwise it may be dated back by
-    // someone no longer allowed. Two such changes against each other's authors, neither made
-    // knowing the other, cannot both stand and neither is believed. Replayed until none is left.
-    var revoked = Set<String>()
-    while true {
-      let (state, accepted, trustedKeys) = replay(anchored, excluding: revoked)
-      guard let state else { return nil }
-      // Only a change by an Owner of the list at some point, with the key it recorded for them
-      // then, may take something from someone.
-      var lowering: [String: [HeaderFacts]] = [:]
-      for change in anchored where !revoked.contains(change.entry) {
-        guard let key = change.signerKey, trustedKeys.contains(change.signer + "\0" + key) else { continue }
-        for user in change.lowered { lowering[user, default: []].append(change) }
-      }
-      var found: HeaderFacts?
-      for change in accepted {
-        for other in lowering[change.signer] ?? [] where other.entry != change.entry {
-          // Made one knowing the other, and dated so, they were judged in that order; a change
-          // that found what a later-dated one did was dated back.
-          if other.knows(change, among: accepted) && other.entry > change.entry { continue }
-          let knowing = change.knows(other, among: accepted)
-          if knowing && change.entry > other.entry { continue }
-          if !knowing && change.lowered.contains(other.signer) {
-            return untrusted(
-              "changes \(change.entry) by \(change.signer.prefix(80)) and \(other.entry) by "
-                + "\(other.signer.prefix(80)) each take something from the other's author, and neither was made "
-                + "knowing the other (one dated back by hand?); restore the history from git")
-          }
-          found = change
-          break
-        }
-        if found != nil { break }
-      }
-      if let found {
-        revoked.insert(found.entry)
-        continue
-      }
-      return TrustedMembers(
-        state: state, problem: state.difference(in: current), anchor: accepted.first?.entry)
+    // The anchor (the creation, or for a Workspace created before headers were signed, its first
+    // signed change, which may find no keys recorded yet) is judged by the header it made or found.
+    guard let anchor = anchored.first(where: { Self.anchors($0) }), let anchorState = anchor.after else {
+      return nil
     }
+    if let pinned, anchor.entry != pinned {
+      return untrusted(
+        "the change that began its member list (\(pinned)), which this machine saw before, no longer counts "
+          + "(its signer is not an Owner by it); restore the history from git")
+    }
+    var graph = ChangeGraph(anchored.filter { $0.entry >= anchor.entry }, from: anchorState)
+    while true {
+      let valid = graph.valid()
+      switch graph.voided(among: valid) {
+      case .conflict(let first, let second):
+        return untrusted(
+          "changes \(first.entry) by \(first.signer.prefix(80)) and \(second.entry) by \(second.signer.prefix(80)) "
+            + "each take something from the other's author, and neither was made knowing the other (one dated "
+            + "back by hand, or two Owners on two branches?); restore the history from git")
+      case .change(let name):
+        graph.revoked.insert(name)
+      case nil:
+        let state = graph.state(after: valid)
+        let known = Set(valid.flatMap { graph.ancestors[$0] ?? [] })
+        let heads = valid.filter { !known.contains($0) }
+        return TrustedMembers(
+          state: state, problem: state.difference(in: current), anchor: anchor.entry,
+          heads: heads.isEmpty ? [anchor.entry] : heads)
+      }
+    }
+  }
+
+  /// Whether `change` may begin a member list: its author and signer Owners of the header it made
+  /// (a creation) or found (an older Workspace's first signed change), with the signer's key.
+  private static func anchors(_ change: HeaderFacts) -> Bool {
+    guard let after = change.after, let key = change.signerKey else { return false }
+    let judged = change.before ?? after
+    return judged.members[change.user] == .owner && judged.members[change.signer] == .owner
+      && (judged.signingKey(of: change.signer) == key
+        || (change.before != nil && judged.keys[change.signer] == nil))
   }
 
   /// `anchored` with what each entry left the header as: recorded, or for an entry by an earlier
@@ -212,39 +224,116 @@ struct TrustedMembers: Equatable, Sendable {
       return resolved.after == nil ? nil : resolved
     }
   }
+}
 
-  /// The member list `anchored` (in order, from the anchor) makes, but for the entries in
-  /// `revoked`; with the changes that counted, and each Owner's signing key (`user\0key`) the
-  /// list held at some point.
-  private static func replay(_ anchored: [HeaderFacts], excluding revoked: Set<String>)
-    -> (MemberState?, [HeaderFacts], Set<String>)
-  {
-    var state: MemberState?
-    var accepted: [HeaderFacts] = []
-    var trustedKeys = Set<String>()
-    for change in anchored where !revoked.contains(change.entry) {
-      guard let after = change.after else { continue }
-      // The anchor (the creation, or for a Workspace created before headers were signed, its
-      // first signed change, which may find no keys recorded yet) is judged by the header it
-      // made or found; later ones by the member list replayed so far.
-      let judged = state ?? change.before ?? after
-      guard judged.members[change.user] == .owner, judged.members[change.signer] == .owner,
-        let signerKey = change.signerKey,
-        judged.signingKey(of: change.signer) == signerKey
-          || (state == nil && change.before != nil && judged.keys[change.signer] == nil)
+/// The changes of a header from its anchor on, with who knew what (see `TrustedMembers`).
+private struct ChangeGraph {
+  enum Voiding {
+    case change(String)
+    case conflict(HeaderFacts, HeaderFacts)
+  }
+
+  let anchor: String
+  let anchorState: MemberState
+  /// By name, in the history's order, the anchor left out; an entry naming a parent that is not
+  /// an earlier change of the header (made up, or lost) is left out too.
+  var changes: [String: HeaderFacts] = [:]
+  var order: [String] = []
+  /// Each change's ancestors, the anchor left out (every change knows it).
+  var ancestors: [String: Set<String>] = [:]
+  var revoked = Set<String>()
+
+  init(_ anchored: [HeaderFacts], from anchorState: MemberState) {
+    anchor = anchored[0].entry
+    self.anchorState = anchorState
+    // afterDigest → the latest entry that left the header so, for entries by an earlier airenv.
+    var digests: [String: String] = [:]
+    if let digest = anchored[0].afterDigest { digests[digest] = anchor }
+    for change in anchored.dropFirst() {
+      defer { if let digest = change.afterDigest { digests[digest] = change.entry } }
+      // An entry by an earlier airenv names no parents: the change that left the header it found
+      // (by digest), else the one before it.
+      let parents =
+        change.parents ?? [change.beforeDigest.flatMap { digests[$0] } ?? order.last ?? anchor]
+      guard !parents.isEmpty,
+        parents.allSatisfy({ $0 == anchor || (changes[$0] != nil && $0 < change.entry) })
       else { continue }
-      if let trusted = state, let before = change.before, !change.approval {
-        state = trusted.applying(from: before, to: after)
-      } else {
-        state = after
-      }
-      accepted.append(change)
-      trustedKeys.insert(change.signer + "\0" + signerKey)
-      for (user, role) in state?.members ?? [:] where role == .owner {
-        if let key = state?.signingKey(of: user) { trustedKeys.insert(user + "\0" + key) }
+      var known = Set(parents)
+      for parent in parents { known.formUnion(ancestors[parent] ?? []) }
+      known.remove(anchor)
+      changes[change.entry] = change
+      order.append(change.entry)
+      ancestors[change.entry] = known
+    }
+  }
+
+  /// The list the anchor and `names` (in the history's order) make.
+  func state(after names: [String]) -> MemberState {
+    var state = anchorState
+    for name in names { if let change = changes[name] { state = apply(change, to: state) } }
+    return state
+  }
+
+  /// What `change` makes of `state`: its own difference applied (so that changes made in
+  /// parallel both count), or for an approval, the header it approved.
+  func apply(_ change: HeaderFacts, to state: MemberState) -> MemberState {
+    guard let after = change.after else { return state }
+    guard let before = change.before, !change.approval else { return after }
+    return state.applying(from: before, to: after)
+  }
+
+  /// The list a change's author replayed: its counting ancestors applied to the anchor's.
+  func parentState(of name: String, valid: Set<String>) -> MemberState {
+    let known = ancestors[name] ?? []
+    return state(after: order.filter { known.contains($0) && valid.contains($0) })
+  }
+
+  /// The changes that count, in order: each made and signed by an Owner of the list its
+  /// counting ancestors make, with the key it records for the signer.
+  func valid() -> [String] {
+    var valid = Set<String>()
+    var result: [String] = []
+    for name in order where !revoked.contains(name) {
+      guard let change = changes[name], let key = change.signerKey else { continue }
+      let found = parentState(of: name, valid: valid)
+      guard found.members[change.user] == .owner, found.members[change.signer] == .owner,
+        found.signingKey(of: change.signer) == key
+      else { continue }
+      valid.insert(name)
+      result.append(name)
+    }
+    return result
+  }
+
+  /// The members `name` takes something from (a role lowered, membership, a key replaced),
+  /// judged against the list its author replayed.
+  func lowered(by name: String, valid: Set<String>) -> Set<String> {
+    guard let change = changes[name] else { return [] }
+    let found = parentState(of: name, valid: valid)
+    let made = apply(change, to: found)
+    return Set(
+      found.members.compactMap { user, role in
+        (made.members[user].map { $0 < role } ?? true)
+          || (found.keys[user] != nil && found.keys[user] != made.keys[user]) ? user : nil
+      })
+  }
+
+  /// The first counting change that another counting change, made without knowing it (nor it
+  /// knowing the other), takes something from the author of; or two that do so to each other.
+  func voided(among valid: [String]) -> Voiding? {
+    let counting = Set(valid)
+    let lowered = Dictionary(uniqueKeysWithValues: valid.map { ($0, self.lowered(by: $0, valid: counting)) })
+    for name in valid {
+      guard let change = changes[name] else { continue }
+      for other in valid where other != name && lowered[other]?.contains(change.signer) == true {
+        if ancestors[other]?.contains(name) == true || ancestors[name]?.contains(other) == true { continue }
+        if let otherChange = changes[other], lowered[name]?.contains(otherChange.signer) == true {
+          return .conflict(change, otherChange)
+        }
+        return .change(name)
       }
     }
-    return (state, accepted, trustedKeys)
+    return nil
   }
 }
 
@@ -252,50 +341,6 @@ extension MemberState {
   /// The signing part of the public identity recorded for `user`, base64.
   func signingKey(of user: String) -> String? {
     keys[user].flatMap(IdentityText.keys)?.signing.base64EncodedString()
-  }
-}
-
-extension HeaderFacts {
-  /// The members this change takes something from: lowers their role, removes them, or
-  /// replaces the key recorded for them (recording a first one takes nothing).
-  var lowered: Set<String> {
-    guard let before, let after else { return [] }
-    return Set(
-      before.members.compactMap { user, role in
-        (after.members[user].map { $0 < role } ?? true)
-          || (before.keys[user] != nil && before.keys[user] != after.keys[user]) ? user : nil
-      })
-  }
-
-  /// Whether this change was made knowing `change`: the header it found holds what `change`
-  /// did, in each field, or what a later accepted change (dated between the two) made of it.
-  func knows(_ change: HeaderFacts, among accepted: [HeaderFacts]) -> Bool {
-    guard let found = before?.fields, let made = change.after?.fields else { return false }
-    let origin = change.before?.fields ?? [:]
-    let between = accepted.filter { $0.entry > change.entry && $0.entry < entry }
-    for (field, value) in made.merging(origin.mapValues { _ in "" }, uniquingKeysWith: { made, _ in made })
-    where origin[field] ?? "" != value {
-      let holds = found[field] ?? ""
-      if holds == value { continue }
-      let overridden = between.contains { other in
-        (other.before?.fields[field] ?? "") != (other.after?.fields[field] ?? "")
-          && (other.after?.fields[field] ?? "") == holds
-      }
-      if !overridden { return false }
-    }
-    return true
-  }
-}
-
-extension MemberState {
-  /// Each field that decides what members may do, by name, with its value as text.
-  var fields: [String: String] {
-    var fields: [String: String] = [
-      "secretsFetching": secretsFetching ? "on" : "off", "dataKey": dataKey ?? "",
-    ]
-    for (user, role) in members { fields["role\0" + user] = role.rawValue }
-    for (user, key) in keys { fields["key\0" + user] = key }
-    return fields
   }
 }
 

@@ -162,14 +162,20 @@ extension Repository {
       .flatMap { ContentDigest.of(file: $0) }
     let trusted = TrustedMembers.replay(
       Array(headers.values), current: MemberState(workspace), currentDigest: digest, pinned: pinned)
-    // The anchor seen before must still be where the replay starts (its signer its Owner).
-    if let pinned, let trusted, trusted.anchor != nil, trusted.anchor != pinned {
-      return .untrusted(
-        "the change that began its member list (\(pinned)), which this machine saw before, no longer counts "
-          + "(its signer is not an Owner by it); restore the history from git")
-    }
     if pinned == nil, let anchor = trusted?.anchor, let pinPath { AnchorPin.write(anchor, to: pinPath) }
     return trusted
+  }
+
+  /// The changes of the header of Workspace `id` a change of it now follows (`TrustedMembers.heads`);
+  /// nil where no signed change records the header (a new change of it begins the replay).
+  func headerParents(_ id: WorkspaceID) -> [String]? {
+    guard let header = try? loadHeader(id) else { return nil }
+    var workspace = Workspace(
+      id: id, name: header.name, stamp: header.stamp, members: header.members,
+      memberKeys: header.memberKeys ?? [:], settings: header.settings)
+    workspace.dataKeyFingerprint = header.dataKey
+    guard let trusted = trustedMembers(of: workspace), trusted.anchor != nil else { return nil }
+    return trusted.heads
   }
 
   /// The same, for a caller outside `verify`: the history index read from the cache, brought up
@@ -256,7 +262,7 @@ extension Repository {
     let stored = cachePath.flatMap { path in
       learning ? verificationCaches.cache(at: path) : verificationCaches.index(at: path)
     }
-    let (latest, gone, indexed, touchedAnew, headers) = latestChanges(
+    let (latest, gone, indexed, touchedAnew, headers, examined) = latestChanges(
       in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
     // Roles and keys as signed changes by Owners made them, not as the header file says.
     let trusted = trustedMembers(of: workspace, headers: headers)
@@ -335,7 +341,9 @@ extension Repository {
     }
     var entriesUsed = cached?.entries ?? [:]
     // Written again only when this read learnt something: most reads reuse every verdict.
-    var learnt = stored == nil || cached == nil || !touchedAnew.isEmpty || stored?.indexed != indexed
+    var learnt =
+      stored == nil || cached == nil || !touchedAnew.isEmpty || stored?.indexed != indexed
+      || stored?.examined != examined
     for ((candidate, (signature, reused)), reason) in zip(zip(candidates, looked), reasons) {
       let file = candidate.directory + "/" + candidate.id + ".json"
       if let reason {
@@ -380,6 +388,7 @@ extension Repository {
         members: members, objects: verdicts, entries: entriesUsed.filter { named.contains($0.key) },
         latest: latest, gone: gone, indexed: indexed)
       fresh.headers = headers
+      fresh.examined = examined
       if fresh.write(to: cachePath) { verificationCaches.remember(fresh, at: cachePath) }
     }
     return unverified
@@ -448,7 +457,7 @@ extension Repository {
     in history: String, workspace: WorkspaceID, recorded: [String: String], known: VerificationCache?
   ) -> (
     latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>,
-    headers: [String: HeaderFacts]
+    headers: [String: HeaderFacts], examined: VerificationCache.Examined
   ) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
@@ -459,7 +468,13 @@ extension Repository {
     var gone = whole ? known?.gone ?? [] : []
     var indexed = whole ? known?.indexed ?? [] : []
     var headers = (whole ? known?.headers ?? [:] : [:]).filter { names.contains($0.key) }
-    let fresh = names.subtracting(indexed).sorted()
+    // Signed entries that do not verify by the keys recorded now are read once while those keys
+    // stay: a history stuffed with entries signed by strangers costs a listing, not a parse each.
+    let keys = VerificationCache.Examined.digest(of: recorded)
+    var examined = VerificationCache.Examined(
+      keys: keys, names: known.flatMap { whole && $0.examined.keys == keys ? $0.examined.names : nil } ?? [])
+    examined.names.formIntersection(names)
+    let fresh = names.subtracting(indexed).subtracting(examined.names).sorted()
     let facts = fresh.concurrentMap { name in
       entryFacts(name, in: history, workspace: workspace, recorded: recorded)
     }
@@ -468,7 +483,11 @@ extension Repository {
       // A change of the member list counts by the key its signature holds for (see
       // `TrustedMembers`), whether or not the Workspace records that key now.
       headers[name] = facts?.header
-      guard let facts, facts.verdict == .verified || facts.verdict.signer != nil else { continue }
+      guard let facts, facts.verdict == .verified || facts.verdict.signer != nil else {
+        // One with no signature yet (half written) is looked at again next time.
+        if let facts, facts.verdict != .unsigned { examined.names.insert(name) }
+        continue
+      }
       indexed.insert(name)
       for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
         touched.insert(id)
@@ -479,7 +498,7 @@ extension Repository {
       }
     }
     if !whole { touched.formUnion(latest.keys) }
-    return (latest, gone, indexed, touched, headers)
+    return (latest, gone, indexed, touched, headers, examined)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -578,7 +597,8 @@ extension Repository {
         before: before.flatMap(MemberState.init(stored:)),
         beforeDigest: before.flatMap { ContentDigest.of($0) },
         after: change["after"].flatMap(MemberState.init(stored:)),
-        afterDigest: change["afterDigest"]?.stringValue)
+        afterDigest: change["afterDigest"]?.stringValue,
+        parents: change["parents"]?.arrayValue.map { $0.compactMap(\.stringValue) })
       // A header that is no header vouches for no member list.
       if before != nil && facts.before == nil { return nil }
       return facts

@@ -817,12 +817,13 @@ public final class Repository: Sendable {
     {
       revision = Int(value)
     }
-    // The header's whole stored form after the change: readers replay the member list from it.
+    // The header's whole stored form after the change, and the changes of it this one follows:
+    // readers replay the member list from them.
     let after = kind == "workspace" ? stored : nil
     guard let previous = plain.0 else {
       return ObjectChange(
         kind: kind, id: id, key: key, fields: [], before: nil, afterDigest: ContentDigest.of(stored),
-        revision: revision, after: after)
+        revision: revision, after: after, parents: kind == "workspace" ? [] : nil)
     }
     var fields = HistoryDiff.fields(plainBefore: Self.json(previous), plainAfter: Self.json(plain.1))
     for index in fields.indices
@@ -834,7 +835,8 @@ public final class Repository: Sendable {
     }
     return ObjectChange(
       kind: kind, id: id, key: key, fields: fields, before: storedJSON(atPath: path),
-      afterDigest: ContentDigest.of(stored), revision: revision, after: after)
+      afterDigest: ContentDigest.of(stored), revision: revision, after: after,
+      parents: kind == "workspace" ? headerParents(id) : nil)
   }
 
   private func storedJSON(atPath path: String) -> JSONValue? {

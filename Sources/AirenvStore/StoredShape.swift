@@ -211,7 +211,7 @@ extension HistoryEntry: StoredRecord {
       "changes": .list(
         .record([
           "kind": .scalar, "id": .scalar, "key": .scalar, "before": .anything, "afterDigest": .scalar,
-          "revision": .integer, "after": .anything,
+          "revision": .integer, "after": .anything, "parents": .list(.scalar),
           "fields": .list(
             .record(["name": .scalar, "before": .anything, "after": .anything, "secret": .scalar])),
         ])),
@@ -239,6 +239,11 @@ extension HistoryEntry: StoredRecord {
       }
       if let problem = IdentifierRules.problem(withLabel: change.key) {
         throw InvariantViolation(path + ["key"], "not allowed: \(problem)")
+      }
+      if let parents = change.parents,
+        let wrong = parents.firstIndex(where: { !RepositoryLayout.isHistoryStem($0) })
+      {
+        throw InvariantViolation(path + ["parents", String(wrong)], "not the name of a history entry")
       }
       // A field's name is its path in the object, extra keys included: any text airenv accepted
       // as an extra key, so only its size is bounded here.

@@ -47,8 +47,21 @@ struct VerificationCache: Equatable, Sendable {
   /// What each indexed entry that changed the Workspace's header did to it (few: membership
   /// and settings changes), from which the trusted member list is replayed.
   var headers: [String: HeaderFacts] = [:]
+  /// Signed entries that did not verify by the keys recorded then (see `latestChanges`).
+  var examined = Examined(keys: "", names: [])
 
-  private static let magic = Array("airenv verification 5\n".utf8)
+  struct Examined: Equatable, Sendable {
+    /// A digest of the recorded keys they were judged by: other keys, and they are read again.
+    var keys: String
+    var names: Set<String>
+
+    static func digest(of recorded: [String: String]) -> String {
+      let text = recorded.sorted { $0.key < $1.key }.map { $0.key + "\0" + $0.value + "\n" }.joined()
+      return hexadecimal(SHA256.hash(data: Data(text.utf8)))
+    }
+  }
+
+  private static let magic = Array("airenv verification 7\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// The cache file of a Workspace in `directory`, beside its key index.
@@ -123,9 +136,12 @@ struct VerificationCache: Equatable, Sendable {
         let header = try Self.header(&reader)
         headers[header.entry] = header
       }
+      var examined = Examined(keys: try reader.string(), names: [])
+      for _ in 0..<(try reader.count()) { examined.names.insert(try reader.string()) }
       var cache = VerificationCache(
         members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
       cache.headers = headers
+      cache.examined = examined
       return cache
     }
     guard let read else { return nil }
@@ -174,6 +190,9 @@ struct VerificationCache: Equatable, Sendable {
     for id in gone.sorted() { writer.string(id) }
     writer.unsigned(UInt64(headers.count))
     for (_, header) in headers.sorted(by: { $0.key < $1.key }) { Self.header(header, to: &writer) }
+    writer.string(examined.keys)
+    writer.unsigned(UInt64(examined.names.count))
+    for name in examined.names.sorted() { writer.string(name) }
     return writer.replace(path)
   }
 
@@ -207,6 +226,8 @@ struct VerificationCache: Equatable, Sendable {
     optional(header.beforeDigest)
     state(header.after)
     optional(header.afterDigest)
+    writer.unsigned(header.parents.map { UInt64($0.count) + 1 } ?? 0)
+    for parent in header.parents ?? [] { writer.string(parent) }
   }
 
   private static func header(_ reader: inout CacheFileReader) throws(CacheFileDamage) -> HeaderFacts {
@@ -237,8 +258,15 @@ struct VerificationCache: Equatable, Sendable {
     let before = try state()
     let beforeDigest = try optional()
     let after = try state()
+    let afterDigest = try optional()
+    let count = try reader.unsigned()
+    var parents: [String]?
+    if count > 0 {
+      guard count <= 1 << 20 else { throw CacheFileDamage() }
+      parents = try (1..<count).map { _ throws(CacheFileDamage) in try reader.string() }
+    }
     return HeaderFacts(
       entry: entry, user: user, signer: signer, signerKey: signerKey, approval: approval, before: before,
-      beforeDigest: beforeDigest, after: after, afterDigest: try optional())
+      beforeDigest: beforeDigest, after: after, afterDigest: afterDigest, parents: parents)
   }
 }

@@ -112,6 +112,8 @@ struct MemberVerificationTests {
     let directory = try team(cli, bob: "member")
     try setRole("operator", of: "bob", in: directory + "/workspace.json")
     #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 4)
+    let doctor = try cli.run("doctor")
+    #expect(doctor.status != 0 && doctor.stdout.contains("it makes bob Operator"), "\(doctor)")
     let approved = try cli.ok("approve", "workspace")
     #expect(approved.contains("approved workspace team"), "\(approved)")
     #expect(try cli.ok("approve", "workspace").contains("verified already"))

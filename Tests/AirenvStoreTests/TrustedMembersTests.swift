@@ -21,13 +21,15 @@ struct TrustedMembersTests {
       secretsFetching: fetching)
   }
 
+  /// A change of the header by `user`; without `parents`, as an earlier airenv wrote it (it
+  /// follows the change before it).
   private func change(
     _ entry: String, by user: String, key: String? = nil, _ before: MemberState?, _ after: MemberState,
-    approval: Bool = false
+    approval: Bool = false, parents: [String]? = nil
   ) -> HeaderFacts {
     HeaderFacts(
       entry: entry, user: user, signer: user, signerKey: Self.signing(key ?? user).base64EncodedString(),
-      approval: approval, before: before, beforeDigest: nil, after: after, afterDigest: nil)
+      approval: approval, before: before, beforeDigest: nil, after: after, afterDigest: nil, parents: parents)
   }
 
   @Test func twoOwnersChangingDifferentMembersInParallelBothCount() throws {
@@ -98,7 +100,10 @@ struct TrustedMembersTests {
     let edited = state(["alice": .owner, "bob": .operator])
     let trusted = try #require(
       TrustedMembers.replay(
-        [change("1", by: "alice", nil, start), change("2", by: "alice", edited, edited, approval: true)],
+        [
+          change("1", by: "alice", nil, start),
+          change("2", by: "alice", edited, edited, approval: true, parents: ["1"]),
+        ],
         current: edited, currentDigest: nil))
     #expect(trusted.state == edited && trusted.problem == nil)
   }
@@ -109,33 +114,62 @@ struct TrustedMembersTests {
     let start = state(["alice": .owner, "carol": .owner, "bob": .member])
     let demoted = state(["alice": .owner, "carol": .member, "bob": .member])
     let forged = state(["alice": .owner, "carol": .owner, "bob": .owner])
+    let both = state(["alice": .owner, "carol": .member, "bob": .owner])
+    // Dated before the demotion, which was not made knowing it: it counts for nothing.
     let trusted = try #require(
       TrustedMembers.replay(
         [
-          change("1", by: "alice", nil, start), change("2", by: "carol", start, forged),
-          change("3", by: "alice", start, demoted),
+          change("1", by: "alice", nil, start), change("2", by: "carol", start, forged, parents: ["1"]),
+          change("3", by: "alice", start, demoted, parents: ["1"]),
         ],
-        current: state(["alice": .owner, "carol": .member, "bob": .owner]), currentDigest: nil))
+        current: both, currentDigest: nil))
     #expect(trusted.state.members == demoted.members)
     #expect(trusted.problem == "it makes bob Owner, though signed changes by Owners made them Member")
     // Made before the demotion and known to it, the same change stands.
     let known = try #require(
       TrustedMembers.replay(
         [
-          change("1", by: "alice", nil, start), change("2", by: "carol", start, forged),
-          change("3", by: "alice", forged, state(["alice": .owner, "carol": .member, "bob": .owner])),
+          change("1", by: "alice", nil, start), change("2", by: "carol", start, forged, parents: ["1"]),
+          change("3", by: "alice", forged, both, parents: ["2"]),
         ],
-        current: state(["alice": .owner, "carol": .member, "bob": .owner]), currentDigest: nil))
-    #expect(known.problem == nil)
-    // Dated before the demotion but claiming to have found it: dated back, so it counts for nothing.
+        current: both, currentDigest: nil))
+    #expect(known.problem == nil && known.heads == ["3"])
+    // Dated before the demotion but naming it as a parent: made up, and left out.
     let claimed = try #require(
       TrustedMembers.replay(
         [
-          change("1", by: "alice", nil, start), change("2", by: "carol", demoted, forged),
-          change("3", by: "alice", start, demoted),
+          change("1", by: "alice", nil, start), change("2", by: "carol", demoted, forged, parents: ["3"]),
+          change("3", by: "alice", start, demoted, parents: ["1"]),
         ],
         current: demoted, currentDigest: nil))
     #expect(claimed.problem == nil && claimed.state.members == demoted.members, "\(claimed)")
+    // Dated after the demotion, made on the list before it: voided as well (and carol is no
+    // Owner of the list the demotion made, had it named that one).
+    let later = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "alice", start, demoted, parents: ["1"]),
+          change("3", by: "carol", start, forged, parents: ["1"]),
+        ],
+        current: both, currentDigest: nil))
+    #expect(later.state.members == demoted.members && later.problem != nil)
+  }
+
+  /// A forged `before` (a key replaced that was never recorded) takes nothing from anyone: what
+  /// a change takes is judged against the list its parents make.
+  @Test func aMadeUpBeforeTakesNothing() throws {
+    let start = state(["alice": .owner, "bob": .owner])
+    let aliceDemoted = state(["alice": .author, "bob": .owner])
+    var bogus = start
+    bogus.keys["bob"] = "bogus"
+    let trusted = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "bob", start, aliceDemoted, parents: ["1"]),
+          change("3", by: "alice", bogus, start, parents: ["1"]),
+        ],
+        current: start, currentDigest: nil))
+    #expect(trusted.state.members == aliceDemoted.members, "\(trusted)")
   }
 
   /// The anchor this machine saw first: a history without it, or one that starts earlier, is
@@ -166,19 +200,21 @@ struct TrustedMembersTests {
 
   /// Demoted by bob, alice dates back a change that demotes bob first: neither change was made
   /// knowing the other, so neither is believed and nobody is trusted until the history is
-  /// restored; the same for a change that replaces bob's key instead.
+  /// restored; the same for a change that replaces bob's key instead, and for a backdated
+  /// approval of a list in which bob is lowered.
   @Test func twoChangesAgainstEachOthersAuthorsTrustNobody() throws {
     let start = state(["alice": .owner, "bob": .owner])
     let aliceDemoted = state(["alice": .author, "bob": .owner])
     let bobDemoted = state(["alice": .owner, "bob": .author])
     var bobRekeyed = start
     bobRekeyed.keys["bob"] = IdentityText.make(signing: Self.signing("alice's"), agreement: Self.signing("x"))
-    for forged in [bobDemoted, bobRekeyed] {
+    for (forged, approval) in [(bobDemoted, false), (bobRekeyed, false), (bobDemoted, true)] {
       let trusted = try #require(
         TrustedMembers.replay(
           [
-            change("1", by: "alice", nil, start), change("2", by: "alice", start, forged),
-            change("3", by: "bob", start, aliceDemoted),
+            change("1", by: "alice", nil, start),
+            change("2", by: "alice", approval ? forged : start, forged, approval: approval, parents: ["1"]),
+            change("3", by: "bob", start, aliceDemoted, parents: ["1"]),
           ],
           current: forged, currentDigest: nil))
       #expect(trusted.state.members.isEmpty)
@@ -187,7 +223,7 @@ struct TrustedMembersTests {
     // Made one after the other, the second by someone the first left an Owner, both stand.
     let both = try #require(
       TrustedMembers.replay(
-        [change("1", by: "alice", nil, start), change("2", by: "bob", start, aliceDemoted)],
+        [change("1", by: "alice", nil, start), change("2", by: "bob", start, aliceDemoted, parents: ["1"])],
         current: aliceDemoted, currentDigest: nil))
     #expect(both.problem == nil && both.state.members == aliceDemoted.members)
   }
