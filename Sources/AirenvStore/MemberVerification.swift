@@ -177,10 +177,11 @@ struct TrustedMembers: Equatable, Sendable {
       case .conflict(let first, let second):
         return untrusted(
           "changes \(first.entry) by \(first.signer.prefix(80)) and \(second.entry) by \(second.signer.prefix(80)) "
-            + "each take something from the other's author, and neither was made knowing the other (one dated "
-            + "back by hand, or two Owners on two branches?); restore the history from git")
-      case .change(let name):
-        graph.revoked.insert(name)
+            + "take something from each other's authors (directly or through others), and neither was made "
+            + "knowing the other (one dated back by hand, or two Owners on two branches?); restore the history "
+            + "from git")
+      case .changes(let names):
+        graph.revoked.formUnion(names)
       case nil:
         let state = graph.state(after: valid)
         let known = Set(valid.flatMap { graph.ancestors[$0] ?? [] })
@@ -229,7 +230,7 @@ struct TrustedMembers: Equatable, Sendable {
 /// The changes of a header from its anchor on, with who knew what (see `TrustedMembers`).
 private struct ChangeGraph {
   enum Voiding {
-    case change(String)
+    case changes(Set<String>)
     case conflict(HeaderFacts, HeaderFacts)
   }
 
@@ -318,22 +319,29 @@ private struct ChangeGraph {
       })
   }
 
-  /// The first counting change that another counting change, made without knowing it (nor it
-  /// knowing the other), takes something from the author of; or two that do so to each other.
+  /// The counting changes to void: those that a *firm* counting change, made without knowing
+  /// them (nor they it), takes something from the author of. A change is firm when no such
+  /// change takes anything from its own author: a change that is itself contested voids nothing
+  /// (else a former Owner's change, made on a list from before their demotion, could void the
+  /// later changes of whoever it lowers). Contested changes with no firm one among them — two or
+  /// more against each other's authors — are a conflict.
   func voided(among valid: [String]) -> Voiding? {
     let counting = Set(valid)
     let lowered = Dictionary(uniqueKeysWithValues: valid.map { ($0, self.lowered(by: $0, valid: counting)) })
+    var against: [String: [String]] = [:]
     for name in valid {
       guard let change = changes[name] else { continue }
       for other in valid where other != name && lowered[other]?.contains(change.signer) == true {
         if ancestors[other]?.contains(name) == true || ancestors[name]?.contains(other) == true { continue }
-        if let otherChange = changes[other], lowered[name]?.contains(otherChange.signer) == true {
-          return .conflict(change, otherChange)
-        }
-        return .change(name)
+        against[name, default: []].append(other)
       }
     }
-    return nil
+    let voided = Set(against.filter { _, others in others.contains { against[$0] == nil } }.keys)
+    if !voided.isEmpty { return .changes(voided) }
+    guard let (name, others) = against.min(by: { $0.key < $1.key }), let change = changes[name],
+      let other = others.first.flatMap({ changes[$0] })
+    else { return nil }
+    return .conflict(change, other)
   }
 }
 

@@ -227,4 +227,23 @@ struct TrustedMembersTests {
         current: aliceDemoted, currentDigest: nil))
     #expect(both.problem == nil && both.state.members == aliceDemoted.members)
   }
+
+  /// A former Owner's change made on a list from before their demotion, against someone else:
+  /// it is voided by the demotion, and voids nothing of the one it lowers meanwhile (here, a
+  /// removal that would otherwise bring mallory back with the data key she held).
+  @Test func aContestedChangeVoidsNothing() throws {
+    let start = state(["alice": .owner, "bob": .owner, "carol": .owner, "mallory": .owner])
+    let removed = state(["alice": .owner, "bob": .owner, "carol": .owner])
+    let demoted = state(["alice": .owner, "bob": .member, "carol": .owner])
+    let forged = state(["alice": .owner, "bob": .owner, "carol": .member, "mallory": .owner])
+    let trusted = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "carol", start, removed, parents: ["1"]),
+          change("3", by: "alice", removed, demoted, parents: ["2"]),
+          change("4", by: "bob", start, forged, parents: ["1"]),
+        ],
+        current: demoted, currentDigest: nil))
+    #expect(trusted.problem == nil && trusted.state.members == demoted.members, "\(trusted)")
+  }
 }
