@@ -319,21 +319,28 @@ private struct ChangeGraph {
       })
   }
 
-  /// The counting changes to void: those that a *firm* counting change, made without knowing
-  /// them (nor they it), takes something from the author of. A change is firm when no such
-  /// change takes anything from its own author: a change that is itself contested voids nothing
-  /// (else a former Owner's change, made on a list from before their demotion, could void the
-  /// later changes of whoever it lowers). Contested changes with no firm one among them — two or
-  /// more against each other's authors — are a conflict.
+  /// The counting changes to void: those that a *firm* counting change contests. A change L
+  /// contests X when L takes something from the author of X, or of a counting ancestor of X,
+  /// that L was made without knowing (nor it knowing L): what X's authority rests on is then in
+  /// doubt too (else a former Owner could make up a member on an old list and act through them).
+  /// A change is firm when nothing contests it: a contested change voids nothing (else a former
+  /// Owner's change, made on a list from before their demotion, could void the later changes of
+  /// whoever it lowers). Contested changes with no firm one among them — changes against each
+  /// other's authors — are a conflict.
   func voided(among valid: [String]) -> Voiding? {
     let counting = Set(valid)
     let lowered = Dictionary(uniqueKeysWithValues: valid.map { ($0, self.lowered(by: $0, valid: counting)) })
     var against: [String: [String]] = [:]
     for name in valid {
-      guard let change = changes[name] else { continue }
-      for other in valid where other != name && lowered[other]?.contains(change.signer) == true {
-        if ancestors[other]?.contains(name) == true || ancestors[name]?.contains(other) == true { continue }
-        against[name, default: []].append(other)
+      let lineage = [name] + valid.filter { ancestors[name]?.contains($0) == true }
+      for other in valid where other != name && ancestors[name]?.contains(other) != true {
+        let doubted = lineage.contains { ancestor in
+          guard ancestor != other, let signer = changes[ancestor]?.signer,
+            lowered[other]?.contains(signer) == true
+          else { return false }
+          return ancestors[other]?.contains(ancestor) != true && ancestors[ancestor]?.contains(other) != true
+        }
+        if doubted { against[name, default: []].append(other) }
       }
     }
     let voided = Set(against.filter { _, others in others.contains { against[$0] == nil } }.keys)

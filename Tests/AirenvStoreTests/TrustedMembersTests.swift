@@ -228,9 +228,10 @@ struct TrustedMembersTests {
     #expect(both.problem == nil && both.state.members == aliceDemoted.members)
   }
 
-  /// A former Owner's change made on a list from before their demotion, against someone else:
-  /// it is voided by the demotion, and voids nothing of the one it lowers meanwhile (here, a
-  /// removal that would otherwise bring mallory back with the data key she held).
+  /// A former Owner's change made on a list from before their demotion, against someone whose
+  /// change the demotion rests on: it cannot void that change (a removal, which would bring
+  /// mallory back with the data key she held). The changes contest each other, so nobody is
+  /// trusted until the made-up one is removed in git; a former Owner can always do that much.
   @Test func aContestedChangeVoidsNothing() throws {
     let start = state(["alice": .owner, "bob": .owner, "carol": .owner, "mallory": .owner])
     let removed = state(["alice": .owner, "bob": .owner, "carol": .owner])
@@ -244,6 +245,38 @@ struct TrustedMembersTests {
           change("4", by: "bob", start, forged, parents: ["1"]),
         ],
         current: demoted, currentDigest: nil))
-    #expect(trusted.problem == nil && trusted.state.members == demoted.members, "\(trusted)")
+    #expect(
+      trusted.state.members.isEmpty && trusted.problem?.contains("take something from each other") == true)
+    // Without it, the removal and the demotion stand.
+    let honest = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "carol", start, removed, parents: ["1"]),
+          change("3", by: "alice", removed, demoted, parents: ["2"]),
+        ],
+        current: demoted, currentDigest: nil))
+    #expect(honest.problem == nil && honest.state.members == demoted.members)
+  }
+
+  /// A demoted Owner makes up a member on the list from before the demotion, and acts through
+  /// them: what the made-up member does rests on a change the demotion contests, so it is
+  /// contested too, and the two sides leave nobody trusted instead of the demotion being undone.
+  @Test func aMemberMadeUpOnAnOldListActsForNobody() throws {
+    let start = state(["alice": .owner, "bob": .owner, "mallory": .owner])
+    let demoted = state(["alice": .owner, "bob": .owner, "mallory": .operator])
+    let ghost = state(["alice": .owner, "bob": .owner, "mallory": .owner, "ghost": .owner])
+    let bobLowered = state(["alice": .owner, "bob": .operator, "mallory": .owner, "ghost": .owner])
+    let restored = state(["alice": .owner, "bob": .owner, "mallory": .owner])
+    let trusted = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "bob", start, demoted, parents: ["1"]),
+          change("3", by: "mallory", start, ghost, parents: ["1"]),
+          change("4", by: "ghost", ghost, bobLowered, parents: ["3"]),
+          change("5", by: "ghost", bobLowered, restored, parents: ["4"]),
+        ],
+        current: restored, currentDigest: nil))
+    #expect(
+      trusted.state.members.isEmpty && trusted.problem?.contains("take something from each other") == true)
   }
 }
