@@ -277,10 +277,7 @@ extension Repository {
   /// A member list that is not what the Workspace's signed changes made it (see `TrustedMembers`).
   private func checkMembers(_ id: WorkspaceID) -> [DoctorProblem] {
     guard let header = try? loadHeader(id) else { return [] }
-    var workspace = Workspace(
-      id: id, name: header.name, stamp: header.stamp, members: header.members,
-      memberKeys: header.memberKeys ?? [:], settings: header.settings)
-    workspace.dataKeyFingerprint = header.dataKey
+    let workspace = header.workspace
     guard (try? verifies(workspace)) == true, let problem = trustedMembers(of: workspace)?.problem else {
       return []
     }

@@ -170,10 +170,7 @@ extension Repository {
   /// nil where no signed change records the header (a new change of it begins the replay).
   func headerParents(_ id: WorkspaceID) -> [String]? {
     guard let header = try? loadHeader(id) else { return nil }
-    var workspace = Workspace(
-      id: id, name: header.name, stamp: header.stamp, members: header.members,
-      memberKeys: header.memberKeys ?? [:], settings: header.settings)
-    workspace.dataKeyFingerprint = header.dataKey
+    let workspace = header.workspace
     guard let trusted = trustedMembers(of: workspace), trusted.anchor != nil else { return nil }
     return trusted.heads
   }

@@ -56,11 +56,7 @@ extension Repository {
     let header = stored
     // Signed by an Owner of the member list signed changes made, not of one edited by hand: a
     // key of someone's own making would otherwise seal the next secret an Owner saves.
-    var judged = Workspace(
-      id: id, name: header.name, stamp: header.stamp, members: header.members,
-      memberKeys: header.memberKeys ?? [:], settings: header.settings)
-    judged.dataKeyFingerprint = header.dataKey
-    let replayed = trustedMembers(of: judged)
+    let replayed = trustedMembers(of: header.workspace)
     // A history whose member list cannot be replayed at all trusts nobody to have signed it.
     if let replayed, replayed.state.members.isEmpty, let problem = replayed.problem {
       throw .corrupt(

@@ -1269,11 +1269,14 @@ struct RepositoryIndex: Codable, Equatable {
 /// The Workspace's own file: what is not a Deployment or an object.
 struct WorkspaceHeader: Codable, Equatable {
   /// Who may read secrets by this member list (see `Workspace.secretReaders`).
-  static func readers(_ header: WorkspaceHeader) -> [String: String] {
-    Workspace(
-      id: header.id, name: header.name, stamp: header.stamp, members: header.members,
-      memberKeys: header.memberKeys ?? [:], settings: header.settings
-    ).secretReaders
+  static func readers(_ header: WorkspaceHeader) -> [String: String] { header.workspace.secretReaders }
+
+  /// The Workspace this header describes, without Deployments or objects.
+  var workspace: Workspace {
+    var workspace = Workspace(
+      id: id, name: name, stamp: stamp, members: members, memberKeys: memberKeys ?? [:], settings: settings)
+    workspace.dataKeyFingerprint = dataKey
+    return workspace
   }
 
   var id: WorkspaceID
