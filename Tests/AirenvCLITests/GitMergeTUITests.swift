@@ -30,8 +30,11 @@ extension GitMergeTests {
     let ourRow = try #require(staging.firstIndex { $0.contains(ours) })
     if ourRow == 1 { try tui.press("j") }
     try tui.press("K")
-    let question = try tui.wait(for: "Keep deployments/\(ours).json and delete")
-    #expect(question.contains("[ No ]") && question.contains("Delete Deployment"))
+    // Polled until the whole dialog is drawn: a capture can land between its lines.
+    let question = try tui.settled(for: "the question with its buttons") {
+      $0.contains("Keep deployments/\(ours).json and delete") && $0.contains("[ No ]")
+    }
+    #expect(question.contains("Delete Deployment"))
     try tui.press("Enter")
     try tui.wait(for: "nothing changed")
     #expect(try cli.run("conflicts").status == 4)
