@@ -307,16 +307,22 @@ private struct ChangeGraph {
   }
 
   /// The members `name` takes something from (a role lowered, membership, a key replaced),
-  /// judged against the list its author replayed.
-  func lowered(by name: String, valid: Set<String>) -> Set<String> {
+  /// judged against the list its author replayed, and against the list the counting changes
+  /// named before it make (`merged`): a change on a side branch that hides a member made there
+  /// takes from them what readers would otherwise have seen them hold.
+  func lowered(by name: String, valid: Set<String>, merged: MemberState) -> Set<String> {
     guard let change = changes[name] else { return [] }
-    let found = parentState(of: name, valid: valid)
-    let made = apply(change, to: found)
-    return Set(
-      found.members.compactMap { user, role in
-        (made.members[user].map { $0 < role } ?? true)
-          || (found.keys[user] != nil && found.keys[user] != made.keys[user]) ? user : nil
-      })
+    var lowered = Set<String>()
+    for found in [parentState(of: name, valid: valid), merged] {
+      let made = apply(change, to: found)
+      for (user, role) in found.members
+      where (made.members[user].map { $0 < role } ?? true)
+        || (found.keys[user] != nil && found.keys[user] != made.keys[user])
+      {
+        lowered.insert(user)
+      }
+    }
+    return lowered
   }
 
   /// The counting changes to void: those that a *firm* counting change contests. A change L
@@ -329,7 +335,12 @@ private struct ChangeGraph {
   /// other's authors — are a conflict.
   func voided(among valid: [String]) -> Voiding? {
     let counting = Set(valid)
-    let lowered = Dictionary(uniqueKeysWithValues: valid.map { ($0, self.lowered(by: $0, valid: counting)) })
+    var lowered: [String: Set<String>] = [:]
+    var merged = anchorState
+    for name in valid {
+      lowered[name] = self.lowered(by: name, valid: counting, merged: merged)
+      if let change = changes[name] { merged = apply(change, to: merged) }
+    }
     var against: [String: [String]] = [:]
     for name in valid {
       let lineage = [name] + valid.filter { ancestors[name]?.contains($0) == true }

@@ -279,4 +279,27 @@ struct TrustedMembersTests {
     #expect(
       trusted.state.members.isEmpty && trusted.problem?.contains("take something from each other") == true)
   }
+
+  /// While still an Owner, mallory adds ghost and hides them again on a side branch; demoted
+  /// later, she acts through ghost on that branch. Ghost is no Owner of the list readers end
+  /// with before that change, so it counts for nothing.
+  @Test func anOwnerHiddenOnASideBranchActsForNobody() throws {
+    let start = state(["alice": .owner, "bob": .owner, "mallory": .owner])
+    let ghost = state(["alice": .owner, "bob": .owner, "mallory": .owner, "ghost": .owner])
+    let demoted = state(["alice": .owner, "bob": .owner, "mallory": .operator])
+    let restored = state(["alice": .owner, "bob": .owner, "mallory": .owner])
+    for hidden in [start, state(["alice": .owner, "bob": .owner, "mallory": .owner, "ghost": .operator])] {
+      let trusted = try #require(
+        TrustedMembers.replay(
+          [
+            change("1", by: "alice", nil, start), change("2", by: "mallory", start, ghost, parents: ["1"]),
+            change("3", by: "mallory", ghost, hidden, parents: ["1"]),
+            change("4", by: "bob", start, demoted, parents: ["2", "3"]),
+            change("5", by: "ghost", demoted, restored, parents: ["2"]),
+          ],
+          current: restored, currentDigest: nil))
+      #expect(trusted.state.members["mallory"] == .operator, "\(trusted)")
+      #expect(trusted.problem != nil)
+    }
+  }
 }
