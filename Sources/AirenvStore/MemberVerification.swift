@@ -58,6 +58,15 @@ struct MemberState: Equatable, Sendable {
     return next
   }
 
+  /// `workspace` with these roles, keys and secretsFetching in place of its own.
+  func judging(_ workspace: Workspace) -> Workspace {
+    var judged = workspace
+    judged.members = members
+    judged.memberKeys = keys
+    judged.settings.secretsFetching = secretsFetching
+    return judged
+  }
+
   /// The first way `stored` differs from `self`, in words; nil when it does not.
   func difference(in stored: MemberState) -> String? {
     for user in Set(members.keys).union(stored.members.keys).sorted()
@@ -92,7 +101,8 @@ struct HeaderFacts: Equatable, Sendable {
   var entry: String
   var user: String
   var signer: String
-  /// The signer's public identity the entry's signature was checked with.
+  /// The signing key (base64) the entry's signature holds for: the replay compares it with the
+  /// key the member list recorded for the signer then.
   var signerKey: String?
   /// Whether the entry is an approval of the header as stored (`airenv approve workspace`).
   var approval: Bool
@@ -285,8 +295,8 @@ private struct ChangeGraph {
 
   /// The list a change's author replayed: its counting ancestors applied to the anchor's.
   func parentState(of name: String, valid: Set<String>) -> MemberState {
-    let known = ancestors[name] ?? []
-    return state(after: order.filter { known.contains($0) && valid.contains($0) })
+    // Names sort as the history does: the counting ancestors in order, without a walk of all.
+    state(after: (ancestors[name] ?? []).intersection(valid).sorted())
   }
 
   /// The changes that count, in order: each made and signed by an Owner of the list its

@@ -191,7 +191,10 @@ extension Repository {
   /// history kept it) is unverified, or nil: the change its stamp names must have written exactly
   /// that, as for a file. (A later change touched it, of course: the one being undone.) After a
   /// purge, which sealed the earlier versions' secrets, the purger's signature vouches for them.
-  func snapshotProblem(_ stored: JSONValue, kind: String, id: String, in workspace: Workspace) -> String? {
+  func snapshotProblem(_ stored: JSONValue, kind: String, id: String, by judgement: SnapshotJudgement)
+    -> String?
+  {
+    let workspace = judgement.judged
     guard case .object(let members) = stored, case .object(let stamp)? = members["stamp"] else {
       return "it has no stamp"
     }
@@ -202,20 +205,31 @@ extension Repository {
         revision: 1, createdAt: Date(), createdBy: "", updatedAt: Date(),
         updatedBy: stamp["updatedBy"]?.stringValue ?? "", entry: stamp["entry"]?.stringValue))
     let entry = candidate.stamp.entry.flatMap {
-      entryFacts(
-        $0, in: layout.history(workspace.id), workspace: workspace.id, recorded: workspace.memberKeys)
+      entryFacts($0, in: layout.history(workspace.id), workspace: workspace.id, recorded: judgement.recorded)
     }
-    let wrappedFor = ((try? verifiedEnvelope(workspace.id))??.wrapped ?? [:]).mapValues(\.recipient)
     let digest = ContentDigest.of(stored)
     let purged = entry.map { $0.wrote[id] == ContentDigest.purged && $0.verdict.signer != nil } ?? false
-    var judged = workspace
-    if let state = trustedMembers(of: workspace)?.state {
-      judged.members = state.members
-      judged.memberKeys = state.keys
-    }
     return reason(
-      candidate, digest: { purged ? ContentDigest.purged : digest }, entry: entry, latest: nil, in: judged,
-      wrappedFor: wrappedFor)
+      candidate, digest: { purged ? ContentDigest.purged : digest }, entry: entry, latest: nil, in: workspace,
+      wrappedFor: judgement.wrappedFor)
+  }
+
+  /// What judging the earlier versions an undo or redo brings back needs, made once for all of
+  /// them: the member list replayed, and whom the data key is wrapped for.
+  struct SnapshotJudgement {
+    /// The Workspace with the replayed roles and keys.
+    var judged: Workspace
+    /// The keys the Workspace records now, which entries' signatures are checked with.
+    var recorded: [String: String]
+    var wrappedFor: [String: String]
+  }
+
+  func snapshotJudgement(in workspace: Workspace) -> SnapshotJudgement {
+    let trusted = trustedMembers(of: workspace)
+    let envelope = try? verifiedEnvelope(workspace.id, replayed: trusted)
+    return SnapshotJudgement(
+      judged: trusted?.state.judging(workspace) ?? workspace, recorded: workspace.memberKeys,
+      wrappedFor: (envelope?.wrapped ?? [:]).mapValues(\.recipient))
   }
 
   private struct Candidate: Sendable {
@@ -251,7 +265,6 @@ extension Repository {
     // makes the envelope count: an author's recorded key must be the one wrapped for them, so a
     // key swapped into the member list by hand, or a member raised by hand, signs nothing that
     // verifies.
-    let wrappedFor = ((try? verifiedEnvelope(id))??.wrapped ?? [:]).mapValues(\.recipient)
     let now = time(nil)
     let settleSeconds = settleSeconds
     let cachePath = cacheDirectory.map { VerificationCache.path(in: $0, root: root, workspace: id) }
@@ -263,13 +276,12 @@ extension Repository {
       in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
     // Roles and keys as signed changes by Owners made them, not as the header file says.
     let trusted = trustedMembers(of: workspace, headers: headers)
-    var judged = workspace
-    if var state = trusted?.state {
-      if let pending { state = state.applying(from: pending.before, to: pending.after) }
-      judged.members = state.members
-      judged.memberKeys = state.keys
-      judged.settings.secretsFetching = state.secretsFetching
-    }
+    let wrappedFor = ((try? verifiedEnvelope(id, replayed: trusted))??.wrapped ?? [:]).mapValues(\.recipient)
+    let judged =
+      trusted.map { trusted in
+        (pending.map { trusted.state.applying(from: $0.before, to: $0.after) } ?? trusted.state).judging(
+          workspace)
+      } ?? workspace
     let judgedWorkspace = judged
     // Verdicts hold for the member list they were reached under; the history index always.
     let members = VerificationCache.members(of: judged, wrapped: wrappedFor)

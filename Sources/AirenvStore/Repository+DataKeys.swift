@@ -31,9 +31,10 @@ extension Repository {
   /// sealed with it next). Nil when the Workspace has none, which a repository that keeps data
   /// keys refuses too, unless `sharedKeyAllowed` (`key migrate` moving it). `header` and `index`
   /// are read here unless the caller has them already.
+  /// `replayed` is the member list's replay when the caller has made it (`trustedMembers`).
   func verifiedEnvelope(
     _ id: WorkspaceID, header: WorkspaceHeader? = nil, index: RepositoryIndex? = nil,
-    sharedKeyAllowed: Bool = false
+    sharedKeyAllowed: Bool = false, replayed known: TrustedMembers? = nil
   ) throws(StoreError) -> DataKeyEnvelope? {
     let path = layout.dataKeys(id)
     guard let envelope = try dataKeyEnvelope(id) else {
@@ -56,7 +57,7 @@ extension Repository {
     let header = stored
     // Signed by an Owner of the member list signed changes made, not of one edited by hand: a
     // key of someone's own making would otherwise seal the next secret an Owner saves.
-    let replayed = trustedMembers(of: header.workspace)
+    let replayed = known ?? trustedMembers(of: header.workspace)
     // A history whose member list cannot be replayed at all trusts nobody to have signed it.
     if let replayed, replayed.state.members.isEmpty, let problem = replayed.problem {
       throw .corrupt(

@@ -88,9 +88,10 @@ extension Repository {
       // What it brings back must have been vouched for when it was stored: else undoing a
       // deletion (or an approval) would vouch for what someone put there by hand.
       if try verifies(workspace) {
+        let judgement = snapshotJudgement(in: workspace)
         for change in target.changes where ["connection", "variable", "deployment"].contains(change.kind) {
           guard let stored = change.before,
-            let problem = snapshotProblem(stored, kind: change.kind, id: change.id, in: workspace)
+            let problem = snapshotProblem(stored, kind: change.kind, id: change.id, by: judgement)
           else { continue }
           throw ModelError.undoWouldBreak(
             "cannot \(note.undoes != nil ? "undo" : "redo") #\(target.sequence): it brings back \(change.kind) "

@@ -211,4 +211,33 @@ struct MemberVerificationTests {
     #expect(try cli.ok("workspace", "member", "list").contains("dave"))
     #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 0)
   }
+
+  /// Each change of the header names the changes it follows, which readers replay by (not by the
+  /// entries' times): the creation none, each later one the change before it, and an undo too.
+  @Test func eachChangeOfTheMemberListNamesTheChangesItFollows() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "member")
+    try cli.ok("workspace", "member", "set", "bob", "author")
+    try cli.ok("undo")
+    let history = directory + "/history/"
+    var headerChanges: [(name: String, parents: [String]?)] = []
+    for name in try FileManager.default.contentsOfDirectory(atPath: history).sorted()
+    where name.hasSuffix(".json") {
+      let entry = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: history + name)))
+          as? [String: Any])
+      for change in entry["changes"] as? [[String: Any]] ?? [] where change["kind"] as? String == "workspace"
+      {
+        #expect(change["after"] is [String: Any], "\(name) records the header after it")
+        headerChanges.append((String(name.dropLast(5)), change["parents"] as? [String]))
+      }
+    }
+    // The creation, bob added, his key recorded, his role changed, the undo.
+    #expect(headerChanges.count == 5, "\(headerChanges)")
+    #expect(headerChanges.first?.parents == [])
+    for (previous, next) in zip(headerChanges, headerChanges.dropFirst()) {
+      #expect(next.parents == [previous.name], "\(next.name) follows \(previous.name)")
+    }
+    #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 0)
+  }
 }
