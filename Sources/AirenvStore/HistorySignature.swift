@@ -102,6 +102,9 @@ public enum HistoryVerification: Equatable, Sendable {
     if case .notVerifiable(let reason) = self { reason } else { nil }
   }
 
+  /// Whether a signature recorded for a member vouches for the entry as it is.
+  public var holds: Bool { self == .verified || signer != nil }
+
   /// The member whose signature vouches for the entry as it is: its own, or its rewriter's.
   var signer: String? { if case .rewritten(let user) = self { user } else { nil } }
 

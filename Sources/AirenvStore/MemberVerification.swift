@@ -140,10 +140,15 @@ struct TrustedMembers: Equatable, Sendable {
   /// The changes that count and that no other counting change has as an ancestor: the parents
   /// of the next change of the header.
   var heads: [String] = []
+  /// The signed changes of the header that do not count, by entry name, with why (`history`
+  /// shows them so: a signature that holds is not a change that counts).
+  var uncounted: [String: String] = [:]
 
   /// Nobody trusted, for a history that cannot be replayed: nothing verifies, no envelope opens.
-  static func untrusted(_ problem: String) -> TrustedMembers {
-    TrustedMembers(state: MemberState(members: [:], keys: [:], secretsFetching: false), problem: problem)
+  static func untrusted(_ problem: String, uncounted: [String: String] = [:]) -> TrustedMembers {
+    TrustedMembers(
+      state: MemberState(members: [:], keys: [:], secretsFetching: false), problem: problem,
+      uncounted: uncounted)
   }
 
   /// Replays `changes` (any order); nil when no signed change records the header (a Workspace
@@ -167,9 +172,16 @@ struct TrustedMembers: Equatable, Sendable {
     }
     // Anchored at the creation, or at the anchor seen before: a change dated before it is made up.
     let start = pinned ?? creations.first?.entry
+    var uncounted: [String: String] = [:]
+    if let start {
+      for change in ordered where change.entry < start {
+        uncounted[change.entry] =
+          "it is dated before the change that began the member list (\(start)): made up, or dated back"
+      }
+    }
     let anchored = resolvingAfter(
       start.map { start in ordered.filter { $0.entry >= start } } ?? ordered, current: current,
-      currentDigest: currentDigest)
+      currentDigest: currentDigest, uncounted: &uncounted)
     // The anchor (the creation, or for a Workspace created before headers were signed, its first
     // signed change, which may find no keys recorded yet) is judged by the header it made or found.
     guard let anchor = anchored.first(where: { Self.anchors($0) }), let anchorState = anchor.after else {
@@ -180,25 +192,48 @@ struct TrustedMembers: Equatable, Sendable {
         "the change that began its member list (\(pinned)), which this machine saw before, no longer counts "
           + "(its signer is not an Owner by it); restore the history from git")
     }
+    for change in anchored where change.entry < anchor.entry {
+      uncounted[change.entry] =
+        "it comes before the first change that may begin the member list (\(anchor.entry))"
+    }
     var graph = ChangeGraph(anchored.filter { $0.entry >= anchor.entry }, from: anchorState)
+    uncounted.merge(graph.unlinked) { first, _ in first }
     while true {
       let valid = graph.valid()
       switch graph.voided(among: valid) {
       case .conflict(let first, let second):
+        func contested(with other: HeaderFacts) -> String {
+          "it and change \(other.entry) by \(other.signer.prefix(80)) take something from each other's authors "
+            + "(directly or through others), neither made knowing the other: nobody is trusted until the "
+            + "history is settled in git"
+        }
         return untrusted(
           "changes \(first.entry) by \(first.signer.prefix(80)) and \(second.entry) by \(second.signer.prefix(80)) "
             + "take something from each other's authors (directly or through others), and neither was made "
             + "knowing the other (one dated back by hand, or two Owners on two branches?); restore the history "
-            + "from git")
-      case .changes(let names):
-        graph.revoked.formUnion(names)
+            + "from git",
+          uncounted: [first.entry: contested(with: second), second.entry: contested(with: first)])
+      case .changes(let voided):
+        for (name, contester) in voided {
+          let signer = graph.changes[contester]?.signer.prefix(80) ?? ""
+          uncounted[name] =
+            "voided by change \(contester) by \(signer), which took something from its author (or from the "
+            + "author of a change it rests on), neither made knowing the other"
+        }
+        graph.revoked.formUnion(voided.keys)
       case nil:
         let state = graph.state(after: valid)
+        let counting = Set(valid)
+        for name in graph.order where !counting.contains(name) && uncounted[name] == nil {
+          let user = graph.changes[name]?.user.prefix(80) ?? ""
+          uncounted[name] =
+            "\(user) was no Owner of the member list it followed, or signed with a key that list does not record"
+        }
         let known = Set(valid.flatMap { graph.ancestors[$0] ?? [] })
         let heads = valid.filter { !known.contains($0) }
         return TrustedMembers(
           state: state, problem: state.difference(in: current), anchor: anchor.entry,
-          heads: heads.isEmpty ? [anchor.entry] : heads)
+          heads: heads.isEmpty ? [anchor.entry] : heads, uncounted: uncounted)
       }
     }
   }
@@ -216,31 +251,39 @@ struct TrustedMembers: Equatable, Sendable {
   /// `anchored` with what each entry left the header as: recorded, or for an entry by an earlier
   /// airenv, the header the next change found, or the header now, where their digests say so;
   /// an entry whose result cannot be told is left out.
-  private static func resolvingAfter(_ anchored: [HeaderFacts], current: MemberState, currentDigest: String?)
-    -> [HeaderFacts]
-  {
+  private static func resolvingAfter(
+    _ anchored: [HeaderFacts], current: MemberState, currentDigest: String?, uncounted: inout [String: String]
+  ) -> [HeaderFacts] {
     var positions: [String: [Int]] = [:]
     for (position, change) in anchored.enumerated() {
       if let digest = change.beforeDigest { positions[digest, default: []].append(position) }
     }
-    return anchored.enumerated().compactMap { position, change in
-      guard change.after == nil else { return change }
-      guard let digest = change.afterDigest else { return nil }
-      var resolved = change
-      if let next = positions[digest]?.first(where: { $0 > position }) {
-        resolved.after = anchored[next].before
-      } else if digest == currentDigest {
-        resolved.after = current
+    var resolved: [HeaderFacts] = []
+    for (position, change) in anchored.enumerated() {
+      var change = change
+      if change.after == nil, let digest = change.afterDigest {
+        if let next = positions[digest]?.first(where: { $0 > position }) {
+          change.after = anchored[next].before
+        } else if digest == currentDigest {
+          change.after = current
+        }
       }
-      return resolved.after == nil ? nil : resolved
+      if change.after == nil {
+        uncounted[change.entry] =
+          "what it left the member list as cannot be told (an entry by an earlier airenv)"
+      } else {
+        resolved.append(change)
+      }
     }
+    return resolved
   }
 }
 
 /// The changes of a header from its anchor on, with who knew what (see `TrustedMembers`).
 private struct ChangeGraph {
   enum Voiding {
-    case changes(Set<String>)
+    /// The changes to void, each with the firm change that contests it.
+    case changes([String: String])
     case conflict(HeaderFacts, HeaderFacts)
   }
 
@@ -253,6 +296,8 @@ private struct ChangeGraph {
   /// Each change's ancestors, the anchor left out (every change knows it).
   var ancestors: [String: Set<String>] = [:]
   var revoked = Set<String>()
+  /// The changes left out because they name parents that are not earlier changes, with why.
+  var unlinked: [String: String] = [:]
 
   init(_ anchored: [HeaderFacts], from anchorState: MemberState) {
     anchor = anchored[0].entry
@@ -268,7 +313,11 @@ private struct ChangeGraph {
         change.parents ?? [change.beforeDigest.flatMap { digests[$0] } ?? order.last ?? anchor]
       guard !parents.isEmpty,
         parents.allSatisfy({ $0 == anchor || (changes[$0] != nil && $0 < change.entry) })
-      else { continue }
+      else {
+        unlinked[change.entry] =
+          "it names changes of the member list it followed that are not earlier in the history (made up, or lost)"
+        continue
+      }
       var known = Set(parents)
       for parent in parents { known.formUnion(ancestors[parent] ?? []) }
       known.remove(anchor)
@@ -364,7 +413,10 @@ private struct ChangeGraph {
         if doubted { against[name, default: []].append(other) }
       }
     }
-    let voided = Set(against.filter { _, others in others.contains { against[$0] == nil } }.keys)
+    var voided: [String: String] = [:]
+    for (name, others) in against {
+      if let firm = others.sorted().first(where: { against[$0] == nil }) { voided[name] = firm }
+    }
     if !voided.isEmpty { return .changes(voided) }
     guard let (name, others) = against.min(by: { $0.key < $1.key }), let change = changes[name],
       let other = others.first.flatMap({ changes[$0] })

@@ -114,6 +114,17 @@ extension Repository {
     }
   }
 
+  /// The signed changes of the member list of Workspace `name` that do not count in its replay
+  /// (`TrustedMembers.uncounted`), by entry name, with why: voided, dated back, or made by
+  /// someone no Owner made an Owner. Empty where nothing is verified.
+  public func uncountedMemberChanges(workspace name: String?) throws(StoreError) -> [String: String] {
+    try locked(exclusive: false) { () throws(StoreError) in
+      let workspace = try loadHeader(try chooseWorkspace(name).id).workspace
+      guard try verifies(workspace) else { return [:] }
+      return trustedMembers(of: workspace)?.uncounted ?? [:]
+    }
+  }
+
   /// The history's name for `airenv approve`: the one change that may vouch for unverified objects.
   static let approval = "approve"
 
@@ -492,7 +503,7 @@ extension Repository {
       // A change of the member list counts by the key its signature holds for (see
       // `TrustedMembers`), whether or not the Workspace records that key now.
       headers[name] = facts?.header
-      guard let facts, facts.verdict == .verified || facts.verdict.signer != nil else {
+      guard let facts, facts.verdict.holds else {
         // One with no signature yet (half written) is looked at again next time.
         if let facts, facts.verdict != .unsigned { examined.names.insert(name) }
         continue
@@ -544,7 +555,7 @@ extension Repository {
     var facts = EntryFacts(
       user: claimed ?? "someone", signer: claimed ?? "", sequence: sequence, verdict: verdict, wrote: [:],
       sealed: [:], recordedKey: claimed.flatMap { recorded[$0] })
-    if verdict == .verified || verdict.signer != nil, let claimed {
+    if verdict.holds, let claimed {
       // Signed, so written by an airenv of that member: read only what verifying needs.
       guard case .object(let members)? = JSONValue.stored(bytes),
         case .integer(let stored)? = members["sequence"], stored == Int64(sequence),

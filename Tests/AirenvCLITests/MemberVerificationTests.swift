@@ -79,6 +79,28 @@ struct MemberVerificationTests {
     #expect(try cli.ok("export", "--deployment", "prod", "--format", "env").contains("us-east-1"))
   }
 
+  /// A Member made Owner by hand changes the member list: his entry is signed with his recorded
+  /// key, so its signature holds, but it counts for nothing, and `history` says so and why.
+  @Test func aChangeOfTheMemberListThatDoesNotCountIsShownSo() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "member")
+    try setRole("owner", of: "bob", in: directory + "/workspace.json")
+    let changed = try cli.run(
+      ["workspace", "member", "set", "carol", "operator"], environment: cli.person("bob"))
+    #expect(changed.status == 0, "\(changed.stderr)")
+    let table = try cli.ok("history", "--limit", "2")
+    let lines = table.split(separator: "\n")
+    #expect(lines.count == 3 && lines[1].contains("bob") && lines[1].contains("not counted"), "\(table)")
+    #expect(lines[2].contains("alice") && lines[2].contains("verified") && !lines[2].contains("not counted"))
+    let items = try #require(
+      try cli.run("history", "--limit", "2", "--output", "json").json as? [[String: Any]])
+    #expect(items[0]["signature"] as? String == "verified")
+    #expect(
+      (items[0]["notCounted"] as? String)?.hasPrefix("bob was no Owner of the member list it followed")
+        == true)
+    #expect(items[1]["notCounted"] == nil)
+  }
+
   /// A removed Operator puts back the member list and envelope of a commit from when he was one
   /// (both signed by an Owner then): his old data key would seal the next secret an Owner saves,
   /// and his role would vouch for his changes. Both files are refused, by every client.

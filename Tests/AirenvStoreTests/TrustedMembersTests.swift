@@ -155,6 +155,45 @@ struct TrustedMembersTests {
     #expect(later.state.members == demoted.members && later.problem != nil)
   }
 
+  /// `history` shows the signed changes that do not count, and why: a signature that holds is
+  /// not a change that counts.
+  @Test func eachChangeThatDoesNotCountSaysWhy() throws {
+    let start = state(["alice": .owner, "carol": .owner, "bob": .member])
+    let demoted = state(["alice": .owner, "carol": .member, "bob": .member])
+    let forged = state(["alice": .owner, "carol": .owner, "bob": .owner])
+    let trusted = try #require(
+      TrustedMembers.replay(
+        [
+          change("0", by: "carol", start, forged, parents: []),
+          change("1", by: "alice", nil, start),
+          change("2", by: "carol", start, forged, parents: ["1"]),
+          change("3", by: "alice", start, demoted, parents: ["1"]),
+          change("4", by: "bob", demoted, forged, parents: ["3"]),
+          change("5", by: "alice", demoted, start, parents: ["9"]),
+        ],
+        current: demoted, currentDigest: nil))
+    #expect(trusted.problem == nil && trusted.state.members == demoted.members)
+    #expect(Set(trusted.uncounted.keys) == ["0", "2", "4", "5"])
+    #expect(
+      trusted.uncounted["0"]?.hasPrefix("it is dated before the change that began the member list (1)")
+        == true)
+    #expect(trusted.uncounted["2"]?.hasPrefix("voided by change 3 by alice") == true)
+    #expect(trusted.uncounted["4"]?.hasPrefix("bob was no Owner of the member list it followed") == true)
+    #expect(trusted.uncounted["5"]?.contains("not earlier in the history") == true)
+    // Changes against each other's authors: both named, each with the other.
+    let aliceDemoted = state(["alice": .author, "carol": .owner, "bob": .member])
+    let conflict = try #require(
+      TrustedMembers.replay(
+        [
+          change("1", by: "alice", nil, start), change("2", by: "alice", start, demoted, parents: ["1"]),
+          change("3", by: "carol", start, aliceDemoted, parents: ["1"]),
+        ],
+        current: demoted, currentDigest: nil))
+    #expect(conflict.state.members.isEmpty)
+    #expect(conflict.uncounted["2"]?.hasPrefix("it and change 3 by carol") == true)
+    #expect(conflict.uncounted["3"]?.hasPrefix("it and change 2 by alice") == true)
+  }
+
   /// A forged `before` (a key replaced that was never recorded) takes nothing from anyone: what
   /// a change takes is judged against the list its parents make.
   @Test func aMadeUpBeforeTakesNothing() throws {

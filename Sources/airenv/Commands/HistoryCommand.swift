@@ -64,7 +64,10 @@ extension HistoryCommand {
       discussion: """
         SIGNED says whether the entry is signed by the key the Workspace records for its user
         (verified), carries no signature (unsigned), or cannot be proven theirs (not verifiable: the
-        JSON's signatureProblem says why, e.g. the entry was changed after it was signed).
+        JSON's signatureProblem says why, e.g. the entry was changed after it was signed). A signed
+        change of the member list that does not count when the list is replayed from its signed
+        changes (voided by a change that demoted its author, dated back, or made by someone no
+        Owner made an Owner) is "not counted", and the JSON's notCounted says why.
         """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show at most N entries.") var limit = 20
@@ -87,6 +90,8 @@ extension HistoryCommand {
       /// verified, unsigned or not verifiable (see `HistoryVerification`), and why not.
       var signature: String
       var signatureProblem: String?
+      /// Why a signed change of the member list does not count (see `TrustedMembers`).
+      var notCounted: String?
       var changes: [Change]
 
       struct Change: Encodable {
@@ -127,6 +132,9 @@ extension HistoryCommand {
       let names = HistoryEntry.deploymentNames(in: entries, current: workspace.deploymentNamesByID)
       let shown = Array(entries.suffix(max(0, limit)).reversed())
       let verdicts = try session.repository.verification(of: shown, workspace: workspace.name)
+      let uncounted =
+        shown.contains { $0.changes.contains { $0.kind == "workspace" } }
+        ? try session.repository.uncountedMemberChanges(workspace: workspace.name) : [:]
       let items = shown.map { entry in
         Item(
           sequence: entry.sequence, time: entry.time.formatted(.iso8601), user: entry.user,
@@ -134,6 +142,7 @@ extension HistoryCommand {
           summary: entry.summary(deploymentNames: names), undoes: entry.undoes, redoes: entry.redoes,
           signature: verdicts[entry.name]?.label ?? "unsigned",
           signatureProblem: verdicts[entry.name]?.reason,
+          notCounted: verdicts[entry.name]?.holds == true ? uncounted[entry.name] : nil,
           changes: entry.changes.map { change in
             Item.Change(
               kind: change.kind, id: change.id, key: change.key, action: change.verb,
@@ -147,7 +156,8 @@ extension HistoryCommand {
           let command =
             item.command + (item.deployment.map { " \($0)" } ?? "") + (item.undoes.map { " #\($0)" } ?? "")
             + (item.redoes.map { " #\($0)" } ?? "")
-          table.add([String(item.sequence), item.time, item.user, item.signature, command, item.summary])
+          let signed = item.notCounted == nil ? item.signature : "not counted"
+          table.add([String(item.sequence), item.time, item.user, signed, command, item.summary])
         }
         guard items.isEmpty else { return table.rendered }
         if limit <= 0 { return "--limit \(limit) shows no entries\n" }
