@@ -58,6 +58,11 @@ struct MemberState: Equatable, Sendable {
     return next
   }
 
+  /// Whether the roles, keys and secretsFetching are the same (the data key aside).
+  func sameMembers(as other: MemberState) -> Bool {
+    members == other.members && keys == other.keys && secretsFetching == other.secretsFetching
+  }
+
   /// `workspace` with these roles, keys and secretsFetching in place of its own.
   func judging(_ workspace: Workspace) -> Workspace {
     var judged = workspace

@@ -114,6 +114,19 @@ extension Repository {
     }
   }
 
+  /// Refuses a change of the member list, settings or data key by `user` unless signed changes
+  /// by Owners made them an Owner with a recorded key (`trusted`, replayed; nil where nothing is
+  /// replayed, and the list as stored is all there is): a change by someone `workspace.json`
+  /// alone calls an Owner would count for nothing, and an envelope they signed opens nothing.
+  static func requireOwner(_ user: String, of workspace: Workspace, by trusted: TrustedMembers?)
+    throws(StoreError)
+  {
+    guard let trusted, trusted.anchor != nil else { return }
+    guard trusted.state.members[user] == .owner, trusted.state.keys[user] != nil else {
+      throw .notTrustedOwner(user: user, workspace: workspace.name)
+    }
+  }
+
   /// The signed changes of the member list of Workspace `name` that do not count in its replay
   /// (`TrustedMembers.uncounted`), by entry name, with why: voided, dated back, or made by
   /// someone no Owner made an Owner. Empty where nothing is verified.

@@ -165,11 +165,27 @@ extension Repository {
   /// repository then opens nothing written after. A reader the member list names but no save
   /// granted (a hand edit, a merge) is not wrapped for: `key migrate` by an Owner does that,
   /// and so does `before` nil. Nil for a Workspace that uses the shared key.
-  func dataKeyChange(for after: Workspace, before: Workspace?) throws(StoreError) -> DataKeyChange? {
+  ///
+  /// Readers are judged by the member list signed changes made (`trusted`, replayed from
+  /// `before`) with what this save changes in it applied, never by `workspace.json` as stored:
+  /// a reader, role or key put there by hand (or by a merge) is not wrapped for by an Owner's
+  /// next save, whatever that save changes. An approval of the member list (`approving`) takes
+  /// it as stored: the approving Owner checked it, and its readers are then wrapped for.
+  func dataKeyChange(
+    for after: Workspace, before: Workspace?, trusted: TrustedMembers? = nil, approving: Bool = false
+  ) throws(StoreError) -> DataKeyChange? {
     guard let envelope = try verifiedEnvelope(after.id) else { return nil }
-    let readers = after.secretReaders
-    let granted =
-      before.map { before in readers.filter { before.secretReaders[$0.key] != $0.value } } ?? readers
+    var readers = after.secretReaders
+    var readersBefore = before?.secretReaders
+    if let before, let trusted, trusted.anchor != nil {
+      readersBefore = trusted.state.judging(before).secretReaders
+      if !approving {
+        readers =
+          trusted.state.applying(from: MemberState(before), to: MemberState(after)).judging(after)
+          .secretReaders
+      }
+    }
+    let granted = readersBefore.map { found in readers.filter { found[$0.key] != $0.value } } ?? readers
     let current = try openedKey(envelope, workspace: after.id)
     let dropped = Self.staleWraps(in: envelope, readers: readers)
     let added = granted.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
@@ -344,6 +360,16 @@ extension Repository {
         let envelope: DataKeyEnvelope
         var resealing: ((String) throws(StoreError) -> ResealedFiles)?
         if hasDataKey {
+          // The readers are taken as the member list names them, which the Owner running this
+          // consents to: only a member list signed changes made, or one an Owner approved.
+          let trusted = trustedMembers(of: before)
+          try Self.requireOwner(actor.user, of: before, by: trusted)
+          if let problem = trusted?.problem {
+            throw StoreError.keyProblem(
+              "the member list of Workspace \(before.name) is unverified (\(problem)), and `key migrate` would "
+                + "wrap the data key for whom it names: check it, approve it with `airenv approve workspace`, "
+                + "then run `airenv key migrate` again")
+          }
           guard let change = try dataKeyChange(for: after, before: nil), let changed = change.envelope,
             let key = change.key
           else { continue }
@@ -433,6 +459,7 @@ extension Repository {
         let workspace = try loadWorkspace(id, allowingConflicts: true)
         try workspace.authorize(.administer, for: actor.user)
         guard let envelope = try verifiedEnvelope(id) else { continue }
+        try Self.requireOwner(actor.user, of: workspace, by: trustedMembers(of: workspace))
         let key = EncryptionKey.generate()
         let unvouched = try unverified(workspace, members: workspace)
         let readers = workspace.secretReaders.filter { envelope.wrapped[$0.key]?.recipient == $0.value }

@@ -591,8 +591,13 @@ public final class Repository: Sendable {
     var writes: [(path: String, bytes: [UInt8])] = []
     var deletes: [String] = []
     var changes: [ObjectChange] = []
+    let trusted = try verifies(before) ? trustedMembers(of: before) : nil
+    if !MemberState(before).sameMembers(as: MemberState(after)) {
+      try Self.requireOwner(note.user, of: before, by: trusted)
+    }
     // The data key first: a new envelope's fingerprint is recorded in the header it is written with.
-    let keyChange = try dataKeyChange(for: after, before: before)
+    let keyChange = try dataKeyChange(
+      for: after, before: before, trusted: trusted, approving: note.command == Self.approval)
     var after = after
     if let envelope = keyChange?.envelope { after.dataKeyFingerprint = envelope.fingerprint }
     if WorkspaceHeader(after) != WorkspaceHeader(before) {

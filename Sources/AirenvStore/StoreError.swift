@@ -15,6 +15,9 @@ public enum StoreError: Error, Equatable, Sendable {
   /// A change to objects nobody allowed to has vouched for (each described with its file and
   /// why): saved, it would vouch for them as they are stored.
   case unverifiedChange(objects: [String], approval: String)
+  /// A change of the member list or settings by someone the stored `workspace.json` calls an
+  /// Owner but no signed change by an Owner made one: it would count for nothing.
+  case notTrustedOwner(user: String, workspace: String)
 
   public var message: String {
     switch self {
@@ -56,6 +59,10 @@ public enum StoreError: Error, Equatable, Sendable {
         + ". Check \(objects.count == 1 ? "it" : "them"), approve with `\(approval)`"
         + (objects.count == 1 ? "" : " and so on (or `airenv approve --all`)")
         + ", then make the change again"
+    case .notTrustedOwner(let user, let workspace):
+      return "not saved: only an Owner may change the members or settings of Workspace \"\(workspace)\", and "
+        + "signed changes by Owners did not make \(user.prefix(80)) one (workspace.json may say so: it was changed "
+        + "outside airenv, see `airenv doctor`); restore workspace.json from git, or ask an Owner"
     case .keyMissing(let location, let repository):
       return "no encryption key at \(location); this repository's secrets are encrypted with the key of "
         + "fingerprint \(repository): set AIRENV_KEY or AIRENV_KEY_FILE to it"
@@ -68,6 +75,7 @@ public enum StoreError: Error, Equatable, Sendable {
     switch self {
     case .workspaceNotFound, .noWorkspace, .workspaceNotChosen: 3
     case .workspaceReplaced, .unverifiedChange: 4
+    case .notTrustedOwner: 5
     default: 1
     }
   }

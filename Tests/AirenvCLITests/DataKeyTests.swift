@@ -308,8 +308,13 @@ struct DataKeyHandEditTests {
     try cli.ok("variable", "update", "token", "--value", "alice-secret-2")
     #expect(!(try revealedToken(cli, as: "mallory")).contains("alice-secret"))
     #expect(try cli.ok("key", "status").contains("wrapped for alice;"))
-    // An Owner who means it grants the key explicitly.
-    #expect(try cli.ok("key", "migrate").contains("wrapped for alice, mallory"))
+    // Nor does `key migrate` while the member list is unverified: an Owner who means it
+    // approves the list as stored, which grants the key.
+    let migrated = try cli.run("key", "migrate")
+    #expect(migrated.status != 0 && migrated.stderr.contains("approve it with `airenv approve workspace`"))
+    #expect(try cli.ok("key", "status").contains("wrapped for alice;"))
+    try cli.ok("approve", "workspace")
+    #expect(try cli.ok("key", "status").contains("wrapped for alice, mallory;"))
     #expect(try revealedToken(cli, as: "mallory").contains("alice-secret-2"))
   }
 

@@ -79,26 +79,94 @@ struct MemberVerificationTests {
     #expect(try cli.ok("export", "--deployment", "prod", "--format", "env").contains("us-east-1"))
   }
 
-  /// A Member made Owner by hand changes the member list: his entry is signed with his recorded
-  /// key, so its signature holds, but it counts for nothing, and `history` says so and why.
+  /// bob, an Owner, changes the member list on a copy of the repository from before alice
+  /// demoted him (a branch), and his entry is merged in: its signature holds, but it counts for
+  /// nothing, and `history` says so and why. Made Owner again by hand, he cannot change the
+  /// member list at all.
   @Test func aChangeOfTheMemberListThatDoesNotCountIsShownSo() throws {
     let cli = CLI()
-    let directory = try team(cli, bob: "member")
-    try setRole("owner", of: "bob", in: directory + "/workspace.json")
-    let changed = try cli.run(
-      ["workspace", "member", "set", "carol", "operator"], environment: cli.person("bob"))
-    #expect(changed.status == 0, "\(changed.stderr)")
-    let table = try cli.ok("history", "--limit", "2")
-    let lines = table.split(separator: "\n")
-    #expect(lines.count == 3 && lines[1].contains("bob") && lines[1].contains("not counted"), "\(table)")
-    #expect(lines[2].contains("alice") && lines[2].contains("verified") && !lines[2].contains("not counted"))
+    let directory = try team(cli, bob: "owner")
+    let copy = cli.scratch + "/branch"
+    try FileManager.default.copyItem(atPath: cli.repository, toPath: copy)
+    try cli.ok("workspace", "member", "set", "bob", "member")
+    let bob = cli.person("bob")
+    let branched = try cli.run(
+      ["workspace", "member", "set", "carol", "operator"],
+      environment: bob.merging(["AIRENV_REPO": copy]) { $1 })
+    #expect(branched.status == 0, "\(branched.stderr)")
+    let history = directory + "/history/"
+    let branchHistory = copy + "/" + directory.dropFirst(cli.repository.count + 1) + "/history/"
+    let merged = Set(try FileManager.default.contentsOfDirectory(atPath: branchHistory)).subtracting(
+      try FileManager.default.contentsOfDirectory(atPath: history))
+    #expect(merged.count == 2, "\(merged)")
+    for name in merged {
+      try FileManager.default.copyItem(atPath: branchHistory + name, toPath: history + name)
+    }
+
+    // Both are dated the same second: which is first is up to their random ids.
+    let table = try cli.ok("history", "--limit", "2").split(separator: "\n")
+    #expect(table.contains { $0.contains(" bob ") && $0.contains("not counted") }, "\(table)")
+    #expect(
+      table.contains { $0.contains(" alice ") && $0.contains("verified") && !$0.contains("not counted") })
     let items = try #require(
       try cli.run("history", "--limit", "2", "--output", "json").json as? [[String: Any]])
-    #expect(items[0]["signature"] as? String == "verified")
+    let voided = try #require(items.first { $0["user"] as? String == "bob" })
+    #expect(voided["signature"] as? String == "verified")
+    #expect((voided["notCounted"] as? String)?.hasPrefix("voided by change ") == true, "\(voided)")
+    #expect(items.first { $0["user"] as? String == "alice" }?["notCounted"] == nil)
+    #expect(try cli.run("connection", "list").stderr.isEmpty)
+
+    try setRole("owner", of: "bob", in: directory + "/workspace.json")
+    let refused = try cli.run(["workspace", "member", "set", "carol", "operator"], environment: bob)
+    #expect(refused.status == 5, "\(refused)")
+    #expect(refused.stderr.contains("signed changes by Owners did not make bob one"), "\(refused.stderr)")
+    let listed = try cli.run("workspace", "member", "list")
     #expect(
-      (items[0]["notCounted"] as? String)?.hasPrefix("bob was no Owner of the member list it followed")
-        == true)
-    #expect(items[1]["notCounted"] == nil)
+      listed.stderr.contains("Workspace team: its member list is not what signed changes"), "\(listed.stderr)"
+    )
+  }
+
+  /// Someone who can write the repository puts a reader into `workspace.json` by hand, or
+  /// swaps their own public key in for a member's. An Owner's next save, whatever it changes,
+  /// wraps the data key only for the readers and keys signed changes by Owners made (with
+  /// what that save itself changes): neither gets a secret.
+  @Test func anOwnersSaveWrapsTheDataKeyForNobodyPutInByHand() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "author")
+    let header = URL(fileURLWithPath: directory + "/workspace.json")
+    let mallory = cli.person("mallory")
+    #expect(try cli.run(["identity", "create"], environment: mallory).status == 0)
+    // Mallory's own identity under bob's name, in a directory of hers.
+    let malloryAsBob = ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/mallory-as-bob"]
+    #expect(try cli.run(["identity", "create"], environment: malloryAsBob).status == 0)
+    var object = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: header)) as? [String: Any])
+    var members = object["members"] as! [String: Any]
+    var keys = object["memberKeys"] as! [String: Any]
+    members["mallory"] = "member"
+    keys["mallory"] = try cli.publicKey(mallory)
+    keys["bob"] = try cli.publicKey(malloryAsBob)
+    object["members"] = members
+    object["memberKeys"] = keys
+    try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
+      to: header)
+
+    try cli.ok("workspace", "settings", "--secrets-fetching", "on")
+    try cli.ok("workspace", "member", "set", "bob", "operator")
+    try cli.ok(
+      "connection", "update", "db", "--password-env", "PW", environment: ["PW": "after-the-edit-Ωmega"])
+    let status = try cli.ok("key", "status")
+    #expect(status.contains("wrapped for alice, bob;"), "\(status)")
+    // Neither opens a secret with the key they put in, whatever role their copy claims.
+    try setRole("owner", of: "mallory", in: directory + "/workspace.json")
+    try setRole("owner", of: "bob", in: directory + "/workspace.json")
+    for environment in [mallory, malloryAsBob] {
+      let revealed = try cli.run(["connection", "get", "db", "--reveal"], environment: environment)
+      #expect(revealed.status != 0 && !revealed.stdout.contains("Ωmega"), "\(revealed)")
+      let exported = try cli.run(
+        ["export", "--deployment", "prod", "--format", "env", "--include-secrets"], environment: environment)
+      #expect(!exported.stdout.contains("Ωmega"), "\(exported)")
+    }
   }
 
   /// A removed Operator puts back the member list and envelope of a commit from when he was one

@@ -27,7 +27,16 @@ struct MemberCommand: ParsableCommand {
     }
 
     func run() throws {
-      let workspace = try global.session.read()
+      let session = global.session
+      let workspace = try session.read()
+      // The list as stored is what is shown; where signed changes by Owners did not make it, say
+      // so before anyone acts on it (what they did not make grants nothing).
+      if let unverified = try session.application.unverifiedObjects(in: workspace)[workspace.id] {
+        Console.error(
+          "airenv: warning: Workspace \(workspace.name): \(unverified.reason); roles, keys "
+            + "and settings that no signed change by an Owner made grant nothing: restore workspace.json from git, "
+            + "or an Owner who has checked it runs `airenv approve workspace`")
+      }
       let items = workspace.members.map {
         Item(user: $0.key, role: $0.value, publicKey: workspace.memberKeys[$0.key])
       }
