@@ -1,4 +1,5 @@
 import AirenvModel
+import Foundation
 
 /// What of a Workspace's header decides who may change what and who reads secrets: each
 /// member's role and recorded public key, whether every member may fetch secrets, and the
@@ -46,13 +47,10 @@ struct MemberState: Equatable, Sendable {
   /// two Owners who changed different members in parallel (then merged by git) both count.
   func applying(from before: MemberState, to after: MemberState) -> MemberState {
     var next = self
-    for user in Set(before.members.keys).union(after.members.keys)
-    where before.members[user] != after.members[user] {
-      next.members[user] = after.members[user]
-    }
-    for user in Set(before.keys.keys).union(after.keys.keys) where before.keys[user] != after.keys[user] {
-      next.keys[user] = after.keys[user]
-    }
+    for (user, role) in after.members where before.members[user] != role { next.members[user] = role }
+    for user in before.members.keys where after.members[user] == nil { next.members[user] = nil }
+    for (user, key) in after.keys where before.keys[user] != key { next.keys[user] = key }
+    for user in before.keys.keys where after.keys[user] == nil { next.keys[user] = nil }
     if before.secretsFetching != after.secretsFetching { next.secretsFetching = after.secretsFetching }
     if before.dataKey != after.dataKey { next.dataKey = after.dataKey }
     return next
@@ -164,20 +162,26 @@ struct TrustedMembers: Equatable, Sendable {
     _ changes: [HeaderFacts], current: MemberState, currentDigest: String?, pinned: String? = nil
   ) -> TrustedMembers? {
     let ordered = changes.sorted { $0.entry < $1.entry }
-    let creations = ordered.filter { $0.before == nil }
-    if creations.count > 1 {
-      return untrusted(
-        "\(creations.count) signed changes each claim to have created this Workspace (one made up by hand?); "
-          + "restore the history from git")
-    }
+    var uncounted: [String: String] = [:]
     if let pinned, !ordered.contains(where: { $0.entry == pinned }) {
       return untrusted(
         "the change that began its member list (\(pinned)), which this machine saw before, is gone from the "
           + "history or no longer signed; restore the history from git")
     }
+    // With the anchor seen before, another creation is made up (by anyone who can write the
+    // repository); a machine that never saw the Workspace cannot tell which one is real.
+    let creations = ordered.filter { $0.before == nil && $0.entry != pinned }
+    if pinned != nil {
+      for creation in creations {
+        uncounted[creation.entry] = "it claims to have created the Workspace, which an earlier change did"
+      }
+    } else if creations.count > 1 {
+      return untrusted(
+        "\(creations.count) signed changes each claim to have created this Workspace (one made up by hand?); "
+          + "restore the history from git")
+    }
     // Anchored at the creation, or at the anchor seen before: a change dated before it is made up.
     let start = pinned ?? creations.first?.entry
-    var uncounted: [String: String] = [:]
     if let start {
       for change in ordered where change.entry < start {
         uncounted[change.entry] =
@@ -185,8 +189,10 @@ struct TrustedMembers: Equatable, Sendable {
       }
     }
     let anchored = resolvingAfter(
-      start.map { start in ordered.filter { $0.entry >= start } } ?? ordered, current: current,
-      currentDigest: currentDigest, uncounted: &uncounted)
+      ordered.filter { change in
+        start.map { change.entry >= $0 } ?? true && (change.before != nil || change.entry == start)
+      },
+      current: current, currentDigest: currentDigest, uncounted: &uncounted)
     // The anchor (the creation, or for a Workspace created before headers were signed, its first
     // signed change, which may find no keys recorded yet) is judged by the header it made or found.
     guard let anchor = anchored.first(where: { Self.anchors($0) }), let anchorState = anchor.after else {
@@ -201,12 +207,25 @@ struct TrustedMembers: Equatable, Sendable {
       uncounted[change.entry] =
         "it comes before the first change that may begin the member list (\(anchor.entry))"
     }
-    var graph = ChangeGraph(anchored.filter { $0.entry >= anchor.entry }, from: anchorState)
+    var signing = SigningKeys()
+    let considered = Self.signedByPossibleOwners(
+      anchored.filter { $0.entry > anchor.entry }, from: anchorState, &signing)
+    for change in anchored where change.entry > anchor.entry && !considered.entries.contains(change.entry) {
+      uncounted[change.entry] =
+        "it is signed by \(change.signer.prefix(80)) with a key no signed change by an Owner recorded for an Owner"
+    }
+    guard considered.changes.count <= largestReplay else {
+      return untrusted(
+        "its history holds \(considered.changes.count) signed changes of the member list by Owners, more than the "
+          + "\(largestReplay) airenv replays (made up in bulk?); restore the history from git")
+    }
+    var graph = ChangeGraph(considered.changes, anchor: anchor, from: anchorState)
     uncounted.merge(graph.unlinked) { first, _ in first }
-    while true {
-      let valid = graph.valid()
-      switch graph.voided(among: valid) {
+    for _ in 0...largestVoidingRounds {
+      let replayed = graph.replayed(&signing)
+      switch graph.voided(by: replayed) {
       case .conflict(let first, let second):
+        let (first, second) = (graph.changes[first], graph.changes[second])
         func contested(with other: HeaderFacts) -> String {
           "it and change \(other.entry) by \(other.signer.prefix(80)) take something from each other's authors "
             + "(directly or through others), neither made knowing the other: nobody is trusted until the "
@@ -219,28 +238,68 @@ struct TrustedMembers: Equatable, Sendable {
             + "from git",
           uncounted: [first.entry: contested(with: second), second.entry: contested(with: first)])
       case .changes(let voided):
-        for (name, contester) in voided {
-          let signer = graph.changes[contester]?.signer.prefix(80) ?? ""
-          uncounted[name] =
-            "voided by change \(contester) by \(signer), which took something from its author (or from the "
-            + "author of a change it rests on), neither made knowing the other"
+        for (position, contester) in voided {
+          let contester = graph.changes[contester]
+          uncounted[graph.changes[position].entry] =
+            "voided by change \(contester.entry) by \(contester.signer.prefix(80)), which took something from its "
+            + "author (or from the author of a change it rests on), neither made knowing the other"
         }
         graph.revoked.formUnion(voided.keys)
       case nil:
-        let state = graph.state(after: valid)
-        let counting = Set(valid)
-        for name in graph.order where !counting.contains(name) && uncounted[name] == nil {
-          let user = graph.changes[name]?.user.prefix(80) ?? ""
-          uncounted[name] =
-            "\(user) was no Owner of the member list it followed, or signed with a key that list does not record"
+        let state = graph.state(after: replayed.valid)
+        for (position, change) in graph.changes.enumerated()
+        where !replayed.counts[position] && uncounted[change.entry] == nil {
+          uncounted[change.entry] =
+            "\(change.user.prefix(80)) was no Owner of the member list it followed, or signed with a key that list "
+            + "does not record"
         }
-        let known = Set(valid.flatMap { graph.ancestors[$0] ?? [] })
-        let heads = valid.filter { !known.contains($0) }
+        var known = PositionSet(count: graph.changes.count)
+        for position in replayed.valid { known.formUnion(graph.ancestors[position]) }
+        let heads = replayed.valid.filter { !known.contains($0) }.map { graph.changes[$0].entry }
         return TrustedMembers(
           state: state, problem: state.difference(in: current), anchor: anchor.entry,
           heads: heads.isEmpty ? [anchor.entry] : heads, uncounted: uncounted)
       }
     }
+    return untrusted(
+      "its signed changes of the member list void one another in more than \(largestVoidingRounds) rounds (made up "
+        + "in bulk?); restore the history from git")
+  }
+
+  /// The most signed changes of a member list by (possible) Owners a replay takes: each is a
+  /// row and a column of its ancestry (10,000 make 12.5 MB); more are refused, not replayed.
+  static let largestReplay = 10_000
+  /// Rounds of voiding before a replay gives up: each voids at least one change; a team's history
+  /// needs one or two.
+  static let largestVoidingRounds = 64
+
+  /// `changes` (in order, after the anchor) without those no replay could count: signed with a
+  /// key that neither the anchor nor an earlier such change recorded for someone it made an
+  /// Owner (a stranger's, a Member's), so that entries made up in bulk by someone who never was
+  /// an Owner cost a pass, not a place in the graph. Keys and roles are gathered apart (a
+  /// change applies each member's role and key separately), which keeps every change that could
+  /// count.
+  private static func signedByPossibleOwners(
+    _ changes: [HeaderFacts], from anchorState: MemberState, _ signing: inout SigningKeys
+  ) -> (changes: [HeaderFacts], entries: Set<String>) {
+    var owners = Set<String>()
+    var identities: [String: Set<String>] = [:]
+    func learn(_ state: MemberState) {
+      for (user, role) in state.members where role == .owner { owners.insert(user) }
+      for (user, identity) in state.keys { identities[user, default: []].insert(identity) }
+    }
+    learn(anchorState)
+    var kept: [HeaderFacts] = []
+    var entries = Set<String>()
+    for change in changes {
+      guard let key = change.signerKey, owners.contains(change.signer),
+        identities[change.signer]?.contains(where: { signing.of($0) == key }) == true
+      else { continue }
+      kept.append(change)
+      entries.insert(change.entry)
+      if let after = change.after { learn(after) }
+    }
+    return (kept, entries)
   }
 
   /// Whether `change` may begin a member list: its author and signer Owners of the header it made
@@ -284,59 +343,122 @@ struct TrustedMembers: Equatable, Sendable {
   }
 }
 
+/// Positions of changes (0..<count), a bit each: the graph's ancestry is a bit matrix, so a
+/// history of thousands of changes of the member list is replayed in word operations.
+struct PositionSet: Equatable, Sendable {
+  private var words: [UInt64]
+
+  init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+
+  func contains(_ position: Int) -> Bool { words[position >> 6] & (1 << UInt64(position & 63)) != 0 }
+
+  mutating func insert(_ position: Int) { words[position >> 6] |= 1 << UInt64(position & 63) }
+
+  mutating func formUnion(_ other: PositionSet) {
+    for index in words.indices { words[index] |= other.words[index] }
+  }
+
+  /// Whether a position is in `self` and in `other` but not in `excluded`.
+  func meets(_ other: PositionSet, outside excluded: PositionSet) -> Bool {
+    words.indices.contains { words[$0] & other.words[$0] & ~excluded.words[$0] != 0 }
+  }
+
+  /// The positions in `self` but not in `excluded`, in order.
+  func positions(outside excluded: PositionSet) -> [Int] {
+    positions(of: { words[$0] & ~excluded.words[$0] })
+  }
+
+  /// The positions in `self` and in `other`, in order.
+  func positions(in other: PositionSet) -> [Int] { positions(of: { words[$0] & other.words[$0] }) }
+
+  private func positions(of word: (Int) -> UInt64) -> [Int] {
+    var positions: [Int] = []
+    for index in words.indices {
+      var bits = word(index)
+      while bits != 0 {
+        positions.append(index << 6 + bits.trailingZeroBitCount)
+        bits &= bits - 1
+      }
+    }
+    return positions
+  }
+}
+
 /// The changes of a header from its anchor on, with who knew what (see `TrustedMembers`).
 private struct ChangeGraph {
   enum Voiding {
-    /// The changes to void, each with the firm change that contests it.
-    case changes([String: String])
-    case conflict(HeaderFacts, HeaderFacts)
+    /// The changes to void, by position, each with the firm change that contests it.
+    case changes([Int: Int])
+    case conflict(Int, Int)
+  }
+
+  /// What one pass over the changes found: those that count, in order, and the list each
+  /// change's author replayed (its counting ancestors applied to the anchor's).
+  struct Replayed {
+    var valid: [Int] = []
+    var counts: [Bool]
+    var counting: PositionSet
+    var found: [MemberState] = []
   }
 
   let anchor: String
   let anchorState: MemberState
-  /// By name, in the history's order, the anchor left out; an entry naming a parent that is not
-  /// an earlier change of the header (made up, or lost) is left out too.
-  var changes: [String: HeaderFacts] = [:]
-  var order: [String] = []
-  /// Each change's ancestors, the anchor left out (every change knows it).
-  var ancestors: [String: Set<String>] = [:]
-  var revoked = Set<String>()
+  /// In the history's order, the anchor left out; a position is an index here. An entry naming
+  /// a parent that is not an earlier change of the header (made up, or lost) is left out too.
+  var changes: [HeaderFacts] = []
+  /// Each change's parents and ancestors, by position (the anchor left out: every change knows it).
+  var parents: [[Int]] = []
+  var ancestors: [PositionSet] = []
+  var descendants: [PositionSet] = []
+  var revoked = Set<Int>()
   /// The changes left out because they name parents that are not earlier changes, with why.
   var unlinked: [String: String] = [:]
 
-  init(_ anchored: [HeaderFacts], from anchorState: MemberState) {
-    anchor = anchored[0].entry
+  init(_ considered: [HeaderFacts], anchor: HeaderFacts, from anchorState: MemberState) {
+    self.anchor = anchor.entry
     self.anchorState = anchorState
+    var positions: [String: Int] = [:]
     // afterDigest → the latest entry that left the header so, for entries by an earlier airenv.
     var digests: [String: String] = [:]
-    if let digest = anchored[0].afterDigest { digests[digest] = anchor }
-    for change in anchored.dropFirst() {
+    if let digest = anchor.afterDigest { digests[digest] = anchor.entry }
+    for change in considered {
       defer { if let digest = change.afterDigest { digests[digest] = change.entry } }
       // An entry by an earlier airenv names no parents: the change that left the header it found
       // (by digest), else the one before it.
-      let parents =
-        change.parents ?? [change.beforeDigest.flatMap { digests[$0] } ?? order.last ?? anchor]
-      guard !parents.isEmpty,
-        parents.allSatisfy({ $0 == anchor || (changes[$0] != nil && $0 < change.entry) })
+      let named =
+        change.parents ?? [change.beforeDigest.flatMap { digests[$0] } ?? changes.last?.entry ?? anchor.entry]
+      guard !named.isEmpty,
+        named.allSatisfy({ $0 == anchor.entry || (positions[$0] != nil && $0 < change.entry) })
       else {
         unlinked[change.entry] =
           "it names changes of the member list it followed that are not earlier in the history (made up, or lost)"
         continue
       }
-      var known = Set(parents)
-      for parent in parents { known.formUnion(ancestors[parent] ?? []) }
-      known.remove(anchor)
-      changes[change.entry] = change
-      order.append(change.entry)
-      ancestors[change.entry] = known
+      let position = changes.count
+      var known = PositionSet(count: considered.count)
+      let found = Array(Set(named.compactMap { positions[$0] })).sorted()
+      for parent in found {
+        known.insert(parent)
+        known.formUnion(ancestors[parent])
+      }
+      positions[change.entry] = position
+      changes.append(change)
+      parents.append(found)
+      ancestors.append(known)
+    }
+    // A change's children are later than it: from the last back, each has its descendants whole.
+    descendants = Array(repeating: PositionSet(count: considered.count), count: changes.count)
+    for child in changes.indices.reversed() {
+      for parent in parents[child] {
+        descendants[parent].insert(child)
+        descendants[parent].formUnion(descendants[child])
+      }
     }
   }
 
-  /// The list the anchor and `names` (in the history's order) make.
-  func state(after names: [String]) -> MemberState {
-    var state = anchorState
-    for name in names { if let change = changes[name] { state = apply(change, to: state) } }
-    return state
+  /// The list the anchor and the changes at `positions` (in order) make.
+  func state(after positions: [Int]) -> MemberState {
+    positions.reduce(anchorState) { state, position in apply(changes[position], to: state) }
   }
 
   /// What `change` makes of `state`: its own difference applied (so that changes made in
@@ -347,37 +469,46 @@ private struct ChangeGraph {
     return state.applying(from: before, to: after)
   }
 
-  /// The list a change's author replayed: its counting ancestors applied to the anchor's.
-  func parentState(of name: String, valid: Set<String>) -> MemberState {
-    // Names sort as the history does: the counting ancestors in order, without a walk of all.
-    state(after: (ancestors[name] ?? []).intersection(valid).sorted())
-  }
-
   /// The changes that count, in order: each made and signed by an Owner of the list its
-  /// counting ancestors make, with the key it records for the signer.
-  func valid() -> [String] {
-    var valid = Set<String>()
-    var result: [String] = []
-    for name in order where !revoked.contains(name) {
-      guard let change = changes[name], let key = change.signerKey else { continue }
-      let found = parentState(of: name, valid: valid)
-      guard found.members[change.user] == .owner, found.members[change.signer] == .owner,
-        found.signingKey(of: change.signer) == key
-      else { continue }
-      valid.insert(name)
-      result.append(name)
+  /// counting ancestors make, with the key it records for the signer. A change with one parent
+  /// found what that parent made (or found, if it does not count): a chain costs a step per
+  /// change; one that merged branches applies its counting ancestors anew.
+  func replayed(_ signing: inout SigningKeys) -> Replayed {
+    var replayed = Replayed(
+      counts: Array(repeating: false, count: changes.count), counting: PositionSet(count: changes.count))
+    var made: [MemberState?] = []
+    for (position, change) in changes.enumerated() {
+      let found: MemberState
+      switch parents[position].count {
+      case 0: found = anchorState
+      case 1:
+        let parent = parents[position][0]
+        found = made[parent] ?? replayed.found[parent]
+      default: found = state(after: ancestors[position].positions(in: replayed.counting))
+      }
+      replayed.found.append(found)
+      guard !revoked.contains(position), let key = change.signerKey, found.members[change.user] == .owner,
+        found.members[change.signer] == .owner, found.signingKey(of: change.signer, &signing) == key
+      else {
+        made.append(nil)
+        continue
+      }
+      made.append(apply(change, to: found))
+      replayed.valid.append(position)
+      replayed.counts[position] = true
+      replayed.counting.insert(position)
     }
-    return result
+    return replayed
   }
 
-  /// The members `name` takes something from (a role lowered, membership, a key replaced),
-  /// judged against the list its author replayed, and against the list the counting changes
-  /// named before it make (`merged`): a change on a side branch that hides a member made there
-  /// takes from them what readers would otherwise have seen them hold.
-  func lowered(by name: String, valid: Set<String>, merged: MemberState) -> Set<String> {
-    guard let change = changes[name] else { return [] }
+  /// The members the change at `position` takes something from (a role lowered, membership, a
+  /// key replaced), judged against the list its author replayed, and against the list the
+  /// counting changes before it make (`merged`): a change on a side branch that hides a member
+  /// made there takes from them what readers would otherwise have seen them hold.
+  func lowered(by position: Int, found: MemberState, merged: MemberState) -> Set<String> {
+    let change = changes[position]
     var lowered = Set<String>()
-    for found in [parentState(of: name, valid: valid), merged] {
+    for found in [found, merged] {
       let made = apply(change, to: found)
       for (user, role) in found.members
       where (made.members[user].map { $0 < role } ?? true)
@@ -397,36 +528,41 @@ private struct ChangeGraph {
   /// Owner's change, made on a list from before their demotion, could void the later changes of
   /// whoever it lowers). Contested changes with no firm one among them — changes against each
   /// other's authors — are a conflict.
-  func voided(among valid: [String]) -> Voiding? {
-    let counting = Set(valid)
-    var lowered: [String: Set<String>] = [:]
-    var merged = anchorState
-    for name in valid {
-      lowered[name] = self.lowered(by: name, valid: counting, merged: merged)
-      if let change = changes[name] { merged = apply(change, to: merged) }
+  func voided(by replayed: Replayed) -> Voiding? {
+    var signedBy: [String: PositionSet] = [:]
+    for position in replayed.valid {
+      signedBy[changes[position].signer, default: PositionSet(count: changes.count)].insert(position)
     }
-    var against: [String: [String]] = [:]
-    for name in valid {
-      let lineage = [name] + valid.filter { ancestors[name]?.contains($0) == true }
-      for other in valid where other != name && ancestors[name]?.contains(other) != true {
-        let doubted = lineage.contains { ancestor in
-          guard ancestor != other, let signer = changes[ancestor]?.signer,
-            lowered[other]?.contains(signer) == true
-          else { return false }
-          return ancestors[other]?.contains(ancestor) != true && ancestors[ancestor]?.contains(other) != true
-        }
-        if doubted { against[name, default: []].append(other) }
+    var against: [Int: [Int]] = [:]
+    var merged = anchorState
+    for other in replayed.valid {
+      let lowered = self.lowered(by: other, found: replayed.found[other], merged: merged)
+      merged = apply(changes[other], to: merged)
+      // The counting changes signed by someone `other` takes from, that it was not made knowing.
+      var signed = PositionSet(count: changes.count)
+      for user in lowered { if let positions = signedBy[user] { signed.formUnion(positions) } }
+      guard signed.meets(replayed.counting, outside: ancestors[other]) else { continue }
+      // Each counting change made without knowing `other`, nor known to it, is contested when its
+      // lineage (itself and its counting ancestors) holds one of those (which `other` then did
+      // not know either, nor knew it: a descendant of `other` is not in such a lineage).
+      var unrelated = descendants[other]
+      unrelated.formUnion(ancestors[other])
+      unrelated.insert(other)
+      for name in replayed.counting.positions(outside: unrelated) {
+        var lineage = ancestors[name]
+        lineage.insert(name)
+        if lineage.meets(signed, outside: ancestors[other]) { against[name, default: []].append(other) }
       }
     }
-    var voided: [String: String] = [:]
+    var voided: [Int: Int] = [:]
     for (name, others) in against {
-      if let firm = others.sorted().first(where: { against[$0] == nil }) { voided[name] = firm }
+      if let firm = others.first(where: { against[$0] == nil }) { voided[name] = firm }
     }
     if !voided.isEmpty { return .changes(voided) }
-    guard let (name, others) = against.min(by: { $0.key < $1.key }), let change = changes[name],
-      let other = others.first.flatMap({ changes[$0] })
-    else { return nil }
-    return .conflict(change, other)
+    guard let (name, others) = against.min(by: { $0.key < $1.key }), let other = others.first else {
+      return nil
+    }
+    return .conflict(name, other)
   }
 }
 
@@ -434,6 +570,24 @@ extension MemberState {
   /// The signing part of the public identity recorded for `user`, base64.
   func signingKey(of user: String) -> String? {
     keys[user].flatMap(IdentityText.keys)?.signing.base64EncodedString()
+  }
+
+  /// The same, each recorded identity read once per replay (`signing`).
+  func signingKey(of user: String, _ signing: inout SigningKeys) -> String? {
+    keys[user].flatMap { signing.of($0) }
+  }
+}
+
+/// The signing part of each public identity (base64), read once: a replay compares thousands of
+/// changes' keys with the few identities a member list records.
+struct SigningKeys {
+  private var known: [String: String?] = [:]
+
+  mutating func of(_ identity: String) -> String? {
+    if let known = known[identity] { return known }
+    let signing = IdentityText.keys(identity)?.signing.base64EncodedString()
+    known[identity] = signing
+    return signing
   }
 }
 
@@ -464,5 +618,29 @@ enum AnchorPin {
     writer.append(magic[...])
     writer.string(anchor)
     _ = writer.replace(path)
+  }
+}
+
+/// The last replay of each Workspace's member list in this process, with what it was replayed
+/// from: a command that verifies objects and opens the data key asks two or three times, and
+/// comparing the inputs costs a fraction of replaying them.
+final class ReplayMemory: @unchecked Sendable {
+  struct Input: Equatable {
+    var headers: [String: HeaderFacts]
+    var current: MemberState
+    var currentDigest: String?
+    var pinned: String?
+  }
+
+  private var kept: [WorkspaceID: (input: Input, result: TrustedMembers?)] = [:]
+  private let lock = NSLock()
+
+  func replay(_ workspace: WorkspaceID, _ input: Input) -> TrustedMembers? {
+    if let known = lock.withLock({ kept[workspace] }), known.input == input { return known.result }
+    let result = TrustedMembers.replay(
+      Array(input.headers.values), current: input.current, currentDigest: input.currentDigest,
+      pinned: input.pinned)
+    lock.withLock { kept[workspace] = (input, result) }
+    return result
   }
 }

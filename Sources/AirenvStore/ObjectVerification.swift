@@ -184,8 +184,10 @@ extension Repository {
     }
     let digest = (try? FileSystem.read(layout.workspaceFile(workspace.id), limit: Limits.objectFileBytes))
       .flatMap { ContentDigest.of(file: $0) }
-    let trusted = TrustedMembers.replay(
-      Array(headers.values), current: MemberState(workspace), currentDigest: digest, pinned: pinned)
+    let trusted = replays.replay(
+      workspace.id,
+      ReplayMemory.Input(
+        headers: headers, current: MemberState(workspace), currentDigest: digest, pinned: pinned))
     if pinned == nil, let anchor = trusted?.anchor, let pinPath { AnchorPin.write(anchor, to: pinPath) }
     return trusted
   }

@@ -29,6 +29,8 @@ public final class Repository: Sendable {
   let cacheDirectory: String?
   let keyIndexes = KeyIndexMemory()
   let verificationCaches = VerificationCacheMemory()
+  /// The last replay of each member list (see `ReplayMemory`).
+  let replays = ReplayMemory()
   /// The identities held here: they sign changes (see `HistorySignature`) and open data keys.
   let held = HeldIdentities()
 
@@ -1077,6 +1079,37 @@ public final class Repository: Sendable {
     }
   }
 
+  /// The same, for showing: an entry that cannot be read (a file made up or damaged by hand, a
+  /// merge gone wrong) is passed over and reported with why, so that one bad file does not hide
+  /// the whole history. Undo still refuses such a history (it must know every change).
+  public func readableHistory(workspace name: String?, last: Int? = nil) throws(StoreError) -> (
+    entries: [HistoryEntry], unreadable: [StoreError]
+  ) {
+    try locked(exclusive: false) { () throws(StoreError) in
+      let id = try chooseWorkspace(name).id
+      do throws(StoreError) {
+        return (try loadHistory(id, last: last), [])
+      } catch {
+        let directory = layout.history(id)
+        let names = Array(try FileSystem.jsonFiles(in: directory).suffix(last ?? .max))
+        var entries: [HistoryEntry] = []
+        var unreadable: [StoreError] = []
+        for name in names {
+          do throws(StoreError) {
+            _ = try Self.historySequence(name, in: directory)
+            let path = directory + "/" + name
+            entries.append(
+              try Self.historyEntry(
+                decoding: try FileSystem.read(path, limit: Limits.historyFileBytes), named: name, path: path))
+          } catch {
+            unreadable.append(error)
+          }
+        }
+        return (entries.sorted(by: HistoryEntry.precedes), unreadable)
+      }
+    }
+  }
+
   /// The files of a history entry: the entry and, when its user's identity is held here, its
   /// signature (see `HistorySignature`), both for the same journal commit.
   func historyWrites(_ entry: HistoryEntry, named fileName: String, workspace: WorkspaceID) throws(StoreError)
@@ -1134,16 +1167,20 @@ public final class Repository: Sendable {
     let names = Array(try FileSystem.jsonFiles(in: directory).suffix(last ?? .max))
     for name in names { _ = try Self.historySequence(name, in: directory) }
     return try decodeFiles(
-      names, in: directory, cache: historyFiles, variant: "", limit: Limits.historyFileBytes
-    ) {
-      bytes, name, path throws(StoreError) in
-      try Self.historyEntry(
-        StoredFile.read(HistoryEntry.self, from: bytes, path: path), named: name, path: path)
-    }.sorted(by: HistoryEntry.precedes)
+      names, in: directory, cache: historyFiles, variant: "", limit: Limits.historyFileBytes,
+      Self.historyEntry(decoding:named:path:)
+    ).sorted(by: HistoryEntry.precedes)
   }
 
   /// An entry read from the file `name`, checked against what the name says (sequence and
   /// time: a renamed file would be shown out of place) and given its name.
+  /// The entry the file `name` at `path` holds (its bytes), checked against its name.
+  @Sendable static func historyEntry(decoding bytes: [UInt8], named name: String, path: String)
+    throws(StoreError) -> HistoryEntry
+  {
+    try historyEntry(StoredFile.read(HistoryEntry.self, from: bytes, path: path), named: name, path: path)
+  }
+
   static func historyEntry(_ read: HistoryEntry, named name: String, path: String) throws(StoreError)
     -> HistoryEntry
   {

@@ -372,12 +372,15 @@ struct HandEditedRepositoryLinkTests {
     let history = workspace + "/history/"
     let some = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
     try FileManager.default.copyItem(atPath: history + some, toPath: history + "9223372036854775807.json")
-    for command in [["variable", "update", "region", "--value", "x"], ["history"]] {
-      let result = try cli.run(command)
-      #expect(result.status == 1, "\(command): \(result.status) \(result.stderr)")
-      #expect(
-        result.stderr.contains("9223372036854775807.json: not a history entry's name"), "\(result.stderr)")
-    }
+    let saved = try cli.run("variable", "update", "region", "--value", "x")
+    #expect(saved.status == 1, "\(saved.status) \(saved.stderr)")
+    #expect(saved.stderr.contains("9223372036854775807.json: not a history entry's name"), "\(saved.stderr)")
+    // The history is shown without it, and says why it is passed over.
+    let shown = try cli.run("history")
+    #expect(shown.status == 0 && shown.stdout.contains("variable create"), "\(shown)")
+    #expect(
+      shown.stderr.contains("a history entry is passed over: ")
+        && shown.stderr.contains("9223372036854775807.json: not a history entry's name"), "\(shown.stderr)")
     try FileManager.default.removeItem(atPath: history + "9223372036854775807.json")
     try cli.ok("variable", "update", "region", "--value", "x")
   }
@@ -392,11 +395,34 @@ struct HandEditedRepositoryLinkTests {
     let renamed = "19990101T000000Z" + last.dropFirst(16)
     try FileManager.default.moveItem(atPath: history + last, toPath: history + renamed)
     let result = try cli.run("history")
-    #expect(result.status == 1)
+    #expect(result.status == 0 && result.stderr.contains("a history entry is passed over"), "\(result)")
     #expect(
       result.stderr.contains(renamed + ": its time") && result.stderr.contains("does not match its name"))
+    #expect(try cli.run("undo").status == 1)
     try FileManager.default.moveItem(atPath: history + renamed, toPath: history + last)
-    try cli.ok("history")
+    #expect(try cli.run("history").stderr.isEmpty)
+  }
+
+  /// An entry made up by hand whose user holds terminal escapes: `history` passes over it,
+  /// saying why (escaped), and shows the rest; undo refuses, since it must know every change.
+  @Test func anEntryWithEscapesInItsUserIsPassedOverByHistory() throws {
+    let (cli, workspace) = try repository()
+    let history = workspace + "/history/"
+    let last = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
+    var entry = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: history + last)))
+        as? [String: Any])
+    entry["user"] = "\u{1B}]0;PWNED\u{07}\u{1B}[2Jevil"
+    entry["sequence"] = 50
+    let forged = String(last.prefix(16)) + "-0000000050-0e5c0e5c.json"
+    try JSONSerialization.data(withJSONObject: entry, options: [.prettyPrinted, .sortedKeys])
+      .write(to: URL(fileURLWithPath: history + forged))
+    let shown = try cli.run("history")
+    #expect(shown.status == 0 && shown.stdout.contains("variable create"), "\(shown)")
+    #expect(shown.stderr.contains(forged) && shown.stderr.contains("control character"), "\(shown.stderr)")
+    #expect(!shown.stderr.contains("\u{1B}") && !shown.stdout.contains("\u{1B}"))
+    let undone = try cli.run("undo")
+    #expect(undone.status == 1 && undone.stderr.contains(forged), "\(undone)")
   }
 
   /// An entry dated in the future (a clone whose clock runs ahead, merged in git) does not

@@ -194,6 +194,91 @@ struct TrustedMembersTests {
     #expect(conflict.uncounted["3"]?.hasPrefix("it and change 2 by alice") == true)
   }
 
+  /// Entries signed by someone no Owner's signed change ever made an Owner (a Member, a
+  /// stranger) are left out before the graph is built: made up in bulk, they cost a pass.
+  @Test func changesNoOwnerCouldHaveSignedAreLeftOutFirst() throws {
+    let start = state(["alice": .owner, "carol": .member])
+    var forged = state(["alice": .owner, "carol": .owner, "mallory": .owner])
+    var previous = "001"
+    var changes = [change("001", by: "alice", nil, start)]
+    for index in 2...50 {
+      let name = String(format: "%03d", index)
+      forged.secretsFetching.toggle()
+      changes.append(
+        change(name, by: index.isMultiple(of: 2) ? "carol" : "mallory", start, forged, parents: [previous]))
+      previous = name
+    }
+    let trusted = try #require(TrustedMembers.replay(changes, current: start, currentDigest: nil))
+    #expect(trusted.state == start && trusted.problem == nil && trusted.heads == ["001"])
+    #expect(trusted.uncounted.count == 49)
+    #expect(
+      trusted.uncounted["002"]
+        == "it is signed by carol with a key no signed change by an Owner recorded for an Owner")
+  }
+
+  /// Where this machine saw the creation, a second one (anyone can write one) is passed over;
+  /// a machine that saw neither cannot tell which is real, and trusts nobody.
+  @Test func aSecondCreationIsPassedOverWhereTheFirstWasSeen() throws {
+    let start = state(["alice": .owner])
+    let changes = [
+      change("1", by: "alice", nil, start), change("5", by: "mallory", nil, state(["mallory": .owner])),
+    ]
+    let pinned = try #require(TrustedMembers.replay(changes, current: start, currentDigest: nil, pinned: "1"))
+    #expect(pinned.state == start && pinned.problem == nil)
+    #expect(pinned.uncounted["5"]?.contains("claims to have created the Workspace") == true)
+    let fresh = try #require(TrustedMembers.replay(changes, current: start, currentDigest: nil))
+    #expect(fresh.state.members.isEmpty && fresh.problem?.contains("2 signed changes each claim") == true)
+  }
+
+  /// A long history replays by steps along each chain, and by its counting ancestors where
+  /// branches merged: the result is what the changes made, in order.
+  @Test func aLongHistoryWithAMergeReplaysEveryChange() throws {
+    var list = state(["alice": .owner, "bob": .owner, "carol": .member])
+    var changes = [change("0000", by: "alice", nil, list)]
+    var previous = "0000"
+    var branch: String?
+    for index in 1...600 {
+      let name = String(format: "%04d", index)
+      var next = list
+      next.members["carol"] = index.isMultiple(of: 2) ? .member : .author
+      if index == 300 {
+        // bob, on a branch from 299, adds dave; alice goes on without knowing it until 302.
+        var withDave = list
+        withDave.members["dave"] = .operator
+        withDave.keys["dave"] = IdentityText.make(signing: Self.signing("dave"), agreement: Self.signing("d"))
+        changes.append(change("0300b", by: "bob", list, withDave, parents: [previous]))
+        branch = "0300b"
+      }
+      let parents = index == 302 ? [previous, branch!] : [previous]
+      changes.append(change(name, by: "alice", list, next, parents: parents))
+      list = next
+      previous = name
+    }
+    list.members["dave"] = .operator
+    list.keys["dave"] = IdentityText.make(signing: Self.signing("dave"), agreement: Self.signing("d"))
+    let trusted = try #require(TrustedMembers.replay(changes, current: list, currentDigest: nil))
+    #expect(
+      trusted.problem == nil && trusted.state == list && trusted.heads == ["0600"], "\(trusted.problem ?? "")"
+    )
+    #expect(trusted.uncounted.isEmpty)
+  }
+
+  /// More signed changes of the member list than a replay takes are refused, not replayed.
+  @Test func aHistoryOfTooManyChangesTrustsNobody() throws {
+    let start = state(["alice": .owner])
+    var changes = [change("000000", by: "alice", nil, start)]
+    for index in 1...(TrustedMembers.largestReplay + 1) {
+      changes.append(
+        change(
+          String(format: "%06d", index), by: "alice", start, start,
+          parents: [String(format: "%06d", index - 1)]))
+    }
+    let trusted = try #require(TrustedMembers.replay(changes, current: start, currentDigest: nil))
+    #expect(trusted.state.members.isEmpty)
+    #expect(
+      trusted.problem?.contains("more than the 10000 airenv replays") == true, "\(trusted.problem ?? "")")
+  }
+
   /// A forged `before` (a key replaced that was never recorded) takes nothing from anyone: what
   /// a change takes is judged against the list its parents make.
   @Test func aMadeUpBeforeTakesNothing() throws {

@@ -113,8 +113,11 @@ extension HistoryCommand {
       let values = workspace.allows(.viewValues, for: session.actor.user)
       // Without a filter only the newest entries are needed; a filter has to look at them all.
       let filtered = object != nil || deployment != nil
-      var entries = try session.repository.history(
+      var (entries, unreadable) = try session.repository.readableHistory(
         workspace: workspace.name, last: filtered ? nil : max(0, limit))
+      for problem in unreadable {
+        Console.error("airenv: warning: a history entry is passed over: \(problem.message)")
+      }
       if let object {
         entries = entries.filter { $0.changes.contains { $0.key.lowercased() == object.lowercased() } }
       }
