@@ -72,7 +72,7 @@ extension Repository {
   }
 
   /// The files airenv keeps at the top of a repository.
-  private static let rootFiles: Set<String> = ["airenv.json", ".lock", ".journal.json"]
+  private static let rootFiles: Set<String> = ["airenv.json", ".lock", ".journal.json", ".journal.data"]
 
   /// Whether `root` is inside a git working tree (a `.git` in it or in a directory above).
   private static func isInGitWorkTree(_ root: String) -> Bool {

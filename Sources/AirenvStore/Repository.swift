@@ -118,7 +118,7 @@ public final class Repository: Sendable {
       ".gitignore",
       [
         "# airenv: what belongs to one machine, never to the repository",
-        ".lock", ".journal.json", ".*.tmp-*", "*.key", "*.key.*",
+        ".lock", ".journal.json", ".journal.data", ".*.tmp-*", "*.key", "*.key.*",
       ]
     ),
     (
@@ -1236,7 +1236,8 @@ public final class Repository: Sendable {
     try requireExisting()
     let lock = try RepositoryLock(path: layout.lock, exclusive: exclusive)
     let stagedKey = keyring.stagedPath(forRepository: root).map(FileSystem.exists) ?? false
-    if finishesInterruptedChanges && (FileSystem.exists(layout.journal) || stagedKey) {
+    let interrupted = FileSystem.exists(layout.journal) || FileSystem.exists(layout.journalData)
+    if finishesInterruptedChanges && (interrupted || stagedKey) {
       if !exclusive { try lock.lock(exclusive: true) }
       try Journal.recover(layout: layout)
       try recoverRotation()
@@ -1250,6 +1251,17 @@ public final class Repository: Sendable {
     do {
       return try withLock(exclusive: exclusive) { () throws -> Result in try body() }
     } catch let error as StoreError {
+      // A read-only command leaves an interrupted change as it is: a file it finds damaged may
+      // be one the journal rewrites whole.
+      if !finishesInterruptedChanges, FileSystem.exists(layout.journal),
+        case .corrupt(let path, let line, let column, let reason) = error
+      {
+        throw .corrupt(
+          path: path, line: line, column: column,
+          reason: reason
+            + "; an interrupted change is pending (\(layout.journal)), which any command without "
+            + "--readonly finishes")
+      }
       throw error
     } catch {
       throw .io(path: root, reason: "\(error)")

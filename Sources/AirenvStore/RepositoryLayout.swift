@@ -6,6 +6,7 @@ import Foundation
 ///     <root>/airenv.json                                  format version, default Workspace
 ///     <root>/.lock                                        advisory lock for writers
 ///     <root>/.journal.json                                only while a multi-file change commits
+///     <root>/.journal.data                                the bytes a change of many files writes
 ///     <root>/workspaces/<workspace-id>/workspace.json     name, stamp
 ///     <root>/workspaces/<workspace-id>/keys.json          its data key wrapped per member (identities)
 ///     <root>/workspaces/<workspace-id>/deployments/<deployment-id>.json
@@ -19,6 +20,8 @@ struct RepositoryLayout {
   var index: String { root + "/airenv.json" }
   var lock: String { root + "/.lock" }
   var journal: String { root + "/.journal.json" }
+  /// The bytes of a change of many files, which its journal names by offset (see `Journal`).
+  var journalData: String { root + "/.journal.data" }
   var workspaces: String { root + "/workspaces" }
 
   func relative(_ path: String) -> String {

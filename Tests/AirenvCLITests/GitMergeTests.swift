@@ -120,13 +120,13 @@ struct GitMergeTests {
     #expect(FileManager.default.fileExists(atPath: cli.repository + "/.git"))
     try cli.ok("workspace", "create", "team")
     try cli.ok("variable", "create", "region", "--value", "eu")
-    for name in [".journal.json", ".region.json.tmp-1-2", "stray.key"] {
+    for name in [".journal.json", ".journal.data", ".region.json.tmp-1-2", "stray.key"] {
       _ = FileManager.default.createFile(atPath: cli.repository + "/" + name, contents: Data("x".utf8))
     }
     let tracked = try Self.git(cli, "cd repo && git add -A && git commit -qm first && git ls-files")
     #expect(
       tracked.contains(".gitignore") && tracked.contains(".gitattributes") && tracked.contains("airenv.json"))
-    for name in [".lock", ".journal.json", ".region.json.tmp-1-2", "stray.key"] {
+    for name in [".lock", ".journal.json", ".journal.data", ".region.json.tmp-1-2", "stray.key"] {
       #expect(!tracked.split(separator: "\n").contains(Substring(name)), "git keeps \(name)")
     }
     #expect(try Self.git(cli, "cd repo && git check-attr eol -- airenv.json").contains("eol: lf"))
