@@ -202,15 +202,23 @@ extension Repository {
   }
 
   /// The same, for a caller outside `verify`: the history index read from the cache, brought up
-  /// to date, and not written back.
+  /// to date, and written back only where there was no cache yet (a command that only saves
+  /// never writes verdicts, and would otherwise check every signature of the history each time).
   func trustedMembers(of workspace: Workspace) -> TrustedMembers? {
-    let known = cacheDirectory.flatMap {
-      verificationCaches.index(at: VerificationCache.path(in: $0, root: root, workspace: workspace.id))
+    let cachePath = cacheDirectory.map { VerificationCache.path(in: $0, root: root, workspace: workspace.id) }
+    let known = cachePath.flatMap { verificationCaches.index(at: $0) }
+    let learnt = latestChanges(
+      in: layout.history(workspace.id), workspace: workspace.id, recorded: workspace.memberKeys, known: known)
+    if known == nil, let cachePath, learnt.indexed.count + learnt.examined.names.count > 64 {
+      // No verdicts: the next command that verifies objects reaches them, and keeps them.
+      var index = VerificationCache(
+        members: "", objects: [:], entries: [:], latest: learnt.latest, gone: learnt.gone,
+        indexed: learnt.indexed)
+      index.headers = learnt.headers
+      index.examined = learnt.examined
+      if index.write(to: cachePath) { verificationCaches.remember(index, at: cachePath) }
     }
-    let headers = latestChanges(
-      in: layout.history(workspace.id), workspace: workspace.id, recorded: workspace.memberKeys, known: known
-    ).headers
-    return trustedMembers(of: workspace, headers: headers)
+    return trustedMembers(of: workspace, headers: learnt.headers)
   }
 
   /// Why an earlier version of an object that undo or redo would bring back (`stored`, as the
