@@ -51,6 +51,7 @@ extension Application {
     if commands.contains(.approveWorkspace), try !repository.isTrustedOwner(user, in: workspace) {
       throw ApplicationError.approvalNotTrustedOwner(user: user, workspace: workspace.name)
     }
-    return try perform(commands, named: "approve", readingOnlyNamedObjects: true)
+    let name = commands.contains(.approveWorkspace) ? Repository.memberListApproval : Repository.approval
+    return try perform(commands, named: name, readingOnlyNamedObjects: true)
   }
 }

@@ -181,6 +181,65 @@ enum FileSystem {
     try moveIntoPlace(temporary, at: path)
   }
 
+  /// Replaces `path` with the byte arrays `pieces`, one after the other, written as a stream
+  /// (never joined in memory).
+  static func writeAtomically(pieces: [[UInt8]], to path: String) throws(StoreError) {
+    let temporary = try writeTemporary(besides: path) { (sink: inout ByteSink) throws(StoreError) in
+      for piece in pieces {
+        var failure: StoreError?
+        piece.withUnsafeBytes { buffer in
+          do throws(StoreError) { try sink.write(buffer) } catch { failure = error }
+        }
+        if let failure { throw failure }
+      }
+    }
+    try moveIntoPlace(temporary, at: path)
+  }
+
+  /// A file opened once and read in pieces where a caller says they lie (`pread`): a journal's
+  /// data, which may be larger than any one file airenv reads whole. Only a regular file, never
+  /// through a symbolic link.
+  final class Pieces {
+    private let descriptor: Int32
+    let path: String
+    let size: Int
+
+    init(_ path: String) throws(StoreError) {
+      self.path = path
+      descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
+      guard descriptor >= 0 else {
+        if errno == ELOOP {
+          throw .corrupt(path: path, line: nil, column: nil, reason: "it is a symbolic link")
+        }
+        throw .io(path: path, reason: "cannot read: \(errorText())")
+      }
+      var status = stat()
+      guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+        close(descriptor)
+        throw .corrupt(path: path, line: nil, column: nil, reason: "it is not a regular file")
+      }
+      size = Int(status.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    /// The `length` bytes at `offset`; nil when the file does not hold them.
+    func piece(at offset: Int, length: Int) throws(StoreError) -> [UInt8]? {
+      guard offset >= 0, length >= 0, offset <= size, length <= size - offset else { return nil }
+      var bytes = [UInt8](repeating: 0, count: length)
+      var filled = 0
+      while filled < length {
+        let count = bytes.withUnsafeMutableBytes { buffer in
+          pread(descriptor, buffer.baseAddress! + filled, length - filled, off_t(offset + filled))
+        }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { return nil }
+        filled += count
+      }
+      return bytes
+    }
+  }
+
   /// Renames a flushed temporary file over `path` and flushes the directory.
   private static func moveIntoPlace(_ temporary: String, at path: String) throws(StoreError) {
     do {

@@ -46,17 +46,17 @@ struct Journal: Codable {
         staged.append(Write(path: layout.relative(write.path), temporary: layout.relative(temporary)))
       }
     } else {
-      var data: [UInt8] = []
-      data.reserveCapacity(writes.reduce(0) { $0 + $1.bytes.count })
+      var offset = 0
       for write in writes {
-        staged.append(Write(path: layout.relative(write.path), offset: data.count, length: write.bytes.count))
-        data += write.bytes
+        staged.append(Write(path: layout.relative(write.path), offset: offset, length: write.bytes.count))
+        offset += write.bytes.count
       }
-      try FileSystem.writeAtomically(data, to: layout.journalData)
+      try FileSystem.writeAtomically(pieces: writes.map(\.bytes), to: layout.journalData)
     }
     let journal = Journal(writes: staged, deletes: deletes.map(layout.relative))
     try FileSystem.writeAtomically(StoredFile.encode(journal), to: layout.journal)
-    try journal.rollForward(layout: layout)
+    // The bytes are at hand: the data file is read back only by a recovery.
+    try journal.rollForward(layout: layout, writing: writes.map(\.bytes))
   }
 
   /// Finishes an interrupted commit, if one is recorded; without one, removes the data of a
@@ -98,10 +98,13 @@ struct Journal: Codable {
     return journal
   }
 
-  private func rollForward(layout: RepositoryLayout) throws(StoreError) {
+  /// Moves the staged files into place, or writes each file's bytes where it is: `writing`
+  /// (in the journal's order) at commit, else read from the journal's data file.
+  private func rollForward(layout: RepositoryLayout, writing known: [[UInt8]]? = nil) throws(StoreError) {
     var directories = Set<String>()
-    var data: [UInt8]?
-    for write in writes {
+    var data: FileSystem.Pieces?
+    var inPlace = false
+    for (index, write) in writes.enumerated() {
       let path = layout.absolute(write.path)
       if let temporary = write.temporary {
         guard FileSystem.exists(layout.absolute(temporary)) else { continue }
@@ -109,10 +112,12 @@ struct Journal: Codable {
         directories.insert(Self.parent(of: path))
         continue
       }
-      if data == nil { data = try FileSystem.read(layout.journalData, limit: Limits.historyFileBytes) }
-      guard let bytes = data, let offset = write.offset, let length = write.length, offset >= 0, length >= 0,
-        offset <= bytes.count, length <= bytes.count - offset
-      else {
+      var bytes = known?[index]
+      if bytes == nil, let offset = write.offset, let length = write.length {
+        if data == nil { data = try FileSystem.Pieces(layout.journalData) }
+        bytes = try data?.piece(at: offset, length: length)
+      }
+      guard let bytes else {
         throw .corrupt(
           path: layout.journal, line: nil, column: nil,
           reason:
@@ -120,21 +125,22 @@ struct Journal: Codable {
             + "the repository from git or a backup")
       }
       try FileSystem.makeDirectory(Self.parent(of: path))
-      try FileSystem.overwrite(bytes[offset..<(offset + length)], at: path)
+      try FileSystem.overwrite(bytes[...], at: path)
+      inPlace = true
     }
     for path in deletes.map(layout.absolute) {
       try FileSystem.remove(path)
       directories.insert(Self.parent(of: path))
     }
     // What was written in place is flushed with the whole file system, its directories too.
-    if data != nil { try FileSystem.syncFileSystem(containing: layout.root) }
+    if inPlace { try FileSystem.syncFileSystem(containing: layout.root) }
     for directory in directories.sorted() where FileSystem.isDirectory(directory) {
       try FileSystem.syncDirectory(directory)
     }
     try FileSystem.remove(layout.journal)
     try FileSystem.syncDirectory(layout.root)
     // After the journal: a crash between the two leaves a data file nothing names.
-    if data != nil { try FileSystem.remove(layout.journalData) }
+    if inPlace { try FileSystem.remove(layout.journalData) }
   }
 
   private static func parent(of path: String) -> String {

@@ -139,7 +139,13 @@ extension Repository {
   }
 
   /// The history's name for `airenv approve`: the one change that may vouch for unverified objects.
-  static let approval = "approve"
+  public static let approval = "approve"
+  /// The history's name for an approval of the member list as stored (`airenv approve workspace`,
+  /// or `approve --all` with the member list among what it approves): the one change of the
+  /// header the replay takes whole, and the one save that wraps the data key for the readers
+  /// `workspace.json` names. Any other approval's change of the header counts for what it
+  /// changed, as a save's does.
+  public static let memberListApproval = "approve workspace"
 
   /// Refuses a change that rewrites objects of `workspace` (by id) nobody allowed to has vouched
   /// for: saved, they would name the change's signed entry, which would vouch for what someone
@@ -636,7 +642,7 @@ extension Repository {
       let before = change["before"]
       let facts = HeaderFacts(
         entry: entry, user: user, signer: signer, signerKey: signingKey,
-        approval: members["command"]?.stringValue == approval,
+        approval: members["command"]?.stringValue == memberListApproval,
         before: before.flatMap(MemberState.init(stored:)),
         beforeDigest: before.flatMap { ContentDigest.of($0) },
         after: change["after"].flatMap(MemberState.init(stored:)),

@@ -459,10 +459,13 @@ extension Repository {
         let workspace = try loadWorkspace(id, allowingConflicts: true)
         try workspace.authorize(.administer, for: actor.user)
         guard let envelope = try verifiedEnvelope(id) else { continue }
-        try Self.requireOwner(actor.user, of: workspace, by: trustedMembers(of: workspace))
+        let trusted = trustedMembers(of: workspace)
+        try Self.requireOwner(actor.user, of: workspace, by: trusted)
         let key = EncryptionKey.generate()
         let unvouched = try unverified(workspace, members: workspace)
-        let readers = workspace.secretReaders.filter { envelope.wrapped[$0.key]?.recipient == $0.value }
+        // The readers signed changes made (a hand edit neither adds one nor drops one).
+        let judged = trusted.flatMap { $0.anchor == nil ? nil : $0.state.judging(workspace) } ?? workspace
+        let readers = judged.secretReaders.filter { envelope.wrapped[$0.key]?.recipient == $0.value }
         let renewed = try signed(.wrapping(key, for: readers, workspace: id), for: workspace)
         let (keyWrites, resealed) = try standaloneKeyChange(
           before: workspace, after: workspace, envelope: renewed,

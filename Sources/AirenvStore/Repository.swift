@@ -599,7 +599,7 @@ public final class Repository: Sendable {
     }
     // The data key first: a new envelope's fingerprint is recorded in the header it is written with.
     let keyChange = try dataKeyChange(
-      for: after, before: before, trusted: trusted, approving: note.command == Self.approval)
+      for: after, before: before, trusted: trusted, approving: note.command == Self.memberListApproval)
     var after = after
     if let envelope = keyChange?.envelope { after.dataKeyFingerprint = envelope.fingerprint }
     if WorkspaceHeader(after) != WorkspaceHeader(before) {
@@ -636,7 +636,7 @@ public final class Repository: Sendable {
       entryName, in: changed(before.connections, after.connections, layout.connections(after.id)))
     let variables = Self.naming(
       entryName, in: changed(before.variables, after.variables, layout.variables(after.id)))
-    if note.command != Self.approval, try verifies(before) {
+    if note.command != Self.approval && note.command != Self.memberListApproval, try verifies(before) {
       try refuseVouching(
         for: before, changing: Set((deployments.map(\.id) + connections.map(\.id) + variables.map(\.id))))
     }
@@ -1245,6 +1245,10 @@ public final class Repository: Sendable {
     return try withExtendedLifetime(lock) { try body() }
   }
 
+  /// Whether a change of several files was interrupted and is not finished yet (a read-only
+  /// command leaves it; any other finishes it).
+  public var hasInterruptedChange: Bool { FileSystem.exists(layout.journal) }
+
   func locked<Result>(exclusive: Bool, _ body: () throws(StoreError) -> Result)
     throws(StoreError) -> Result
   {
@@ -1253,14 +1257,15 @@ public final class Repository: Sendable {
     } catch let error as StoreError {
       // A read-only command leaves an interrupted change as it is: a file it finds damaged may
       // be one the journal rewrites whole.
-      if !finishesInterruptedChanges, FileSystem.exists(layout.journal),
-        case .corrupt(let path, let line, let column, let reason) = error
-      {
-        throw .corrupt(
-          path: path, line: line, column: column,
-          reason: reason
-            + "; an interrupted change is pending (\(layout.journal)), which any command without "
-            + "--readonly finishes")
+      if !finishesInterruptedChanges, FileSystem.exists(layout.journal) {
+        let pending =
+          "an interrupted change is pending (\(layout.journal)), which any command without --readonly finishes"
+        switch error {
+        case .corrupt(let path, let line, let column, let reason):
+          throw .corrupt(path: path, line: line, column: column, reason: reason + "; " + pending)
+        case .keyProblem(let reason): throw .keyProblem(reason + "; " + pending)
+        default: break
+        }
       }
       throw error
     } catch {

@@ -423,6 +423,13 @@ struct HandEditedRepositoryLinkTests {
     #expect(!shown.stderr.contains("\u{1B}") && !shown.stdout.contains("\u{1B}"))
     let undone = try cli.run("undo")
     #expect(undone.status == 1 && undone.stderr.contains(forged), "\(undone)")
+    // A file name with a newline in it makes no line of its own.
+    try FileManager.default.removeItem(atPath: history + forged)
+    let newline = "x\nairenv: note: every entry is verified\n.json"
+    try Data("{}".utf8).write(to: URL(fileURLWithPath: history + newline))
+    let named = try cli.run("history")
+    #expect(named.status == 0 && named.stderr.contains("x\\nairenv: note"), "\(named.stderr)")
+    #expect(!named.stderr.split(separator: "\n").contains { $0.hasPrefix("airenv: note") })
   }
 
   /// An entry dated in the future (a clone whose clock runs ahead, merged in git) does not

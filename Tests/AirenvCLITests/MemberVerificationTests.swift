@@ -153,6 +153,16 @@ struct MemberVerificationTests {
 
     try cli.ok("workspace", "settings", "--secrets-fetching", "on")
     try cli.ok("workspace", "member", "set", "bob", "operator")
+    // Approving an object (here one edited by hand) is no approval of the member list.
+    try cli.ok("variable", "update", "region", "--value", "eu-west-2")
+    let region =
+      directory + "/variables/"
+      + (try #require(
+        try FileManager.default.contentsOfDirectory(atPath: directory + "/variables").first))
+    let edited = try String(contentsOfFile: region, encoding: .utf8).replacingOccurrences(
+      of: "eu-west-2", with: "eu-west-3")
+    try edited.write(toFile: region, atomically: true, encoding: .utf8)
+    try cli.ok("approve", "variable", "region")
     try cli.ok(
       "connection", "update", "db", "--password-env", "PW", environment: ["PW": "after-the-edit-Ωmega"])
     let status = try cli.ok("key", "status")
@@ -167,6 +177,49 @@ struct MemberVerificationTests {
         ["export", "--deployment", "prod", "--format", "env", "--include-secrets"], environment: environment)
       #expect(!exported.stdout.contains("Ωmega"), "\(exported)")
     }
+  }
+
+  /// Someone who can push makes himself Owner in `workspace.json` and removes a member, and
+  /// edits an object by hand. An Owner approves that object: an approval of an object is no
+  /// approval of the member list, so the hand-made Owner gains nothing, the key stays wrapped
+  /// for the member the edit left out, and the list stays unverified.
+  @Test func approvingAnObjectApprovesNothingOfTheMemberList() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "operator")
+    let header = URL(fileURLWithPath: directory + "/workspace.json")
+    let mallory = cli.person("mallory")
+    #expect(try cli.run(["identity", "create"], environment: mallory).status == 0)
+    var object = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: header)) as? [String: Any])
+    var members = object["members"] as! [String: Any]
+    var keys = object["memberKeys"] as! [String: Any]
+    members["mallory"] = "owner"
+    keys["mallory"] = try cli.publicKey(mallory)
+    members["bob"] = nil
+    keys["bob"] = nil
+    object["members"] = members
+    object["memberKeys"] = keys
+    try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
+      to: header)
+    let region =
+      directory + "/variables/"
+      + (try #require(
+        try FileManager.default.contentsOfDirectory(atPath: directory + "/variables").first))
+    let edited = try String(contentsOfFile: region, encoding: .utf8).replacingOccurrences(
+      of: "eu-west-1", with: "eu-west-9")
+    try edited.write(toFile: region, atomically: true, encoding: .utf8)
+
+    try cli.ok("approve", "variable", "region")
+    let status = try cli.ok("key", "status")
+    #expect(status.contains("wrapped for alice, bob;"), "\(status)")
+    let demoted = try cli.run(["workspace", "member", "set", "alice", "member"], environment: mallory)
+    #expect(demoted.status == 5, "\(demoted)")
+    let revealed = try cli.run(["connection", "get", "db", "--reveal"], environment: mallory)
+    #expect(revealed.status != 0 && !revealed.stdout.contains("Ωmega"), "\(revealed)")
+    #expect(try cli.run("workspace", "member", "list").stderr.contains("its member list is not what signed"))
+    let history = try #require(
+      try cli.run("history", "--limit", "1", "--output", "json").json as? [[String: Any]])
+    #expect(history.first?["command"] as? String == "approve")
   }
 
   /// A removed Operator puts back the member list and envelope of a commit from when he was one

@@ -116,7 +116,9 @@ extension HistoryCommand {
       var (entries, unreadable) = try session.repository.readableHistory(
         workspace: workspace.name, last: filtered ? nil : max(0, limit))
       for problem in unreadable {
-        Console.error("airenv: warning: a history entry is passed over: \(problem.message)")
+        // One line each: a file name may hold a newline, which must not make a line of its own.
+        Console.error(
+          "airenv: warning: a history entry is passed over: \(TerminalText.escaped(problem.message))")
       }
       if let object {
         entries = entries.filter { $0.changes.contains { $0.key.lowercased() == object.lowercased() } }

@@ -86,18 +86,23 @@ struct Session {
   /// Refuses to show a revealed view that holds secrets the current key cannot open.
   func requireUnlocked(_ locked: [String], reveal: Bool) throws {
     guard reveal, !locked.isEmpty else { return }
+    // A read-only command leaves an interrupted change (a new key half written) as it is.
+    let pending =
+      repository.hasInterruptedChange
+      ? "; an interrupted change is pending, which any command without --readonly finishes" : ""
     if (try? repository.keepsDataKeys()) == true {
       throw Failure(
         message:
           "cannot reveal \(locked.joined(separator: ", ")): the Workspace's data key is not wrapped for "
           + "\(actor.user)'s identity held here (only Owners and Operators whose public key is recorded receive "
-          + "it), or the ciphertext was changed; see `airenv key status`",
+          + "it), or the ciphertext was changed; see `airenv key status`" + pending,
         code: 1)
     }
     throw Failure(
       message: "cannot reveal \(locked.joined(separator: ", ")): "
         + "the secrets do not decrypt with the key in \(repository.keyring.location) "
-        + "(missing, not this repository's key, or the ciphertext was changed); see `airenv key status`",
+        + "(missing, not this repository's key, or the ciphertext was changed); see `airenv key status`"
+        + pending,
       code: 1)
   }
 
