@@ -70,31 +70,50 @@ struct MemberState: Equatable, Sendable {
     return judged
   }
 
-  /// The first way `stored` differs from `self`, in words; nil when it does not.
+  /// Every way `stored` differs from `self`, in words (what it raises first: an Owner made by
+  /// hand is what an approving Owner must not miss); nil when it does not.
   func difference(in stored: MemberState) -> String? {
+    var owners: [String] = []
+    var raised: [String] = []
+    var other: [String] = []
     for user in Set(members.keys).union(stored.members.keys).sorted()
     where members[user] != stored.members[user] {
       let name = String(user.prefix(80))
       switch (members[user], stored.members[user]) {
-      case (nil, let role?): return "it makes \(name) \(role.title), which no signed change by an Owner did"
-      case (_?, nil): return "it leaves out \(name), whom no signed change by an Owner removed"
+      case (nil, let role?):
+        let line = "it makes \(name) \(role.title), which no signed change by an Owner did"
+        if role == .owner { owners.append(line) } else { raised.append(line) }
+      case (_?, nil): other.append("it leaves out \(name), whom no signed change by an Owner removed")
       case (let trusted?, let role?):
-        return "it makes \(name) \(role.title), though signed changes by Owners made them \(trusted.title)"
+        let line =
+          "it makes \(name) \(role.title), though signed changes by Owners made them \(trusted.title)"
+        if role == .owner {
+          owners.append(line)
+        } else if role > trusted {
+          raised.append(line)
+        } else {
+          other.append(line)
+        }
       case (nil, nil): continue
       }
     }
     for user in Set(keys.keys).union(stored.keys.keys).sorted() where keys[user] != stored.keys[user] {
-      return "it records a public key for \(user.prefix(80)) that no signed change by an Owner recorded"
+      raised.append(
+        "it records a public key for \(user.prefix(80)) that no signed change by an Owner recorded")
     }
     if secretsFetching != stored.secretsFetching {
-      return
+      let line =
         "it turns secretsFetching \(stored.secretsFetching ? "on" : "off"), which no signed change by an Owner did"
+      if stored.secretsFetching { raised.append(line) } else { other.append(line) }
     }
     if dataKey != stored.dataKey {
-      return "it records data key \(stored.dataKey ?? "none"), though signed changes by Owners last recorded "
-        + "\(dataKey ?? "none") (an older workspace.json put back?)"
+      other.append(
+        "it records data key \(stored.dataKey ?? "none"), though signed changes by Owners last recorded "
+          + "\(dataKey ?? "none") (an older workspace.json put back?)")
     }
-    return nil
+    let all = owners + raised + other
+    guard !all.isEmpty else { return nil }
+    return all.prefix(8).joined(separator: "; ") + (all.count > 8 ? "; and \(all.count - 8) more" : "")
   }
 }
 
@@ -146,6 +165,9 @@ struct TrustedMembers: Equatable, Sendable {
   /// The signed changes of the header that do not count, by entry name, with why (`history`
   /// shows them so: a signature that holds is not a change that counts).
   var uncounted: [String: String] = [:]
+  /// For each change that counts, by entry name, the list its author replayed before it: what
+  /// an undo of it may bring back (see `Repository.revert`).
+  var found: [String: MemberState] = [:]
 
   /// Nobody trusted, for a history that cannot be replayed: nothing verifies, no envelope opens.
   static func untrusted(_ problem: String, uncounted: [String: String] = [:]) -> TrustedMembers {
@@ -256,9 +278,11 @@ struct TrustedMembers: Equatable, Sendable {
         var known = PositionSet(count: graph.changes.count)
         for position in replayed.valid { known.formUnion(graph.ancestors[position]) }
         let heads = replayed.valid.filter { !known.contains($0) }.map { graph.changes[$0].entry }
+        var found = [anchor.entry: anchorState]
+        for position in replayed.valid { found[graph.changes[position].entry] = replayed.found[position] }
         return TrustedMembers(
           state: state, problem: state.difference(in: current), anchor: anchor.entry,
-          heads: heads.isEmpty ? [anchor.entry] : heads, uncounted: uncounted)
+          heads: heads.isEmpty ? [anchor.entry] : heads, uncounted: uncounted, found: found)
       }
     }
     return untrusted(

@@ -88,6 +88,7 @@ extension Repository {
       // What it brings back must have been vouched for when it was stored: else undoing a
       // deletion (or an approval) would vouch for what someone put there by hand.
       if try verifies(workspace) {
+        try refuseUntrustedMemberList(target, in: workspace, verb: note.undoes != nil ? "undo" : "redo")
         let judgement = snapshotJudgement(in: workspace)
         for change in target.changes where ["connection", "variable", "deployment"].contains(change.kind) {
           guard let stored = change.before,
@@ -113,6 +114,41 @@ extension Repository {
       }
       return (reverted, note)
     }
+  }
+
+  /// Refuses to undo or redo a change of the member list whose earlier version (what it brings
+  /// back) is not the list signed changes by Owners made, for what the change changed: a change
+  /// made on a list edited by hand (removing the Owner someone made himself) would otherwise
+  /// bring the hand edit back as a change the undoing Owner signs. An approval of the member
+  /// list is not undone (what it granted may have been used): a member is lowered or removed.
+  private func refuseUntrustedMemberList(_ target: HistoryEntry, in workspace: Workspace, verb: String)
+    throws
+  {
+    guard let change = target.changes.first(where: { $0.kind == "workspace" }) else { return }
+    if target.command == Self.memberListApproval {
+      throw ModelError.undoWouldBreak(
+        "cannot \(verb) #\(target.sequence): an approval of the member list is not taken back by undo (what it "
+          + "granted may have been used); lower or remove the member instead (`airenv workspace member set|remove`)"
+      )
+    }
+    guard let before = change.before.flatMap(MemberState.init(stored:)),
+      let stored = storedJSON(kind: "workspace", id: workspace.id, workspace: workspace.id).flatMap(
+        MemberState.init(stored:))
+    else { return }
+    let trusted = trustedMembers(of: workspace)
+    guard let trusted, trusted.anchor != nil else { return }
+    guard let found = trusted.found[target.name] else {
+      throw ModelError.undoWouldBreak(
+        "cannot \(verb) #\(target.sequence): it is not a change the member list counts ("
+          + (trusted.uncounted[target.name] ?? "not a signed change by an Owner") + ")")
+    }
+    // What the change changed (the list as stored now is what it left: checked before), put
+    // back as it recorded it, must be what the trusted list held then.
+    let restored = found.applying(from: stored, to: before)
+    guard let problem = found.difference(in: restored) else { return }
+    throw ModelError.undoWouldBreak(
+      "cannot \(verb) #\(target.sequence): it would bring back the member list as stored then, which signed changes "
+        + "by Owners did not make: \(problem)")
   }
 
   private func storedJSON(kind: String, id: String, workspace: WorkspaceID) -> JSONValue? {

@@ -222,6 +222,71 @@ struct MemberVerificationTests {
     #expect(history.first?["command"] as? String == "approve")
   }
 
+  /// Adds `user` to the member list as stored, by hand, as `role` with the public key of the
+  /// identity `environment` holds.
+  private func addByHand(
+    _ user: String, _ role: String, key environment: [String: String]?, in directory: String
+  )
+    throws
+  {
+    let cli = CLI()
+    let header = URL(fileURLWithPath: directory + "/workspace.json")
+    var object = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: header)) as? [String: Any])
+    var members = object["members"] as! [String: Any]
+    var keys = object["memberKeys"] as! [String: Any]
+    members[user] = role
+    if let environment { keys[user] = try cli.publicKey(environment) }
+    object["members"] = members
+    object["memberKeys"] = keys
+    try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
+      to: header)
+  }
+
+  /// Someone who can push makes himself Owner by hand; the Owner sees the warning and removes
+  /// him. Undoing that removal would bring the hand edit back as a change the Owner signs: it
+  /// is refused, as is undoing an approval of the member list; a legitimate undo still works.
+  @Test func undoBringsBackNoMemberListSignedChangesDidNotMake() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "operator")
+    let mallory = cli.person("mallory")
+    #expect(try cli.run(["identity", "create"], environment: mallory).status == 0)
+    try addByHand("aaron", "member", key: nil, in: directory)
+    try addByHand("mallory", "owner", key: mallory, in: directory)
+    // Every difference is named, the hand-made Owner first.
+    let warned = try cli.run("workspace", "member", "list").stderr
+    #expect(
+      warned.contains("it makes mallory Owner, which no signed change by an Owner did; it makes aaron Member")
+    )
+    try cli.ok("workspace", "member", "remove", "mallory")
+    let undone = try cli.run("undo")
+    #expect(
+      undone.status != 0 && undone.stderr.contains("would bring back the member list as stored then"),
+      "\(undone)")
+    #expect(undone.stderr.contains("it makes mallory Owner"))
+    #expect(try cli.ok("key", "status").contains("wrapped for alice, bob;"))
+    // `approve --all` leaves the member list out, and says so.
+    let all = try cli.run("approve", "--all")
+    #expect(all.status == 0 && all.stderr.contains("not approved by --all"), "\(all)")
+    #expect(try cli.run("workspace", "member", "list").stderr.contains("it makes aaron Member"))
+    // Approved by name, the list is not taken back by undo.
+    try cli.ok("approve", "workspace")
+    let unapproved = try cli.run("undo")
+    #expect(unapproved.status != 0 && unapproved.stderr.contains("not taken back by undo"), "\(unapproved)")
+    // A change made on the trusted list is undone and redone as before.
+    try cli.ok("workspace", "member", "set", "bob", "author")
+    try cli.ok("undo")
+    let bobIs = { (role: String) throws -> Bool in
+      try cli.ok("workspace", "member", "list").split(separator: "\n").contains {
+        $0.hasPrefix("bob ") && $0.contains(" \(role) ")
+      }
+    }
+    #expect(try bobIs("Operator"))
+    try cli.ok("redo")
+    #expect(try bobIs("Author"))
+    #expect(try cli.run("workspace", "member", "list").stderr.isEmpty)
+  }
+
   /// A removed Operator puts back the member list and envelope of a commit from when he was one
   /// (both signed by an Owner then): his old data key would seal the next secret an Owner saves,
   /// and his role would vouch for his changes. Both files are refused, by every client.

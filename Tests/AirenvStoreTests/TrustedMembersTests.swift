@@ -72,7 +72,10 @@ struct TrustedMembersTests {
           change("3", by: "alice", withBob, start),
         ],
         current: withBob, currentDigest: nil))
-    #expect(trusted.problem == "it makes bob Operator, which no signed change by an Owner did")
+    #expect(
+      trusted.problem
+        == "it makes bob Operator, which no signed change by an Owner did; it records a public key for bob that no "
+        + "signed change by an Owner recorded")
     let fetching = try #require(
       TrustedMembers.replay(
         [change("1", by: "alice", nil, start)], current: state(["alice": .owner], fetching: true),

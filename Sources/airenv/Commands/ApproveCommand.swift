@@ -20,7 +20,9 @@ struct ApproveCommand: ParsableCommand {
         airenv approve --all
       The Workspace's member list and settings are verified the same way: each change of them must
       be signed by an Owner of the list as it stood. One edited by hand, or put back from an older
-      commit, makes every object unverified; an Owner who has checked it approves it:
+      commit, makes every object unverified; an Owner who has checked every difference it lists
+      (`airenv workspace member list` names them) approves it, by name only (never by --all: it
+      grants roles and the data key):
         airenv approve workspace
       """)
 
@@ -38,7 +40,8 @@ struct ApproveCommand: ParsableCommand {
     name: .customLong("scope-deployment"), help: "The Deployment that owns a Deployment-scoped object.",
     completion: Completions.deployments)
   var scopeDeployment: String?
-  @Flag(help: "Approve every unverified object of the Workspace (each is listed).") var all = false
+  @Flag(help: "Approve every unverified object of the Workspace (each is listed); not its member list.")
+  var all = false
 
   func validate() throws {
     if all && (kind != nil || name != nil) {
@@ -68,11 +71,17 @@ struct ApproveCommand: ParsableCommand {
     var commands: [Command] = []
     var approved: [UnverifiedObject] = []
     if all {
-      for object in unverified.values.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }) {
+      // The member list grants roles and the data key: it is approved by name, never in bulk.
+      if let list = unverified[workspace.id] {
+        Console.error(
+          "airenv: note: the member list is unverified too and is not approved by --all: \(list.reason); check "
+            + "every difference and run `airenv approve workspace`, or restore workspace.json from git")
+      }
+      for object in unverified.values.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) })
+      where object.kind != "workspace" {
         approved.append(object)
         switch object.kind {
         case "deployment": commands.append(.approveDeployment(name: object.name))
-        case "workspace": commands.append(.approveWorkspace)
         case "connection":
           commands.append(.approve(ObjectReference(.connection, object.name, objectID: object.id)))
         default: commands.append(.approve(ObjectReference(.variable, object.name, objectID: object.id)))
@@ -108,7 +117,10 @@ struct ApproveCommand: ParsableCommand {
       }
     }
     if commands.isEmpty {
-      Console.out("every object of Workspace \(workspace.name) is verified; nothing to approve")
+      Console.out(
+        unverified[workspace.id] == nil
+          ? "every object of Workspace \(workspace.name) is verified; nothing to approve"
+          : "no object of Workspace \(workspace.name) to approve but its member list (above)")
       return
     }
     let performed = try application.approve(commands, in: workspace)
