@@ -199,7 +199,7 @@ extension Application {
       pending?.pending = true
       intent[object.kind][object.id] = pending
     }
-    try repository.saveDelivery(intent, workspace: workspace.id, deployment: deployment, note: nil)
+    try repository.saveDelivery(intent, workspace: workspace.id, deployment: deployment, by: user, note: nil)
     let operations = Self.ordered(sending.flatMap(\.operations))
     let outcome = endpoint.send(operations) { done in progress(done, operations.count) }
     let failedIDs = Set(outcome.failed.map { "\($0.0.kind.rawValue)/\($0.0.id)" })
@@ -231,7 +231,7 @@ extension Application {
         sending.filter { !failedIDs.contains("\($0.kind.rawValue)/\($0.id)") }, endpoint)
     }
     try repository.saveDelivery(
-      record, workspace: workspace.id, deployment: deployment,
+      record, workspace: workspace.id, deployment: deployment, by: user,
       note: DeliveryNote(
         user: user, command: "apply", counts: report.counts + [("failed", report.failed.count)]))
     return report

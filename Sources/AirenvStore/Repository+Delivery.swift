@@ -53,6 +53,7 @@ extension Repository {
     let path = layout.delivery(workspace) + "/\(deployment).json"
     guard FileSystem.exists(path) else { return nil }
     let bytes = try FileSystem.read(path, limit: Limits.historyFileBytes)
+    try refuseUnsignedRecord(bytes, at: path, workspace: workspace, deployment: deployment)
     let record = try StoredFile.decode(DeliveryRecord.self, from: bytes, path: path)
     // Ids in the record decide what `--prune` deletes: one that no airenv object could have is
     // refused, as a hand edit of an object file would be.
@@ -70,6 +71,48 @@ extension Repository {
     return record
   }
 
+  /// The record names the objects in Airflow that are airenv's: what `apply --prune` deletes and
+  /// what an apply overwrites without `--adopt`. Where changes are signed, it counts only when
+  /// signed (`<deployment>.sig` beside it) by an Owner or Operator of the member list signed
+  /// changes made, with the key it records for them: one written by hand (a Member who can
+  /// push naming someone's Airflow rows) is refused, never planned with.
+  private func refuseUnsignedRecord(
+    _ bytes: [UInt8], at path: String, workspace: WorkspaceID, deployment: DeploymentID
+  ) throws(StoreError) {
+    let header = try loadHeader(workspace).workspace
+    guard try verifies(header) else { return }
+    let trusted = trustedMembers(of: header)
+    let state = trusted.map { $0.anchor == nil ? MemberState(header) : $0.state } ?? MemberState(header)
+    let signaturePath = layout.delivery(workspace) + "/\(deployment)" + HistorySignature.fileExtension
+    func refuse(_ reason: String) -> StoreError {
+      .unverifiedDeliveryRecord(path: path, reason: reason)
+    }
+    guard FileSystem.exists(signaturePath) || FileSystem.isLink(signaturePath) else {
+      throw refuse("it is not signed (written by hand, or by an airenv before records were signed)")
+    }
+    let signature = try FileSystem.read(signaturePath, limit: HistorySignature.largestFile)
+    guard let signer = try? JSONDecoder().decode(HistorySignature.self, from: Data(signature)).user else {
+      throw refuse("its signature file is damaged")
+    }
+    let verdict = HistoryVerification.of(
+      entry: bytes, workspace: workspace, fileName: Self.deliveryFileName(deployment), user: signer,
+      signature: signature, recorded: state.keys)
+    guard verdict == .verified else {
+      throw refuse(
+        (verdict.reason ?? "its signature does not hold").replacingOccurrences(
+          of: "the entry", with: "the record"))
+    }
+    guard (state.members[signer] ?? .member) >= .`operator` else {
+      throw refuse(
+        "it is signed by \(signer.prefix(80)), whom signed changes by Owners do not make an Owner or Operator (now)"
+      )
+    }
+  }
+
+  /// The name a record's signature binds it to (with its Workspace): a record copied to another
+  /// Deployment, or from another Workspace, proves nothing.
+  static func deliveryFileName(_ deployment: DeploymentID) -> String { "delivery/\(deployment).json" }
+
   /// The digester for secrets delivered to `deployment`'s `target`.
   public func secretDigester(workspace: WorkspaceID, deployment: DeploymentID, target: String)
     throws(StoreError)
@@ -82,7 +125,8 @@ extension Repository {
   /// Saves a Deployment's delivery record atomically; with `note`, together with one history
   /// entry that says what was applied (an intent saved before sending has none).
   public func saveDelivery(
-    _ record: DeliveryRecord, workspace: WorkspaceID, deployment: Deployment, note: DeliveryNote?
+    _ record: DeliveryRecord, workspace: WorkspaceID, deployment: Deployment, by user: String,
+    note: DeliveryNote?
   ) throws {
     try withLock(exclusive: true) { () throws in
       // An apply runs unlocked for minutes; the Deployment (or its Workspace) may have been
@@ -94,7 +138,18 @@ extension Repository {
             + "applied is not recorded")
       }
       let path = layout.delivery(workspace) + "/\(deployment.id).json"
-      var writes: [(path: String, bytes: [UInt8])] = [(path, StoredFile.encode(record))]
+      let bytes = StoredFile.encode(record)
+      var writes: [(path: String, bytes: [UInt8])] = [(path, bytes)]
+      // Signed by whoever applies, so that the next plan can tell it from one written by hand.
+      let signaturePath = layout.delivery(workspace) + "/\(deployment.id)" + HistorySignature.fileExtension
+      if let identity = held.identity(of: user) {
+        writes.append(
+          (
+            signaturePath,
+            try HistorySignature.make(
+              for: bytes, workspace: workspace, fileName: Self.deliveryFileName(deployment.id), by: identity)
+          ))
+      }
       if let note {
         let (sequence, time, fileName) = try nextHistoryEntry(workspace, at: Date())
         let change = ObjectChange(

@@ -625,8 +625,10 @@ public final class Repository: Sendable {
     // A deleted Deployment's delivery record goes with it.
     for deployment in before.deployments where !after.deployments.contains(where: { $0.id == deployment.id })
     {
-      let record = layout.delivery(after.id) + "/\(deployment.id).json"
-      if FileSystem.exists(record) { deletes.append(record) }
+      for name in ["\(deployment.id).json", deployment.id + HistorySignature.fileExtension] {
+        let record = layout.delivery(after.id) + "/" + name
+        if FileSystem.exists(record) { deletes.append(record) }
+      }
     }
     // Each object written names the entry that writes it, which readers verify it against.
     let (sequence, time, fileName) = try nextHistoryEntry(after.id, at: note.time)

@@ -51,7 +51,7 @@ struct RepositoryLayout {
       return parts[0] == "workspaces"
         && ["deployments", "connections", "variables", "history", "delivery"].contains(parts[2])
         && (file.hasSuffix(".json")
-          || parts[2] == "history" && file.hasSuffix(HistorySignature.fileExtension))
+          || ["history", "delivery"].contains(parts[2]) && file.hasSuffix(HistorySignature.fileExtension))
         && !file.hasPrefix(".")
     default: return false
     }

@@ -18,6 +18,9 @@ public enum StoreError: Error, Equatable, Sendable {
   /// A change of the member list or settings by someone the stored `workspace.json` calls an
   /// Owner but no signed change by an Owner made one: it would count for nothing.
   case notTrustedOwner(user: String, workspace: String)
+  /// A delivery record that no Owner or Operator signed: it would say which objects in Airflow
+  /// are airenv's to delete or overwrite.
+  case unverifiedDeliveryRecord(path: String, reason: String)
 
   public var message: String {
     switch self {
@@ -63,6 +66,12 @@ public enum StoreError: Error, Equatable, Sendable {
       return "not saved: only an Owner may change the members or settings of Workspace \"\(workspace)\", and "
         + "signed changes by Owners did not make \(user.prefix(80)) one (workspace.json may say so: it was changed "
         + "outside airenv, see `airenv doctor`); restore workspace.json from git, or ask an Owner"
+    case .unverifiedDeliveryRecord(let path, let reason):
+      return
+        "\(path): \(reason). This record says which objects in Airflow are airenv's (what `apply --prune` "
+        + "deletes and what an apply overwrites without --adopt), so it is not used: restore it from git, or remove "
+        + "it and its .sig (the next plan then treats every object there as not airenv's; `apply --adopt` takes "
+        + "them back)"
     case .keyMissing(let location, let repository):
       return "no encryption key at \(location); this repository's secrets are encrypted with the key of "
         + "fingerprint \(repository): set AIRENV_KEY or AIRENV_KEY_FILE to it"
@@ -74,7 +83,7 @@ public enum StoreError: Error, Equatable, Sendable {
   public var exitCode: Int32 {
     switch self {
     case .workspaceNotFound, .noWorkspace, .workspaceNotChosen: 3
-    case .workspaceReplaced, .unverifiedChange: 4
+    case .workspaceReplaced, .unverifiedChange, .unverifiedDeliveryRecord: 4
     case .notTrustedOwner: 5
     default: 1
     }

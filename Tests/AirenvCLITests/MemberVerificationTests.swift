@@ -287,6 +287,38 @@ struct MemberVerificationTests {
     #expect(try cli.run("workspace", "member", "list").stderr.isEmpty)
   }
 
+  /// A delivery record says which objects in Airflow are airenv's (what `apply --prune`
+  /// deletes, what an apply overwrites without --adopt): it counts only as an Owner or Operator
+  /// signed it. One edited, or written without a signature, by someone who can push is refused.
+  @Test func aDeliveryRecordCountsOnlyAsSigned() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "member")
+    try cli.ok("target", "set", "prod", "--directory", cli.scratch + "/out", "--format", "airflow-env")
+    try cli.ok("apply", "--deployment", "prod", "--yes")
+    let delivery = directory + "/delivery/"
+    let names = try FileManager.default.contentsOfDirectory(atPath: delivery).sorted()
+    #expect(names.count == 2 && names[0].hasSuffix(".json") && names[1].hasSuffix(".sig"), "\(names)")
+    let record = delivery + names[0]
+    let signed = try Data(contentsOf: URL(fileURLWithPath: record))
+    #expect(try cli.run("plan", "--deployment", "prod").status == 0)
+    // bob (a Member) names rows of someone else's as airenv's.
+    let text = String(decoding: signed, as: UTF8.self)
+    let forged = text.replacingOccurrences(
+      of: "\"connections\" : {", with: #""connections" : { "aws_prod" : { "fields" : {}, "secrets" : {} },"#)
+    #expect(forged != text)
+    try forged.write(toFile: record, atomically: true, encoding: .utf8)
+    let refused = try cli.run("plan", "--deployment", "prod")
+    #expect(refused.status == 4 && refused.stderr.contains("the record was changed"), "\(refused)")
+    #expect(try cli.run("apply", "--deployment", "prod", "--yes", "--prune").status == 4)
+    try FileManager.default.removeItem(atPath: delivery + names[1])
+    let unsigned = try cli.run("plan", "--deployment", "prod")
+    #expect(unsigned.status == 4 && unsigned.stderr.contains("it is not signed"), "\(unsigned)")
+    // Removed, the next apply records (and signs) anew.
+    try FileManager.default.removeItem(atPath: record)
+    try cli.ok("apply", "--deployment", "prod", "--yes")
+    #expect(try cli.run("plan", "--deployment", "prod").status == 0)
+  }
+
   /// A removed Operator puts back the member list and envelope of a commit from when he was one
   /// (both signed by an Owner then): his old data key would seal the next secret an Owner saves,
   /// and his role would vouch for his changes. Both files are refused, by every client.
