@@ -657,7 +657,17 @@ final class ReplayMemory: @unchecked Sendable {
   }
 
   private var kept: [WorkspaceID: (input: Input, result: TrustedMembers?)] = [:]
+  private var began: [WorkspaceID: Bool] = [:]
   private let lock = NSLock()
+
+  /// Whether Workspace `id` verifies by what its history and this machine recall
+  /// (`Repository.beganVerifying`), found out once per process.
+  func beganVerifying(_ id: WorkspaceID, _ findOut: () -> Bool) -> Bool {
+    if let known = lock.withLock({ began[id] }) { return known }
+    let found = findOut()
+    lock.withLock { began[id] = found }
+    return found
+  }
 
   func replay(_ workspace: WorkspaceID, _ input: Input) -> TrustedMembers? {
     if let known = lock.withLock({ kept[workspace] }), known.input == input { return known.result }

@@ -80,13 +80,36 @@ extension Repository {
   /// be removed by hand to turn verification off).
   public func verifiesObjects(in workspace: Workspace) throws(StoreError) -> Bool {
     if workspace.dataKeyFingerprint != nil { return true }
-    return try locked(exclusive: false) { () throws(StoreError) in try usesDataKeys() }
+    return try locked(exclusive: false) { () throws(StoreError) in try verifies(workspace) }
   }
 
   /// The same, for a caller that holds the lock.
   func verifies(_ workspace: Workspace) throws(StoreError) -> Bool {
     if workspace.dataKeyFingerprint != nil { return true }
-    return try usesDataKeys()
+    return try usesDataKeys() || beganVerifying(workspace.id)
+  }
+
+  /// Whether the Workspace is one that verifies, by what a hand edit cannot take away with the
+  /// index's mark, the header's fingerprint and `keys.json` (which would turn every check off):
+  /// this machine saw its member list replayed (its anchor is pinned), or its history begins
+  /// with a signed creation under a data key. Asked once per process.
+  private func beganVerifying(_ id: WorkspaceID) -> Bool {
+    replays.beganVerifying(id) {
+      if let directory = cacheDirectory,
+        AnchorPin.read(AnchorPin.path(in: directory, root: root, workspace: id)) != nil
+      {
+        return true
+      }
+      let history = layout.history(id)
+      guard let first = (try? FileSystem.jsonFiles(in: history))?.first,
+        let bytes = try? FileSystem.read(history + "/" + first, limit: Limits.objectFileBytes),
+        case .object(let entry)? = JSONValue.stored(bytes),
+        entry["command"]?.stringValue == "workspace create"
+      else { return false }
+      return (entry["changes"]?.arrayValue ?? []).contains { change in
+        change.objectValue?["after"]?.objectValue?["dataKey"]?.stringValue != nil
+      }
+    }
   }
 
   /// Whether a change `user` signs can verify in `workspace`: they may change it, and their

@@ -319,6 +319,40 @@ struct MemberVerificationTests {
     #expect(try cli.run("plan", "--deployment", "prod").status == 0)
   }
 
+  /// Someone who can push removes every marker of a data key (the index's mark, the header's
+  /// fingerprint, `keys.json`) to turn verification off, and edits an object. The Workspace still
+  /// verifies, here (its anchor seen) and on a machine that never saw it (its history begins with
+  /// a signed creation under a data key): the edit is unverified and export refuses.
+  @Test func removingTheMarksOfADataKeyTurnsNoCheckOff() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "operator")
+    try cli.ok("variable", "list")
+    let index = cli.repository + "/airenv.json"
+    let unmarked = try String(contentsOfFile: index, encoding: .utf8).replacingOccurrences(
+      of: #""dataKeys" : true,"#, with: "")
+    try unmarked.write(toFile: index, atomically: true, encoding: .utf8)
+    let header = directory + "/workspace.json"
+    let unrecorded = try String(contentsOfFile: header, encoding: .utf8).replacingOccurrences(
+      of: #""dataKey" : "[0-9a-f]{16}",\n *"#, with: "", options: .regularExpression)
+    try unrecorded.write(toFile: header, atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(atPath: directory + "/keys.json")
+    let region =
+      directory + "/variables/"
+      + (try #require(
+        try FileManager.default.contentsOfDirectory(atPath: directory + "/variables").first))
+    let edited = try String(contentsOfFile: region, encoding: .utf8).replacingOccurrences(
+      of: "eu-west-1", with: "attacker-region")
+    try edited.write(toFile: region, atomically: true, encoding: .utf8)
+    for cache in [cli.scratch + "/.cache", cli.scratch + "/a-new-machine"] {
+      let environment = ["XDG_CACHE_HOME": cache]
+      let listed = try cli.run(["variable", "list"], environment: environment)
+      #expect(listed.stderr.contains("unverified") && listed.stderr.contains("workspace team"), "\(listed)")
+      let exported = try cli.run(
+        ["export", "--deployment", "prod", "--format", "env"], environment: environment)
+      #expect(exported.status == 4 && !exported.stdout.contains("attacker-region"), "\(exported)")
+    }
+  }
+
   /// A removed Operator puts back the member list and envelope of a commit from when he was one
   /// (both signed by an Owner then): his old data key would seal the next secret an Owner saves,
   /// and his role would vouch for his changes. Both files are refused, by every client.
