@@ -142,6 +142,7 @@ extension Repository {
       var writes: [(path: String, bytes: [UInt8])] = [(path, bytes)]
       // Signed by whoever applies, so that the next plan can tell it from one written by hand.
       let signaturePath = layout.delivery(workspace) + "/\(deployment.id)" + HistorySignature.fileExtension
+      var deletes: [String] = []
       if let identity = held.identity(of: user) {
         writes.append(
           (
@@ -149,6 +150,9 @@ extension Repository {
             try HistorySignature.make(
               for: bytes, workspace: workspace, fileName: Self.deliveryFileName(deployment.id), by: identity)
           ))
+      } else if FileSystem.exists(signaturePath) {
+        // A signature of an earlier record would not hold for this one.
+        deletes.append(signaturePath)
       }
       if let note {
         let (sequence, time, fileName) = try nextHistoryEntry(workspace, at: Date())
@@ -165,7 +169,7 @@ extension Repository {
       for directory in Set(writes.map { ($0.path as NSString).deletingLastPathComponent }) {
         try FileSystem.makeDirectory(directory)
       }
-      try Journal.commit(writes: writes, deletes: [], layout: layout)
+      try Journal.commit(writes: writes, deletes: deletes, layout: layout)
     }
   }
 }
