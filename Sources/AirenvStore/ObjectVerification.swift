@@ -101,8 +101,9 @@ extension Repository {
         return true
       }
       let history = layout.history(id)
+      // A creation is a small entry; a first entry of megabytes (an import) is none, unread.
       guard let first = (try? FileSystem.jsonFiles(in: history))?.first,
-        let bytes = try? FileSystem.read(history + "/" + first, limit: Limits.objectFileBytes),
+        let bytes = try? FileSystem.read(history + "/" + first, limit: 64 << 10),
         case .object(let entry)? = JSONValue.stored(bytes),
         entry["command"]?.stringValue == "workspace create"
       else { return false }
