@@ -643,6 +643,29 @@ enum AnchorPin {
     writer.string(anchor)
     _ = writer.replace(path)
   }
+
+  /// Beside the anchor, the mark that this machine saw the Workspace keep a data key: removed
+  /// from its files by hand, that key does not turn verification off here
+  /// (`Repository.beganVerifying`). Only a Workspace with a data key is marked; a shared-key
+  /// one pins an anchor too (for the parents of its header changes), which says nothing.
+  private static let verifyingMagic = Array("airenv verifies 1\n".utf8)
+
+  static func verifyingPath(_ anchorPath: String) -> String {
+    String(anchorPath.dropLast(".anchor".count)) + ".verifies"
+  }
+
+  static func isMarkedVerifying(_ anchorPath: String) -> Bool {
+    CacheFileReader.reading(verifyingPath(anchorPath), magic: verifyingMagic, limit: 64) { _ in true }
+      ?? false
+  }
+
+  static func markVerifying(_ anchorPath: String) {
+    let path = verifyingPath(anchorPath)
+    guard !isMarkedVerifying(anchorPath), KeyIndex.canBeKept(at: path) else { return }
+    var writer = CacheFileWriter()
+    writer.append(verifyingMagic[...])
+    _ = writer.replace(path)
+  }
 }
 
 /// The last replay of each Workspace's member list in this process, with what it was replayed

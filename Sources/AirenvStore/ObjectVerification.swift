@@ -96,7 +96,7 @@ extension Repository {
   private func beganVerifying(_ id: WorkspaceID) -> Bool {
     replays.beganVerifying(id) {
       if let directory = cacheDirectory,
-        AnchorPin.read(AnchorPin.path(in: directory, root: root, workspace: id)) != nil
+        AnchorPin.isMarkedVerifying(AnchorPin.path(in: directory, root: root, workspace: id))
       {
         return true
       }
@@ -219,6 +219,9 @@ extension Repository {
       ReplayMemory.Input(
         headers: headers, current: MemberState(workspace), currentDigest: digest, pinned: pinned))
     if pinned == nil, let anchor = trusted?.anchor, let pinPath { AnchorPin.write(anchor, to: pinPath) }
+    if workspace.dataKeyFingerprint != nil, trusted?.anchor != nil, let pinPath {
+      AnchorPin.markVerifying(pinPath)
+    }
     return trusted
   }
 

@@ -403,15 +403,22 @@ struct HandEditedRepositoryLinkTests {
     #expect(try cli.run("history").stderr.isEmpty)
   }
 
+  /// The name and contents of the newest history entry in `history` (a directory path ending in /).
+  private static func newestEntry(in history: String) throws -> (String, [String: Any]) {
+    let last = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
+    let entry = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: history + last)))
+        as? [String: Any])
+    return (last, entry)
+  }
+
   /// An entry made up by hand whose user holds terminal escapes: `history` passes over it,
   /// saying why (escaped), and shows the rest; undo refuses, since it must know every change.
   @Test func anEntryWithEscapesInItsUserIsPassedOverByHistory() throws {
     let (cli, workspace) = try repository()
     let history = workspace + "/history/"
-    let last = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
-    var entry = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: history + last)))
-        as? [String: Any])
+    let (last, newest) = try Self.newestEntry(in: history)
+    var entry = newest
     entry["user"] = "\u{1B}]0;PWNED\u{07}\u{1B}[2Jevil"
     entry["sequence"] = 50
     let forged = String(last.prefix(16)) + "-0000000050-0e5c0e5c.json"
@@ -438,10 +445,7 @@ struct HandEditedRepositoryLinkTests {
   @Test func anEntryFromAClockAheadDoesNotHideTheNextChange() throws {
     let (cli, workspace) = try repository()
     let history = workspace + "/history/"
-    let last = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
-    var entry = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: history + last)))
-        as? [String: Any])
+    var entry = try Self.newestEntry(in: history).1
     entry["time"] = "2099-01-01T00:00:00Z"
     entry["user"] = "bob"
     entry["sequence"] = 50

@@ -25,13 +25,32 @@ struct MemberVerificationTests {
       + (try #require(try FileManager.default.contentsOfDirectory(atPath: workspaces).first))
   }
 
-  private func setRole(_ role: String, of user: String, in header: String) throws {
+  /// Changes the member list as stored at `header`, by hand: `edit` is given its roles and keys.
+  private func editMembers(
+    in header: String, _ edit: (inout [String: Any], inout [String: Any]) throws -> Void
+  ) throws {
     let url = URL(fileURLWithPath: header)
     var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    var members = object["members"] as! [String: Any]
-    members[user] = role
+    var members = object["members"] as? [String: Any] ?? [:]
+    var keys = object["memberKeys"] as? [String: Any] ?? [:]
+    try edit(&members, &keys)
     object["members"] = members
+    object["memberKeys"] = keys
     try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+  }
+
+  private func setRole(_ role: String, of user: String, in header: String) throws {
+    try editMembers(in: header) { members, _ in members[user] = role }
+  }
+
+  /// Replaces `old` with `new` in the file of the variable region, by hand.
+  private func editRegion(in directory: String, _ old: String, _ new: String) throws {
+    let region =
+      directory + "/variables/"
+      + (try #require(try FileManager.default.contentsOfDirectory(atPath: directory + "/variables").first))
+    let text = try String(contentsOfFile: region, encoding: .utf8)
+    #expect(text.contains(old))
+    try text.replacingOccurrences(of: old, with: new).write(toFile: region, atomically: true, encoding: .utf8)
   }
 
   /// Why the variable `key` is unverified, as `variable list` says; nil when it is verified.
@@ -133,35 +152,23 @@ struct MemberVerificationTests {
   @Test func anOwnersSaveWrapsTheDataKeyForNobodyPutInByHand() throws {
     let cli = CLI()
     let directory = try team(cli, bob: "author")
-    let header = URL(fileURLWithPath: directory + "/workspace.json")
+    let header = directory + "/workspace.json"
     let mallory = cli.person("mallory")
     #expect(try cli.run(["identity", "create"], environment: mallory).status == 0)
     // Mallory's own identity under bob's name, in a directory of hers.
     let malloryAsBob = ["AIRENV_USER": "bob", "XDG_CONFIG_HOME": cli.scratch + "/mallory-as-bob"]
     #expect(try cli.run(["identity", "create"], environment: malloryAsBob).status == 0)
-    var object = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: header)) as? [String: Any])
-    var members = object["members"] as! [String: Any]
-    var keys = object["memberKeys"] as! [String: Any]
-    members["mallory"] = "member"
-    keys["mallory"] = try cli.publicKey(mallory)
-    keys["bob"] = try cli.publicKey(malloryAsBob)
-    object["members"] = members
-    object["memberKeys"] = keys
-    try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
-      to: header)
+    try editMembers(in: header) { members, keys in
+      members["mallory"] = "member"
+      keys["mallory"] = try cli.publicKey(mallory)
+      keys["bob"] = try cli.publicKey(malloryAsBob)
+    }
 
     try cli.ok("workspace", "settings", "--secrets-fetching", "on")
     try cli.ok("workspace", "member", "set", "bob", "operator")
     // Approving an object (here one edited by hand) is no approval of the member list.
     try cli.ok("variable", "update", "region", "--value", "eu-west-2")
-    let region =
-      directory + "/variables/"
-      + (try #require(
-        try FileManager.default.contentsOfDirectory(atPath: directory + "/variables").first))
-    let edited = try String(contentsOfFile: region, encoding: .utf8).replacingOccurrences(
-      of: "eu-west-2", with: "eu-west-3")
-    try edited.write(toFile: region, atomically: true, encoding: .utf8)
+    try editRegion(in: directory, "eu-west-2", "eu-west-3")
     try cli.ok("approve", "variable", "region")
     try cli.ok(
       "connection", "update", "db", "--password-env", "PW", environment: ["PW": "after-the-edit-Ωmega"])
@@ -186,28 +193,15 @@ struct MemberVerificationTests {
   @Test func approvingAnObjectApprovesNothingOfTheMemberList() throws {
     let cli = CLI()
     let directory = try team(cli, bob: "operator")
-    let header = URL(fileURLWithPath: directory + "/workspace.json")
     let mallory = cli.person("mallory")
     #expect(try cli.run(["identity", "create"], environment: mallory).status == 0)
-    var object = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: header)) as? [String: Any])
-    var members = object["members"] as! [String: Any]
-    var keys = object["memberKeys"] as! [String: Any]
-    members["mallory"] = "owner"
-    keys["mallory"] = try cli.publicKey(mallory)
-    members["bob"] = nil
-    keys["bob"] = nil
-    object["members"] = members
-    object["memberKeys"] = keys
-    try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
-      to: header)
-    let region =
-      directory + "/variables/"
-      + (try #require(
-        try FileManager.default.contentsOfDirectory(atPath: directory + "/variables").first))
-    let edited = try String(contentsOfFile: region, encoding: .utf8).replacingOccurrences(
-      of: "eu-west-1", with: "eu-west-9")
-    try edited.write(toFile: region, atomically: true, encoding: .utf8)
+    try editMembers(in: directory + "/workspace.json") { members, keys in
+      members["mallory"] = "owner"
+      keys["mallory"] = try cli.publicKey(mallory)
+      members["bob"] = nil
+      keys["bob"] = nil
+    }
+    try editRegion(in: directory, "eu-west-1", "eu-west-9")
 
     try cli.ok("approve", "variable", "region")
     let status = try cli.ok("key", "status")
@@ -226,21 +220,12 @@ struct MemberVerificationTests {
   /// identity `environment` holds.
   private func addByHand(
     _ user: String, _ role: String, key environment: [String: String]?, in directory: String
-  )
-    throws
-  {
-    let cli = CLI()
-    let header = URL(fileURLWithPath: directory + "/workspace.json")
-    var object = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: header)) as? [String: Any])
-    var members = object["members"] as! [String: Any]
-    var keys = object["memberKeys"] as! [String: Any]
-    members[user] = role
-    if let environment { keys[user] = try cli.publicKey(environment) }
-    object["members"] = members
-    object["memberKeys"] = keys
-    try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).write(
-      to: header)
+  ) throws {
+    let key = try environment.map { try CLI().publicKey($0) }
+    try editMembers(in: directory + "/workspace.json") { members, keys in
+      members[user] = role
+      if let key { keys[user] = key }
+    }
   }
 
   /// Someone who can push makes himself Owner by hand; the Owner sees the warning and removes
@@ -336,13 +321,7 @@ struct MemberVerificationTests {
       of: #""dataKey" : "[0-9a-f]{16}",\n *"#, with: "", options: .regularExpression)
     try unrecorded.write(toFile: header, atomically: true, encoding: .utf8)
     try FileManager.default.removeItem(atPath: directory + "/keys.json")
-    let region =
-      directory + "/variables/"
-      + (try #require(
-        try FileManager.default.contentsOfDirectory(atPath: directory + "/variables").first))
-    let edited = try String(contentsOfFile: region, encoding: .utf8).replacingOccurrences(
-      of: "eu-west-1", with: "attacker-region")
-    try edited.write(toFile: region, atomically: true, encoding: .utf8)
+    try editRegion(in: directory, "eu-west-1", "attacker-region")
     for cache in [cli.scratch + "/.cache", cli.scratch + "/a-new-machine"] {
       let environment = ["XDG_CACHE_HOME": cache]
       let listed = try cli.run(["variable", "list"], environment: environment)
