@@ -85,7 +85,7 @@ extension Repository {
 
   /// The same, for a caller that holds the lock.
   func verifies(_ workspace: Workspace) throws(StoreError) -> Bool {
-    if workspace.dataKeyFingerprint != nil { return true }
+    if workspace.dataKeyFingerprint != nil || requiresVerification { return true }
     return try usesDataKeys() || beganVerifying(workspace.id)
   }
 
@@ -105,7 +105,13 @@ extension Repository {
       guard let first = (try? FileSystem.jsonFiles(in: history))?.first,
         let bytes = try? FileSystem.read(history + "/" + first, limit: 64 << 10),
         case .object(let entry)? = JSONValue.stored(bytes),
-        entry["command"]?.stringValue == "workspace create"
+        entry["command"]?.stringValue == "workspace create",
+        // Signed as it stands (by whom is the replay's to judge): a file anyone drops in
+        // unsigned does not turn checks on in a shared-key repository.
+        let signature = try? FileSystem.read(
+          history + "/" + HistorySignature.fileName(forEntry: first), limit: HistorySignature.largestFile),
+        HistorySignature.selfConsistentSigner(
+          of: bytes, workspace: id, fileName: first, signature: signature) != nil
       else { return false }
       return (entry["changes"]?.arrayValue ?? []).contains { change in
         change.objectValue?["after"]?.objectValue?["dataKey"]?.stringValue != nil
@@ -204,7 +210,7 @@ extension Repository {
     guard !headers.isEmpty || pinned != nil else {
       // Every Workspace with a data key has signed its creation since headers were signed: one
       // whose history records no change of its header had them removed (or is older than that).
-      guard workspace.dataKeyFingerprint != nil else { return nil }
+      guard workspace.dataKeyFingerprint != nil || requiresVerification else { return nil }
       return TrustedMembers(
         state: MemberState(workspace),
         problem:

@@ -40,6 +40,9 @@ public final class Repository: Sendable {
   /// Read-only use (`--readonly`) never finishes an interrupted change: it reads the state as
   /// it was before that change, and writes nothing.
   public let finishesInterruptedChanges: Bool
+  /// Every Workspace must verify (`AIRENV_REQUIRE_VERIFIED`, for a machine that delivers, such
+  /// as CI, whose cache never saw the Workspace): no file's say-so turns the checks off.
+  let requiresVerification: Bool
 
   /// With `caches`, a one-off command keeps an index of which key each file holds there (see
   /// `KeyIndex`); `Repository.cacheDirectory(environment:)` names the usual place. Without
@@ -47,11 +50,18 @@ public final class Repository: Sendable {
   /// kept in memory for a later read.
   public convenience init(
     root: String, keyring: Keyring = Keyring(environment: ProcessInfo.processInfo.environment),
-    readonly: Bool = false, caches: String? = nil, keepsDecodedFiles: Bool = true
+    readonly: Bool = false, caches: String? = nil, keepsDecodedFiles: Bool = true,
+    requiringVerification: Bool = false
   ) {
     self.init(
       root: root, keyring: keyring, settleSeconds: 2, readonly: readonly, cacheDirectory: caches,
-      keepsDecodedFiles: keepsDecodedFiles)
+      keepsDecodedFiles: keepsDecodedFiles, requiringVerification: requiringVerification)
+  }
+
+  /// Whether `AIRENV_REQUIRE_VERIFIED` asks that every Workspace verify (set, and not 0).
+  public static func requiresVerification(environment: [String: String]) -> Bool {
+    guard let value = environment["AIRENV_REQUIRE_VERIFIED"] else { return false }
+    return !value.isEmpty && value != "0"
   }
 
   /// The user's cache directory: `$XDG_CACHE_HOME/airenv`, else `~/.cache/airenv`.
@@ -61,8 +71,9 @@ public final class Repository: Sendable {
 
   init(
     root: String, keyring: Keyring, settleSeconds: Int, readonly: Bool = false, cacheDirectory: String? = nil,
-    keepsDecodedFiles: Bool = true
+    keepsDecodedFiles: Bool = true, requiringVerification: Bool = false
   ) {
+    requiresVerification = requiringVerification
     let largestFile: Int64 = keepsDecodedFiles ? .max : -1
     deploymentFiles = DecodedFileCache(largestFile: largestFile)
     connectionFiles = DecodedFileCache(largestFile: largestFile)

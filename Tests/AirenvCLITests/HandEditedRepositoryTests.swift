@@ -439,6 +439,23 @@ struct HandEditedRepositoryLinkTests {
     #expect(!named.stderr.split(separator: "\n").contains { $0.hasPrefix("airenv: note") })
   }
 
+  /// In a repository with the one shared key, a made-up unsigned "workspace create" entry put
+  /// first in the history turns no check on (nothing there is verified, and nothing is refused).
+  @Test func aMadeUpCreationTurnsNoCheckOnInASharedKeyRepository() throws {
+    let (cli, workspace) = try repository()
+    let history = workspace + "/history/"
+    var entry = try Self.newestEntry(in: history).1
+    entry["command"] = "workspace create"
+    entry["sequence"] = 0
+    entry["changes"] = [
+      ["kind": "workspace", "id": "x", "key": "x", "after": ["dataKey": "0123456789abcdef"]]
+    ]
+    try JSONSerialization.data(withJSONObject: entry, options: [.prettyPrinted, .sortedKeys])
+      .write(to: URL(fileURLWithPath: history + "00000000T000000Z-0000000000-00000000.json"))
+    let listed = try cli.run("variable", "list", environment: ["XDG_CACHE_HOME": cli.scratch + "/fresh"])
+    #expect(listed.status == 0 && !listed.stderr.contains("unverified"), "\(listed)")
+  }
+
   /// An entry dated in the future (a clone whose clock runs ahead, merged in git) does not
   /// hide the change just made: it is dated no earlier, undo takes it back and says so, and
   /// `history --limit` shows the same newest entries as the whole history.

@@ -330,6 +330,16 @@ struct MemberVerificationTests {
         ["export", "--deployment", "prod", "--format", "env"], environment: environment)
       #expect(exported.status == 4 && !exported.stdout.contains("attacker-region"), "\(exported)")
     }
+    // With the signed creation gone too, a machine that never saw the Workspace cannot tell it
+    // from a shared-key one, unless told to require verification (as CI should be).
+    let history = directory + "/history/"
+    let creation = try #require(try FileManager.default.contentsOfDirectory(atPath: history).sorted().first)
+    for name in [creation, String(creation.dropLast(5)) + ".sig"] {
+      try FileManager.default.removeItem(atPath: history + name)
+    }
+    let required = ["XDG_CACHE_HOME": cli.scratch + "/a-ci-runner", "AIRENV_REQUIRE_VERIFIED": "1"]
+    let exported = try cli.run(["export", "--deployment", "prod", "--format", "env"], environment: required)
+    #expect(exported.status == 4 && !exported.stdout.contains("attacker-region"), "\(exported)")
   }
 
   /// A removed Operator puts back the member list and envelope of a commit from when he was one

@@ -70,7 +70,8 @@ struct GlobalOptions: ParsableArguments {
     return Session(
       repository: Repository(
         root: Self.repositoryPath(explicit: repo, environment: environment), readonly: readonly,
-        caches: Repository.cacheDirectory(environment: environment), keepsDecodedFiles: keepingDecodedFiles),
+        caches: Repository.cacheDirectory(environment: environment), keepsDecodedFiles: keepingDecodedFiles,
+        requiringVerification: Repository.requiresVerification(environment: environment)),
       workspaceName: workspace ?? environment["AIRENV_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 },
       explicitUser: user, readonly: readonly, environment: environment)
   }
