@@ -48,8 +48,23 @@ public struct TargetCheck: Sendable {
 }
 
 extension Application {
-  /// The Deployment and its target; refused when it has none.
+  /// The Deployment and its target, to connect to; refused when it has none, and while the
+  /// Deployment's file or the member list is unverified.
   public func target(of deploymentName: String) throws -> (Workspace, Deployment, DeliveryTarget) {
+    let (workspace, deployment, target) = try configuredTarget(of: deploymentName)
+    // The target says where its credentials go (and a pull, what is read into the Workspace):
+    // a Deployment file nobody allowed to vouched for, or an unverified member list, is not
+    // connected to, for a check or a pull either.
+    let unverified = try repository.unverifiedObjects(in: workspace)
+    if let problem = unverified[deployment.id] ?? unverified[workspace.id] {
+      throw ModelError.unverified(
+        deployment: deployment.name, objects: [problem.description], approval: problem.approval)
+    }
+    return (workspace, deployment, target)
+  }
+
+  /// The same, as configured, to show (`target show`): connects to nothing.
+  public func configuredTarget(of deploymentName: String) throws -> (Workspace, Deployment, DeliveryTarget) {
     let workspace = try read()
     guard let deployment = workspace.deployment(named: deploymentName) else {
       throw ModelError.notFound(what: "Deployment", name: deploymentName, workspace: workspace.name)
@@ -90,7 +105,8 @@ extension Application {
   /// reading the target a second time.
   public func prepareDelivery(of deploymentName: String, prune: Bool, adopt: Bool) throws -> PreparedDelivery
   {
-    let (workspace, deployment, target) = try self.target(of: deploymentName)
+    // Planning refuses what is unverified (`requireVerified`) before it connects.
+    let (workspace, deployment, target) = try configuredTarget(of: deploymentName)
     return try planDelivery(
       workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt)
   }
@@ -170,8 +186,8 @@ extension Application {
     to deploymentName: String, prune: Bool, adopt: Bool, progress: (Int, Int) -> Void = { _, _ in }
   ) throws -> ApplyReport {
     try refuseIfReadonly()
-    // Refused before any request is made.
-    let (workspace, deployment, target) = try self.target(of: deploymentName)
+    // Refused before any request is made (planning refuses what is unverified).
+    let (workspace, deployment, target) = try configuredTarget(of: deploymentName)
     try workspace.authorize(.change, for: user)
     let prepared = try planDelivery(
       workspace: workspace, deployment: deployment, target: target, prune: prune, adopt: adopt)

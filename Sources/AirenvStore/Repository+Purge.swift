@@ -58,23 +58,47 @@ extension Repository {
           previous = (entryIndex, index)
         }
       }
+      // Signatures are judged by the keys signed changes recorded (the list as stored, where
+      // nothing is replayed).
+      let trusted = try verifies(workspace) ? trustedMembers(of: workspace) : nil
+      let recorded = trusted.flatMap { $0.anchor == nil ? nil : $0.state.keys } ?? workspace.memberKeys
+      var deletes: [String] = []
       for ((path, entry), (_, rewritten)) in zip(entries, purged) where rewritten != entry {
         let bytes = StoredFile.encode(rewritten)
         writes.append((path, bytes))
         report.entries.append(entry.sequence)
+        let fileName = String(path.split(separator: "/").last ?? "")
+        let signaturePath = path.parent + "/" + HistorySignature.fileName(forEntry: fileName)
+        let signature =
+          FileSystem.exists(signaturePath) || FileSystem.isLink(signaturePath)
+          ? try? FileSystem.read(signaturePath, limit: HistorySignature.largestFile) : nil
+        let holds = HistoryVerification.of(
+          entry: try FileSystem.read(path, limit: Limits.historyFileBytes), workspace: id, fileName: fileName,
+          user: entry.user, signature: signature, recorded: recorded
+        ).holds
         // The purger vouches for the entry as rewritten (its old signature no longer holds), so
-        // that what it wrote stays verified.
-        if let identity = held.identity(of: actor.user) {
-          let fileName = String(path.split(separator: "/").last ?? "")
+        // that what it wrote stays verified: only an entry whose signature held. One nobody can
+        // show is its author's (unsigned, made up by hand) stays unsigned, vouched for by no one.
+        if holds, let identity = held.identity(of: actor.user) {
           writes.append(
             (
-              path.parent + "/" + HistorySignature.fileName(forEntry: fileName),
+              signaturePath,
               try HistorySignature.make(
                 for: bytes, workspace: id, fileName: fileName, by: identity, rewrite: true)
             ))
+          continue
         }
+        if signature != nil && entry.changes.contains(where: { $0.kind == "workspace" }) {
+          throw StoreError.io(
+            path: path,
+            reason:
+              "not purged: change #\(entry.sequence) also changed the member list, signed by someone whose key "
+              + "the Workspace does not record now; purging would take its signature, and the member list with it"
+          )
+        }
+        if signature != nil { deletes.append(signaturePath) }
       }
-      if !writes.isEmpty { try Journal.commit(writes: writes, deletes: [], layout: layout) }
+      if !writes.isEmpty { try Journal.commit(writes: writes, deletes: deletes, layout: layout) }
       return report
     }
   }

@@ -342,6 +342,51 @@ struct MemberVerificationTests {
     #expect(exported.status == 4 && !exported.stdout.contains("attacker-region"), "\(exported)")
   }
 
+  /// `history purge` signs again only the entries whose signature held: one nobody can show is
+  /// its author's (its signature removed, or made up by hand) stays unsigned.
+  @Test func aPurgeVouchesForNoEntryNobodySigned() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "operator")
+    try cli.ok("variable", "update", "region", "--value", "a-pin-1234")
+    let history = directory + "/history/"
+    let unsigned = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: history).filter { $0.hasSuffix(".sig") }.sorted()
+        .last)
+    try cli.ok("variable", "update", "region", "--value", "a-pin-5678")
+    try FileManager.default.removeItem(atPath: history + unsigned)
+    try cli.ok("variable", "update", "region", "--secret")
+    let purged = try cli.run("history", "purge", "--variable", "region")
+    #expect(purged.status == 0, "\(purged)")
+    let entries = try #require(try cli.run("history", "--output", "json").json as? [[String: Any]])
+    let signatures = Dictionary(
+      uniqueKeysWithValues: entries.map { ($0["sequence"] as! Int, $0["signature"] as! String) })
+    let sequence = Int(unsigned.split(separator: "-")[1])!
+    #expect(signatures[sequence] == "unsigned", "\(signatures)")
+    #expect(signatures.values.contains("rewritten"), "\(signatures)")
+  }
+
+  /// A Deployment whose file was edited by hand (its target's address) is not connected to:
+  /// neither `target check` nor `pull` sends its credentials there.
+  @Test func anUnverifiedTargetIsNotConnectedTo() throws {
+    let cli = CLI()
+    let directory = try team(cli, bob: "operator")
+    let set = try cli.run(
+      ["target", "set", "prod", "--airflow-url", "http://127.0.0.1:9/", "--token-env", "TOKEN"],
+      environment: ["TOKEN": "a-token-123"])
+    #expect(set.status == 0, "\(set)")
+    let deployments = directory + "/deployments/"
+    let file =
+      deployments + (try #require(try FileManager.default.contentsOfDirectory(atPath: deployments).first))
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    try text.replacingOccurrences(of: "127.0.0.1:9", with: "127.0.0.1:7").write(
+      toFile: file, atomically: true, encoding: .utf8)
+    for arguments in [["target", "check", "prod"], ["pull", "--deployment", "prod", "--dry-run"]] {
+      let refused = try cli.run(arguments)
+      #expect(refused.status == 4 && refused.stderr.contains("deployment prod ("), "\(arguments): \(refused)")
+    }
+    #expect(try cli.ok("target", "show", "prod").contains("127.0.0.1:7"))
+  }
+
   /// A removed Operator puts back the member list and envelope of a commit from when he was one
   /// (both signed by an Owner then): his old data key would seal the next secret an Owner saves,
   /// and his role would vouch for his changes. Both files are refused, by every client.

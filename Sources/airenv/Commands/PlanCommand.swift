@@ -63,7 +63,7 @@ struct PlanCommand: ParsableCommand {
         // are still shown; the exit code is then that failure's, never "differences".
         guard scope.all else { throw error }
         let (code, message) = Failure.report(error, about: "Deployment \(TerminalText.escaped(name))")
-        let address = (try? session.application.target(of: name))?.2.address ?? ""
+        let address = (try? session.application.configuredTarget(of: name))?.2.address ?? ""
         entries.append(
           .failed(PlanText.Failed(deployment: name, target: address, message: message, exitCode: code)))
       }

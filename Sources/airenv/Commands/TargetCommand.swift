@@ -103,7 +103,7 @@ struct TargetCommand: ParsableCommand {
     @Argument(help: "The Deployment.") var deployment: String
 
     func run() throws {
-      let (_, deployment, target) = try global.session.application.target(of: deployment)
+      let (_, deployment, target) = try global.session.application.configuredTarget(of: deployment)
       var lines: [(String, String)] = [("Deployment", deployment.name), ("kind", target.kind.rawValue)]
       switch target.kind {
       case .airflowAPI:
