@@ -28,6 +28,15 @@ struct ByteSink {
     if let failure { throw failure }
   }
 
+  mutating func write(_ bytes: [UInt8]) throws(StoreError) {
+    // withUnsafeBytes rethrows untyped errors: the typed one is carried out by hand.
+    var failure: StoreError?
+    bytes.withUnsafeBytes { buffer in
+      do throws(StoreError) { try write(buffer) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+
   mutating func write(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
     if buffer.count + bytes.count > Self.blockSize { try flush() }
     if bytes.count >= Self.blockSize {

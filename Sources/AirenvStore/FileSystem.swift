@@ -120,11 +120,7 @@ enum FileSystem {
     -> String
   {
     try writeTemporary(besides: path, flushing: flushing) { (sink: inout ByteSink) throws(StoreError) in
-      var failure: StoreError?
-      bytes.withUnsafeBytes { buffer in
-        do throws(StoreError) { try sink.write(buffer) } catch { failure = error }
-      }
-      if let failure { throw failure }
+      try sink.write(bytes)
     }
   }
 
@@ -185,13 +181,7 @@ enum FileSystem {
   /// (never joined in memory).
   static func writeAtomically(pieces: [[UInt8]], to path: String) throws(StoreError) {
     let temporary = try writeTemporary(besides: path) { (sink: inout ByteSink) throws(StoreError) in
-      for piece in pieces {
-        var failure: StoreError?
-        piece.withUnsafeBytes { buffer in
-          do throws(StoreError) { try sink.write(buffer) } catch { failure = error }
-        }
-        if let failure { throw failure }
-      }
+      for piece in pieces { try sink.write(piece) }
     }
     try moveIntoPlace(temporary, at: path)
   }

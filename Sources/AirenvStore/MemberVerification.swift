@@ -270,7 +270,7 @@ struct TrustedMembers: Equatable, Sendable {
       case nil:
         let state = graph.state(after: replayed.valid)
         for (position, change) in graph.changes.enumerated()
-        where !replayed.counts[position] && uncounted[change.entry] == nil {
+        where !replayed.counting.contains(position) && uncounted[change.entry] == nil {
           uncounted[change.entry] =
             "\(change.user.prefix(80)) was no Owner of the member list it followed, or signed with a key that list "
             + "does not record"
@@ -420,12 +420,10 @@ private struct ChangeGraph {
   /// change's author replayed (its counting ancestors applied to the anchor's).
   struct Replayed {
     var valid: [Int] = []
-    var counts: [Bool]
     var counting: PositionSet
     var found: [MemberState] = []
   }
 
-  let anchor: String
   let anchorState: MemberState
   /// In the history's order, the anchor left out; a position is an index here. An entry naming
   /// a parent that is not an earlier change of the header (made up, or lost) is left out too.
@@ -439,7 +437,6 @@ private struct ChangeGraph {
   var unlinked: [String: String] = [:]
 
   init(_ considered: [HeaderFacts], anchor: HeaderFacts, from anchorState: MemberState) {
-    self.anchor = anchor.entry
     self.anchorState = anchorState
     var positions: [String: Int] = [:]
     // afterDigest → the latest entry that left the header so, for entries by an earlier airenv.
@@ -499,7 +496,7 @@ private struct ChangeGraph {
   /// change; one that merged branches applies its counting ancestors anew.
   func replayed(_ signing: inout SigningKeys) -> Replayed {
     var replayed = Replayed(
-      counts: Array(repeating: false, count: changes.count), counting: PositionSet(count: changes.count))
+      counting: PositionSet(count: changes.count))
     var made: [MemberState?] = []
     for (position, change) in changes.enumerated() {
       let found: MemberState
@@ -519,7 +516,6 @@ private struct ChangeGraph {
       }
       made.append(apply(change, to: found))
       replayed.valid.append(position)
-      replayed.counts[position] = true
       replayed.counting.insert(position)
     }
     return replayed
@@ -668,9 +664,10 @@ enum AnchorPin {
   }
 }
 
-/// The last replay of each Workspace's member list in this process, with what it was replayed
-/// from: a command that verifies objects and opens the data key asks two or three times, and
-/// comparing the inputs costs a fraction of replaying them.
+/// What this process found out about each Workspace's member list: the last replay, with what it
+/// was replayed from (a command that verifies objects and opens the data key asks two or three
+/// times, and comparing the inputs costs a fraction of replaying them), and whether the
+/// Workspace began verifying (`Repository.beganVerifying`), which does not change meanwhile.
 final class ReplayMemory: @unchecked Sendable {
   struct Input: Equatable {
     var headers: [String: HeaderFacts]

@@ -174,7 +174,7 @@ extension Repository {
   func dataKeyChange(
     for after: Workspace, before: Workspace?, trusted: TrustedMembers? = nil, approving: Bool = false
   ) throws(StoreError) -> DataKeyChange? {
-    guard let envelope = try verifiedEnvelope(after.id) else { return nil }
+    guard let envelope = try verifiedEnvelope(after.id, replayed: trusted) else { return nil }
     var readers = after.secretReaders
     var readersBefore = before?.secretReaders
     if let before, let trusted, trusted.anchor != nil {

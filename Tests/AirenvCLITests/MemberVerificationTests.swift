@@ -139,6 +139,9 @@ struct MemberVerificationTests {
     let refused = try cli.run(["workspace", "member", "set", "carol", "operator"], environment: bob)
     #expect(refused.status == 5, "\(refused)")
     #expect(refused.stderr.contains("signed changes by Owners did not make bob one"), "\(refused.stderr)")
+    // Nor may he make a new data key (he would sign its envelope).
+    let rotated = try cli.run(["key", "rotate"], environment: bob)
+    #expect(rotated.status == 5 && rotated.stderr.contains("did not make bob one"), "\(rotated)")
     let listed = try cli.run("workspace", "member", "list")
     #expect(
       listed.stderr.contains("Workspace team: its member list is not what signed changes"), "\(listed.stderr)"
