@@ -51,6 +51,12 @@ extension Application {
     if commands.contains(.approveWorkspace), try !repository.isTrustedOwner(user, in: workspace) {
       throw ApplicationError.approvalNotTrustedOwner(user: user, workspace: workspace.name)
     }
+    if commands.contains(.approveWorkspace),
+      let (first, second) = UserNameLikeness.firstAlikePair(
+        in: Set(workspace.members.keys).union(workspace.memberKeys.keys))
+    {
+      throw ApplicationError.approvalOfLookalikes(first: first, second: second, workspace: workspace.name)
+    }
     let name = commands.contains(.approveWorkspace) ? Repository.memberListApproval : Repository.approval
     return try perform(commands, named: name, readingOnlyNamedObjects: true)
   }

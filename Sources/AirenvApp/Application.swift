@@ -166,6 +166,8 @@ public enum ApplicationError: Error, Equatable, Sendable {
   case approvalUnverifiable(user: String, workspace: String)
   /// The member list may be approved only by an Owner of the list signed changes made.
   case approvalNotTrustedOwner(user: String, workspace: String)
+  /// The member list to approve holds two names that could be taken for one another.
+  case approvalOfLookalikes(first: String, second: String, workspace: String)
   /// The repository keeps no identities, so nothing in it is verified or approved.
   case verificationOff
 }

@@ -87,6 +87,12 @@ public struct UserMessage: Equatable, Sendable {
           + "make \(user) one (the member list as stored may say so: that is what needs approving); restore "
           + "`workspace.json` from git, or ask an Owner",
         exitCode: 5)
+    case ApplicationError.approvalOfLookalikes(let first, let second, let workspace):
+      self.init(
+        "the member list of Workspace \"\(workspace)\" names \(UserNameLikeness.spelled(String(first.prefix(80)))) "
+          + "and \(UserNameLikeness.spelled(String(second.prefix(80)))), who could be taken for one another: it is "
+          + "not approved while it does; remove one by hand (or restore `workspace.json` from git) and check again",
+        exitCode: 5)
     case ApplicationError.verificationOff:
       self.init(
         "this repository keeps one shared key and no identities, so no change in it is signed and nothing needs "

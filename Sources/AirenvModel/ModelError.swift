@@ -58,7 +58,8 @@ public enum ModelError: Error, Equatable, Sendable {
       return "no \(what) \"\(name)\" in Workspace \"\(workspace)\""
     case .conflicted(let what, let files):
       return "\(what), a conflict a git merge left (\(files.joined(separator: " and "))); "
-        + "see `airenv conflicts`, and settle it with `airenv conflicts resolve`"
+        + "see `airenv conflicts`, and settle it with `airenv conflicts resolve` (an unverified one is approved "
+        + "first by the id `conflicts` shows: `airenv approve connection|variable ID`)"
     case .unverified(let deployment, let objects, let approval):
       return "Deployment \(deployment) is not exported or delivered while "
         + (objects.count == 1 ? "an object" : "\(objects.count) objects")

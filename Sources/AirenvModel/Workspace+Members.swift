@@ -28,6 +28,15 @@ extension Workspace {
         field: "user",
         reason: "\"\(user.prefix(80))\" is not a user name: \(problem); use \(IdentifierRules.userNameRule)")
     }
+    if members[user] == nil,
+      let other = UserNameLikeness.lookalike(of: user, among: Set(members.keys).union(memberKeys.keys))
+    {
+      throw .invalidField(
+        field: "user",
+        reason: "\"\(UserNameLikeness.spelled(String(user.prefix(80))))\" could be taken for member \""
+          + "\(UserNameLikeness.spelled(String(other.prefix(80))))\"; choose a name nobody can mistake for another's"
+      )
+    }
     try requireKeyedActor(toChange: user, by: actor)
     var notes: [String] = []
     // The first member list must keep someone in charge: the acting user becomes its Owner.

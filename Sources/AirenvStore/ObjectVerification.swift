@@ -55,6 +55,29 @@ struct EntryFacts: Sendable {
   var header: HeaderFacts?
 }
 
+/// Who made a signed history entry and with which key its signature held: what decides whether
+/// the entry counts (`Repository.authorProblem`).
+struct EntryAuthor: Equatable, Sendable {
+  var user: String
+  /// Whose signature vouches for it: its user's, or after `history purge` the purger's.
+  var signer: String
+  var purged: Bool
+  /// The public identity the signature was checked against (the one recorded then).
+  var key: String?
+
+  init(user: String, signer: String, purged: Bool, key: String?) {
+    self.user = user
+    self.signer = signer
+    self.purged = purged
+    self.key = key
+  }
+
+  init(_ facts: EntryFacts) {
+    self.init(
+      user: facts.user, signer: facts.signer, purged: facts.verdict.signer != nil, key: facts.recordedKey)
+  }
+}
+
 extension Repository {
   /// The objects of `workspace` (as read: a partial read verifies only what it holds) that are
   /// not verified, by id. Empty in a repository that keeps no identities (`key migrate`, `init`):
@@ -255,6 +278,7 @@ extension Repository {
         indexed: learnt.indexed)
       index.headers = learnt.headers
       index.examined = learnt.examined
+      index.deleters = learnt.deleters
       if index.write(to: cachePath) { verificationCaches.remember(index, at: cachePath) }
     }
     return trustedMembers(of: workspace, headers: learnt.headers)
@@ -345,7 +369,7 @@ extension Repository {
     let stored = cachePath.flatMap { path in
       learning ? verificationCaches.cache(at: path) : verificationCaches.index(at: path)
     }
-    let (latest, gone, indexed, touchedAnew, headers, examined) = latestChanges(
+    let (latest, gone, indexed, touchedAnew, headers, examined, deleters) = latestChanges(
       in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
     // Roles and keys as signed changes by Owners made them, not as the header file says.
     let trusted = trustedMembers(of: workspace, headers: headers)
@@ -357,7 +381,7 @@ extension Repository {
       } ?? workspace
     let judgedWorkspace = judged
     // Verdicts hold for the member list they were reached under; the history index always.
-    let members = VerificationCache.members(of: judged, wrapped: wrappedFor)
+    let members = VerificationCache.members(of: judged, wrapped: wrappedFor, recorded: workspace.memberKeys)
     let cached = stored.flatMap { $0.members == members ? $0 : nil }
     // Each entry named, its files as they are now: a verdict relying on it holds while they do.
     var files: [String: VerificationCache.EntryFiles] = [:]
@@ -425,7 +449,7 @@ extension Repository {
     // Written again only when this read learnt something: most reads reuse every verdict.
     var learnt =
       stored == nil || cached == nil || !touchedAnew.isEmpty || stored?.indexed != indexed
-      || stored?.examined != examined
+      || stored?.examined != examined || stored?.deleters != deleters
     for ((candidate, (signature, reused)), reason) in zip(zip(candidates, looked), reasons) {
       let file = candidate.directory + "/" + candidate.id + ".json"
       if let reason {
@@ -449,19 +473,48 @@ extension Repository {
     // would delete the object from Airflow.
     if whole {
       let present = Set(candidates.map(\.id))
-      for (id, entry) in latest where !gone.contains(id) && !present.contains(id) {
+      var deletionCounts: [String: Bool] = [:]
+      for (id, entry) in latest where !present.contains(id) {
         let kind =
           id.hasPrefix("con_")
           ? "connection" : id.hasPrefix("var_") ? "variable" : id.hasPrefix("dep_") ? "deployment" : nil
         guard let kind, let written = RepositoryLayout.historyName(fileName: entry + ".json") else {
           continue
         }
+        let reason: String
+        if gone.contains(id) {
+          // A deletion counts as a write does, by someone allowed to change the Workspace with
+          // the key an Owner recorded; by someone allowed once, too (see `everAllowedToChange`).
+          if let counts = deletionCounts[entry] {
+            if counts { continue }
+          } else {
+            let author = deleters[entry]
+            let counts =
+              author.map { author in
+                Self.authorProblem(
+                  author, of: "", that: "deleted it", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
+                  || trusted.map {
+                    $0.everAllowedToChange(author.signer, key: author.key)
+                      && (!author.purged || $0.everAllowedToChange(author.user, key: nil))
+                  } ?? false
+              } ?? false
+            deletionCounts[entry] = counts
+            if counts { continue }
+          }
+          reason =
+            "its file is gone, deleted by change #\(written.sequence)"
+            + (deleters[entry].map { " by \($0.user.prefix(80))" } ?? "")
+            + ", which nobody allowed to change this Workspace signed (a Member's, or made with a key no Owner "
+            + "recorded); restore it from git"
+        } else {
+          reason =
+            "its file is gone, though change #\(written.sequence) wrote it and no signed change deleted it "
+            + "(removed by hand?); restore it from git"
+        }
         let directory = kind == "deployment" ? "deployments" : kind + "s"
         unverified[id] = UnverifiedObject(
           kind: kind, id: id, name: id, path: layout.relative(base + "/" + directory + "/" + id + ".json"),
-          reason:
-            "its file is gone, though change #\(written.sequence) wrote it and no signed change deleted it "
-            + "(removed by hand?); restore it from git")
+          reason: reason)
       }
     }
     if let cachePath, learning, learnt {
@@ -471,6 +524,7 @@ extension Repository {
         latest: latest, gone: gone, indexed: indexed)
       fresh.headers = headers
       fresh.examined = examined
+      fresh.deleters = deleters
       if fresh.write(to: cachePath) { verificationCaches.remember(fresh, at: cachePath) }
     }
     return unverified
@@ -500,22 +554,10 @@ extension Repository {
       return "\(change) that wrote it is \(entry.verdict.label)"
         + (entry.verdict.reason.map { ": \($0)" } ?? "")
     }
-    guard let role = workspace.members[entry.user], role >= .`operator` else {
-      return "\(change) that wrote it was made by "
-        + (workspace.members[entry.user].map { "\($0 == .member ? "a" : "an") \($0.title), who" }
-          ?? "someone who is no member and")
-        + " may not change this Workspace"
-    }
-    // After a purge, the purger vouches for the entry: they must be allowed to as well.
-    if let signer = entry.verdict.signer, (workspace.members[signer] ?? .member) < .`operator` {
-      return
-        "\(change) that wrote it was purged and signed again by \(signer.prefix(80)), who may not change "
-        + "this Workspace"
-    }
-    guard let recorded = workspace.memberKeys[entry.signer], wrappedFor[entry.signer] == recorded else {
-      return
-        "\(change) that wrote it is signed by \(entry.signer.prefix(80)) with a key no Owner wrapped the data "
-        + "key for (the member list edited by hand?)"
+    if let problem = Self.authorProblem(
+      EntryAuthor(entry), of: change, that: "wrote it", in: workspace, wrappedFor: wrappedFor)
+    {
+      return problem
     }
     guard let digest = digest() else { return "its file cannot be read" }
     if entry.sealed[candidate.id] == digest { return nil }
@@ -524,6 +566,38 @@ extension Repository {
     }
     guard candidate.stamp.updatedBy == entry.user else {
       return "it names \(candidate.stamp.updatedBy.prefix(80)) as its author, but \(change) wrote it"
+    }
+    return nil
+  }
+
+  /// Why `author`'s change (`change`, which `did` what is judged) does not count in `workspace`
+  /// (judged: roles and keys as signed changes by Owners made them); nil when it does. Its user
+  /// and signer must be allowed to change the Workspace, and the key its signature held for
+  /// must be the one the judged member list records for the signer and an Owner wrapped the
+  /// data key for: a key swapped into `workspace.json` signs nothing that counts, even after it
+  /// is put back.
+  static func authorProblem(
+    _ author: EntryAuthor, of change: String, that did: String, in workspace: Workspace,
+    wrappedFor: [String: String]
+  ) -> String? {
+    guard let role = workspace.members[author.user], role >= .`operator` else {
+      return "\(change) that \(did) was made by "
+        + (workspace.members[author.user].map { "\($0 == .member ? "a" : "an") \($0.title), who" }
+          ?? "someone who is no member and")
+        + " may not change this Workspace"
+    }
+    // After a purge, the purger vouches for the entry: they must be allowed to as well.
+    if author.purged, (workspace.members[author.signer] ?? .member) < .`operator` {
+      return
+        "\(change) that \(did) was purged and signed again by \(author.signer.prefix(80)), who may not "
+        + "change this Workspace"
+    }
+    guard let recorded = workspace.memberKeys[author.signer], wrappedFor[author.signer] == recorded,
+      author.key == recorded
+    else {
+      return
+        "\(change) that \(did) is signed by \(author.signer.prefix(80)) with a key no Owner wrapped the data "
+        + "key for (the member list edited by hand?)"
     }
     return nil
   }
@@ -539,7 +613,7 @@ extension Repository {
     in history: String, workspace: WorkspaceID, recorded: [String: String], known: VerificationCache?
   ) -> (
     latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>,
-    headers: [String: HeaderFacts], examined: VerificationCache.Examined
+    headers: [String: HeaderFacts], examined: VerificationCache.Examined, deleters: [String: EntryAuthor]
   ) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
@@ -550,6 +624,7 @@ extension Repository {
     var gone = whole ? known?.gone ?? [] : []
     var indexed = whole ? known?.indexed ?? [] : []
     var headers = (whole ? known?.headers ?? [:] : [:]).filter { names.contains($0.key) }
+    var deleters = whole ? known?.deleters ?? [:] : [:]
     // Signed entries that do not verify by the keys recorded now are read once while those keys
     // stay: a history stuffed with entries signed by strangers costs a listing, not a parse each.
     let keys = VerificationCache.Examined.digest(of: recorded)
@@ -571,6 +646,7 @@ extension Repository {
         continue
       }
       indexed.insert(name)
+      if !facts.deleted.isEmpty { deleters[name] = EntryAuthor(facts) }
       for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
         touched.insert(id)
         if latest[id].map({ $0 < name }) ?? true {
@@ -580,7 +656,7 @@ extension Repository {
       }
     }
     if !whole { touched.formUnion(latest.keys) }
-    return (latest, gone, indexed, touched, headers, examined)
+    return (latest, gone, indexed, touched, headers, examined, deleters)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -592,6 +668,17 @@ extension Repository {
     guard RepositoryLayout.isHistoryStem(name) else { return nil }
     let path = directory + "/" + fileName
     let signaturePath = directory + "/" + HistorySignature.fileName(forEntry: fileName)
+    // An entry with no signature beside it vouches for nothing, whatever it says: it is not read
+    // (a migrated history's old entries, an import's megabytes among them, would be by every
+    // command, as none of them is ever indexed).
+    if FileSignature(path: signaturePath) == nil {
+      guard let entry = FileSignature(path: path), entry.size <= Limits.historyFileBytes,
+        let sequence = RepositoryLayout.historyName(fileName: fileName)?.sequence
+      else { return nil }
+      return EntryFacts(
+        user: "someone", signer: "", sequence: sequence, verdict: .unsigned, wrote: [:], sealed: [:],
+        recordedKey: nil)
+    }
     guard let (bytes, signature) = try? FileSystem.readWithSignature(path, limit: Limits.historyFileBytes),
       let signature
     else { return nil }

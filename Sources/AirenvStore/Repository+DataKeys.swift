@@ -163,8 +163,9 @@ extension Repository {
   /// secretsFetching is on), and made anew — every secret sealed again — when someone it was
   /// wrapped for no longer may read them, or their recorded key changed: their copy of the
   /// repository then opens nothing written after. A reader the member list names but no save
-  /// granted (a hand edit, a merge) is not wrapped for: `key migrate` by an Owner does that,
-  /// and so does `before` nil. Nil for a Workspace that uses the shared key.
+  /// granted (a hand edit) is not wrapped for: `key migrate` by an Owner does that, and so does
+  /// `before` nil; one the replayed list trusts (a merge) is, by a trusted Owner's next save.
+  /// Nil for a Workspace that uses the shared key.
   ///
   /// Readers are judged by the member list signed changes made (`trusted`, replayed from
   /// `before`) with what this save changes in it applied, never by `workspace.json` as stored:
@@ -188,7 +189,15 @@ extension Repository {
     let granted = readersBefore.map { found in readers.filter { found[$0.key] != $0.value } } ?? readers
     let current = try openedKey(envelope, workspace: after.id)
     let dropped = Self.staleWraps(in: envelope, readers: readers)
-    let added = granted.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
+    var added = granted.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
+    // Readers the replayed list trusts but nobody wrapped for (two Owners' changes merged in
+    // git, each wrapping for its own) are wrapped for by the next save of an Owner it trusts
+    // who holds the key.
+    if let trusted, trusted.anchor != nil, current != nil, let acting = held.acting,
+      trusted.state.members[acting.user] == .owner, trusted.state.keys[acting.user] == acting.publicText
+    {
+      added = readers.filter { envelope.wrapped[$0.key]?.recipient != $0.value }.keys.sorted()
+    }
     if dropped.isEmpty && added.isEmpty {
       // The Owner who signed the envelope is an Owner no longer: the acting Owner signs it anew.
       guard
@@ -212,7 +221,9 @@ extension Repository {
       let key = EncryptionKey.generate()
       let wrapped = try DataKeyEnvelope.wrapping(
         key,
-        for: readers.filter { granted[$0.key] != nil || envelope.wrapped[$0.key]?.recipient == $0.value },
+        for: readers.filter {
+          granted[$0.key] != nil || added.contains($0.key) || envelope.wrapped[$0.key]?.recipient == $0.value
+        },
         workspace: after.id)
       return DataKeyChange(key: key, envelope: try signed(wrapped, for: after), renewed: true)
     }
@@ -316,6 +327,8 @@ public struct DataKeyReport: Equatable, Sendable {
   public var workspace: String
   /// How many files were sealed again with the new key.
   public var resealed: Int
+  /// Whether the key is new; else the one there was, wrapped for readers who lacked it.
+  public var renewed = true
   /// The members the key is wrapped for.
   public var readers: [String]
   /// Members whose role may read secrets but whose public key is not recorded: they receive the
@@ -359,6 +372,7 @@ extension Repository {
         var after = before
         let envelope: DataKeyEnvelope
         var resealing: ((String) throws(StoreError) -> ResealedFiles)?
+        var renewed = true
         if hasDataKey {
           // The readers are taken as the member list names them, which the Owner running this
           // consents to: only a member list signed changes made, or one an Owner approved.
@@ -374,6 +388,7 @@ extension Repository {
             let key = change.key
           else { continue }
           envelope = changed
+          renewed = change.renewed
           if change.renewed {
             let unvouched = try unverified(before, members: after)
             resealing = { entry throws(StoreError) in
@@ -401,7 +416,8 @@ extension Repository {
         writes += keyWrites
         migrations.append(
           DataKeyReport(
-            workspace: after.name, resealed: resealed, readers: envelope.wrapped.keys.sorted(),
+            workspace: after.name, resealed: resealed, renewed: renewed,
+            readers: envelope.wrapped.keys.sorted(),
             waitingForKeys: after.members.filter { user, role in
               after.memberKeys[user] == nil && (role >= .`operator` || after.settings.secretsFetching)
             }.keys.sorted()))

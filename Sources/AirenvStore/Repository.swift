@@ -184,10 +184,20 @@ public final class Repository: Sendable {
     openingSecrets: Bool = true, allowingConflicts: Bool = false, sharedKeyAllowed: Bool = false
   ) throws(StoreError) -> Workspace {
     try locked(exclusive: false) { () throws(StoreError) in
-      try loadWorkspace(
-        try chooseWorkspace(name).id, keys: keys, kinds: kind.map { [$0] } ?? Set(ObjectKind.allCases),
+      let id = try chooseWorkspace(name).id
+      readVerdictsAhead(of: id)
+      return try loadWorkspace(
+        id, keys: keys, kinds: kind.map { [$0] } ?? Set(ObjectKind.allCases),
         openingSecrets: openingSecrets, allowingConflicts: allowingConflicts)
     }
+  }
+
+  /// A read is followed by verifying what it read (`unverifiedObjects`), which needs the
+  /// verification cache whole: it is read so at once, not first without its verdicts for the
+  /// member list's replay the read makes and then again.
+  private func readVerdictsAhead(of id: WorkspaceID) {
+    guard let cacheDirectory else { return }
+    _ = verificationCaches.cache(at: VerificationCache.path(in: cacheDirectory, root: root, workspace: id))
   }
 
   /// The Workspace with this id, whatever it is called now; nil when it no longer exists.
@@ -196,6 +206,7 @@ public final class Repository: Sendable {
   {
     try locked(exclusive: false) { () throws(StoreError) -> Workspace? in
       guard try summaries().contains(where: { $0.id == id }) else { return nil }
+      readVerdictsAhead(of: id)
       return try loadWorkspace(id, allowingConflicts: allowingConflicts)
     }
   }
@@ -1104,10 +1115,12 @@ public final class Repository: Sendable {
         return (try loadHistory(id, last: last), [])
       } catch {
         let directory = layout.history(id)
-        let names = Array(try FileSystem.jsonFiles(in: directory).suffix(last ?? .max))
         var entries: [HistoryEntry] = []
         var unreadable: [StoreError] = []
-        for name in names {
+        // The newest entries that can be read: one that cannot (made up with a late name, say)
+        // takes no place among the `last`.
+        for name in try FileSystem.jsonFiles(in: directory).reversed() {
+          if let last, entries.count >= last { break }
           do throws(StoreError) {
             _ = try Self.historySequence(name, in: directory)
             let path = directory + "/" + name
@@ -1224,9 +1237,11 @@ public final class Repository: Sendable {
   ) {
     let directory = layout.history(id)
     var largest = 0
+    var largestName = ""
     var latest = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
     for name in try FileSystem.jsonFiles(in: directory) {
-      largest = max(largest, try Self.historySequence(name, in: directory))
+      let sequence = try Self.historySequence(name, in: directory)
+      if sequence > largest { (largest, largestName) = (sequence, name) }
       if let text = RepositoryLayout.historyName(fileName: name)?.time,
         let time = RepositoryLayout.historyTime(fromText: text), time > latest
       {
@@ -1237,8 +1252,9 @@ public final class Repository: Sendable {
     guard sequence <= RepositoryLayout.largestHistorySequence else {
       throw .io(
         path: directory,
-        reason: "not saved: the history has reached entry \(largest), the last airenv numbers; "
-          + "move old entries out of the directory")
+        reason: "not saved: the history has reached entry \(largest) (\(largestName)), the "
+          + "last airenv numbers; if no change of yours made it (put there by hand, or by a merge), remove it in "
+          + "git, else move old entries out of the directory")
     }
     return (sequence, latest, RepositoryLayout.historyFileName(sequence, time: latest))
   }

@@ -49,6 +49,8 @@ struct VerificationCache: Equatable, Sendable {
   var headers: [String: HeaderFacts] = [:]
   /// Signed entries that did not verify by the keys recorded then (see `latestChanges`).
   var examined = Examined(keys: "", names: [])
+  /// Who made each indexed entry that deleted an object: a deletion counts only by whom it may.
+  var deleters: [String: EntryAuthor] = [:]
 
   struct Examined: Equatable, Sendable {
     /// A digest of the recorded keys they were judged by: other keys, and they are read again.
@@ -61,8 +63,12 @@ struct VerificationCache: Equatable, Sendable {
     }
   }
 
-  private static let magic = Array("airenv verification 7\n".utf8)
+  private static let magic = Array("airenv verification 8\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
+
+  /// Room made ahead for `count` items a cache file says it holds (a damaged file could say
+  /// millions: what is beyond this grows as it is read).
+  private static func reservation(_ count: Int) -> Int { min(count, 1 << 16) }
 
   /// The cache file of a Workspace in `directory`, beside its key index.
   static func path(in directory: String, root: String, workspace: WorkspaceID) -> String {
@@ -70,13 +76,19 @@ struct VerificationCache: Equatable, Sendable {
       + ".verified"
   }
 
-  /// The digest of what a verdict depends on in the member list: each member's role and key,
-  /// and the key the data key is wrapped for (`wrapped`, by member).
-  static func members(of workspace: Workspace, wrapped: [String: String]) -> String {
+  /// The digest of what a verdict depends on in the member list: each member's role and key as
+  /// judged, the key the data key is wrapped for (`wrapped`, by member) and the key the stored
+  /// list records (`recorded`), which signatures were checked against.
+  static func members(of workspace: Workspace, wrapped: [String: String], recorded: [String: String])
+    -> String
+  {
     var text = ""
-    for user in Set(workspace.members.keys).union(workspace.memberKeys.keys).union(wrapped.keys).sorted() {
+    let users = Set(workspace.members.keys).union(workspace.memberKeys.keys).union(wrapped.keys).union(
+      recorded.keys)
+    for user in users.sorted() {
       text += user + "\0" + (workspace.members[user]?.rawValue ?? "") + "\0"
-      text += (workspace.memberKeys[user] ?? "") + "\0" + (wrapped[user] ?? "") + "\n"
+      text += (workspace.memberKeys[user] ?? "") + "\0" + (wrapped[user] ?? "") + "\0"
+      text += (recorded[user] ?? "") + "\n"
     }
     return hexadecimal(SHA256.hash(data: Data(text.utf8)))
   }
@@ -101,14 +113,18 @@ struct VerificationCache: Equatable, Sendable {
       reader throws(CacheFileDamage) -> VerificationCache in
       let members = try reader.string()
       var entries: [String: EntryFiles] = [:]
-      for _ in 0..<(try reader.count()) {
+      let entryCount = try reader.count()
+      if verdicts { entries.reserveCapacity(Self.reservation(entryCount)) }
+      for _ in 0..<entryCount {
         let name = try reader.string()
         let entry = try KeyIndex.signature(&reader)
         let signature = try reader.unsigned() == 1 ? try KeyIndex.signature(&reader) : nil
         if verdicts { entries[name] = EntryFiles(entry: entry, signature: signature) }
       }
       var objects: [String: Verdict] = [:]
-      for _ in 0..<(try reader.count()) {
+      let objectCount = try reader.count()
+      if verdicts { objects.reserveCapacity(Self.reservation(objectCount)) }
+      for _ in 0..<objectCount {
         guard verdicts else {
           try reader.skipString()
           _ = try KeyIndex.signature(&reader)
@@ -123,12 +139,15 @@ struct VerificationCache: Equatable, Sendable {
         objects[name] = Verdict(signature: signature, entry: entry, reason: reason)
       }
       var latest: [String: String] = [:]
-      for _ in 0..<(try reader.count()) {
+      let latestCount = try reader.count()
+      latest.reserveCapacity(Self.reservation(latestCount))
+      for _ in 0..<latestCount {
         let id = try reader.string()
         latest[id] = try reader.string()
       }
-      var indexed = Set<String>()
-      for _ in 0..<(try reader.count()) { indexed.insert(try reader.string()) }
+      let indexedCount = try reader.count()
+      var indexed = Set<String>(minimumCapacity: Self.reservation(indexedCount))
+      for _ in 0..<indexedCount { indexed.insert(try reader.string()) }
       var gone = Set<String>()
       for _ in 0..<(try reader.count()) { gone.insert(try reader.string()) }
       var headers: [String: HeaderFacts] = [:]
@@ -138,10 +157,20 @@ struct VerificationCache: Equatable, Sendable {
       }
       var examined = Examined(keys: try reader.string(), names: [])
       for _ in 0..<(try reader.count()) { examined.names.insert(try reader.string()) }
+      var deleters: [String: EntryAuthor] = [:]
+      for _ in 0..<(try reader.count()) {
+        let entry = try reader.string()
+        let user = try reader.string()
+        let signer = try reader.string()
+        let purged = try reader.unsigned() == 1
+        let key = try reader.unsigned() == 1 ? try reader.string() : nil
+        deleters[entry] = EntryAuthor(user: user, signer: signer, purged: purged, key: key)
+      }
       var cache = VerificationCache(
         members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
       cache.headers = headers
       cache.examined = examined
+      cache.deleters = deleters
       return cache
     }
     guard let read else { return nil }
@@ -193,6 +222,15 @@ struct VerificationCache: Equatable, Sendable {
     writer.string(examined.keys)
     writer.unsigned(UInt64(examined.names.count))
     for name in examined.names.sorted() { writer.string(name) }
+    writer.unsigned(UInt64(deleters.count))
+    for (entry, author) in deleters.sorted(by: { $0.key < $1.key }) {
+      writer.string(entry)
+      writer.string(author.user)
+      writer.string(author.signer)
+      writer.unsigned(author.purged ? 1 : 0)
+      writer.unsigned(author.key == nil ? 0 : 1)
+      if let key = author.key { writer.string(key) }
+    }
     return writer.replace(path)
   }
 

@@ -385,6 +385,24 @@ struct HandEditedRepositoryLinkTests {
     try cli.ok("variable", "update", "region", "--value", "x")
   }
 
+  /// Review 13: entries made up with names that sort last take no place among `history --limit`,
+  /// and one numbered as high as airenv numbers is named when it stops every save.
+  @Test func madeUpEntriesNamedLastHideNoChangeAndAreNamed() throws {
+    let (cli, workspace) = try repository()
+    let history = workspace + "/history/"
+    for index in 1...3 {
+      try Data("not json".utf8).write(
+        to: URL(fileURLWithPath: history + "20991231T235959Z-000000010\(index)-0000000\(index).json"))
+    }
+    let shown = try cli.run("history", "--limit", "2")
+    #expect(shown.status == 0 && shown.stdout.contains("variable create"), "\(shown)")
+    #expect(shown.stderr.contains("a history entry is passed over: "), "\(shown.stderr)")
+    let highest = "20991231T235959Z-9999999999-0000000f.json"
+    try Data("not json".utf8).write(to: URL(fileURLWithPath: history + highest))
+    let saved = try cli.run("variable", "update", "region", "--value", "x")
+    #expect(saved.status != 0 && saved.stderr.contains("entry 9999999999 (\(highest))"), "\(saved.stderr)")
+  }
+
   /// An entry's name orders the history by time: a file renamed to another time is refused by
   /// name, as one renamed to another sequence is.
   @Test func aHistoryFileRenamedToAnotherTimeIsRefused() throws {

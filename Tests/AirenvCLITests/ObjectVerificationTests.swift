@@ -193,6 +193,83 @@ struct ObjectVerificationTests {
     #expect(try cli.ok("export", "--deployment", "prod", "--format", "env").contains("us-east-1"))
   }
 
+  /// Review 13: a key swapped into the member list by hand (for an Operator's name) signs a change
+  /// that no read vouches for, neither while it is there nor after it is put back, when a read in
+  /// between kept its verdicts.
+  @Test func aKeySwappedInAndPutBackVouchesForNothingItSigned() throws {
+    let cli = CLI()
+    let (workspace, connection, _) = try repository(cli)
+    let ci = cli.person("ci")
+    #expect(try cli.run(["identity", "create"], environment: ci).status == 0)
+    try cli.ok("workspace", "member", "set", "ci", "operator", "--public-key", try cli.publicKey(ci))
+    // Mallory, no member, makes an identity called ci and swaps its key in for the Operator's.
+    var mallory = ci
+    mallory["XDG_CONFIG_HOME"] = cli.scratch + "/mallory-config"
+    #expect(try cli.run(["identity", "create"], environment: mallory).status == 0)
+    let forgedKey = try cli.publicKey(mallory)
+    let header = workspace + "/workspace.json"
+    let original = try Data(contentsOf: URL(fileURLWithPath: header))
+    try edit(header) { object in
+      var keys = object["memberKeys"] as! [String: Any]
+      keys["ci"] = forgedKey
+      object["memberKeys"] = keys
+    }
+    let forged = try cli.run(
+      ["connection", "update", "db", "--host", "attacker.example"], environment: mallory)
+    #expect(forged.status == 0, "\(forged.stderr)")
+    #expect(try String(contentsOfFile: connection, encoding: .utf8).contains("attacker.example"))
+    func unverified() throws -> String? {
+      let items = try #require(try cli.run("connection", "list", "--output", "json").json as? [[String: Any]])
+      return items.first?["unverified"] as? String
+    }
+    #expect(try unverified()?.contains("with a key no Owner wrapped the data key for") == true)
+    try original.write(to: URL(fileURLWithPath: header))
+    let after = try unverified()
+    #expect(
+      after?.contains("signed with a key the Workspace does not record for ci") == true, "\(after ?? "")")
+    let export = try cli.run("export", "--deployment", "prod", "--format", "env", "--include-secrets")
+    #expect(export.status == 4 && !export.stdout.contains("pw-Ωmega"), "\(export)")
+  }
+
+  /// Review 13: a deletion counts as a write does: one a Member signed (their own client, their
+  /// member list edited) holds back export, as a file removed by hand does; an Operator's still
+  /// counts after they leave (the object cannot be approved).
+  @Test func aDeletionCountsOnlyBySomeoneAllowedToChangeTheWorkspace() throws {
+    let cli = CLI()
+    let (workspace, connection, variable) = try repository(cli)
+    let bob = cli.person("bob")
+    #expect(try cli.run(["identity", "create"], environment: bob).status == 0)
+    try cli.ok("workspace", "member", "set", "bob", "member", "--public-key", try cli.publicKey(bob))
+    let header = workspace + "/workspace.json"
+    let original = try Data(contentsOf: URL(fileURLWithPath: header))
+    let kept = try Data(contentsOf: URL(fileURLWithPath: connection))
+    try edit(header) { object in
+      var members = object["members"] as! [String: Any]
+      members["bob"] = "operator"
+      object["members"] = members
+    }
+    let deleted = try cli.run(["connection", "delete", "db", "--yes"], environment: bob)
+    #expect(deleted.status == 0 && !FileManager.default.fileExists(atPath: connection), "\(deleted)")
+    try original.write(to: URL(fileURLWithPath: header))
+    let refused = try cli.run("export", "--deployment", "prod", "--format", "env")
+    #expect(
+      refused.status == 4 && refused.stderr.contains("its file is gone, deleted by change")
+        && refused.stderr.contains("by bob"), "\(refused)")
+    // Put back from git and approved, it is exported again.
+    try kept.write(to: URL(fileURLWithPath: connection))
+    try cli.ok("approve", "connection", "db")
+    #expect(try cli.ok("export", "--deployment", "prod", "--format", "env").contains("AIRFLOW_CONN_DB"))
+    // An Operator deletes the variable and leaves: the deletion still counts.
+    let ci = cli.person("ci")
+    #expect(try cli.run(["identity", "create"], environment: ci).status == 0)
+    try cli.ok("workspace", "member", "set", "ci", "operator", "--public-key", try cli.publicKey(ci))
+    #expect(try cli.run(["variable", "delete", "region", "--yes"], environment: ci).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: variable))
+    try cli.ok("workspace", "member", "remove", "ci")
+    let exported = try cli.run("export", "--deployment", "prod", "--format", "env")
+    #expect(exported.status == 0 && !exported.stdout.contains("AIRFLOW_VAR_REGION"), "\(exported)")
+  }
+
   @Test func keyChangesUndoAndMigrationKeepObjectsVerified() throws {
     let cli = CLI()
     // A repository of the shared key, moved to identities: every object is stamped by the migration.

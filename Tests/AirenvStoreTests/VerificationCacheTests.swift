@@ -97,6 +97,33 @@ import Testing
     #expect(try reason() == nil)
   }
 
+  /// Review 13: signatures are checked against the keys the stored member list records, so a
+  /// verdict holds only for those keys too: one swapped in by hand is judged anew (and so is the
+  /// list put back), never by what a read under the other keys concluded.
+  @Test func aVerdictHoldsOnlyForTheKeysTheStoredListRecords() throws {
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let (open, id, _) = try repository()
+    func reason() throws -> String? {
+      let repository = open()
+      let workspace = try repository.read(workspace: "team")
+      return try repository.unverifiedObjects(in: workspace).values.first { $0.kind == "connection" }?.reason
+    }
+    #expect(try reason() == nil)
+    #expect(VerificationCache(readingFrom: cachePath(id))?.objects.isEmpty == false)
+    let header = scratch + "/repo/workspaces/\(id)/workspace.json"
+    let original = try Data(contentsOf: URL(fileURLWithPath: header))
+    let stranger = try IdentityFile(environment: ["XDG_CONFIG_HOME": scratch + "/stranger"]).create(
+      for: "alice")
+    var stored = try #require(try JSONSerialization.jsonObject(with: original) as? [String: Any])
+    stored["memberKeys"] = ["alice": stranger.publicText]
+    try JSONSerialization.data(withJSONObject: stored, options: [.sortedKeys]).write(
+      to: URL(fileURLWithPath: header))
+    let swapped = try reason()
+    #expect(swapped?.contains("not verifiable") == true, "\(swapped ?? "")")
+    try original.write(to: URL(fileURLWithPath: header))
+    #expect(try reason() == nil)
+  }
+
   @Test func aDamagedCacheIsIgnored() throws {
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     let (open, id, _) = try repository()

@@ -33,7 +33,7 @@ struct ApproveCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
   @Argument(help: "connection, variable, deployment or workspace.") var kind: Kind?
   @Argument(
-    help: "The conn_id, variable key or Deployment name (none for the workspace).",
+    help: "The conn_id, variable key or Deployment name (none for the workspace); or the object's id.",
     completion: Completions.objects)
   var name: String?
   @Option(
@@ -103,7 +103,14 @@ struct ApproveCommand: ParsableCommand {
         commands.append(.approveDeployment(name: name))
       case .connection, .variable:
         let objectKind: ObjectKind = kind == .connection ? .connection : .variable
-        let reference = ObjectReference(objectKind, name, scopeDeployment: scopeDeployment)
+        // By its id too (as `conflicts` shows it), for one of two objects a merge left with one name.
+        let named =
+          objectKind == .connection
+          ? workspace.connections.first { $0.id == name }.map { ($0.key, $0.id) }
+          : workspace.variables.first { $0.id == name }.map { ($0.key, $0.id) }
+        let reference =
+          named.map { ObjectReference(objectKind, $0.0, scopeDeployment: scopeDeployment, objectID: $0.1) }
+          ?? ObjectReference(objectKind, name, scopeDeployment: scopeDeployment)
         id =
           objectKind == .connection
           ? (try? workspace.connection(reference))?.id : (try? workspace.variable(reference))?.id

@@ -20,7 +20,10 @@ struct KeyCommand: ParsableCommand {
   }
 
   static func describe(_ change: DataKeyReport) -> String {
-    "Workspace \(change.workspace): a new data key, \(counted(change.resealed, "file")) sealed again, "
+    "Workspace \(change.workspace): "
+      + (change.renewed
+        ? "a new data key, \(counted(change.resealed, "file")) sealed again, "
+        : "the data key it has (no file sealed again), ")
       + "wrapped for \(change.readers.joined(separator: ", "))"
   }
 

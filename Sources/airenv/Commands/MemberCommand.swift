@@ -37,6 +37,13 @@ struct MemberCommand: ParsableCommand {
             + "and settings that no signed change by an Owner made grant nothing: restore workspace.json from git, "
             + "or an Owner who has checked it runs `airenv approve workspace`")
       }
+      if let (first, second) = UserNameLikeness.firstAlikePair(
+        in: Swift.Set(workspace.members.keys).union(workspace.memberKeys.keys))
+      {
+        Console.error(
+          "airenv: warning: Workspace \(workspace.name): members \(UserNameLikeness.spelled(first)) and "
+            + "\(UserNameLikeness.spelled(second)) could be taken for one another; check who each is")
+      }
       let items = workspace.members.map {
         Item(user: $0.key, role: $0.value, publicKey: workspace.memberKeys[$0.key])
       }

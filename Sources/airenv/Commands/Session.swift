@@ -95,7 +95,8 @@ struct Session {
         message:
           "cannot reveal \(locked.joined(separator: ", ")): the Workspace's data key is not wrapped for "
           + "\(actor.user)'s identity held here (only Owners and Operators whose public key is recorded receive "
-          + "it), or the ciphertext was changed; see `airenv key status`" + pending,
+          + "it, once an Owner's save wraps it for them: a trusted Owner's next change, or `airenv key migrate`, "
+          + "does), or the ciphertext was changed; see `airenv key status`" + pending,
         code: 1)
     }
     throw Failure(

@@ -1,0 +1,74 @@
+import Foundation
+
+/// User names a person could take for one another. Any name a person can type is allowed, but a
+/// member list that holds `alice` and `аlice` (a Cyrillic `а`) reads as one member twice: an Owner
+/// approving it, or reading who holds which role, would not see the second. Two names are alike
+/// when they are the same once case, width, accents, invisible characters and the Cyrillic and
+/// Greek letters that look Latin (and the digits that look like letters) are set aside.
+public enum UserNameLikeness {
+  /// What `name` looks like: lowercase Latin letters and digits where it had look-alikes.
+  public static func skeleton(_ name: String) -> String {
+    var shape = String.UnicodeScalarView()
+    for scalar in name.decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+      switch scalar.properties.generalCategory {
+      case .nonspacingMark, .enclosingMark, .spacingMark, .format: continue
+      default: shape.append(lookalikes[scalar] ?? scalar)
+      }
+    }
+    return String(shape)
+  }
+
+  /// Another of `names` that `name` could be taken for; nil when none is.
+  public static func lookalike(of name: String, among names: some Sequence<String>) -> String? {
+    let shape = skeleton(name)
+    return names.filter { $0 != name && skeleton($0) == shape }.min()
+  }
+
+  /// Two names of `names` that could be taken for one another, the first in order; nil when none.
+  public static func firstAlikePair(in names: some Sequence<String>) -> (String, String)? {
+    var seen: [String: String] = [:]
+    for name in names.sorted() {
+      let shape = skeleton(name)
+      if let other = seen[shape] { return (other, name) }
+      seen[shape] = name
+    }
+    return nil
+  }
+
+  /// `name` as a reader must see it to tell it from a look-alike: itself when it is printable
+  /// ASCII, else with each other character written as its code point (`\u{430}lice`).
+  public static func spelled(_ name: String) -> String {
+    if name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return name }
+    var text = ""
+    for scalar in name.unicodeScalars {
+      if scalar.isASCII && scalar.value > 0x20 && scalar.value < 0x7F {
+        text.unicodeScalars.append(scalar)
+      } else {
+        text += "\\u{" + String(scalar.value, radix: 16) + "}"
+      }
+    }
+    return text
+  }
+
+  /// Letters of other scripts (lowercase, after decomposition) that are drawn like a Latin letter
+  /// or a digit, with the one they pass for.
+  private static let lookalikes: [Unicode.Scalar: Unicode.Scalar] = {
+    let pairs: [(String, String)] = [
+      // Cyrillic
+      ("а", "a"), ("б", "6"), ("в", "b"), ("г", "r"), ("д", "d"), ("е", "e"), ("ё", "e"), ("з", "3"),
+      ("и", "u"), ("к", "k"), ("м", "m"), ("н", "h"), ("о", "o"), ("п", "n"), ("р", "p"), ("с", "c"),
+      ("т", "t"), ("у", "y"), ("х", "x"), ("ь", "b"), ("ѕ", "s"), ("і", "i"), ("ї", "i"), ("ј", "j"),
+      ("ԁ", "d"), ("һ", "h"), ("ԛ", "q"), ("ԝ", "w"), ("ӏ", "l"), ("ү", "y"), ("ɡ", "g"),
+      // Greek
+      ("α", "a"), ("β", "b"), ("γ", "y"), ("ε", "e"), ("η", "n"), ("ι", "i"), ("κ", "k"), ("ν", "v"),
+      ("ο", "o"), ("ρ", "p"), ("τ", "t"), ("υ", "u"), ("χ", "x"), ("ω", "w"), ("ϲ", "c"), ("ϳ", "j"),
+      // Latin letters and digits drawn alike
+      ("0", "o"), ("1", "l"), ("ı", "i"), ("ł", "l"), ("ø", "o"),
+    ]
+    var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+    for (from, to) in pairs {
+      if let from = from.unicodeScalars.first, let to = to.unicodeScalars.first { table[from] = to }
+    }
+    return table
+  }()
+}

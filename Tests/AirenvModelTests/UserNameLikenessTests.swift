@@ -1,0 +1,38 @@
+import AirenvModel
+import Testing
+
+/// Names a person could take for one another (review 13): a member list holding `alice` and
+/// `аlice` reads as one member twice.
+@Suite("User names that look alike")
+struct UserNameLikenessTests {
+  @Test(arguments: [
+    ("alice", "\u{430}lice"),  // Cyrillic а
+    ("alice", "ALICE"),
+    ("jose", "jose\u{301}"),  // e and a combining acute
+    ("bob", "\u{FF42}\u{FF4F}\u{FF42}"),  // fullwidth
+    ("alice", "al\u{200B}ice"),  // a zero-width space
+    ("ops", "\u{3BF}ps"),  // Greek omicron
+    ("bob1", "bobl"),
+  ])
+  func namesDrawnAlikeAreAlike(first: String, second: String) {
+    #expect(UserNameLikeness.skeleton(first) == UserNameLikeness.skeleton(second))
+    #expect(UserNameLikeness.lookalike(of: second, among: [first, "carol"]) == first)
+    #expect(UserNameLikeness.firstAlikePair(in: [first, second, "carol"]) != nil)
+  }
+
+  @Test(arguments: [("alice", "alicia"), ("ann", "anne"), ("李", "季"), ("bob", "bob.ops")])
+  func differentNamesAreNot(first: String, second: String) {
+    #expect(UserNameLikeness.lookalike(of: second, among: [first]) == nil)
+    #expect(UserNameLikeness.firstAlikePair(in: [first, second]) == nil)
+  }
+
+  @Test func aNameIsNotALookalikeOfItself() {
+    #expect(UserNameLikeness.lookalike(of: "alice", among: ["alice"]) == nil)
+  }
+
+  @Test func whatIsNotPlainASCIIIsSpelledOut() {
+    #expect(UserNameLikeness.spelled("alice") == "alice")
+    #expect(UserNameLikeness.spelled("\u{430}lice") == "\\u{430}lice")
+    #expect(UserNameLikeness.spelled("jos\u{E9}") == "jos\\u{e9}")
+  }
+}
