@@ -191,6 +191,17 @@ struct ExitCodeTests {
     try cli.ok("connection", "link", "db", "--deployment", "prod", "--host", "prod-db")
     let export = try cli.run("export", "--deployment", "prod", "--format", "env")
     #expect(export.stderr.contains("withheld 1 secret field of 1 object "), "\(export.stderr)")
+    // A long list of what was withheld is cut, not printed whole (5,000 objects made a line of 300 KB).
+    let file = cli.scratch + "/many.env"
+    try (1...25).map { "AIRFLOW_CONN_C\($0)='postgres://app:pw\($0)@db-\($0):5432/app'" }.joined(
+      separator: "\n"
+    )
+    .write(toFile: file, atomically: true, encoding: .utf8)
+    try cli.ok("import", file, "--link-all")
+    let many = try cli.run("export", "--deployment", "prod", "--format", "env")
+    #expect(
+      many.stderr.contains("withheld 26 secret fields of 26 objects ") && many.stderr.contains(" and 6 more")
+        && !many.stderr.contains("pw1"), "\(many.stderr)")
     let delete = try cli.run("connection", "delete", "db")
     #expect(delete.stderr.contains("its 1 link and"), "\(delete.stderr)")
     #expect(!delete.stderr.contains("1 links"))

@@ -112,7 +112,8 @@ struct ExportCommand: ParsableCommand {
       let objects = Set(withheld.map { $0.components(separatedBy: ":").prefix(2).joined(separator: ":") })
       Console.error(
         "airenv: withheld \(counted(withheld.count, "secret field")) of \(counted(objects.count, "object")) (add --include-secrets "
-          + "to export them): " + withheld.joined(separator: ", "))
+          + "to export them): " + withheld.prefix(20).joined(separator: ", ")
+          + (withheld.count > 20 ? " and \(withheld.count - 20) more" : ""))
     }
   }
 
