@@ -41,6 +41,32 @@ extension Application {
   /// prove nothing), and in a repository that keeps no identities.
   /// `workspace` is the Workspace as the caller read it, to check the approver against.
   public func approve(_ commands: [Command], in workspace: Workspace) throws -> Performed {
+    try requireVerifiableApproval(in: workspace)
+    if commands.contains(.approveWorkspace), try !repository.isTrustedOwner(user, in: workspace) {
+      throw ApplicationError.approvalNotTrustedOwner(user: user, workspace: workspace.name)
+    }
+    if commands.contains(.approveWorkspace),
+      let (first, second) = try repository.alikeMemberNames(in: workspace)
+    {
+      throw ApplicationError.approvalOfLookalikes(first: first, second: second, workspace: workspace.name)
+    }
+    let name = commands.contains(.approveWorkspace) ? Repository.memberListApproval : Repository.approval
+    return try perform(commands, named: name, readingOnlyNamedObjects: true)
+  }
+
+  /// Records the acting user's agreement to the deletion of `objects` whose files are gone
+  /// (`UnverifiedObject.fileGone`), as one signed change; those recorded.
+  public func approveDeletions(of objects: [UnverifiedObject], in workspace: Workspace) throws
+    -> [UnverifiedObject]
+  {
+    try refuseIfReadonly()
+    try requireVerifiableApproval(in: workspace)
+    return try repository.approveDeletions(of: objects, workspace: workspace.name, by: actor)
+  }
+
+  /// An approval must be signed, with a key an Owner wrapped the data key for: else it would
+  /// verify nothing.
+  private func requireVerifiableApproval(in workspace: Workspace) throws {
     guard try repository.verifiesObjects(in: workspace) else { throw ApplicationError.verificationOff }
     guard workspace.memberKeys[user] != nil else {
       throw ApplicationError.approvalUnsigned(user: user, workspace: workspace.name)
@@ -48,16 +74,5 @@ extension Application {
     guard try repository.signsVerifiably(user, in: workspace) || workspace.role(of: user) < .`operator` else {
       throw ApplicationError.approvalUnverifiable(user: user, workspace: workspace.name)
     }
-    if commands.contains(.approveWorkspace), try !repository.isTrustedOwner(user, in: workspace) {
-      throw ApplicationError.approvalNotTrustedOwner(user: user, workspace: workspace.name)
-    }
-    if commands.contains(.approveWorkspace),
-      let (first, second) = UserNameLikeness.firstAlikePair(
-        in: Set(workspace.members.keys).union(workspace.memberKeys.keys))
-    {
-      throw ApplicationError.approvalOfLookalikes(first: first, second: second, workspace: workspace.name)
-    }
-    let name = commands.contains(.approveWorkspace) ? Repository.memberListApproval : Repository.approval
-    return try perform(commands, named: name, readingOnlyNamedObjects: true)
   }
 }

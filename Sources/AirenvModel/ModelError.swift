@@ -95,7 +95,7 @@ public enum ModelError: Error, Equatable, Sendable {
     case .undoWouldBreak(let reason):
       return reason
     case .undoConflict(let what, let by, let at):
-      return "\(what) was changed since by \(by) at \(Self.timestamp(at)); undo refuses to overwrite "
+      return "\(what) was changed since by \(by) at \(Self.timestamp(at)); undo and redo refuse to overwrite "
         + "someone else's later change"
     case .notAMember(let user, let workspace, let owners):
       return "\(user) is not a member of Workspace \"\(workspace)\"; ask an Owner ("

@@ -9,9 +9,18 @@ public enum UserNameLikeness {
   /// What `name` looks like: lowercase Latin letters and digits where it had look-alikes.
   public static func skeleton(_ name: String) -> String {
     var shape = String.UnicodeScalarView()
-    for scalar in name.decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+    // A capital I is drawn as an l, not as the i it lowers to.
+    let capitals = String(String.UnicodeScalarView(name.unicodeScalars.map { $0 == "I" ? "l" : $0 }))
+    for scalar in capitals.decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+      // What draws nothing (marks, format and default-ignorable characters such as the Hangul
+      // fillers, blanks) is set aside.
+      if scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.isWhitespace
+        || blanks.contains(scalar)
+      {
+        continue
+      }
       switch scalar.properties.generalCategory {
-      case .nonspacingMark, .enclosingMark, .spacingMark, .format: continue
+      case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control: continue
       default: shape.append(lookalikes[scalar] ?? scalar)
       }
     }
@@ -50,20 +59,32 @@ public enum UserNameLikeness {
     return text
   }
 
-  /// Letters of other scripts (lowercase, after decomposition) that are drawn like a Latin letter
-  /// or a digit, with the one they pass for.
+  /// Characters that draw as nothing though no property says so.
+  private static let blanks: Set<Unicode.Scalar> = [
+    "\u{2800}", "\u{115F}", "\u{1160}", "\u{3164}", "\u{FFA0}",
+  ]
+
+  /// Letters (lowercase, after decomposition) that are drawn like a Latin letter or a digit,
+  /// with the one they pass for; i, l, 1 and their kin are one stroke.
   private static let lookalikes: [Unicode.Scalar: Unicode.Scalar] = {
     let pairs: [(String, String)] = [
+      ("i", "l"), ("|", "l"), ("ǀ", "l"), ("ɩ", "l"), ("ɪ", "l"), ("ɑ", "a"), ("ɒ", "a"), ("ɛ", "e"),
+      ("ɔ", "c"),
+      ("ɢ", "g"), ("ʜ", "h"), ("ʟ", "l"), ("ɴ", "n"), ("ʀ", "r"), ("ʏ", "y"), ("ᴀ", "a"), ("ᴄ", "c"),
+      ("ᴅ", "d"), ("ᴇ", "e"), ("ᴊ", "j"), ("ᴋ", "k"), ("ᴍ", "m"), ("ᴏ", "o"), ("ᴘ", "p"), ("ᴛ", "t"),
+      ("ᴜ", "u"), ("ᴠ", "v"), ("ᴡ", "w"), ("ᴢ", "z"), ("ꜱ", "s"), ("ʙ", "b"),
+      // Armenian
+      ("օ", "o"), ("ս", "u"), ("հ", "h"), ("ո", "n"), ("ց", "g"), ("զ", "q"), ("ա", "w"),
       // Cyrillic
       ("а", "a"), ("б", "6"), ("в", "b"), ("г", "r"), ("д", "d"), ("е", "e"), ("ё", "e"), ("з", "3"),
       ("и", "u"), ("к", "k"), ("м", "m"), ("н", "h"), ("о", "o"), ("п", "n"), ("р", "p"), ("с", "c"),
-      ("т", "t"), ("у", "y"), ("х", "x"), ("ь", "b"), ("ѕ", "s"), ("і", "i"), ("ї", "i"), ("ј", "j"),
+      ("т", "t"), ("у", "y"), ("х", "x"), ("ь", "b"), ("ѕ", "s"), ("і", "l"), ("ї", "l"), ("ј", "j"),
       ("ԁ", "d"), ("һ", "h"), ("ԛ", "q"), ("ԝ", "w"), ("ӏ", "l"), ("ү", "y"), ("ɡ", "g"),
       // Greek
-      ("α", "a"), ("β", "b"), ("γ", "y"), ("ε", "e"), ("η", "n"), ("ι", "i"), ("κ", "k"), ("ν", "v"),
+      ("α", "a"), ("β", "b"), ("γ", "y"), ("ε", "e"), ("η", "n"), ("ι", "l"), ("κ", "k"), ("ν", "v"),
       ("ο", "o"), ("ρ", "p"), ("τ", "t"), ("υ", "u"), ("χ", "x"), ("ω", "w"), ("ϲ", "c"), ("ϳ", "j"),
       // Latin letters and digits drawn alike
-      ("0", "o"), ("1", "l"), ("ı", "i"), ("ł", "l"), ("ø", "o"),
+      ("0", "o"), ("1", "l"), ("ı", "l"), ("ł", "l"), ("ø", "o"),
     ]
     var table: [Unicode.Scalar: Unicode.Scalar] = [:]
     for (from, to) in pairs {

@@ -63,6 +63,13 @@ public struct HistoryEntry: Codable, Equatable, Sendable {
     changes.contains { $0.kind == "keys" && $0.key == Self.standaloneKeyChange }
   }
 
+  /// An approval of deletions nobody allowed to had made (`Repository.approveDeletions`): it
+  /// keeps no earlier version to bring back, and undo passes over it.
+  public var approvesDeletions: Bool {
+    command == Repository.approval && !changes.isEmpty
+      && changes.allSatisfy { $0.afterDigest == nil && $0.before == .object([:]) }
+  }
+
   /// The creation of a Workspace with a data key, which anchors its signed member list: undo
   /// passes over it (`workspace delete` is the way back).
   public var createsWorkspace: Bool { changes.contains { $0.kind == "workspace" && $0.before == nil } }

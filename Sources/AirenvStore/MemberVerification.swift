@@ -76,12 +76,17 @@ struct MemberState: Equatable, Sendable {
     var owners: [String] = []
     var raised: [String] = []
     var other: [String] = []
-    let everyone = Set(members.keys).union(stored.members.keys).union(keys.keys).union(stored.keys.keys)
     // A name shown as an approving Owner must read it: spelled out where it is not plain ASCII,
-    // and with the member it could be taken for.
+    // and with the member it could be taken for (each name's shape made once: a list edited by
+    // hand may hold thousands).
+    let alike = Dictionary(
+      grouping: Set(members.keys).union(stored.members.keys).union(keys.keys).union(stored.keys.keys),
+      by: UserNameLikeness.skeleton)
     func named(_ user: String) -> String {
       let name = UserNameLikeness.spelled(String(user.prefix(80)))
-      guard let other = UserNameLikeness.lookalike(of: user, among: everyone) else { return name }
+      guard let other = alike[UserNameLikeness.skeleton(user)]?.filter({ $0 != user }).min() else {
+        return name
+      }
       return name + " (who could be taken for " + UserNameLikeness.spelled(String(other.prefix(80))) + ")"
     }
     for user in Set(members.keys).union(stored.members.keys).sorted()
@@ -106,8 +111,12 @@ struct MemberState: Equatable, Sendable {
       }
     }
     for user in Set(keys.keys).union(stored.keys.keys).sorted() where keys[user] != stored.keys[user] {
-      raised.append(
-        "it records a public key for \(named(user)) that no signed change by an Owner recorded")
+      if stored.keys[user] == nil {
+        other.append(
+          "it records no public key for \(named(user)), though signed changes by Owners recorded one")
+      } else {
+        raised.append("it records a public key for \(named(user)) that no signed change by an Owner recorded")
+      }
     }
     if secretsFetching != stored.secretsFetching {
       let line =
@@ -176,15 +185,6 @@ struct TrustedMembers: Equatable, Sendable {
   /// For each change that counts, by entry name, the list its author replayed before it: what
   /// an undo of it may bring back (see `Repository.revert`).
   var found: [String: MemberState] = [:]
-
-  /// Whether a change that counts ever made `user` an Owner or Operator recording `key` for them
-  /// (any key, when nil): a deletion they signed then still counts after they leave, as the
-  /// object they deleted cannot be approved.
-  func everAllowedToChange(_ user: String, key: String?) -> Bool {
-    ([state] + found.values).contains { state in
-      (state.members[user] ?? .member) >= .`operator` && (key == nil || state.keys[user] == key)
-    }
-  }
 
   /// Nobody trusted, for a history that cannot be replayed: nothing verifies, no envelope opens.
   static func untrusted(_ problem: String, uncounted: [String: String] = [:]) -> TrustedMembers {

@@ -20,6 +20,8 @@ public struct UnverifiedObject: Equatable, Sendable {
   /// The object's file, inside the repository.
   public var path: String
   public var reason: String
+  /// Its file is gone: approving it records its deletion (see `Repository.approveDeletions`).
+  public var fileGone = false
 
   /// The command that approves it (the name single-quoted for a shell where it needs to be).
   public var approval: String {
@@ -28,7 +30,8 @@ public struct UnverifiedObject: Equatable, Sendable {
         || [UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ".")].contains(byte)
     }
     let quoted = plain ? name : "'" + name.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    return kind == "workspace" ? "airenv approve workspace" : "airenv approve \(kind) \(quoted)"
+    if kind == "workspace" { return "airenv approve workspace" }
+    return "airenv approve \(kind) \(fileGone ? id : quoted)"
   }
 
   /// One line for a refusal or a listing.
@@ -177,6 +180,20 @@ extension Repository {
     guard let trusted, trusted.anchor != nil else { return }
     guard trusted.state.members[user] == .owner, trusted.state.keys[user] != nil else {
       throw .notTrustedOwner(user: user, workspace: workspace.name)
+    }
+  }
+
+  /// Two names of the member list, as stored or as signed changes by Owners made it, that could
+  /// be taken for one another (`UserNameLikeness`): a hand edit that replaces `alice` by `аlice`
+  /// puts no two such names in the file, but one beside the list it would replace.
+  public func alikeMemberNames(in workspace: Workspace) throws(StoreError) -> (String, String)? {
+    try locked(exclusive: false) { () throws(StoreError) -> (String, String)? in
+      var names = Set(workspace.members.keys).union(workspace.memberKeys.keys)
+      if try verifies(workspace), let trusted = trustedMembers(of: workspace)?.state {
+        names.formUnion(trusted.members.keys)
+        names.formUnion(trusted.keys.keys)
+      }
+      return UserNameLikeness.firstAlikePair(in: names)
     }
   }
 
@@ -483,20 +500,16 @@ extension Repository {
         }
         let reason: String
         if gone.contains(id) {
-          // A deletion counts as a write does, by someone allowed to change the Workspace with
-          // the key an Owner recorded; by someone allowed once, too (see `everAllowedToChange`).
+          // A deletion counts as a write does: made and signed by someone the member list lets
+          // change the Workspace now, with the key an Owner recorded (one made by someone lowered
+          // or gone since is approved, as what they wrote is).
           if let counts = deletionCounts[entry] {
             if counts { continue }
           } else {
-            let author = deleters[entry]
             let counts =
-              author.map { author in
+              deleters[entry].map {
                 Self.authorProblem(
-                  author, of: "", that: "deleted it", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
-                  || trusted.map {
-                    $0.everAllowedToChange(author.signer, key: author.key)
-                      && (!author.purged || $0.everAllowedToChange(author.user, key: nil))
-                  } ?? false
+                  $0, of: "", that: "deleted it", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
               } ?? false
             deletionCounts[entry] = counts
             if counts { continue }
@@ -504,17 +517,17 @@ extension Repository {
           reason =
             "its file is gone, deleted by change #\(written.sequence)"
             + (deleters[entry].map { " by \($0.user.prefix(80))" } ?? "")
-            + ", which nobody allowed to change this Workspace signed (a Member's, or made with a key no Owner "
-            + "recorded); restore it from git"
+            + ", who may not change this Workspace (now), or not with the key it is signed with; restore it from "
+            + "git, or an Owner or Operator who agrees approves the deletion"
         } else {
           reason =
             "its file is gone, though change #\(written.sequence) wrote it and no signed change deleted it "
-            + "(removed by hand?); restore it from git"
+            + "(removed by hand?); restore it from git, or an Owner or Operator who agrees approves the deletion"
         }
         let directory = kind == "deployment" ? "deployments" : kind + "s"
         unverified[id] = UnverifiedObject(
           kind: kind, id: id, name: id, path: layout.relative(base + "/" + directory + "/" + id + ".json"),
-          reason: reason)
+          reason: reason, fileGone: true)
       }
     }
     if let cachePath, learning, learnt {

@@ -329,6 +329,8 @@ public struct DataKeyReport: Equatable, Sendable {
   public var resealed: Int
   /// Whether the key is new; else the one there was, wrapped for readers who lacked it.
   public var renewed = true
+  /// Whether the Workspace was on the repository's shared key before.
+  public var fromSharedKey = false
   /// The members the key is wrapped for.
   public var readers: [String]
   /// Members whose role may read secrets but whose public key is not recorded: they receive the
@@ -416,7 +418,7 @@ extension Repository {
         writes += keyWrites
         migrations.append(
           DataKeyReport(
-            workspace: after.name, resealed: resealed, renewed: renewed,
+            workspace: after.name, resealed: resealed, renewed: renewed, fromSharedKey: !hasDataKey,
             readers: envelope.wrapped.keys.sorted(),
             waitingForKeys: after.members.filter { user, role in
               after.memberKeys[user] == nil && (role >= .`operator` || after.settings.secretsFetching)

@@ -16,7 +16,7 @@ extension Repository {
       guard
         let target = entries.last(where: {
           $0.user == actor.user && $0.undoes == nil && !undone.contains($0.name) && !$0.isDelivery
-            && !$0.isKeyChange && !$0.createsWorkspace
+            && !$0.isKeyChange && !$0.createsWorkspace && !$0.approvesDeletions
         })
       else { throw ModelError.nothingToUndo("\(actor.user) has no change left to undo in this Workspace") }
       return (
@@ -38,6 +38,7 @@ extension Repository {
       guard
         let latest = entries.last(where: {
           $0.user == actor.user && !$0.isDelivery && !$0.isKeyChange && !$0.createsWorkspace
+            && !$0.approvesDeletions
         }),
         let original = latest.undoes,
         let originalName = HistoryEntry.referent(of: latest, original, latest.undoesEntry, among: entries),
@@ -66,10 +67,11 @@ extension Repository {
       // Restored objects are opened like loaded ones, so that the write compares plaintexts
       // (an undo does not claim secret changes it did not make) and keeps their ciphertexts.
       let sealer = try readingSealer(for: id)
+      let done = note.undoes != nil ? "undone" : "redone"
       for change in target.changes {
         try restore(
           change, stored: storedJSON(kind: change.kind, id: change.id, workspace: id), in: &reverted,
-          sealer: sealer, by: actor)
+          sealer: sealer, by: actor, done: done)
       }
       // What the entry kept of a secret must open with the key it is sealed with now: a key made
       // since (a reader left, a rotation) would leave it unreadable to everyone but those who
@@ -170,7 +172,7 @@ extension Repository {
 
   private func restore(
     _ change: ObjectChange, stored: JSONValue?, in workspace: inout Workspace, sealer: SecretSealer,
-    by actor: Actor
+    by actor: Actor, done: String
   )
     throws
   {
@@ -180,7 +182,7 @@ extension Repository {
       if change.afterDigest == ContentDigest.purged {
         throw ModelError.undoWouldBreak(
           "\(what) held values that were purged from the history (airenv history purge); this change "
-            + "cannot be undone")
+            + "cannot be \(done)")
       }
       guard ContentDigest.of(stored) != change.afterDigest else { return }
       guard let stamp else {
@@ -192,7 +194,7 @@ extension Repository {
         throw ModelError.undoWouldBreak(
           "\(what) was stored anew since without a change of its own: its secrets sealed with a new key (key "
             + "rotate, key migrate, or a member who could read them left) or a hand edit; what this change kept "
-            + "would not open, so it cannot be undone")
+            + "would not open, so it cannot be \(done)")
       }
       throw ModelError.undoConflict(what: what, by: stamp.updatedBy, at: stamp.updatedAt)
     }
@@ -208,15 +210,15 @@ extension Repository {
     switch change.kind {
     case "connection":
       try restore(
-        change, in: &workspace.connections, by: actor, check: check,
+        change, in: &workspace.connections, by: actor, done: done, check: check,
         decode: { sealer.unseal(try decoded(Connection.self, $0)) })
     case "variable":
       try restore(
-        change, in: &workspace.variables, by: actor, check: check,
+        change, in: &workspace.variables, by: actor, done: done, check: check,
         decode: { sealer.unseal(try decoded(Variable.self, $0)) })
     case "deployment":
       try restore(
-        change, in: &workspace.deployments, by: actor, check: check,
+        change, in: &workspace.deployments, by: actor, done: done, check: check,
         decode: { sealer.unseal(try decoded(Deployment.self, $0)) })
     case "workspace":
       try check(workspace.stamp, "Workspace \(workspace.name)")
@@ -234,7 +236,7 @@ extension Repository {
   }
 
   private func restore<Value: Identifiable<String> & Stamped>(
-    _ change: ObjectChange, in objects: inout [Value], by actor: Actor,
+    _ change: ObjectChange, in objects: inout [Value], by actor: Actor, done: String,
     check: (Stamp?, String) throws -> Void,
     decode: (JSONValue) throws -> Value
   ) throws {
@@ -251,7 +253,7 @@ extension Repository {
         path: "history", line: nil, column: nil,
         reason:
           "a history entry's earlier version of \(change.kind) \(change.id) is another object (\(restored.id)); "
-          + "it cannot be undone")
+          + "it cannot be \(done)")
     }
     restored.stamp = index.map { objects[$0].stamp } ?? restored.stamp
     restored.stamp.touch(by: actor)

@@ -423,6 +423,20 @@ struct DataKeyHandEditTests {
       "\(undone.stderr)")
     #expect(try cli.run("variable", "get", "token").status != 0)
   }
+
+  /// A redo refused because the object was stored anew since says it cannot be redone (it said
+  /// "undone").
+  @Test func aRedoOfAnObjectStoredAnewSaysItCannotBeRedone() throws {
+    let cli = CLI()
+    _ = try team(cli)
+    try cli.ok("variable", "update", "token", "--value", "second")
+    try cli.ok("undo")
+    #expect(try cli.ok("key", "rotate").contains("a new data key"))
+    let redone = try cli.run("redo")
+    #expect(
+      redone.status != 0 && redone.stderr.contains("so it cannot be redone")
+        && !redone.stderr.contains("undone"), "\(redone.stderr)")
+  }
 }
 
 /// Single-user use (issue 13, part 7): `init` makes the identity, and a Workspace is born with

@@ -13,6 +13,15 @@ struct UserNameLikenessTests {
     ("alice", "al\u{200B}ice"),  // a zero-width space
     ("ops", "\u{3BF}ps"),  // Greek omicron
     ("bob1", "bobl"),
+    // Review 14: fillers and blanks that draw nothing, and letters it had missed.
+    ("alice", "alice\u{1160}"),  // a Hangul filler
+    ("alice", "alice\u{3164}"),
+    ("alice", "alice\u{2800}"),  // a braille blank
+    ("alice", "\u{251}lice"),  // Latin alpha
+    ("alice", "aIice"),  // a capital I for the l
+    ("alice", "a\u{1C0}ice"),  // a dental click
+    ("bob", "b\u{585}b"),  // Armenian o
+    ("alice", "\u{1D00}lice"),  // a small capital A
   ])
   func namesDrawnAlikeAreAlike(first: String, second: String) {
     #expect(UserNameLikeness.skeleton(first) == UserNameLikeness.skeleton(second))

@@ -67,9 +67,11 @@ struct ApproveCommand: ParsableCommand {
     guard try application.repository.verifiesObjects(in: workspace) else {
       throw ApplicationError.verificationOff
     }
-    let unverified = try application.unverifiedObjects(in: workspace)
+    // Whole: objects whose files are gone are approved too (their deletion recorded).
+    let unverified = try application.unverifiedObjects(in: workspace, whole: true)
     var commands: [Command] = []
     var approved: [UnverifiedObject] = []
+    var deletions: [UnverifiedObject] = []
     if all {
       // The member list grants roles and the data key: it is approved by name, never in bulk.
       if let list = unverified[workspace.id] {
@@ -79,6 +81,10 @@ struct ApproveCommand: ParsableCommand {
       }
       for object in unverified.values.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) })
       where object.kind != "workspace" {
+        if object.fileGone {
+          deletions.append(object)
+          continue
+        }
         approved.append(object)
         switch object.kind {
         case "deployment": commands.append(.approveDeployment(name: object.name))
@@ -94,6 +100,8 @@ struct ApproveCommand: ParsableCommand {
       }
       approved.append(object)
       commands.append(.approveWorkspace)
+    } else if let kind, let name, let gone = unverified[name], gone.fileGone, gone.kind == kind.rawValue {
+      deletions.append(gone)
     } else if let kind, let name {
       let id: String?
       switch kind {
@@ -103,14 +111,22 @@ struct ApproveCommand: ParsableCommand {
         commands.append(.approveDeployment(name: name))
       case .connection, .variable:
         let objectKind: ObjectKind = kind == .connection ? .connection : .variable
-        // By its id too (as `conflicts` shows it), for one of two objects a merge left with one name.
-        let named =
+        let byName = ObjectReference(objectKind, name, scopeDeployment: scopeDeployment)
+        let found =
           objectKind == .connection
-          ? workspace.connections.first { $0.id == name }.map { ($0.key, $0.id) }
-          : workspace.variables.first { $0.id == name }.map { ($0.key, $0.id) }
+          ? workspace.connections.filter { $0.key.caseInsensitiveCompare(name) == .orderedSame }.count
+          : workspace.variables.filter { $0.key.caseInsensitiveCompare(name) == .orderedSame }.count
+        // By its id (as `conflicts` shows it) only where no object has that name: one of two
+        // a merge left with one name. A file that calls itself by another's name is not taken.
+        let named =
+          found > 0
+          ? nil
+          : objectKind == .connection
+            ? workspace.connections.first { $0.id == name && $0.id.hasPrefix("con_") }.map { ($0.key, $0.id) }
+            : workspace.variables.first { $0.id == name && $0.id.hasPrefix("var_") }.map { ($0.key, $0.id) }
         let reference =
           named.map { ObjectReference(objectKind, $0.0, scopeDeployment: scopeDeployment, objectID: $0.1) }
-          ?? ObjectReference(objectKind, name, scopeDeployment: scopeDeployment)
+          ?? byName
         id =
           objectKind == .connection
           ? (try? workspace.connection(reference))?.id : (try? workspace.variable(reference))?.id
@@ -123,7 +139,13 @@ struct ApproveCommand: ParsableCommand {
         return
       }
     }
+    if !deletions.isEmpty {
+      for object in try application.approveDeletions(of: deletions, in: workspace) {
+        Console.out("approved the deletion of \(object.kind) \(object.id) (\(object.path)): \(object.reason)")
+      }
+    }
     if commands.isEmpty {
+      if !deletions.isEmpty { return }
       Console.out(
         unverified[workspace.id] == nil
           ? "every object of Workspace \(workspace.name) is verified; nothing to approve"

@@ -115,10 +115,13 @@ extension HistoryCommand {
       let filtered = object != nil || deployment != nil
       var (entries, unreadable) = try session.repository.readableHistory(
         workspace: workspace.name, last: filtered ? nil : max(0, limit))
-      for problem in unreadable {
+      for problem in unreadable.prefix(10) {
         // One line each: a file name may hold a newline, which must not make a line of its own.
         Console.error(
           "airenv: warning: a history entry is passed over: \(TerminalText.escaped(problem.message))")
+      }
+      if unreadable.count > 10 {
+        Console.error("airenv: warning: and \(unreadable.count - 10) more history entries are passed over")
       }
       if let object {
         entries = entries.filter { $0.changes.contains { $0.key.lowercased() == object.lowercased() } }

@@ -177,9 +177,11 @@ struct KeyCommand: ParsableCommand {
               + "--public-key KEY`")
         }
       }
-      Console.out(
-        "  note: the shared key in \(session.repository.keyring.location) opens nothing written from now on; "
-          + "copies of the repository made before keep what they held")
+      if migrations.contains(where: \.fromSharedKey) {
+        Console.out(
+          "  note: the shared key in \(session.repository.keyring.location) opens nothing written from now on; "
+            + "copies of the repository made before keep what they held")
+      }
     }
   }
 }

@@ -37,12 +37,13 @@ struct MemberCommand: ParsableCommand {
             + "and settings that no signed change by an Owner made grant nothing: restore workspace.json from git, "
             + "or an Owner who has checked it runs `airenv approve workspace`")
       }
-      if let (first, second) = UserNameLikeness.firstAlikePair(
-        in: Swift.Set(workspace.members.keys).union(workspace.memberKeys.keys))
-      {
+      if let (first, second) = try session.application.repository.alikeMemberNames(in: workspace) {
         Console.error(
           "airenv: warning: Workspace \(workspace.name): members \(UserNameLikeness.spelled(first)) and "
             + "\(UserNameLikeness.spelled(second)) could be taken for one another; check who each is")
+      }
+      let alike = Dictionary(grouping: workspace.members.keys, by: UserNameLikeness.skeleton).filter {
+        $0.value.count > 1
       }
       let items = workspace.members.map {
         Item(user: $0.key, role: $0.value, publicKey: workspace.memberKeys[$0.key])
@@ -52,8 +53,11 @@ struct MemberCommand: ParsableCommand {
         guard !items.isEmpty else { return "no members: every user acts as Owner of this Workspace\n" }
         var table = TextTable("USER", "ROLE", "IDENTITY")
         for item in items {
+          // A name that looks like another member's is spelled out where it is not plain ASCII.
           table.add([
-            item.user, item.role.title,
+            alike[UserNameLikeness.skeleton(item.user)] == nil
+              ? item.user : UserNameLikeness.spelled(item.user),
+            item.role.title,
             item.publicKey.map { "key \($0.dropFirst(IdentityText.prefix.count).prefix(12))…" }
               ?? "name only",
           ])
