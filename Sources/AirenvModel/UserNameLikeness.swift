@@ -9,9 +9,12 @@ public enum UserNameLikeness {
   /// What `name` looks like: lowercase Latin letters and digits where it had look-alikes.
   public static func skeleton(_ name: String) -> String {
     var shape = String.UnicodeScalarView()
-    // A capital I is drawn as an l, not as the i it lowers to.
-    let capitals = String(String.UnicodeScalarView(name.unicodeScalars.map { $0 == "I" ? "l" : $0 }))
-    for scalar in capitals.decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+    // Capitals are matched as drawn, before they are lowered: a Greek Ν looks like an N, its
+    // lowercase ν like a v; a capital I like an l, not the i it lowers to.
+    let capitals = String(
+      String.UnicodeScalarView(
+        name.decomposedStringWithCompatibilityMapping.unicodeScalars.map { capitalLookalikes[$0] ?? $0 }))
+    for scalar in capitals.lowercased().unicodeScalars {
       // What draws nothing (marks, format and default-ignorable characters such as the Hangul
       // fillers, blanks) is set aside.
       if scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.isWhitespace
@@ -24,7 +27,8 @@ public enum UserNameLikeness {
       default: shape.append(lookalikes[scalar] ?? scalar)
       }
     }
-    return String(shape)
+    // Pairs of letters drawn as one.
+    return String(shape).replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
   }
 
   /// Another of `names` that `name` could be taken for; nil when none is.
@@ -59,6 +63,27 @@ public enum UserNameLikeness {
     return text
   }
 
+  /// Capitals of other scripts drawn like a Latin capital, with the Latin letter (lowercase).
+  private static let capitalLookalikes: [Unicode.Scalar: Unicode.Scalar] = {
+    let pairs: [(String, String)] = [
+      ("I", "l"),
+      // Greek
+      ("Α", "a"), ("Β", "b"), ("Ε", "e"), ("Ζ", "z"), ("Η", "h"), ("Ι", "l"), ("Κ", "k"), ("Μ", "m"),
+      ("Ν", "n"), ("Ο", "o"), ("Ρ", "p"), ("Τ", "t"), ("Υ", "y"), ("Χ", "x"),
+      // Cyrillic
+      ("А", "a"), ("В", "b"), ("Е", "e"), ("К", "k"), ("М", "m"), ("Н", "h"), ("О", "o"), ("Р", "p"),
+      ("С", "c"), ("Т", "t"), ("Х", "x"), ("Ѕ", "s"), ("І", "l"), ("Ј", "j"), ("Ү", "y"), ("Ԛ", "q"),
+      ("Ԝ", "w"),
+      // Armenian and Coptic
+      ("Տ", "s"), ("Օ", "o"), ("Ⲟ", "o"), ("Ⲣ", "p"), ("Ⲥ", "c"),
+    ]
+    var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+    for (from, to) in pairs {
+      if let from = from.unicodeScalars.first, let to = to.unicodeScalars.first { table[from] = to }
+    }
+    return table
+  }()
+
   /// Characters that draw as nothing though no property says so.
   private static let blanks: Set<Unicode.Scalar> = [
     "\u{2800}", "\u{115F}", "\u{1160}", "\u{3164}", "\u{FFA0}",
@@ -73,8 +98,12 @@ public enum UserNameLikeness {
       ("ɢ", "g"), ("ʜ", "h"), ("ʟ", "l"), ("ɴ", "n"), ("ʀ", "r"), ("ʏ", "y"), ("ᴀ", "a"), ("ᴄ", "c"),
       ("ᴅ", "d"), ("ᴇ", "e"), ("ᴊ", "j"), ("ᴋ", "k"), ("ᴍ", "m"), ("ᴏ", "o"), ("ᴘ", "p"), ("ᴛ", "t"),
       ("ᴜ", "u"), ("ᴠ", "v"), ("ᴡ", "w"), ("ᴢ", "z"), ("ꜱ", "s"), ("ʙ", "b"),
-      // Armenian
-      ("օ", "o"), ("ս", "u"), ("հ", "h"), ("ո", "n"), ("ց", "g"), ("զ", "q"), ("ա", "w"),
+      // Armenian, Coptic and Latin letters drawn alike
+      ("օ", "o"), ("ս", "u"), ("հ", "h"), ("ո", "n"), ("ց", "g"), ("զ", "q"), ("ա", "w"), ("ⲟ", "o"),
+      ("ⲣ", "p"), ("ⲥ", "c"), ("ĸ", "k"), ("ƅ", "b"), ("ѵ", "v"), ("ʋ", "v"), ("ɡ", "g"),
+      // Dashes and minus signs drawn as a hyphen
+      ("\u{2010}", "-"), ("\u{2011}", "-"), ("\u{2012}", "-"), ("\u{2013}", "-"), ("\u{2014}", "-"),
+      ("\u{2212}", "-"), ("\u{FE63}", "-"), ("\u{FF0D}", "-"), ("\u{2043}", "-"),
       // Cyrillic
       ("а", "a"), ("б", "6"), ("в", "b"), ("г", "r"), ("д", "d"), ("е", "e"), ("ё", "e"), ("з", "3"),
       ("и", "u"), ("к", "k"), ("м", "m"), ("н", "h"), ("о", "o"), ("п", "n"), ("р", "p"), ("с", "c"),

@@ -296,6 +296,7 @@ extension Repository {
       index.headers = learnt.headers
       index.examined = learnt.examined
       index.deleters = learnt.deleters
+      index.vanished = learnt.vanished
       if index.write(to: cachePath) { verificationCaches.remember(index, at: cachePath) }
     }
     return trustedMembers(of: workspace, headers: learnt.headers)
@@ -386,8 +387,13 @@ extension Repository {
     let stored = cachePath.flatMap { path in
       learning ? verificationCaches.cache(at: path) : verificationCaches.index(at: path)
     }
-    let (latest, gone, indexed, touchedAnew, headers, examined, deleters) = latestChanges(
+    let (latest, gone, indexed, touchedAnew, headers, examined, deleters, vanished) = latestChanges(
       in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
+    var newestVanished: [String: String] = [:]
+    for (entry, ids) in vanished {
+      for id in ids.keys where newestVanished[id].map({ $0 < entry }) ?? true { newestVanished[id] = entry }
+    }
+    let doubted = newestVanished
     // Roles and keys as signed changes by Owners made them, not as the header file says.
     let trusted = trustedMembers(of: workspace, headers: headers)
     let wrappedFor = ((try? verifiedEnvelope(id, replayed: trusted))??.wrapped ?? [:]).mapValues(\.recipient)
@@ -424,6 +430,7 @@ extension Repository {
         ? FileSignature(directory: handle, name: candidate.id + ".json")
         : FileSignature(path: base + "/" + file)
       guard let signature, let entry = candidate.stamp.entry, !touchedAnew.contains(candidate.id),
+        doubted[candidate.id] == nil,
         let verdict = cached?.objects[file],
         verdict.signature == signature, verdict.entry == entry, let files = entryFiles[entry],
         cached?.entries[entry] == files
@@ -441,6 +448,7 @@ extension Repository {
         }))
     let reasons = zip(candidates, looked).map { ($0, $1) }.concurrentMap { candidate, looked -> String? in
       if let verdict = looked.1 { return verdict.reason }
+      if let entry = doubted[candidate.id] { return Self.doubt(entry) }
       let path = base + "/" + candidate.directory + "/\(candidate.id).json"
       return reason(
         candidate, digest: { objectDigest(path, in: path.parent, now: now, settleSeconds: settleSeconds) },
@@ -466,7 +474,7 @@ extension Repository {
     // Written again only when this read learnt something: most reads reuse every verdict.
     var learnt =
       stored == nil || cached == nil || !touchedAnew.isEmpty || stored?.indexed != indexed
-      || stored?.examined != examined || stored?.deleters != deleters
+      || stored?.examined != examined || stored?.deleters != deleters || stored?.vanished != vanished
     for ((candidate, (signature, reused)), reason) in zip(zip(candidates, looked), reasons) {
       let file = candidate.directory + "/" + candidate.id + ".json"
       if let reason {
@@ -474,7 +482,7 @@ extension Repository {
           kind: candidate.kind, id: candidate.id, name: candidate.name,
           path: layout.relative(base + "/" + file), reason: reason)
       }
-      if reused != nil || !learning { continue }
+      if reused != nil || !learning || doubted[candidate.id] != nil { continue }
       verdicts[file] = nil
       // Kept for the next command while the object's file and its entry's have settled.
       guard let signature, signature.isSettled(now: now, after: settleSeconds),
@@ -530,6 +538,16 @@ extension Repository {
           reason: reason, fileGone: true)
       }
     }
+    if whole {
+      let present = Set(candidates.map(\.id))
+      for (id, entry) in doubted where !present.contains(id) && unverified[id] == nil {
+        guard let kind = Self.kind(ofID: id) else { continue }
+        let directory = kind == "deployment" ? "deployments" : kind + "s"
+        unverified[id] = UnverifiedObject(
+          kind: kind, id: id, name: id, path: layout.relative(base + "/" + directory + "/" + id + ".json"),
+          reason: Self.doubt(entry), fileGone: true)
+      }
+    }
     if let cachePath, learning, learnt {
       let named = Set(verdicts.values.map(\.entry))
       var fresh = VerificationCache(
@@ -538,6 +556,7 @@ extension Repository {
       fresh.headers = headers
       fresh.examined = examined
       fresh.deleters = deleters
+      fresh.vanished = vanished
       if fresh.write(to: cachePath) { verificationCaches.remember(fresh, at: cachePath) }
     }
     return unverified
@@ -583,6 +602,22 @@ extension Repository {
     return nil
   }
 
+  /// Why an object whose newest change (`entry`) this machine saw is in doubt now that the
+  /// history no longer holds that change.
+  static func doubt(_ entry: String) -> String {
+    let number = RepositoryLayout.historyName(fileName: entry + ".json").map { "#\($0.sequence) " } ?? ""
+    return
+      "the change \(number)(\(entry)) that last wrote or deleted it, which this machine saw, is gone from the "
+      + "history (removed by hand or by a push, or an older state checked out?); restore the history from git, or an "
+      + "Owner or Operator who has checked it approves it"
+  }
+
+  /// The kind of object an id names, by its prefix.
+  static func kind(ofID id: String) -> String? {
+    id.hasPrefix("con_")
+      ? "connection" : id.hasPrefix("var_") ? "variable" : id.hasPrefix("dep_") ? "deployment" : nil
+  }
+
   /// Why `author`'s change (`change`, which `did` what is judged) does not count in `workspace`
   /// (judged: roles and keys as signed changes by Owners made them); nil when it does. Its user
   /// and signer must be allowed to change the Workspace, and the key its signature held for
@@ -626,7 +661,8 @@ extension Repository {
     in history: String, workspace: WorkspaceID, recorded: [String: String], known: VerificationCache?
   ) -> (
     latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>,
-    headers: [String: HeaderFacts], examined: VerificationCache.Examined, deleters: [String: EntryAuthor]
+    headers: [String: HeaderFacts], examined: VerificationCache.Examined, deleters: [String: EntryAuthor],
+    vanished: [String: [String: String]]
   ) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
@@ -638,6 +674,16 @@ extension Repository {
     var indexed = whole ? known?.indexed ?? [] : []
     var headers = (whole ? known?.headers ?? [:] : [:]).filter { names.contains($0.key) }
     var deleters = whole ? known?.deleters ?? [:] : [:]
+    // Entries this machine indexed that the history no longer holds (removed by hand or by a
+    // push, or an older state checked out), with the objects each was the newest change of:
+    // those are in doubt until the entry is back or another change touches them (one that is
+    // not the newest left when it vanished: a name cannot tell, as it may sort either side).
+    var vanished = (known?.vanished ?? [:]).filter { !names.contains($0.key) }
+    var lostNow: [String: Set<String>] = [:]
+    if let known, !whole {
+      let lost = known.indexed.subtracting(names)
+      for (id, entry) in known.latest where lost.contains(entry) { lostNow[entry, default: []].insert(id) }
+    }
     // Signed entries that do not verify by the keys recorded now are read once while those keys
     // stay: a history stuffed with entries signed by strangers costs a listing, not a parse each.
     let keys = VerificationCache.Examined.digest(of: recorded)
@@ -669,7 +715,14 @@ extension Repository {
       }
     }
     if !whole { touched.formUnion(latest.keys) }
-    return (latest, gone, indexed, touched, headers, examined, deleters)
+    for (entry, ids) in vanished {
+      let open = ids.filter { id, before in (latest[id] ?? "") == before }
+      vanished[entry] = open.isEmpty ? nil : open
+    }
+    for (entry, ids) in lostNow {
+      for id in ids { vanished[entry, default: [:]][id] = latest[id] ?? "" }
+    }
+    return (latest, gone, indexed, touched, headers, examined, deleters, vanished)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -736,7 +789,11 @@ extension Repository {
           guard let change = change.objectValue, let id = change["id"]?.stringValue else { continue }
           if let digest = change["afterDigest"]?.stringValue {
             facts.wrote[id] = digest
-          } else if ["connection", "variable", "deployment"].contains(change["kind"]?.stringValue ?? "") {
+          } else if ["connection", "variable", "deployment"].contains(change["kind"]?.stringValue ?? ""),
+            case .object? = change["before"]
+          {
+            // A deletion keeps what it deleted (`before`); one without reads as a creation in
+            // `history`, and counts as nothing here either.
             facts.deleted.insert(id)
           }
         }

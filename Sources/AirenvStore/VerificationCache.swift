@@ -51,6 +51,10 @@ struct VerificationCache: Equatable, Sendable {
   var examined = Examined(keys: "", names: [])
   /// Who made each indexed entry that deleted an object: a deletion counts only by whom it may.
   var deleters: [String: EntryAuthor] = [:]
+  /// Entries once indexed that the history no longer holds, with the ids each was the newest
+  /// change of and the newest entry left for each then (see `latestChanges`): kept until the
+  /// entry is back or another change touches them.
+  var vanished: [String: [String: String]] = [:]
 
   struct Examined: Equatable, Sendable {
     /// A digest of the recorded keys they were judged by: other keys, and they are read again.
@@ -63,7 +67,7 @@ struct VerificationCache: Equatable, Sendable {
     }
   }
 
-  private static let magic = Array("airenv verification 8\n".utf8)
+  private static let magic = Array("airenv verification 9\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// Room made ahead for `count` items a cache file says it holds (a damaged file could say
@@ -166,11 +170,22 @@ struct VerificationCache: Equatable, Sendable {
         let key = try reader.unsigned() == 1 ? try reader.string() : nil
         deleters[entry] = EntryAuthor(user: user, signer: signer, purged: purged, key: key)
       }
+      var vanished: [String: [String: String]] = [:]
+      for _ in 0..<(try reader.count()) {
+        let entry = try reader.string()
+        var ids: [String: String] = [:]
+        for _ in 0..<(try reader.count()) {
+          let id = try reader.string()
+          ids[id] = try reader.string()
+        }
+        vanished[entry] = ids
+      }
       var cache = VerificationCache(
         members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
       cache.headers = headers
       cache.examined = examined
       cache.deleters = deleters
+      cache.vanished = vanished
       return cache
     }
     guard let read else { return nil }
@@ -230,6 +245,15 @@ struct VerificationCache: Equatable, Sendable {
       writer.unsigned(author.purged ? 1 : 0)
       writer.unsigned(author.key == nil ? 0 : 1)
       if let key = author.key { writer.string(key) }
+    }
+    writer.unsigned(UInt64(vanished.count))
+    for (entry, ids) in vanished.sorted(by: { $0.key < $1.key }) {
+      writer.string(entry)
+      writer.unsigned(UInt64(ids.count))
+      for (id, before) in ids.sorted(by: { $0.key < $1.key }) {
+        writer.string(id)
+        writer.string(before)
+      }
     }
     return writer.replace(path)
   }

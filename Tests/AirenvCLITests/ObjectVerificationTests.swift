@@ -273,8 +273,16 @@ struct ObjectVerificationTests {
     #expect(
       lowered.status == 4 && lowered.stderr.contains("deleted by change")
         && lowered.stderr.contains("by ci, who may not change this Workspace"), "\(lowered)")
-    let approved = try cli.ok("approve", "--all")
-    #expect(approved.contains("approved the deletion of variable var_"), "\(approved)")
+    // No listing shows it, so --all leaves it out and names it; it is approved by its id.
+    let all = try cli.run("approve", "--all")
+    let id = String((variable as NSString).lastPathComponent.dropLast(".json".count))
+    #expect(
+      all.stderr.contains("--all approves no deletion")
+        && all.stderr.contains("`airenv approve variable \(id)`"),
+      "\(all)")
+    #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 4)
+    let approved = try cli.ok("approve", "variable", id)
+    #expect(approved.contains("approved the deletion of variable \(id)"), "\(approved)")
     let exported = try cli.run("export", "--deployment", "prod", "--format", "env")
     #expect(exported.status == 0 && !exported.stdout.contains("AIRFLOW_VAR_REGION"), "\(exported)")
     let shown = try cli.ok("history", "--limit", "1")
@@ -301,6 +309,46 @@ struct ObjectVerificationTests {
     let items = try #require(try cli.run("connection", "list", "--output", "json").json as? [[String: Any]])
     #expect(items.first { $0["conn_id"] as? String == "db" }?["unverified"] == nil, "\(items)")
     #expect(items.first { $0["conn_id"] as? String == "evil" }?["unverified"] != nil, "\(items)")
+  }
+
+  /// Review 15: entries this machine saw, removed from the history (by hand, or by a push) with
+  /// the object put back as it was before them, or removed with them, leave the object in doubt:
+  /// export refuses until the history is restored or an Owner or Operator approves.
+  @Test func changesThisMachineSawThatLeaveTheHistoryLeaveTheirObjectsInDoubt() throws {
+    let cli = CLI()
+    let (workspace, connection, variable) = try repository(cli)
+    let history = workspace + "/history/"
+    let earlier = try Data(contentsOf: URL(fileURLWithPath: connection))
+    let before = Set(try FileManager.default.contentsOfDirectory(atPath: history))
+    try cli.ok("connection", "update", "db", "--host", "new-db.internal")
+    let added = Set(try FileManager.default.contentsOfDirectory(atPath: history)).subtracting(before)
+    #expect(added.count == 2, "\(added)")
+    #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 0)
+    // The rollback: the newer entry gone, the earlier file back.
+    for name in added { try FileManager.default.removeItem(atPath: history + name) }
+    try earlier.write(to: URL(fileURLWithPath: connection))
+    let refused = try cli.run("export", "--deployment", "prod", "--format", "env")
+    #expect(
+      refused.status == 4 && refused.stderr.contains("which this machine saw, is gone from the history"),
+      "\(refused)")
+    let listed = try #require(try cli.run("connection", "list", "--output", "json").json as? [[String: Any]])
+    #expect((listed.first?["unverified"] as? String)?.contains("gone from the history") == true, "\(listed)")
+    let approved = try cli.run("approve", "connection", "db")
+    #expect(approved.status == 0, "\(approved)")
+    #expect(try cli.ok("export", "--deployment", "prod", "--format", "env").contains("db.internal"))
+    // The variable's every entry and its file removed: its deletion is in doubt too.
+    let id = String((variable as NSString).lastPathComponent.dropLast(".json".count))
+    for name in try FileManager.default.contentsOfDirectory(atPath: history) where name.hasSuffix(".json") {
+      let text = try String(contentsOfFile: history + name, encoding: .utf8)
+      guard text.contains(id), !text.contains("\"workspace create\"") else { continue }
+      try FileManager.default.removeItem(atPath: history + name)
+      try? FileManager.default.removeItem(atPath: history + name.dropLast(".json".count) + ".sig")
+    }
+    try FileManager.default.removeItem(atPath: variable)
+    let gone = try cli.run("export", "--deployment", "prod", "--format", "env")
+    #expect(gone.status == 4 && gone.stderr.contains("variable \(id)"), "\(gone)")
+    try cli.ok("approve", "variable", id)
+    #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 0)
   }
 
   @Test func keyChangesUndoAndMigrationKeepObjectsVerified() throws {

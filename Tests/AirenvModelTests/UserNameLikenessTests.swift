@@ -22,6 +22,16 @@ struct UserNameLikenessTests {
     ("alice", "a\u{1C0}ice"),  // a dental click
     ("bob", "b\u{585}b"),  // Armenian o
     ("alice", "\u{1D00}lice"),  // a small capital A
+    // Review 15: capitals matched as drawn, dashes, Coptic, and letter pairs.
+    ("Neil", "\u{39D}eil"),  // Greek capital Nu (its lowercase looks like a v)
+    ("Zoe", "\u{396}oe"),
+    ("Mallory", "\u{39C}allory"),
+    ("bob-smith", "bob\u{2010}smith"),
+    ("bob-smith", "bob\u{2212}smith"),
+    ("tom", "t\u{2C9F}m"),
+    ("victor", "\u{475}ictor"),
+    ("mary", "rnary"),
+    ("wendy", "vvendy"),
   ])
   func namesDrawnAlikeAreAlike(first: String, second: String) {
     #expect(UserNameLikeness.skeleton(first) == UserNameLikeness.skeleton(second))

@@ -1,6 +1,7 @@
 import AirenvApp
 import AirenvModel
 import AirenvStore
+import AirenvText
 import ArgumentParser
 
 struct ApproveCommand: ParsableCommand {
@@ -79,12 +80,18 @@ struct ApproveCommand: ParsableCommand {
           "airenv: note: the member list is unverified too and is not approved by --all: \(list.reason); check "
             + "every difference and run `airenv approve workspace`, or restore workspace.json from git")
       }
+      // A deletion is approved by its id only: no listing shows an object whose file is gone, so
+      // --all would record deletions nobody saw listed.
+      let gone = unverified.values.filter(\.fileGone).sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
+      if !gone.isEmpty {
+        Console.error(
+          "airenv: note: --all approves no deletion; \(counted(gone.count, "object")) whose file is gone: "
+            + gone.prefix(10).map { "`airenv approve \($0.kind) \($0.id)` (\($0.reason))" }.joined(
+              separator: "; ")
+            + (gone.count > 10 ? "; and \(gone.count - 10) more" : ""))
+      }
       for object in unverified.values.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) })
-      where object.kind != "workspace" {
-        if object.fileGone {
-          deletions.append(object)
-          continue
-        }
+      where object.kind != "workspace" && !object.fileGone {
         approved.append(object)
         switch object.kind {
         case "deployment": commands.append(.approveDeployment(name: object.name))
@@ -100,7 +107,11 @@ struct ApproveCommand: ParsableCommand {
       }
       approved.append(object)
       commands.append(.approveWorkspace)
-    } else if let kind, let name, let gone = unverified[name], gone.fileGone, gone.kind == kind.rawValue {
+    } else if let kind, let name, let gone = unverified[name], gone.fileGone, gone.kind == kind.rawValue,
+      !Self.names(name, kind: kind, in: workspace)
+    {
+      // By the id a refusal names, where no object present is called so (one renamed by hand
+      // to that id must not turn its approval into a deletion).
       deletions.append(gone)
     } else if let kind, let name {
       let id: String?
@@ -157,5 +168,18 @@ struct ApproveCommand: ParsableCommand {
       Console.out("approved \(object.description)")
     }
     if !all { session.report(performed.outcome) }
+  }
+
+  /// Whether an object present in `workspace` is called `name` (its conn_id, key or Deployment
+  /// name, or its id).
+  private static func names(_ name: String, kind: Kind, in workspace: Workspace) -> Bool {
+    switch kind {
+    case .connection:
+      workspace.connections.contains { $0.id == name || $0.key.caseInsensitiveCompare(name) == .orderedSame }
+    case .variable:
+      workspace.variables.contains { $0.id == name || $0.key.caseInsensitiveCompare(name) == .orderedSame }
+    case .deployment: workspace.deployments.contains { $0.id == name || $0.name == name }
+    case .workspace: false
+    }
   }
 }
