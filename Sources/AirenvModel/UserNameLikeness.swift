@@ -29,6 +29,7 @@ public enum UserNameLikeness {
     }
     // Pairs of letters drawn as one.
     return String(shape).replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
+      .replacingOccurrences(of: "cl", with: "d")
   }
 
   /// Another of `names` that `name` could be taken for; nil when none is.
@@ -75,7 +76,16 @@ public enum UserNameLikeness {
       ("С", "c"), ("Т", "t"), ("Х", "x"), ("Ѕ", "s"), ("І", "l"), ("Ј", "j"), ("Ү", "y"), ("Ԛ", "q"),
       ("Ԝ", "w"),
       // Armenian and Coptic
-      ("Տ", "s"), ("Օ", "o"), ("Ⲟ", "o"), ("Ⲣ", "p"), ("Ⲥ", "c"),
+      ("Տ", "s"), ("Օ", "o"), ("Ⲟ", "o"), ("Ⲣ", "p"), ("Ⲥ", "c"), ("Ⲓ", "l"),
+      // Cherokee (matched as capitals: they lower to letters of their own)
+      ("Ꭺ", "a"), ("Ᏼ", "b"), ("Ꮯ", "c"), ("Ꭰ", "d"), ("Ꭼ", "e"), ("Ꮐ", "g"), ("Ꮋ", "h"), ("Ꭵ", "l"),
+      ("Ꮶ", "k"), ("Ꮮ", "l"), ("Ꮇ", "m"), ("Ꮲ", "p"), ("Ꮢ", "r"), ("Ꮪ", "s"), ("Ꭲ", "t"), ("Ꮩ", "v"),
+      ("Ꮃ", "w"), ("Ꮍ", "y"), ("Ꮓ", "z"), ("Ꭻ", "j"), ("Ꮎ", "o"), ("Ꮑ", "n"),
+      // Lisu
+      ("ꓮ", "a"), ("ꓐ", "b"), ("ꓚ", "c"), ("ꓓ", "d"), ("ꓰ", "e"), ("ꓝ", "f"), ("ꓖ", "g"), ("ꓧ", "h"),
+      ("ꓲ", "l"), ("ꓙ", "j"), ("ꓗ", "k"), ("ꓡ", "l"), ("ꓟ", "m"), ("ꓠ", "n"), ("ꓳ", "o"), ("ꓑ", "p"),
+      ("ꓣ", "r"), ("ꓢ", "s"), ("ꓔ", "t"), ("ꓴ", "u"), ("ꓦ", "v"), ("ꓪ", "w"), ("ꓫ", "x"), ("ꓬ", "y"),
+      ("ꓜ", "z"),
     ]
     var table: [Unicode.Scalar: Unicode.Scalar] = [:]
     for (from, to) in pairs {
@@ -100,7 +110,8 @@ public enum UserNameLikeness {
       ("ᴜ", "u"), ("ᴠ", "v"), ("ᴡ", "w"), ("ᴢ", "z"), ("ꜱ", "s"), ("ʙ", "b"),
       // Armenian, Coptic and Latin letters drawn alike
       ("օ", "o"), ("ս", "u"), ("հ", "h"), ("ո", "n"), ("ց", "g"), ("զ", "q"), ("ա", "w"), ("ⲟ", "o"),
-      ("ⲣ", "p"), ("ⲥ", "c"), ("ĸ", "k"), ("ƅ", "b"), ("ѵ", "v"), ("ʋ", "v"), ("ɡ", "g"),
+      ("ⲣ", "p"), ("ⲥ", "c"), ("ĸ", "k"), ("ƅ", "b"), ("ѵ", "v"), ("ʋ", "v"), ("ɡ", "g"), ("ѡ", "w"),
+      ("ҽ", "e"), ("ⲓ", "l"),
       // Dashes and minus signs drawn as a hyphen
       ("\u{2010}", "-"), ("\u{2011}", "-"), ("\u{2012}", "-"), ("\u{2013}", "-"), ("\u{2014}", "-"),
       ("\u{2212}", "-"), ("\u{FE63}", "-"), ("\u{FF0D}", "-"), ("\u{2043}", "-"),

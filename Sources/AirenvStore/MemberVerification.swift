@@ -25,16 +25,26 @@ struct MemberState: Equatable, Sendable {
   }
 
   /// The state a header as stored (in a history entry) records; nil when it is not a header.
+  /// The member list a header as stored holds; nil when it is none airenv writes: a member or
+  /// key that is not one (megabytes of key, made up by hand), or more members than a Workspace
+  /// holds, vouch for nothing and are not kept (they would swell every cache that indexes them).
   init?(stored: JSONValue) {
     guard case .object(let header) = stored else { return nil }
+    let storedMembers = header["members"]?.objectValue ?? [:]
+    let storedKeys = header["memberKeys"]?.objectValue ?? [:]
+    guard storedMembers.count <= Self.largestList, storedKeys.count <= Self.largestList else { return nil }
     var members: [String: Role] = [:]
-    for (user, role) in header["members"]?.objectValue ?? [:] {
-      guard let role = role.stringValue.flatMap(Role.init(rawValue:)) else { return nil }
+    for (user, role) in storedMembers {
+      guard IdentifierRules.problem(withUserName: user) == nil,
+        let role = role.stringValue.flatMap(Role.init(rawValue:))
+      else { return nil }
       members[user] = role
     }
     var keys: [String: String] = [:]
-    for (user, key) in header["memberKeys"]?.objectValue ?? [:] {
-      guard let key = key.stringValue else { return nil }
+    for (user, key) in storedKeys {
+      guard IdentifierRules.problem(withUserName: user) == nil, let key = key.stringValue,
+        IdentityText.problem(key) == nil
+      else { return nil }
       keys[user] = key
     }
     var fetching = false
@@ -42,6 +52,9 @@ struct MemberState: Equatable, Sendable {
     self.init(
       members: members, keys: keys, secretsFetching: fetching, dataKey: header["dataKey"]?.stringValue)
   }
+
+  /// The most members (and recorded keys) a member list read from history may hold.
+  static let largestList = 10_000
 
   /// `self` with what `change` changed from `before` to `after` (per member, and the setting):
   /// two Owners who changed different members in parallel (then merged by git) both count.

@@ -67,14 +67,9 @@ struct EntryAuthor: Equatable, Sendable {
   var purged: Bool
   /// The public identity the signature was checked against (the one recorded then).
   var key: String?
+}
 
-  init(user: String, signer: String, purged: Bool, key: String?) {
-    self.user = user
-    self.signer = signer
-    self.purged = purged
-    self.key = key
-  }
-
+extension EntryAuthor {
   init(_ facts: EntryFacts) {
     self.init(
       user: facts.user, signer: facts.signer, purged: facts.verdict.signer != nil, key: facts.recordedKey)
@@ -295,8 +290,9 @@ extension Repository {
         indexed: learnt.indexed)
       index.headers = learnt.headers
       index.examined = learnt.examined
-      index.deleters = learnt.deleters
+      index.authors = learnt.authors
       index.vanished = learnt.vanished
+      index.vanishedAuthors = learnt.vanishedAuthors
       if index.write(to: cachePath) { verificationCaches.remember(index, at: cachePath) }
     }
     return trustedMembers(of: workspace, headers: learnt.headers)
@@ -387,13 +383,9 @@ extension Repository {
     let stored = cachePath.flatMap { path in
       learning ? verificationCaches.cache(at: path) : verificationCaches.index(at: path)
     }
-    let (latest, gone, indexed, touchedAnew, headers, examined, deleters, vanished) = latestChanges(
-      in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
-    var newestVanished: [String: String] = [:]
-    for (entry, ids) in vanished {
-      for id in ids.keys where newestVanished[id].map({ $0 < entry }) ?? true { newestVanished[id] = entry }
-    }
-    let doubted = newestVanished
+    let (latest, gone, indexed, touchedAnew, headers, examined, authors, vanished, vanishedAuthors) =
+      latestChanges(
+        in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
     // Roles and keys as signed changes by Owners made them, not as the header file says.
     let trusted = trustedMembers(of: workspace, headers: headers)
     let wrappedFor = ((try? verifiedEnvelope(id, replayed: trusted))??.wrapped ?? [:]).mapValues(\.recipient)
@@ -403,6 +395,17 @@ extension Repository {
           workspace)
       } ?? workspace
     let judgedWorkspace = judged
+    // An object whose newest change this machine saw has left the history is in doubt, where
+    // that change was made by someone allowed to change the Workspace now (a stranger's entry,
+    // indexed under keys put in by hand, gone again, leaves no doubt).
+    var newestVanished: [String: String] = [:]
+    for (entry, ids) in vanished {
+      guard let author = vanishedAuthors[entry],
+        Self.authorProblem(author, of: "", that: "", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
+      else { continue }
+      for id in ids.keys where newestVanished[id].map({ $0 < entry }) ?? true { newestVanished[id] = entry }
+    }
+    let doubted = newestVanished
     // Verdicts hold for the member list they were reached under; the history index always.
     let members = VerificationCache.members(of: judged, wrapped: wrappedFor, recorded: workspace.memberKeys)
     let cached = stored.flatMap { $0.members == members ? $0 : nil }
@@ -474,7 +477,8 @@ extension Repository {
     // Written again only when this read learnt something: most reads reuse every verdict.
     var learnt =
       stored == nil || cached == nil || !touchedAnew.isEmpty || stored?.indexed != indexed
-      || stored?.examined != examined || stored?.deleters != deleters || stored?.vanished != vanished
+      || stored?.examined != examined || stored?.authors != authors || stored?.vanished != vanished
+      || stored?.vanishedAuthors != vanishedAuthors
     for ((candidate, (signature, reused)), reason) in zip(zip(candidates, looked), reasons) {
       let file = candidate.directory + "/" + candidate.id + ".json"
       if let reason {
@@ -515,7 +519,7 @@ extension Repository {
             if counts { continue }
           } else {
             let counts =
-              deleters[entry].map {
+              authors[entry].map {
                 Self.authorProblem(
                   $0, of: "", that: "deleted it", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
               } ?? false
@@ -524,7 +528,7 @@ extension Repository {
           }
           reason =
             "its file is gone, deleted by change #\(written.sequence)"
-            + (deleters[entry].map { " by \($0.user.prefix(80))" } ?? "")
+            + (authors[entry].map { " by \($0.user.prefix(80))" } ?? "")
             + ", who may not change this Workspace (now), or not with the key it is signed with; restore it from "
             + "git, or an Owner or Operator who agrees approves the deletion"
         } else {
@@ -555,8 +559,9 @@ extension Repository {
         latest: latest, gone: gone, indexed: indexed)
       fresh.headers = headers
       fresh.examined = examined
-      fresh.deleters = deleters
+      fresh.authors = authors
       fresh.vanished = vanished
+      fresh.vanishedAuthors = vanishedAuthors
       if fresh.write(to: cachePath) { verificationCaches.remember(fresh, at: cachePath) }
     }
     return unverified
@@ -661,8 +666,8 @@ extension Repository {
     in history: String, workspace: WorkspaceID, recorded: [String: String], known: VerificationCache?
   ) -> (
     latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>,
-    headers: [String: HeaderFacts], examined: VerificationCache.Examined, deleters: [String: EntryAuthor],
-    vanished: [String: [String: String]]
+    headers: [String: HeaderFacts], examined: VerificationCache.Examined, authors: [String: EntryAuthor],
+    vanished: [String: [String: String]], vanishedAuthors: [String: EntryAuthor]
   ) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
@@ -673,16 +678,18 @@ extension Repository {
     var gone = whole ? known?.gone ?? [] : []
     var indexed = whole ? known?.indexed ?? [] : []
     var headers = (whole ? known?.headers ?? [:] : [:]).filter { names.contains($0.key) }
-    var deleters = whole ? known?.deleters ?? [:] : [:]
+    var authors = whole ? known?.authors ?? [:] : [:]
     // Entries this machine indexed that the history no longer holds (removed by hand or by a
     // push, or an older state checked out), with the objects each was the newest change of:
     // those are in doubt until the entry is back or another change touches them (one that is
     // not the newest left when it vanished: a name cannot tell, as it may sort either side).
-    var vanished = (known?.vanished ?? [:]).filter { !names.contains($0.key) }
+    var vanished = known?.vanished ?? [:]
+    var vanishedAuthors = known?.vanishedAuthors ?? [:]
     var lostNow: [String: Set<String>] = [:]
     if let known, !whole {
       let lost = known.indexed.subtracting(names)
       for (id, entry) in known.latest where lost.contains(entry) { lostNow[entry, default: []].insert(id) }
+      for entry in lostNow.keys { vanishedAuthors[entry] = known.authors[entry] }
     }
     // Signed entries that do not verify by the keys recorded now are read once while those keys
     // stay: a history stuffed with entries signed by strangers costs a listing, not a parse each.
@@ -705,7 +712,7 @@ extension Repository {
         continue
       }
       indexed.insert(name)
-      if !facts.deleted.isEmpty { deleters[name] = EntryAuthor(facts) }
+      authors[name] = EntryAuthor(facts)
       for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
         touched.insert(id)
         if latest[id].map({ $0 < name }) ?? true {
@@ -715,6 +722,9 @@ extension Repository {
       }
     }
     if !whole { touched.formUnion(latest.keys) }
+    // Back only when indexed again, its signature holding: the same bytes put back without it
+    // (unsigned) vouch for nothing.
+    vanished = vanished.filter { !indexed.contains($0.key) }
     for (entry, ids) in vanished {
       let open = ids.filter { id, before in (latest[id] ?? "") == before }
       vanished[entry] = open.isEmpty ? nil : open
@@ -722,7 +732,8 @@ extension Repository {
     for (entry, ids) in lostNow {
       for id in ids { vanished[entry, default: [:]][id] = latest[id] ?? "" }
     }
-    return (latest, gone, indexed, touched, headers, examined, deleters, vanished)
+    vanishedAuthors = vanishedAuthors.filter { vanished[$0.key] != nil }
+    return (latest, gone, indexed, touched, headers, examined, authors, vanished, vanishedAuthors)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -801,7 +812,7 @@ extension Repository {
           if let digest = digest.stringValue { facts.sealed[id] = digest }
         }
       }
-    } else if let signatureBytes,
+    } else if let signatureBytes, bytes.count <= Self.largestHeaderChange,
       let signer = HistorySignature.selfConsistentSigner(
         of: bytes, workspace: workspace, fileName: fileName, signature: signatureBytes.bytes),
       case .object(let members)? = JSONValue.stored(bytes),
@@ -819,6 +830,11 @@ extension Repository {
     }
     return facts
   }
+
+  /// The largest entry signed with a key the Workspace does not record now that is parsed for a
+  /// change of the member list it may hold: such changes are small, and a stranger's entry of
+  /// hundreds of megabytes would otherwise be parsed by every command.
+  static let largestHeaderChange = 4 << 20
 
   /// What the entry (its members, parsed) did to the Workspace's header, if it changed it.
   private static func headerFacts(

@@ -49,12 +49,15 @@ struct VerificationCache: Equatable, Sendable {
   var headers: [String: HeaderFacts] = [:]
   /// Signed entries that did not verify by the keys recorded then (see `latestChanges`).
   var examined = Examined(keys: "", names: [])
-  /// Who made each indexed entry that deleted an object: a deletion counts only by whom it may.
-  var deleters: [String: EntryAuthor] = [:]
+  /// Who made each indexed entry: a deletion counts only by whom it may, and so does the doubt an
+  /// entry that later vanishes leaves.
+  var authors: [String: EntryAuthor] = [:]
   /// Entries once indexed that the history no longer holds, with the ids each was the newest
   /// change of and the newest entry left for each then (see `latestChanges`): kept until the
   /// entry is back or another change touches them.
   var vanished: [String: [String: String]] = [:]
+  /// Who made each of those entries.
+  var vanishedAuthors: [String: EntryAuthor] = [:]
 
   struct Examined: Equatable, Sendable {
     /// A digest of the recorded keys they were judged by: other keys, and they are read again.
@@ -67,7 +70,7 @@ struct VerificationCache: Equatable, Sendable {
     }
   }
 
-  private static let magic = Array("airenv verification 9\n".utf8)
+  private static let magic = Array("airenv verification 10\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// Room made ahead for `count` items a cache file says it holds (a damaged file could say
@@ -161,15 +164,7 @@ struct VerificationCache: Equatable, Sendable {
       }
       var examined = Examined(keys: try reader.string(), names: [])
       for _ in 0..<(try reader.count()) { examined.names.insert(try reader.string()) }
-      var deleters: [String: EntryAuthor] = [:]
-      for _ in 0..<(try reader.count()) {
-        let entry = try reader.string()
-        let user = try reader.string()
-        let signer = try reader.string()
-        let purged = try reader.unsigned() == 1
-        let key = try reader.unsigned() == 1 ? try reader.string() : nil
-        deleters[entry] = EntryAuthor(user: user, signer: signer, purged: purged, key: key)
-      }
+      let authors = try Self.authors(&reader)
       var vanished: [String: [String: String]] = [:]
       for _ in 0..<(try reader.count()) {
         let entry = try reader.string()
@@ -184,8 +179,9 @@ struct VerificationCache: Equatable, Sendable {
         members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
       cache.headers = headers
       cache.examined = examined
-      cache.deleters = deleters
+      cache.authors = authors
       cache.vanished = vanished
+      cache.vanishedAuthors = try Self.authors(&reader)
       return cache
     }
     guard let read else { return nil }
@@ -237,15 +233,7 @@ struct VerificationCache: Equatable, Sendable {
     writer.string(examined.keys)
     writer.unsigned(UInt64(examined.names.count))
     for name in examined.names.sorted() { writer.string(name) }
-    writer.unsigned(UInt64(deleters.count))
-    for (entry, author) in deleters.sorted(by: { $0.key < $1.key }) {
-      writer.string(entry)
-      writer.string(author.user)
-      writer.string(author.signer)
-      writer.unsigned(author.purged ? 1 : 0)
-      writer.unsigned(author.key == nil ? 0 : 1)
-      if let key = author.key { writer.string(key) }
-    }
+    Self.authors(authors, to: &writer)
     writer.unsigned(UInt64(vanished.count))
     for (entry, ids) in vanished.sorted(by: { $0.key < $1.key }) {
       writer.string(entry)
@@ -255,7 +243,35 @@ struct VerificationCache: Equatable, Sendable {
         writer.string(before)
       }
     }
+    Self.authors(vanishedAuthors, to: &writer)
     return writer.replace(path)
+  }
+
+  private static func authors(_ authors: [String: EntryAuthor], to writer: inout CacheFileWriter) {
+    writer.unsigned(UInt64(authors.count))
+    for (entry, author) in authors.sorted(by: { $0.key < $1.key }) {
+      writer.string(entry)
+      writer.string(author.user)
+      writer.string(author.signer)
+      writer.unsigned(author.purged ? 1 : 0)
+      writer.unsigned(author.key == nil ? 0 : 1)
+      if let key = author.key { writer.string(key) }
+    }
+  }
+
+  private static func authors(_ reader: inout CacheFileReader) throws(CacheFileDamage) -> [String:
+    EntryAuthor]
+  {
+    var authors: [String: EntryAuthor] = [:]
+    for _ in 0..<(try reader.count()) {
+      let entry = try reader.string()
+      let user = try reader.string()
+      let signer = try reader.string()
+      let purged = try reader.unsigned() == 1
+      let key = try reader.unsigned() == 1 ? try reader.string() : nil
+      authors[entry] = EntryAuthor(user: user, signer: signer, purged: purged, key: key)
+    }
+    return authors
   }
 
   private static func header(_ header: HeaderFacts, to writer: inout CacheFileWriter) {

@@ -32,6 +32,12 @@ struct UserNameLikenessTests {
     ("victor", "\u{475}ictor"),
     ("mary", "rnary"),
     ("wendy", "vvendy"),
+    // Review 16: Lisu and Cherokee capitals, and more.
+    ("alice", "a\u{A4F2}ice"),  // Lisu I
+    ("Mallory", "\u{A4DF}allory"),  // Lisu M
+    ("Mallory", "\u{13B7}allory"),  // Cherokee M
+    ("Anna", "\u{13AA}nna"),  // Cherokee A
+    ("dave", "clave"),
   ])
   func namesDrawnAlikeAreAlike(first: String, second: String) {
     #expect(UserNameLikeness.skeleton(first) == UserNameLikeness.skeleton(second))

@@ -124,6 +124,26 @@ import Testing
     #expect(try reason() == nil)
   }
 
+  /// Review 16: a header change holding what no member list holds (megabytes of "key", made up
+  /// and signed by a stranger) is no member list: nothing of it is kept, so it cannot swell the
+  /// cache past what it may read (which would make a machine forget what it saw).
+  @Test func aHeaderThatIsNoMemberListIsNotKept() throws {
+    let key = try IdentityFile(environment: ["XDG_CONFIG_HOME": scratch + "/k"]).create(for: "alice")
+      .publicText
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    func header(_ keys: [String: String], members: [String: String] = ["alice": "owner"]) -> JSONValue {
+      .object([
+        "members": .object(members.mapValues { .string($0) }),
+        "memberKeys": .object(keys.mapValues { .string($0) }),
+      ])
+    }
+    #expect(MemberState(stored: header(["alice": key])) != nil)
+    #expect(MemberState(stored: header(["alice": String(repeating: "A", count: 1 << 20)])) == nil)
+    #expect(MemberState(stored: header(["alice": key], members: ["ali\u{1B}ce": "owner"])) == nil)
+    let many = Dictionary(uniqueKeysWithValues: (0...MemberState.largestList).map { ("u\($0)", "member") })
+    #expect(MemberState(stored: header([:], members: many)) == nil)
+  }
+
   @Test func aDamagedCacheIsIgnored() throws {
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     let (open, id, _) = try repository()

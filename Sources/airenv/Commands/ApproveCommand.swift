@@ -157,6 +157,10 @@ struct ApproveCommand: ParsableCommand {
     }
     if commands.isEmpty {
       if !deletions.isEmpty { return }
+      if all && unverified.values.contains(where: \.fileGone) {
+        Console.out("no object of Workspace \(workspace.name) to approve but the deletions named above")
+        return
+      }
       Console.out(
         unverified[workspace.id] == nil
           ? "every object of Workspace \(workspace.name) is verified; nothing to approve"
