@@ -281,6 +281,12 @@ struct ObjectVerificationTests {
         && all.stderr.contains("`airenv approve variable \(id)`"),
       "\(all)")
     #expect(try cli.run("export", "--deployment", "prod", "--format", "env").status == 4)
+    // By its key, which is gone with its file, it says how.
+    let byKey = try cli.run("approve", "variable", "region")
+    #expect(
+      byKey.status == 3
+        && byKey.stderr.contains("whose file is gone is approved by id: `airenv approve variable \(id)`"),
+      "\(byKey)")
     let approved = try cli.ok("approve", "variable", id)
     #expect(approved.contains("approved the deletion of variable \(id)"), "\(approved)")
     let exported = try cli.run("export", "--deployment", "prod", "--format", "env")

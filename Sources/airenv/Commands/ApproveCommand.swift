@@ -141,6 +141,15 @@ struct ApproveCommand: ParsableCommand {
         id =
           objectKind == .connection
           ? (try? workspace.connection(reference))?.id : (try? workspace.variable(reference))?.id
+        // Not there: if its file is gone, its deletion is approved by the id the refusal named.
+        let gone = unverified.values.filter { $0.fileGone && $0.kind == kind.rawValue }.map(\.id).sorted()
+        if id == nil, !gone.isEmpty {
+          throw Failure.validation(
+            "no \(kind.rawValue) \"\(name)\" in Workspace \"\(workspace.name)\"; \(counted(gone.count, kind.rawValue)) "
+              + "whose file is gone \(gone.count == 1 ? "is" : "are") approved by id: "
+              + gone.prefix(5).map { "`airenv approve \(kind.rawValue) \($0)`" }.joined(separator: ", ")
+              + (gone.count > 5 ? " and \(gone.count - 5) more" : ""))
+        }
         commands.append(.approve(reference))
       }
       if let id, let object = unverified[id] {
