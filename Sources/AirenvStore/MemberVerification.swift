@@ -148,6 +148,22 @@ struct MemberState: Equatable, Sendable {
 }
 
 /// What a signed history entry did to its Workspace's header, as read once.
+extension HeaderFacts {
+  /// Whether its signature holds for the key the Workspace records for its signer now.
+  func signedWith(_ recorded: [String: String]) -> Bool {
+    guard let signerKey, let text = recorded[signer], let keys = IdentityText.keys(text) else { return false }
+    return keys.signing.base64EncodedString() == signerKey
+  }
+
+  /// About how many bytes it takes in a cache.
+  var estimatedBytes: Int {
+    [before, after].compactMap { $0 }.reduce(256) { total, state in
+      total + state.members.keys.reduce(0) { $0 + $1.utf8.count + 8 }
+        + state.keys.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 8 }
+    }
+  }
+}
+
 struct HeaderFacts: Equatable, Sendable {
   /// The entry's name (its file's stem), which orders the history.
   var entry: String

@@ -383,7 +383,10 @@ extension Repository {
     let stored = cachePath.flatMap { path in
       learning ? verificationCaches.cache(at: path) : verificationCaches.index(at: path)
     }
-    let (latest, gone, indexed, touchedAnew, headers, examined, authors, vanished, vanishedAuthors) =
+    let (
+      latest, gone, indexed, touchedAnew, headers, examined, authors, vanishedBefore, vanishedAuthorsBefore,
+      newTouches
+    ) =
       latestChanges(
         in: history, workspace: id, recorded: workspace.memberKeys, known: stored)
     // Roles and keys as signed changes by Owners made them, not as the header file says.
@@ -398,11 +401,24 @@ extension Repository {
     // An object whose newest change this machine saw has left the history is in doubt, where
     // that change was made by someone allowed to change the Workspace now (a stranger's entry,
     // indexed under keys put in by hand, gone again, leaves no doubt).
+    func allowed(_ author: EntryAuthor?) -> Bool {
+      author.map {
+        Self.authorProblem($0, of: "", that: "", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
+      }
+        ?? false
+    }
+    // A doubt clears where an entry new to this machine, by someone allowed, touched the object
+    // (an approval); a stranger's entry, indexed under keys put in by hand, clears none, and
+    // neither does an older entry left newest when a later one goes too.
+    var vanished = vanishedBefore
+    for (entry, ids) in vanished {
+      let open = ids.filter { id, _ in !(newTouches[id] ?? []).contains { allowed(authors[$0]) } }
+      vanished[entry] = open.isEmpty ? nil : open
+    }
+    let vanishedAuthors = vanishedAuthorsBefore.filter { vanished[$0.key] != nil }
     var newestVanished: [String: String] = [:]
     for (entry, ids) in vanished {
-      guard let author = vanishedAuthors[entry],
-        Self.authorProblem(author, of: "", that: "", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
-      else { continue }
+      guard allowed(vanishedAuthors[entry]) else { continue }
       for id in ids.keys where newestVanished[id].map({ $0 < entry }) ?? true { newestVanished[id] = entry }
     }
     let doubted = newestVanished
@@ -667,7 +683,8 @@ extension Repository {
   ) -> (
     latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>,
     headers: [String: HeaderFacts], examined: VerificationCache.Examined, authors: [String: EntryAuthor],
-    vanished: [String: [String: String]], vanishedAuthors: [String: EntryAuthor]
+    vanished: [String: [String: String]], vanishedAuthors: [String: EntryAuthor],
+    newTouches: [String: Set<String>]
   ) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
@@ -686,6 +703,7 @@ extension Repository {
     var vanished = known?.vanished ?? [:]
     var vanishedAuthors = known?.vanishedAuthors ?? [:]
     var lostNow: [String: Set<String>] = [:]
+    var newTouches: [String: Set<String>] = [:]
     if let known, !whole {
       let lost = known.indexed.subtracting(names)
       for (id, entry) in known.latest where lost.contains(entry) { lostNow[entry, default: []].insert(id) }
@@ -702,10 +720,20 @@ extension Repository {
       entryFacts(name, in: history, workspace: workspace, recorded: recorded)
     }
     var touched = Set<String>()
+    // Changes of the member list signed with a key the Workspace does not record now are kept
+    // for the replay (an Owner who left may have made them), within a budget: made up in bulk
+    // by a stranger they would swell the cache past what it reads. Beyond it they are judged not
+    // to count (the replay then fails closed, naming the list as unverified).
+    var unrecordedBytes = headers.values.reduce(0) { $0 + ($1.signedWith(recorded) ? 0 : $1.estimatedBytes) }
     for (name, facts) in zip(fresh, facts) {
       // A change of the member list counts by the key its signature holds for (see
       // `TrustedMembers`), whether or not the Workspace records that key now.
-      headers[name] = facts?.header
+      if let header = facts?.header, !header.signedWith(recorded) {
+        unrecordedBytes += header.estimatedBytes
+        if unrecordedBytes <= Self.largestUnrecordedHeaders { headers[name] = header }
+      } else {
+        headers[name] = facts?.header
+      }
       guard let facts, facts.verdict.holds else {
         // One with no signature yet (half written) is looked at again next time.
         if let facts, facts.verdict != .unsigned { examined.names.insert(name) }
@@ -713,8 +741,11 @@ extension Repository {
       }
       indexed.insert(name)
       authors[name] = EntryAuthor(facts)
+      // An entry this machine never indexed before: one made (or merged in) since what it saw.
+      let new = !(known?.indexed.contains(name) ?? false)
       for id in Set(facts.wrote.keys).union(facts.sealed.keys).union(facts.deleted) {
         touched.insert(id)
+        if new { newTouches[id, default: []].insert(name) }
         if latest[id].map({ $0 < name }) ?? true {
           latest[id] = name
           if facts.deleted.contains(id) { gone.insert(id) } else { gone.remove(id) }
@@ -723,17 +754,14 @@ extension Repository {
     }
     if !whole { touched.formUnion(latest.keys) }
     // Back only when indexed again, its signature holding: the same bytes put back without it
-    // (unsigned) vouch for nothing.
+    // (unsigned) vouch for nothing. (Another change touching an object clears its doubt where
+    // its author may change the Workspace: `verify` judges that.)
     vanished = vanished.filter { !indexed.contains($0.key) }
-    for (entry, ids) in vanished {
-      let open = ids.filter { id, before in (latest[id] ?? "") == before }
-      vanished[entry] = open.isEmpty ? nil : open
-    }
     for (entry, ids) in lostNow {
       for id in ids { vanished[entry, default: [:]][id] = latest[id] ?? "" }
     }
     vanishedAuthors = vanishedAuthors.filter { vanished[$0.key] != nil }
-    return (latest, gone, indexed, touched, headers, examined, authors, vanished, vanishedAuthors)
+    return (latest, gone, indexed, touched, headers, examined, authors, vanished, vanishedAuthors, newTouches)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its
@@ -835,6 +863,9 @@ extension Repository {
   /// change of the member list it may hold: such changes are small, and a stranger's entry of
   /// hundreds of megabytes would otherwise be parsed by every command.
   static let largestHeaderChange = 4 << 20
+
+  /// How much of changes of the member list signed with keys not recorded now is kept, in all.
+  static let largestUnrecordedHeaders = 8 << 20
 
   /// What the entry (its members, parsed) did to the Workspace's header, if it changed it.
   private static func headerFacts(

@@ -244,6 +244,9 @@ struct VerificationCache: Equatable, Sendable {
       }
     }
     Self.authors(vanishedAuthors, to: &writer)
+    // One that would be refused when read is not written: the cache there stays what it was
+    // (what this machine saw is not forgotten by swelling it).
+    guard writer.bytes.count + 32 <= Self.largestFile else { return false }
     return writer.replace(path)
   }
 

@@ -144,6 +144,75 @@ import Testing
     #expect(MemberState(stored: header([:], members: many)) == nil)
   }
 
+  /// Review 17: an entry signed by someone the member list does not let change the Workspace (put
+  /// into the stored list by hand for a while, then taken out with the entry) clears no doubt a
+  /// vanished change left, though it moved what the history says last touched the object.
+  @Test func aStrangersEntryClearsNoDoubtAVanishedChangeLeft() throws {
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let (open, id, file) = try repository()
+    let directory = scratch + "/repo/workspaces/\(id)"
+    let history = directory + "/history/"
+    func reason() throws -> String? {
+      let repository = open()
+      let workspace = try repository.read(workspace: "team")
+      let unverified = try repository.unverifiedObjects(in: workspace)
+      return unverified.values.first { $0.kind == "connection" }?.reason
+    }
+    func entries() throws -> Set<String> { Set(try FileManager.default.contentsOfDirectory(atPath: history)) }
+    let earlier = try Data(contentsOf: URL(fileURLWithPath: file))
+    let before = try entries()
+    let actor = Actor(user: "alice", time: Date())
+    try open().update(workspace: "team", by: "alice") { workspace in
+      _ = try workspace.apply(
+        .updateConnection(
+          ObjectReference(.connection, "db"), ConnectionChanges(fields: [.host: "new-db"]), linkedToAll: nil),
+        by: actor)
+    }
+    #expect(try reason() == nil)
+    for name in try entries().subtracting(before) {
+      try FileManager.default.removeItem(atPath: history + name)
+    }
+    try earlier.write(to: URL(fileURLWithPath: file))
+    #expect(try reason()?.contains("is gone from the history") == true)
+    // Mallory, put into the stored list as an Operator by hand, signs an entry that names db.
+    let mallory = try IdentityFile(environment: ["XDG_CONFIG_HOME": scratch + "/mallory"]).create(
+      for: "mallory")
+    let header = directory + "/workspace.json"
+    let original = try Data(contentsOf: URL(fileURLWithPath: header))
+    var stored = try #require(try JSONSerialization.jsonObject(with: original) as? [String: Any])
+    var members = stored["members"] as? [String: Any] ?? [:]
+    var keys = stored["memberKeys"] as? [String: Any] ?? [:]
+    members["mallory"] = "operator"
+    keys["mallory"] = mallory.publicText
+    stored["members"] = members
+    stored["memberKeys"] = keys
+    try JSONSerialization.data(withJSONObject: stored, options: [.sortedKeys]).write(
+      to: URL(fileURLWithPath: header))
+    let connection = String((file as NSString).lastPathComponent.dropLast(".json".count))
+    let name = "20991231T000000Z-0000000099-0000abcd.json"
+    let entry: [String: Any] = [
+      "changes": [
+        [
+          "id": connection, "kind": "connection", "key": "db", "fields": [], "afterDigest": "made-up",
+          "revision": 9,
+        ]
+      ],
+      "command": "connection update", "sequence": 99, "time": "2099-12-31T00:00:00Z", "user": "mallory",
+      "version": 1,
+    ]
+    let bytes = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys])
+    try bytes.write(to: URL(fileURLWithPath: history + name))
+    try Data(HistorySignature.make(for: Array(bytes), workspace: id, fileName: name, by: mallory)).write(
+      to: URL(fileURLWithPath: history + HistorySignature.fileName(forEntry: name)))
+    _ = try reason()
+    // Then all of it taken out again.
+    try FileManager.default.removeItem(atPath: history + name)
+    try FileManager.default.removeItem(atPath: history + HistorySignature.fileName(forEntry: name))
+    try original.write(to: URL(fileURLWithPath: header))
+    let after = try reason()
+    #expect(after?.contains("is gone from the history") == true, "\(after ?? "")")
+  }
+
   @Test func aDamagedCacheIsIgnored() throws {
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     let (open, id, _) = try repository()
