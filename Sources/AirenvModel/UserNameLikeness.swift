@@ -80,7 +80,7 @@ public enum UserNameLikeness {
       // Cherokee (matched as capitals: they lower to letters of their own)
       ("Ꭺ", "a"), ("Ᏼ", "b"), ("Ꮯ", "c"), ("Ꭰ", "d"), ("Ꭼ", "e"), ("Ꮐ", "g"), ("Ꮋ", "h"), ("Ꭵ", "l"),
       ("Ꮶ", "k"), ("Ꮮ", "l"), ("Ꮇ", "m"), ("Ꮲ", "p"), ("Ꮢ", "r"), ("Ꮪ", "s"), ("Ꭲ", "t"), ("Ꮩ", "v"),
-      ("Ꮃ", "w"), ("Ꮍ", "y"), ("Ꮓ", "z"), ("Ꭻ", "j"), ("Ꮎ", "o"), ("Ꮑ", "n"),
+      ("Ꮃ", "w"), ("Ꮍ", "y"), ("Ꮓ", "z"), ("Ꭻ", "j"), ("Ꮎ", "o"), ("Ꮑ", "n"), ("Ꮟ", "b"),
       // Lisu
       ("ꓮ", "a"), ("ꓐ", "b"), ("ꓚ", "c"), ("ꓓ", "d"), ("ꓰ", "e"), ("ꓝ", "f"), ("ꓖ", "g"), ("ꓧ", "h"),
       ("ꓲ", "l"), ("ꓙ", "j"), ("ꓗ", "k"), ("ꓡ", "l"), ("ꓟ", "m"), ("ꓠ", "n"), ("ꓳ", "o"), ("ꓑ", "p"),
@@ -111,7 +111,7 @@ public enum UserNameLikeness {
       // Armenian, Coptic and Latin letters drawn alike
       ("օ", "o"), ("ս", "u"), ("հ", "h"), ("ո", "n"), ("ց", "g"), ("զ", "q"), ("ա", "w"), ("ⲟ", "o"),
       ("ⲣ", "p"), ("ⲥ", "c"), ("ĸ", "k"), ("ƅ", "b"), ("ѵ", "v"), ("ʋ", "v"), ("ɡ", "g"), ("ѡ", "w"),
-      ("ҽ", "e"), ("ⲓ", "l"),
+      ("ҽ", "e"), ("ⲓ", "l"), ("ꙇ", "l"), ("ꞵ", "b"),
       // Dashes and minus signs drawn as a hyphen
       ("\u{2010}", "-"), ("\u{2011}", "-"), ("\u{2012}", "-"), ("\u{2013}", "-"), ("\u{2014}", "-"),
       ("\u{2212}", "-"), ("\u{FE63}", "-"), ("\u{FF0D}", "-"), ("\u{2043}", "-"),
@@ -129,6 +129,13 @@ public enum UserNameLikeness {
     var table: [Unicode.Scalar: Unicode.Scalar] = [:]
     for (from, to) in pairs {
       if let from = from.unicodeScalars.first, let to = to.unicodeScalars.first { table[from] = to }
+    }
+    // What a look-alike capital lowers to, where nothing above says what it looks like (the
+    // Cherokee small letters are drawn as their capitals).
+    for (capital, latin) in capitalLookalikes {
+      for small in String(capital).lowercased().unicodeScalars where small != capital && table[small] == nil {
+        table[small] = latin
+      }
     }
     return table
   }()

@@ -38,6 +38,11 @@ struct UserNameLikenessTests {
     ("Mallory", "\u{13B7}allory"),  // Cherokee M
     ("Anna", "\u{13AA}nna"),  // Cherokee A
     ("dave", "clave"),
+    // Review 17: Cherokee small letters, Cyrillic iota, Latin small beta.
+    ("alice", "\u{AB7A}lice"),
+    ("ci", "c\u{A647}"),
+    ("bob", "\u{A7B5}ob"),
+    ("bob", "bo\u{13CF}"),
   ])
   func namesDrawnAlikeAreAlike(first: String, second: String) {
     #expect(UserNameLikeness.skeleton(first) == UserNameLikeness.skeleton(second))
