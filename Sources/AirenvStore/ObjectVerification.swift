@@ -292,7 +292,6 @@ extension Repository {
       index.examined = learnt.examined
       index.authors = learnt.authors
       index.vanished = learnt.vanished
-      index.vanishedAuthors = learnt.vanishedAuthors
       if index.write(to: cachePath) { verificationCaches.remember(index, at: cachePath) }
     }
     return trustedMembers(of: workspace, headers: learnt.headers)
@@ -384,7 +383,7 @@ extension Repository {
       learning ? verificationCaches.cache(at: path) : verificationCaches.index(at: path)
     }
     let (
-      latest, gone, indexed, touchedAnew, headers, examined, authors, vanishedBefore, vanishedAuthorsBefore,
+      latest, gone, indexed, touchedAnew, headers, examined, authors, vanishedBefore,
       newTouches
     ) =
       latestChanges(
@@ -398,9 +397,8 @@ extension Repository {
           workspace)
       } ?? workspace
     let judgedWorkspace = judged
-    // An object whose newest change this machine saw has left the history is in doubt, where
-    // that change was made by someone allowed to change the Workspace now (a stranger's entry,
-    // indexed under keys put in by hand, gone again, leaves no doubt).
+    // Whether a change by `author` counts: a write, a deletion, or one whose leaving the history
+    // leaves a doubt.
     func allowed(_ author: EntryAuthor?) -> Bool {
       author.map {
         Self.authorProblem($0, of: "", that: "", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
@@ -411,15 +409,19 @@ extension Repository {
     // (an approval); a stranger's entry, indexed under keys put in by hand, clears none, and
     // neither does an older entry left newest when a later one goes too.
     var vanished = vanishedBefore
-    for (entry, ids) in vanished {
-      let open = ids.filter { id, _ in !(newTouches[id] ?? []).contains { allowed(authors[$0]) } }
-      vanished[entry] = open.isEmpty ? nil : open
+    for (entry, record) in vanished {
+      let open = record.objects.filter { id in !(newTouches[id] ?? []).contains { allowed(authors[$0]) } }
+      vanished[entry]?.objects = open
+      if open.isEmpty { vanished[entry] = nil }
     }
-    let vanishedAuthors = vanishedAuthorsBefore.filter { vanished[$0.key] != nil }
+    // An object whose newest change this machine saw has left the history is in doubt, where
+    // that change was made by someone allowed to change the Workspace now (a stranger's entry,
+    // indexed under keys put in by hand, gone again, leaves no doubt).
     var newestVanished: [String: String] = [:]
-    for (entry, ids) in vanished {
-      guard allowed(vanishedAuthors[entry]) else { continue }
-      for id in ids.keys where newestVanished[id].map({ $0 < entry }) ?? true { newestVanished[id] = entry }
+    for (entry, record) in vanished where allowed(record.author) {
+      for id in record.objects where newestVanished[id].map({ $0 < entry }) ?? true {
+        newestVanished[id] = entry
+      }
     }
     let doubted = newestVanished
     // Verdicts hold for the member list they were reached under; the history index always.
@@ -494,7 +496,6 @@ extension Repository {
     var learnt =
       stored == nil || cached == nil || !touchedAnew.isEmpty || stored?.indexed != indexed
       || stored?.examined != examined || stored?.authors != authors || stored?.vanished != vanished
-      || stored?.vanishedAuthors != vanishedAuthors
     for ((candidate, (signature, reused)), reason) in zip(zip(candidates, looked), reasons) {
       let file = candidate.directory + "/" + candidate.id + ".json"
       if let reason {
@@ -531,17 +532,9 @@ extension Repository {
           // A deletion counts as a write does: made and signed by someone the member list lets
           // change the Workspace now, with the key an Owner recorded (one made by someone lowered
           // or gone since is approved, as what they wrote is).
-          if let counts = deletionCounts[entry] {
-            if counts { continue }
-          } else {
-            let counts =
-              authors[entry].map {
-                Self.authorProblem(
-                  $0, of: "", that: "deleted it", in: judgedWorkspace, wrappedFor: wrappedFor) == nil
-              } ?? false
-            deletionCounts[entry] = counts
-            if counts { continue }
-          }
+          let counts = deletionCounts[entry] ?? allowed(authors[entry])
+          deletionCounts[entry] = counts
+          if counts { continue }
           reason =
             "its file is gone, deleted by change #\(written.sequence)"
             + (authors[entry].map { " by \($0.user.prefix(80))" } ?? "")
@@ -577,7 +570,6 @@ extension Repository {
       fresh.examined = examined
       fresh.authors = authors
       fresh.vanished = vanished
-      fresh.vanishedAuthors = vanishedAuthors
       if fresh.write(to: cachePath) { verificationCaches.remember(fresh, at: cachePath) }
     }
     return unverified
@@ -683,8 +675,7 @@ extension Repository {
   ) -> (
     latest: [String: String], gone: Set<String>, indexed: Set<String>, touched: Set<String>,
     headers: [String: HeaderFacts], examined: VerificationCache.Examined, authors: [String: EntryAuthor],
-    vanished: [String: [String: String]], vanishedAuthors: [String: EntryAuthor],
-    newTouches: [String: Set<String>]
+    vanished: [String: VanishedEntry], newTouches: [String: Set<String>]
   ) {
     let names = Set(
       ((try? FileSystem.jsonFiles(in: history)) ?? []).map { String($0.dropLast(".json".count)) }.filter {
@@ -698,16 +689,15 @@ extension Repository {
     var authors = whole ? known?.authors ?? [:] : [:]
     // Entries this machine indexed that the history no longer holds (removed by hand or by a
     // push, or an older state checked out), with the objects each was the newest change of:
-    // those are in doubt until the entry is back or another change touches them (one that is
-    // not the newest left when it vanished: a name cannot tell, as it may sort either side).
+    // those are in doubt until the entry is back or a new change by someone allowed touches them
+    // (`verify` judges that).
     var vanished = known?.vanished ?? [:]
-    var vanishedAuthors = known?.vanishedAuthors ?? [:]
-    var lostNow: [String: Set<String>] = [:]
     var newTouches: [String: Set<String>] = [:]
     if let known, !whole {
       let lost = known.indexed.subtracting(names)
-      for (id, entry) in known.latest where lost.contains(entry) { lostNow[entry, default: []].insert(id) }
-      for entry in lostNow.keys { vanishedAuthors[entry] = known.authors[entry] }
+      for (id, entry) in known.latest where lost.contains(entry) {
+        vanished[entry, default: VanishedEntry(author: known.authors[entry], objects: [])].objects.insert(id)
+      }
     }
     // Signed entries that do not verify by the keys recorded now are read once while those keys
     // stay: a history stuffed with entries signed by strangers costs a listing, not a parse each.
@@ -754,14 +744,9 @@ extension Repository {
     }
     if !whole { touched.formUnion(latest.keys) }
     // Back only when indexed again, its signature holding: the same bytes put back without it
-    // (unsigned) vouch for nothing. (Another change touching an object clears its doubt where
-    // its author may change the Workspace: `verify` judges that.)
+    // (unsigned) vouch for nothing.
     vanished = vanished.filter { !indexed.contains($0.key) }
-    for (entry, ids) in lostNow {
-      for id in ids { vanished[entry, default: [:]][id] = latest[id] ?? "" }
-    }
-    vanishedAuthors = vanishedAuthors.filter { vanished[$0.key] != nil }
-    return (latest, gone, indexed, touched, headers, examined, authors, vanished, vanishedAuthors, newTouches)
+    return (latest, gone, indexed, touched, headers, examined, authors, vanished, newTouches)
   }
 
   /// The facts of the entry `name` (a stem, checked to be one), kept while its file and its

@@ -52,12 +52,9 @@ struct VerificationCache: Equatable, Sendable {
   /// Who made each indexed entry: a deletion counts only by whom it may, and so does the doubt an
   /// entry that later vanishes leaves.
   var authors: [String: EntryAuthor] = [:]
-  /// Entries once indexed that the history no longer holds, with the ids each was the newest
-  /// change of and the newest entry left for each then (see `latestChanges`): kept until the
-  /// entry is back or another change touches them.
-  var vanished: [String: [String: String]] = [:]
-  /// Who made each of those entries.
-  var vanishedAuthors: [String: EntryAuthor] = [:]
+  /// Entries once indexed that the history no longer holds, by name (see `latestChanges`): kept
+  /// until the entry is back or a new change by someone allowed touches their objects.
+  var vanished: [String: VanishedEntry] = [:]
 
   struct Examined: Equatable, Sendable {
     /// A digest of the recorded keys they were judged by: other keys, and they are read again.
@@ -70,7 +67,7 @@ struct VerificationCache: Equatable, Sendable {
     }
   }
 
-  private static let magic = Array("airenv verification 10\n".utf8)
+  private static let magic = Array("airenv verification 11\n".utf8)
   private static let largestFile = 64 * 1024 * 1024
 
   /// Room made ahead for `count` items a cache file says it holds (a damaged file could say
@@ -165,23 +162,20 @@ struct VerificationCache: Equatable, Sendable {
       var examined = Examined(keys: try reader.string(), names: [])
       for _ in 0..<(try reader.count()) { examined.names.insert(try reader.string()) }
       let authors = try Self.authors(&reader)
-      var vanished: [String: [String: String]] = [:]
+      var vanished: [String: VanishedEntry] = [:]
       for _ in 0..<(try reader.count()) {
         let entry = try reader.string()
-        var ids: [String: String] = [:]
-        for _ in 0..<(try reader.count()) {
-          let id = try reader.string()
-          ids[id] = try reader.string()
-        }
-        vanished[entry] = ids
+        var objects = Set<String>()
+        for _ in 0..<(try reader.count()) { objects.insert(try reader.string()) }
+        vanished[entry] = VanishedEntry(author: nil, objects: objects)
       }
+      for (entry, author) in try Self.authors(&reader) { vanished[entry]?.author = author }
       var cache = VerificationCache(
         members: members, objects: objects, entries: entries, latest: latest, gone: gone, indexed: indexed)
       cache.headers = headers
       cache.examined = examined
       cache.authors = authors
       cache.vanished = vanished
-      cache.vanishedAuthors = try Self.authors(&reader)
       return cache
     }
     guard let read else { return nil }
@@ -235,15 +229,12 @@ struct VerificationCache: Equatable, Sendable {
     for name in examined.names.sorted() { writer.string(name) }
     Self.authors(authors, to: &writer)
     writer.unsigned(UInt64(vanished.count))
-    for (entry, ids) in vanished.sorted(by: { $0.key < $1.key }) {
+    for (entry, record) in vanished.sorted(by: { $0.key < $1.key }) {
       writer.string(entry)
-      writer.unsigned(UInt64(ids.count))
-      for (id, before) in ids.sorted(by: { $0.key < $1.key }) {
-        writer.string(id)
-        writer.string(before)
-      }
+      writer.unsigned(UInt64(record.objects.count))
+      for id in record.objects.sorted() { writer.string(id) }
     }
-    Self.authors(vanishedAuthors, to: &writer)
+    Self.authors(vanished.compactMapValues(\.author), to: &writer)
     // One that would be refused when read is not written: the cache there stays what it was
     // (what this machine saw is not forgotten by swelling it).
     guard writer.bytes.count + 32 <= Self.largestFile else { return false }
@@ -350,4 +341,11 @@ struct VerificationCache: Equatable, Sendable {
       entry: entry, user: user, signer: signer, signerKey: signerKey, approval: approval, before: before,
       beforeDigest: beforeDigest, after: after, afterDigest: afterDigest, parents: parents)
   }
+}
+
+/// An entry this machine indexed that the history no longer holds: who made it (when known) and
+/// the objects it was the newest change of, which are in doubt.
+struct VanishedEntry: Equatable, Sendable {
+  var author: EntryAuthor?
+  var objects: Set<String>
 }

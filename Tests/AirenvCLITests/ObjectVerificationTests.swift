@@ -45,6 +45,25 @@ struct ObjectVerificationTests {
     }
   }
 
+  /// Bob, recorded as a Member with his key, whose own client's member list is edited to call
+  /// him Operator (what he signs then is his, by a role signed changes did not give him). His
+  /// environment and `workspace.json` as it was, to put back.
+  private func memberActingAsOperator(_ cli: CLI, in workspace: String) throws -> (
+    bob: [String: String], header: String, original: Data
+  ) {
+    let bob = cli.person("bob")
+    #expect(try cli.run(["identity", "create"], environment: bob).status == 0)
+    try cli.ok("workspace", "member", "set", "bob", "member", "--public-key", try cli.publicKey(bob))
+    let header = workspace + "/workspace.json"
+    let original = try Data(contentsOf: URL(fileURLWithPath: header))
+    try edit(header) { object in
+      var members = object["members"] as! [String: Any]
+      members["bob"] = "operator"
+      object["members"] = members
+    }
+    return (bob, header, original)
+  }
+
   @Test func everythingAirenvWroteIsVerified() throws {
     let cli = CLI()
     _ = try repository(cli)
@@ -153,17 +172,8 @@ struct ObjectVerificationTests {
   @Test func aChangeSignedByAMemberIsUnverifiedAndAMemberCannotApprove() throws {
     let cli = CLI()
     let (workspace, _, _) = try repository(cli)
-    let bob = cli.person("bob")
-    #expect(try cli.run(["identity", "create"], environment: bob).status == 0)
-    try cli.ok("workspace", "member", "set", "bob", "member", "--public-key", try cli.publicKey(bob))
     // Bob's own client, his member list edited to make him Operator: the change is signed by him.
-    let header = workspace + "/workspace.json"
-    let original = try Data(contentsOf: URL(fileURLWithPath: header))
-    try edit(header) { object in
-      var members = object["members"] as! [String: Any]
-      members["bob"] = "operator"
-      object["members"] = members
-    }
+    let (bob, header, original) = try memberActingAsOperator(cli, in: workspace)
     let forged = try cli.run(["variable", "update", "region", "--value", "us-east-1"], environment: bob)
     #expect(forged.status == 0, "\(forged.stderr)")
     // While the member list still says Operator, his change is judged by the role signed changes
@@ -238,17 +248,8 @@ struct ObjectVerificationTests {
   @Test func aDeletionCountsOnlyBySomeoneAllowedToChangeTheWorkspace() throws {
     let cli = CLI()
     let (workspace, connection, variable) = try repository(cli)
-    let bob = cli.person("bob")
-    #expect(try cli.run(["identity", "create"], environment: bob).status == 0)
-    try cli.ok("workspace", "member", "set", "bob", "member", "--public-key", try cli.publicKey(bob))
-    let header = workspace + "/workspace.json"
-    let original = try Data(contentsOf: URL(fileURLWithPath: header))
     let kept = try Data(contentsOf: URL(fileURLWithPath: connection))
-    try edit(header) { object in
-      var members = object["members"] as! [String: Any]
-      members["bob"] = "operator"
-      object["members"] = members
-    }
+    let (bob, header, original) = try memberActingAsOperator(cli, in: workspace)
     let deleted = try cli.run(["connection", "delete", "db", "--yes"], environment: bob)
     #expect(deleted.status == 0 && !FileManager.default.fileExists(atPath: connection), "\(deleted)")
     try original.write(to: URL(fileURLWithPath: header))

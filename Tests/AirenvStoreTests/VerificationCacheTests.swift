@@ -213,6 +213,23 @@ import Testing
     #expect(after?.contains("is gone from the history") == true, "\(after ?? "")")
   }
 
+  /// Review 17: a cache larger than a read takes is not written: the one there stays (a machine
+  /// would otherwise forget what it saw at the next read).
+  @Test func aCacheLargerThanAReadTakesIsNotWritten() throws {
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let (open, id, _) = try repository()
+    let repository = open()
+    _ = try repository.unverifiedObjects(in: try repository.read(workspace: "team"))
+    let path = cachePath(id)
+    let before = try #require(FileManager.default.contents(atPath: path))
+    var swollen = try #require(VerificationCache(readingFrom: path))
+    let signature = FileSignature(device: 1, inode: 1, size: 1, modified: timespec(), changed: timespec())
+    swollen.objects["connections/x.json"] = VerificationCache.Verdict(
+      signature: signature, entry: "x", reason: String(repeating: "x", count: 65 << 20))
+    #expect(!swollen.write(to: path))
+    #expect(FileManager.default.contents(atPath: path) == before)
+  }
+
   @Test func aDamagedCacheIsIgnored() throws {
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     let (open, id, _) = try repository()
